@@ -1,0 +1,100 @@
+// Package domain holds what every aggregate of the CRM shares: the errors a
+// use case can return and the contract of an aggregate root. It imports only
+// the standard library, so the rules of the business can be read and tested
+// without a database or a web server.
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrNotFound means the aggregate asked for does not exist (or no longer does).
+var ErrNotFound = errors.New("not found")
+
+// FieldError is one problem with one input field, worded for the rep.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// ValidationError lists every field that failed validation, in form order,
+// so a form can show all messages at once rather than one per round trip.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+// Error joins the messages; the delivery layer shows them per field instead.
+func (e *ValidationError) Error() string {
+	msgs := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		msgs[i] = f.Field + ": " + f.Message
+	}
+	return "invalid input: " + strings.Join(msgs, "; ")
+}
+
+// For returns the message for field, or "" when that field is fine.
+func (e *ValidationError) For(field string) string {
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// Add records a problem with field. It is meant for building the error up
+// before returning it with Err.
+func (e *ValidationError) Add(field, message string) {
+	e.Fields = append(e.Fields, FieldError{Field: field, Message: message})
+}
+
+// Err returns e when it holds at least one problem and nil otherwise, so
+// callers can write `return v.Err()` without a typed-nil trap.
+func (e *ValidationError) Err() error {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}
+
+// RuleError is a business rule the requested change would break, such as a
+// status move the state machine does not allow. Field names the input the
+// rule is about, when there is one.
+type RuleError struct {
+	Field   string
+	Message string
+}
+
+// Error returns the message as written for the rep.
+func (e *RuleError) Error() string { return e.Message }
+
+// OptimisticLockError reports a compare-and-swap that lost: the caller
+// started from version Expected, but the aggregate is at version Actual
+// because someone else saved it first.
+type OptimisticLockError struct {
+	Kind     string // aggregate kind, e.g. "lead"
+	ID       int64
+	Expected int64
+	Actual   int64
+}
+
+// Error describes the conflict for logs; reps see a banner instead.
+func (e *OptimisticLockError) Error() string {
+	return fmt.Sprintf("%s %d was changed by someone else: you started from version %d, it is now at version %d",
+		e.Kind, e.ID, e.Expected, e.Actual)
+}
+
+// AsOptimisticLock finds an OptimisticLockError anywhere in err's chain.
+func AsOptimisticLock(err error) (*OptimisticLockError, bool) {
+	var lockErr *OptimisticLockError
+	ok := errors.As(err, &lockErr)
+	return lockErr, ok
+}
+
+// IsOptimisticLock reports whether err's chain holds an OptimisticLockError.
+func IsOptimisticLock(err error) bool {
+	_, ok := AsOptimisticLock(err)
+	return ok
+}

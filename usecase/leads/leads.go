@@ -1,0 +1,136 @@
+// Package leads holds the use cases reps perform on leads. It declares the
+// repository it needs and enforces that every write starts from the version
+// the rep saw, so no save can silently overwrite another.
+package leads
+
+import (
+	"context"
+	"fmt"
+
+	"crm/domain/lead"
+)
+
+// DefaultPageSize and MaxPageSize bound one page of the lead list.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 200
+)
+
+// ListQuery selects a page of leads, newest first.
+type ListQuery struct {
+	Status lead.Status // "" for every status
+	Search string      // matched anywhere in name, email or company
+	After  int64       // keyset cursor: the id of the last lead already shown, 0 for the first page
+	Limit  int
+}
+
+// Page is one page of leads and the cursor of the next, 0 when this is the last.
+type Page struct {
+	Leads []*lead.Lead
+	Next  int64
+}
+
+// Repository stores leads. Every write is a compare-and-swap on the version.
+type Repository interface {
+	// Create stores a new lead at version 1 and returns it with its id.
+	Create(ctx context.Context, l *lead.Lead) (*lead.Lead, error)
+	// Get returns the lead or domain.ErrNotFound.
+	Get(ctx context.Context, id int64) (*lead.Lead, error)
+	// Update loads the lead, checks it is still at version, calls apply and,
+	// when apply reports a change, saves it at version+1. It returns
+	// domain.ErrNotFound, a *domain.OptimisticLockError when the lead has
+	// moved on, or apply's own error; on any error nothing is written.
+	Update(ctx context.Context, id, version int64, apply func(*lead.Lead) (changed bool, err error)) (*lead.Lead, error)
+	// Delete removes the lead if it is still at version; errors as Update.
+	Delete(ctx context.Context, id, version int64) error
+	// List returns one page of leads matching q, newest first.
+	List(ctx context.Context, q ListQuery) (Page, error)
+	// CountByStatus counts the leads matching search, per status.
+	CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error)
+}
+
+// Service runs the lead use cases.
+type Service struct {
+	repo Repository
+}
+
+// NewService returns a Service storing leads in repo.
+func NewService(repo Repository) *Service { return &Service{repo: repo} }
+
+// Create validates f and stores a new lead owned by rep by.
+func (s *Service) Create(ctx context.Context, by string, f lead.Fields) (*lead.Lead, error) {
+	l, err := lead.New(f, by)
+	if err != nil {
+		return nil, err
+	}
+	created, err := s.repo.Create(ctx, l)
+	if err != nil {
+		return nil, fmt.Errorf("create lead: %w", err)
+	}
+	return created, nil
+}
+
+// Get returns lead id.
+func (s *Service) Get(ctx context.Context, id int64) (*lead.Lead, error) {
+	l, err := s.repo.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("get lead %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// List returns a page of leads, clamping the page size to sane bounds.
+func (s *Service) List(ctx context.Context, q ListQuery) (Page, error) {
+	switch {
+	case q.Limit <= 0:
+		q.Limit = DefaultPageSize
+	case q.Limit > MaxPageSize:
+		q.Limit = MaxPageSize
+	}
+	p, err := s.repo.List(ctx, q)
+	if err != nil {
+		return Page{}, fmt.Errorf("list leads: %w", err)
+	}
+	return p, nil
+}
+
+// CountByStatus counts the leads matching search per status, for the tabs.
+func (s *Service) CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error) {
+	counts, err := s.repo.CountByStatus(ctx, search)
+	if err != nil {
+		return nil, fmt.Errorf("count leads: %w", err)
+	}
+	return counts, nil
+}
+
+// Update saves the fields rep by typed, starting from version. A save that
+// changes nothing writes nothing and keeps the version.
+func (s *Service) Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error) {
+	l, err := s.repo.Update(ctx, id, version, func(l *lead.Lead) (bool, error) {
+		changed, err := l.Edit(f, by)
+		return len(changed) > 0, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update lead %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// ChangeStatus moves the lead to status to, starting from version.
+func (s *Service) ChangeStatus(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error) {
+	l, err := s.repo.Update(ctx, id, version, func(l *lead.Lead) (bool, error) {
+		return true, l.MoveTo(to, by)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("move lead %d to %s: %w", id, to, err)
+	}
+	return l, nil
+}
+
+// Delete removes the lead if nobody changed it since version.
+func (s *Service) Delete(ctx context.Context, id, version int64) error {
+	if err := s.repo.Delete(ctx, id, version); err != nil {
+		return fmt.Errorf("delete lead %d: %w", id, err)
+	}
+	return nil
+}
