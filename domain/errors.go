@@ -13,6 +13,10 @@ import (
 // ErrNotFound means the aggregate asked for does not exist (or no longer does).
 var ErrNotFound = errors.New("not found")
 
+// ErrUnavailable means the store could not be reached; the request may
+// succeed if retried later. Repositories wrap connection failures with it.
+var ErrUnavailable = errors.New("storage unavailable")
+
 // FieldError is one problem with one input field, worded for the rep.
 type FieldError struct {
 	Field   string

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"crm/delivery/web/views"
+	"crm/domain"
+)
+
+// badRequest is input the handler could not decode: a missing version, a
+// malformed id. Its message is safe to show.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+var (
+	errPageNotFound     = &httpError{status: http.StatusNotFound, title: "Page not found", msg: "There is nothing at this address."}
+	errMethodNotAllowed = &httpError{status: http.StatusMethodNotAllowed, title: "Method not allowed", msg: "This address does not accept that kind of request."}
+)
+
+// httpError is an answer decided by routing rather than by a use case.
+type httpError struct {
+	status     int
+	title, msg string
+}
+
+func (e *httpError) Error() string { return e.title }
+
+// errorView is the one table from errors to status codes and the words a rep
+// sees. Anything it does not know is a 500 whose detail stays in the log.
+func errorView(ctx context.Context, err error) views.ErrorView {
+	var (
+		bad      *badRequest
+		tooLarge *http.MaxBytesError
+		routed   *httpError
+		invalid  *domain.ValidationError
+		rule     *domain.RuleError
+	)
+	switch {
+	case errors.As(err, &routed):
+		return views.ErrorView{Status: routed.status, Title: routed.title, Message: routed.msg}
+	case errors.As(err, &bad):
+		return views.ErrorView{Status: http.StatusBadRequest, Title: "Bad request", Message: bad.msg}
+	case errors.As(err, &tooLarge):
+		return views.ErrorView{Status: http.StatusRequestEntityTooLarge, Title: "Too much data",
+			Message: "The form is larger than 1 MiB. Nothing was saved."}
+	case errors.Is(err, domain.ErrNotFound):
+		return views.ErrorView{Status: http.StatusNotFound, Title: "Lead not found",
+			Message: "It does not exist or someone deleted it."}
+	case errors.As(err, &invalid):
+		return views.ErrorView{Status: http.StatusUnprocessableEntity, Title: "Please check the form", Message: invalid.Error()}
+	case errors.As(err, &rule):
+		return views.ErrorView{Status: http.StatusUnprocessableEntity, Title: "Not allowed", Message: rule.Message}
+	case domain.IsOptimisticLock(err):
+		return views.ErrorView{Status: http.StatusConflict, Title: "Changed by someone else",
+			Message: "Someone saved this after you opened it. Reload to see the current version."}
+	case errors.Is(err, domain.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return views.ErrorView{Status: http.StatusServiceUnavailable, Title: "The database is not reachable",
+			Message: "Nothing was saved. Please try again in a moment."}
+	}
+	return views.ErrorView{Status: http.StatusInternalServerError, Title: "Something went wrong",
+		Message: "Nothing was saved. If it happens again, quote request " + requestID(ctx) + "."}
+}
+
+// fail answers err with the page or fragment errorView chooses, logging the
+// detail of server-side failures.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	v := errorView(r.Context(), err)
+	switch {
+	case v.Status >= 500:
+		s.log.ErrorContext(r.Context(), "request failed", "err", err, "status", v.Status, "request_id", requestID(r.Context()))
+	case v.Status != http.StatusNotFound:
+		s.log.InfoContext(r.Context(), "request refused", "err", err, "status", v.Status)
+	}
+	if v.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	s.render(w, r, v.Status, views.ErrorPage(v), views.ErrorMessage(v))
+}
+
+// render writes full for ordinary requests and fragment for htmx requests,
+// with status. templ renders into a buffer first, so a failing template
+// becomes a clean 500 instead of half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, full, fragment templ.Component) {
+	c := full
+	if isHTMX(r) {
+		c = fragment
+	}
+	templ.Handler(c, templ.WithStatus(status), templ.WithErrorHandler(func(r *http.Request, err error) http.Handler {
+		s.log.ErrorContext(r.Context(), "render failed", "err", err, "request_id", requestID(r.Context()))
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			http.Error(w, "Something went wrong. Nothing was saved.", http.StatusInternalServerError)
+		})
+	})).ServeHTTP(w, r)
+}
+
+// htmx request and response headers.
+const (
+	headerHXRequest  = "HX-Request"
+	headerHXRedirect = "HX-Redirect"
+)
+
+func isHTMX(r *http.Request) bool { return r.Header.Get(headerHXRequest) == "true" }
+
+// redirect sends the browser to url after a successful write: a 303 for a
+// plain form post, HX-Redirect for htmx (fetch would follow a 303 itself
+// and swap the whole page into the target).
+func redirect(w http.ResponseWriter, r *http.Request, url string) {
+	if isHTMX(r) {
+		w.Header().Set(headerHXRedirect, url)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	http.Redirect(w, r, url, http.StatusSeeOther)
+}

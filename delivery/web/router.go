@@ -1,0 +1,89 @@
+// Package web serves the CRM's HTML pages: chi routes, thin handlers that
+// decode a request, call one use case and render a templ component, either a
+// whole page or, for htmx requests, the fragment that changed.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"crm/delivery/web/static"
+	"crm/domain/lead"
+	"crm/usecase/leads"
+)
+
+// MaxBodyBytes bounds every request body; larger ones get 413.
+const MaxBodyBytes = 1 << 20
+
+// LeadService is what the pages need from the lead use cases.
+type LeadService interface {
+	Create(ctx context.Context, by string, f lead.Fields) (*lead.Lead, error)
+	Get(ctx context.Context, id int64) (*lead.Lead, error)
+	List(ctx context.Context, q leads.ListQuery) (leads.Page, error)
+	CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error)
+	Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error)
+	ChangeStatus(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error)
+	Delete(ctx context.Context, id, version int64) error
+}
+
+// Config holds what the router needs.
+type Config struct {
+	Leads  LeadService
+	Logger *slog.Logger
+	// Ready reports whether the database is reachable, for /readyz.
+	Ready func(context.Context) error
+}
+
+// NewRouter returns the handler for every page, health check and asset.
+func NewRouter(cfg Config) http.Handler {
+	s := &server{leads: cfg.Leads, log: cfg.Logger, ready: cfg.Ready}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+
+	r := chi.NewRouter()
+	r.Use(withRequestID, s.logRequests, s.recoverPanics, limitBody(MaxBodyBytes))
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errPageNotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethodNotAllowed) })
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Handle("/static/*", static.Handler())
+
+	r.Get("/", s.listLeads)
+	r.Get("/leads", s.listLeads)
+	r.Get("/leads/new", s.newLead)
+	r.Post("/leads", s.createLead)
+	r.Get("/leads/{id}", s.showLead)
+	r.Post("/leads/{id}", s.saveLead)
+	r.Post("/leads/{id}/status", s.changeStatus)
+	r.Post("/leads/{id}/delete", s.deleteLead)
+	return r
+}
+
+type server struct {
+	leads LeadService
+	log   *slog.Logger
+	ready func(context.Context) error
+}
+
+func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if s.ready != nil {
+		if err := s.ready(r.Context()); err != nil {
+			s.log.WarnContext(r.Context(), "not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("database unreachable\n"))
+			return
+		}
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
