@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// errConfig marks a missing or malformed environment variable.
+var errConfig = errors.New("configuration")
+
+// Config is everything the commands read from the environment, plus the
+// timings serve works with (fixed in production, shortened by tests).
+type Config struct {
+	DatabaseURL string
+	Addr        string
+	LogLevel    slog.Level
+
+	// DatabaseWait bounds how long start-up waits for the database.
+	DatabaseWait time.Duration
+	// ShutdownTimeout bounds how long in-flight requests may take to finish
+	// once a stop signal arrives. Below Docker's default 10 s grace period.
+	ShutdownTimeout time.Duration
+
+	// wrapHandler, when set by a test, wraps the router (e.g. to add a
+	// request that blocks, to watch the drain).
+	wrapHandler func(http.Handler) http.Handler
+}
+
+// Defaults for what the environment does not set.
+const (
+	defaultAddr            = ":8080"
+	defaultDatabaseWait    = 60 * time.Second
+	defaultShutdownTimeout = 8 * time.Second
+)
+
+// env reads the process environment; it is the only reader of it.
+type env struct {
+	getenv func(string) string
+}
+
+// config reads DATABASE_URL (required), ADDR and LOG_LEVEL.
+func (e env) config() (Config, error) {
+	cfg := Config{
+		DatabaseURL:     e.getenv("DATABASE_URL"),
+		Addr:            e.getenv("ADDR"),
+		DatabaseWait:    defaultDatabaseWait,
+		ShutdownTimeout: defaultShutdownTimeout,
+	}
+	if cfg.DatabaseURL == "" {
+		return Config{}, fmt.Errorf("%w: DATABASE_URL is not set; set it to a PostgreSQL URL such as postgres://crm:crm@127.0.0.1:5432/crm?sslmode=disable (scripts/db.sh prints one)", errConfig)
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = defaultAddr
+	}
+	if lvl := e.getenv("LOG_LEVEL"); lvl != "" {
+		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
+			return Config{}, fmt.Errorf("%w: LOG_LEVEL=%q is not one of debug, info, warn, error", errConfig, lvl)
+		}
+	}
+	return cfg, nil
+}
+
+// redactedURL is the database URL without its password, safe to log.
+func redactedURL(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// newLogger logs text lines to w at level and above.
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
