@@ -1,0 +1,75 @@
+# The documented doors into the project. `make` alone lists them.
+#
+# Targets that need PostgreSQL get it from scripts/db.sh: DATABASE_URL if it
+# is set, else `docker compose up db` if a Docker engine answers, else the
+# local Debian cluster (started and given role and database crm if needed).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+GO    ?= go
+ADDR  ?= :8080
+LEADS ?= 500
+N     ?= 1
+BENCH ?= .
+
+# Provision the database; a failure stops the recipe (set -e).
+DB := url=$$(scripts/db.sh); export DATABASE_URL=$$url
+
+.PHONY: help run test deps lint generate build seed bench migrate-up migrate-down
+
+help: ## list the targets
+	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH))"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: build ## provision PostgreSQL, seed LEADS demo leads, serve on ADDR (Ctrl-C stops)
+	@$(DB); \
+	bin/crm seed --leads $(LEADS); \
+	echo "Open http://localhost:$$(echo '$(ADDR)' | sed 's/.*://')   (Ctrl-C stops the server)"; \
+	ADDR='$(ADDR)' exec bin/crm serve
+
+test: deps ## provision PostgreSQL, run every test with the race detector, then lint
+	@$(DB); \
+	echo "go test -race -count=1 ./...   (DATABASE_URL=$$(echo "$$url" | sed 's#://\([^:/@]*\):[^@]*@#://\1:***@#'))"; \
+	$(GO) test -race -count=1 ./...
+	@$(MAKE) lint
+
+deps: ## install Chromium for the browser tests when it is missing (as root, with apt-get)
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests in functional/ ..."; \
+		apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		/usr/bin/chromium --version; \
+	else \
+		echo "The browser tests in functional/ need Chromium at /usr/bin/chromium."; \
+		echo "Install it (Debian/Ubuntu: sudo apt-get install chromium), or run make test as root to have it installed."; \
+	fi
+
+lint: ## gofmt, go vet, staticcheck and the dependency rule
+	@echo "gofmt -l"; \
+	unformatted=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/node_modules/*' -print0 | xargs -0 gofmt -l); \
+	if [ -n "$$unformatted" ]; then echo "These files are not gofmt-formatted (run gofmt -w on them):"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	$(GO) test -count=1 -run '^TestDependencyRule' .
+
+generate: ## regenerate the templ views (*_templ.go); commit the result
+	$(GO) tool templ generate
+
+build: ## build the binary into bin/crm
+	$(GO) build -o bin/crm ./cmd/crm
+
+seed: build ## provision PostgreSQL and bring it up to at least LEADS leads
+	@$(DB); bin/crm seed --leads $(LEADS)
+
+bench: ## provision PostgreSQL and run the benchmarks matching BENCH
+	@$(DB); $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
+
+migrate-up: build ## provision PostgreSQL and apply every pending migration
+	@$(DB); bin/crm migrate up
+
+migrate-down: build ## provision PostgreSQL and roll back the last N migrations
+	@$(DB); bin/crm migrate down $(N)
