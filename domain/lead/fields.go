@@ -133,14 +133,16 @@ func checkText(v *domain.ValidationError, field, label, s string, limit int) {
 }
 
 // checkLine refuses control characters and broken UTF-8 in one-line fields:
-// they cannot be typed into an input and only arrive from scripts.
+// they cannot be typed into an input and only arrive from scripts. Line
+// separators and bidirectional overrides are refused too: they break a
+// line or make a name read differently from what is stored.
 func checkLine(v *domain.ValidationError, field, label, s string) {
 	if !utf8.ValidString(s) {
 		v.Add(field, label+" contains characters that are not text.")
 		return
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) || unicode.Is(unicode.Bidi_Control, r) {
 			v.Add(field, label+" must be a single line of text.")
 			return
 		}

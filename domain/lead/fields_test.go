@@ -57,6 +57,9 @@ func fieldCases() []fieldCase {
 		{"a name with a NUL inside is refused", func(f *lead.Fields) { f.Name = "Ada\x00Lovelace" }, lead.FieldName, "Name must be a single line of text."},
 		{"a name with DEL inside is refused", func(f *lead.Fields) { f.Name = "Ada\x7fLovelace" }, lead.FieldName, "Name must be a single line of text."},
 		{"a name with a C1 control inside is refused", func(f *lead.Fields) { f.Name = "Ada\u0085Lovelace" }, lead.FieldName, "Name must be a single line of text."},
+		{"a name with a line separator inside is refused", func(f *lead.Fields) { f.Name = "Ada\u2028Lovelace" }, lead.FieldName, "Name must be a single line of text."},
+		{"a company with a right-to-left override is refused", func(f *lead.Fields) { f.Company = "Acme\u202Egnp.exe" }, lead.FieldCompany, "Company must be a single line of text."},
+		{"a name with an emoji joiner is fine", func(f *lead.Fields) { f.Name = "Ada \U0001F469\u200D\U0001F4BB" }, "", ""},
 		{"a name with invalid UTF-8 is refused", func(f *lead.Fields) { f.Name = "Ada\xffLovelace" }, lead.FieldName, "Name contains characters that are not text."},
 		{"a name in another script is accepted", func(f *lead.Fields) { f.Name = "Zoë Ødegård 王小明" }, "", ""},
 

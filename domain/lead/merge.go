@@ -10,13 +10,15 @@ type ThreeWay struct {
 	Proposed Fields
 	// Yours lists the fields you changed that nobody else did.
 	Yours []string
-	// Theirs lists the fields someone else changed that you did not.
+	// Theirs lists the fields someone else changed that you did not, or
+	// changed to the same value: either way the saved value stands.
 	Theirs []string
 	// Conflicts lists the fields both sides changed to different values.
 	Conflicts []string
 }
 
-// CompareThreeWay compares yours and theirs against base. A field changed on
+// CompareThreeWay compares yours and theirs against base; all three must be
+// normalized (see Fields.Normalize), or white space counts as a change. A field changed on
 // both sides to the same value is no conflict. A nil base (the starting
 // version is unknown) makes every differing field a conflict: without it
 // nobody can tell whose change a difference is.
