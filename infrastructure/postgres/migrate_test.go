@@ -1,0 +1,118 @@
+package postgres_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/infrastructure/postgres"
+	"crm/infrastructure/postgres/pgtest"
+)
+
+func TestMigrate_UpDownUpOnAnEmptyDatabase(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewEmpty(t)
+	ctx := t.Context()
+
+	version, dirty, err := postgres.MigrationVersion(ctx, db.URL)
+	require.NoError(t, err)
+	assert.Zero(t, version)
+	assert.False(t, dirty)
+
+	require.NoError(t, postgres.MigrateUp(ctx, db.URL))
+	version, dirty, err = postgres.MigrationVersion(ctx, db.URL)
+	require.NoError(t, err)
+	assert.Equal(t, uint(1), version)
+	assert.False(t, dirty)
+	assert.True(t, tableExists(t, db, "leads"))
+	require.NoError(t, postgres.MigrateUp(ctx, db.URL), "nothing to do is success")
+
+	require.NoError(t, postgres.MigrateDown(ctx, db.URL, 1))
+	version, _, err = postgres.MigrationVersion(ctx, db.URL)
+	require.NoError(t, err)
+	assert.Zero(t, version)
+	assert.False(t, tableExists(t, db, "leads"))
+
+	require.NoError(t, postgres.MigrateUp(ctx, db.URL))
+	assert.True(t, tableExists(t, db, "leads"))
+}
+
+func TestMigrate_ConcurrentUpsAllSucceedWithOneSchema(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewEmpty(t)
+	errs := make([]error, 5)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() { errs[i] = postgres.MigrateUp(t.Context(), db.URL) })
+	}
+	wg.Wait()
+
+	for i, err := range errs {
+		assert.NoError(t, err, "instance %d", i)
+	}
+	version, dirty, err := postgres.MigrationVersion(t.Context(), db.URL)
+	require.NoError(t, err)
+	assert.Equal(t, uint(1), version)
+	assert.False(t, dirty)
+	rows, err := db.Pool.Query(t.Context(), `SELECT indexname FROM pg_indexes WHERE tablename = 'leads' ORDER BY 1`)
+	require.NoError(t, err)
+	var indexes []string
+	for rows.Next() {
+		var name string
+		require.NoError(t, rows.Scan(&name))
+		indexes = append(indexes, name)
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, []string{"leads_pkey", "leads_search_trgm_idx", "leads_status_id_idx"}, indexes)
+	assert.Equal(t, 1, countRows(t, db.Pool, `SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'`))
+	assert.Equal(t, 1, countRows(t, db.Pool, `SELECT count(*) FROM schema_migrations`))
+}
+
+func TestMigrate_DirtyDatabaseIsAClearError(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	_, err := db.Pool.Exec(t.Context(), `UPDATE schema_migrations SET dirty = true`)
+	require.NoError(t, err)
+
+	err = postgres.MigrateUp(t.Context(), db.URL)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "dirty at migration 1")
+	_, dirty, err := postgres.MigrationVersion(t.Context(), db.URL)
+	require.NoError(t, err)
+	assert.True(t, dirty)
+}
+
+func TestMigrate_URLs(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+
+	postgresql := "postgresql" + strings.TrimPrefix(db.URL, "postgres")
+	assert.NoError(t, postgres.MigrateUp(t.Context(), postgresql), "postgresql:// is accepted too")
+	err := postgres.MigrateUp(t.Context(), "mysql://crm:secret@localhost/crm")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "secret")
+	assert.Error(t, postgres.MigrateDown(t.Context(), db.URL, 0), "zero steps is refused, not everything")
+}
+
+func TestConnect_ReachesTheDatabase(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+
+	pool, err := postgres.Connect(t.Context(), db.URL)
+	require.NoError(t, err)
+	defer pool.Close()
+	assert.NoError(t, pool.Ping(t.Context()))
+
+	_, err = postgres.Connect(t.Context(), "postgres://crm:wrong-password@127.0.0.1:1/crm?connect_timeout=2")
+	assert.Error(t, err)
+}
+
+func tableExists(t *testing.T, db *pgtest.DB, name string) bool {
+	t.Helper()
+	var exists bool
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT to_regclass($1) IS NOT NULL`, name).Scan(&exists))
+	return exists
+}
