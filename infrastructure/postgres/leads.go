@@ -105,7 +105,7 @@ RETURNING ` + leadColumns
 func (r *LeadRepository) Create(ctx context.Context, l *lead.Lead) (*lead.Lead, error) {
 	row, err := collectLead(r.pool.Query(ctx, insertLead, toRow(l).writable()))
 	if err != nil {
-		return nil, fmt.Errorf("insert lead: %w", err)
+		return nil, failed("insert lead", err)
 	}
 	return toDomain(row), nil
 }
@@ -127,9 +127,26 @@ func (r *LeadRepository) get(ctx context.Context, id int64) (leadRow, error) {
 		return leadRow{}, domain.ErrNotFound
 	}
 	if err != nil {
-		return leadRow{}, fmt.Errorf("select lead: %w", err)
+		return leadRow{}, failed("select lead", err)
 	}
 	return row, nil
+}
+
+const selectLeadVersion = `SELECT lead_id AS id, version, name, email, company, phone, source, score,
+	status, owner, notes, created_at, updated_at, updated_by
+FROM lead_versions WHERE lead_id = $1 AND version = $2`
+
+// Version returns lead id as it was saved at version, from the history the
+// triggers of migration 000002 keep, or domain.ErrNotFound.
+func (r *LeadRepository) Version(ctx context.Context, id, version int64) (*lead.Lead, error) {
+	row, err := collectLead(r.pool.Query(ctx, selectLeadVersion, id, version))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.ErrNotFound
+	}
+	if err != nil {
+		return nil, failed("select lead version", err)
+	}
+	return toDomain(row), nil
 }
 
 // updateLead is the compare-and-swap: it writes only if the lead is still
@@ -176,7 +193,7 @@ func (r *LeadRepository) Update(ctx context.Context, id, version int64, apply fu
 		return nil, r.whyMissed(ctx, id, version)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("update lead: %w", err)
+		return nil, failed("update lead", err)
 	}
 	return toDomain(saved), nil
 }
@@ -186,7 +203,7 @@ func (r *LeadRepository) Update(ctx context.Context, id, version int64, apply fu
 func (r *LeadRepository) Delete(ctx context.Context, id, version int64) error {
 	tag, err := r.pool.Exec(ctx, `DELETE FROM leads WHERE id = $1 AND version = $2`, id, version)
 	if err != nil {
-		return fmt.Errorf("delete lead: %w", err)
+		return failed("delete lead", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return r.whyMissed(ctx, id, version)
@@ -218,7 +235,7 @@ func (r *LeadRepository) whyMissed(ctx context.Context, id, expected int64) erro
 	case errors.Is(err, pgx.ErrNoRows):
 		return domain.ErrNotFound
 	case err != nil:
-		return fmt.Errorf("read version after missed save: %w", err)
+		return failed("read version after missed save", err)
 	case actual == expected:
 		// Unreachable while versions only grow; refuse to report a conflict
 		// with itself rather than confuse the rep.
@@ -273,11 +290,11 @@ func (r *LeadRepository) List(ctx context.Context, q leads.ListQuery) (leads.Pag
 	sql := `SELECT ` + leadColumns + ` FROM leads` + whereClause(where) + ` ORDER BY id DESC LIMIT @limit`
 	rows, err := r.pool.Query(ctx, sql, planMode(q.Search), args)
 	if err != nil {
-		return leads.Page{}, fmt.Errorf("select leads: %w", err)
+		return leads.Page{}, failed("select leads", err)
 	}
 	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[leadRow])
 	if err != nil {
-		return leads.Page{}, fmt.Errorf("select leads: %w", err)
+		return leads.Page{}, failed("select leads", err)
 	}
 	var page leads.Page
 	if len(got) > limit {
@@ -310,11 +327,11 @@ func (r *LeadRepository) CountByStatus(ctx context.Context, search string) (map[
 	sql := `SELECT status, count(*) AS n FROM leads` + whereClause(where) + ` GROUP BY status`
 	rows, err := r.pool.Query(ctx, sql, planMode(search), args)
 	if err != nil {
-		return nil, fmt.Errorf("count leads: %w", err)
+		return nil, failed("count leads", err)
 	}
 	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[statusCount])
 	if err != nil {
-		return nil, fmt.Errorf("count leads: %w", err)
+		return nil, failed("count leads", err)
 	}
 	counts := make(map[lead.Status]int, len(lead.Statuses))
 	for _, s := range lead.Statuses {

@@ -1,6 +1,9 @@
 package postgres_test
 
 import (
+	"fmt"
+	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +13,7 @@ import (
 
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
+	"crm/migrations"
 )
 
 func TestMigrate_UpDownUpOnAnEmptyDatabase(t *testing.T) {
@@ -25,12 +29,13 @@ func TestMigrate_UpDownUpOnAnEmptyDatabase(t *testing.T) {
 	require.NoError(t, postgres.MigrateUp(ctx, db.URL))
 	version, dirty, err = postgres.MigrationVersion(ctx, db.URL)
 	require.NoError(t, err)
-	assert.Equal(t, uint(1), version)
+	assert.Equal(t, latestMigration(t), version)
 	assert.False(t, dirty)
 	assert.True(t, tableExists(t, db, "leads"))
+	assert.True(t, tableExists(t, db, "lead_versions"))
 	require.NoError(t, postgres.MigrateUp(ctx, db.URL), "nothing to do is success")
 
-	require.NoError(t, postgres.MigrateDown(ctx, db.URL, 1))
+	require.NoError(t, postgres.MigrateDown(ctx, db.URL, int(latestMigration(t))))
 	version, _, err = postgres.MigrationVersion(ctx, db.URL)
 	require.NoError(t, err)
 	assert.Zero(t, version)
@@ -55,7 +60,7 @@ func TestMigrate_ConcurrentUpsAllSucceedWithOneSchema(t *testing.T) {
 	}
 	version, dirty, err := postgres.MigrationVersion(t.Context(), db.URL)
 	require.NoError(t, err)
-	assert.Equal(t, uint(1), version)
+	assert.Equal(t, latestMigration(t), version)
 	assert.False(t, dirty)
 	rows, err := db.Pool.Query(t.Context(), `SELECT indexname FROM pg_indexes WHERE tablename = 'leads' ORDER BY 1`)
 	require.NoError(t, err)
@@ -79,7 +84,7 @@ func TestMigrate_DirtyDatabaseIsAClearError(t *testing.T) {
 
 	err = postgres.MigrateUp(t.Context(), db.URL)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "dirty at migration 1")
+	assert.Contains(t, err.Error(), fmt.Sprintf("dirty at migration %d", latestMigration(t)))
 	_, dirty, err := postgres.MigrationVersion(t.Context(), db.URL)
 	require.NoError(t, err)
 	assert.True(t, dirty)
@@ -115,4 +120,19 @@ func tableExists(t *testing.T, db *pgtest.DB, name string) bool {
 	var exists bool
 	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT to_regclass($1) IS NOT NULL`, name).Scan(&exists))
 	return exists
+}
+
+// latestMigration is the highest migration number in migrations.FS.
+func latestMigration(t *testing.T) uint {
+	t.Helper()
+	names, err := fs.Glob(migrations.FS, "*.up.sql")
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	var latest uint
+	for _, name := range names {
+		n, err := strconv.ParseUint(strings.SplitN(name, "_", 2)[0], 10, 32)
+		require.NoError(t, err, name)
+		latest = max(latest, uint(n))
+	}
+	return latest
 }

@@ -5,8 +5,10 @@ package leads
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"crm/domain"
 	"crm/domain/lead"
 )
 
@@ -36,6 +38,9 @@ type Repository interface {
 	Create(ctx context.Context, l *lead.Lead) (*lead.Lead, error)
 	// Get returns the lead or domain.ErrNotFound.
 	Get(ctx context.Context, id int64) (*lead.Lead, error)
+	// Version returns the lead as it was saved at version, or
+	// domain.ErrNotFound when that version was never saved.
+	Version(ctx context.Context, id, version int64) (*lead.Lead, error)
 	// Update loads the lead, checks it is still at version, calls apply and,
 	// when apply reports a change, saves it at version+1. It returns
 	// domain.ErrNotFound, a *domain.OptimisticLockError when the lead has
@@ -104,13 +109,25 @@ func (s *Service) CountByStatus(ctx context.Context, search string) (map[lead.St
 }
 
 // Update saves the fields rep by typed, starting from version. A save that
-// changes nothing writes nothing and keeps the version.
+// changes nothing writes nothing and keeps the version. When someone else
+// saved since version, it returns a *ConflictError comparing the rep's
+// fields with the version they started from and the one saved now.
 func (s *Service) Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error) {
+	f = f.Normalize()
 	l, err := s.repo.Update(ctx, id, version, func(l *lead.Lead) (bool, error) {
 		changed, err := l.Edit(f, by)
 		return len(changed) > 0, err
 	})
 	if err != nil {
+		err = s.explainConflict(ctx, err, func(c *ConflictError) {
+			var base *lead.Fields
+			if c.Base != nil {
+				bf := c.Base.Fields()
+				base = &bf
+			}
+			c.Yours = &f
+			c.Compare = lead.CompareThreeWay(base, c.Current.Fields(), f)
+		})
 		return nil, fmt.Errorf("update lead %d: %w", id, err)
 	}
 	return l, nil
@@ -122,6 +139,7 @@ func (s *Service) ChangeStatus(ctx context.Context, by string, id, version int64
 		return true, l.MoveTo(to, by)
 	})
 	if err != nil {
+		err = s.explainConflict(ctx, err, func(c *ConflictError) { c.WantedStatus = to })
 		return nil, fmt.Errorf("move lead %d to %s: %w", id, to, err)
 	}
 	return l, nil
@@ -130,7 +148,36 @@ func (s *Service) ChangeStatus(ctx context.Context, by string, id, version int64
 // Delete removes the lead if nobody changed it since version.
 func (s *Service) Delete(ctx context.Context, id, version int64) error {
 	if err := s.repo.Delete(ctx, id, version); err != nil {
-		return fmt.Errorf("delete lead %d: %w", id, err)
+		return fmt.Errorf("delete lead %d: %w", id, s.explainConflict(ctx, err, nil))
 	}
 	return nil
+}
+
+// explainConflict turns an optimistic-lock error into a *ConflictError
+// holding the lead as saved now and the version the rep started from, then
+// lets complete add what the action knows. Other errors pass through. If the
+// lead cannot be read (deleted meanwhile, database gone) that error wins: the
+// conflict view could not be shown anyway.
+func (s *Service) explainConflict(ctx context.Context, err error, complete func(*ConflictError)) error {
+	lock, ok := domain.AsOptimisticLock(err)
+	if !ok {
+		return err
+	}
+	current, getErr := s.repo.Get(ctx, lock.ID)
+	if getErr != nil {
+		return getErr
+	}
+	c := &ConflictError{Lock: lock, Current: current}
+	// The base version is missing when the rep's version was never saved
+	// (a forged or future version); the comparison then treats every
+	// difference as a conflict.
+	if base, baseErr := s.repo.Version(ctx, lock.ID, lock.Expected); baseErr == nil {
+		c.Base = base
+	} else if !errors.Is(baseErr, domain.ErrNotFound) {
+		return baseErr
+	}
+	if complete != nil {
+		complete(c)
+	}
+	return c
 }
