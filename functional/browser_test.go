@@ -118,7 +118,8 @@ func TestBrowserTwoRepsSaveTheSameFieldAndTheSecondSeesTheBanner(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, swapped, "htmx swapped the 409 response into the page")
 
-	shot, err := chromedp.Run(john, chromedp.FullScreenshot(90))
+	// Quality 100 means PNG; below it chromedp encodes JPEG.
+	shot, err := chromedp.Run(john, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	path := screenshotPath(t, "conflict-banner.png")
 	require.NoError(t, os.WriteFile(path, shot, 0o644))
