@@ -18,7 +18,7 @@ BENCH ?= .
 # Provision the database; a failure stops the recipe (set -e).
 DB := url=$$(scripts/db.sh); export DATABASE_URL=$$url
 
-.PHONY: help run test deps lint generate build seed bench migrate-up migrate-down
+.PHONY: help run test deps lint generate vendor screenshots build seed bench migrate-up migrate-down
 
 help: ## list the targets
 	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH))"
@@ -58,6 +58,17 @@ lint: ## gofmt, go vet, staticcheck and the dependency rule
 
 generate: ## regenerate the templ views (*_templ.go); commit the result
 	$(GO) tool templ generate
+
+vendor: ## refresh the front-end packages in delivery/web/static/vendor from the npm registry
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp delivery/web/static/package.json "$$tmp/"; \
+	(cd "$$tmp" && npm install --no-audit --no-fund --ignore-scripts --silent); \
+	cp "$$tmp/node_modules/htmx.org/dist/htmx.min.js" delivery/web/static/vendor/; \
+	cp "$$tmp/node_modules/@picocss/pico/css/pico.min.css" delivery/web/static/vendor/; \
+	echo "Vendored htmx.org and @picocss/pico into delivery/web/static/vendor; commit the result."
+
+screenshots: deps ## re-run the browser tests, saving what reps see into docs/screenshots
+	@$(DB); SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestBrowser' ./functional/
 
 build: ## build the binary into bin/crm
 	$(GO) build -o bin/crm ./cmd/crm
