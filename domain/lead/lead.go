@@ -9,12 +9,22 @@ import (
 	"crm/domain"
 )
 
-// Kind names the aggregate in optimistic-lock errors.
+// Kind names the aggregate in optimistic-lock errors and activity.
 const Kind = "lead"
+
+// Names of the events a lead records.
+const (
+	EventCreated       = "LeadCreated"
+	EventUpdated       = "LeadUpdated"
+	EventStatusChanged = "LeadStatusChanged"
+)
+
+var _ domain.AggregateRoot = (*Lead)(nil)
 
 // Lead is a prospective customer a rep works on. Its fields are unexported so
 // every change goes through a method that keeps the lead valid.
 type Lead struct {
+	domain.Events
 	id        int64
 	version   int64
 	fields    Fields
@@ -32,7 +42,9 @@ func New(f Fields, owner string) (*Lead, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return &Lead{fields: f, status: StatusNew, owner: owner, updatedBy: owner}, nil
+	l := &Lead{fields: f, status: StatusNew, owner: owner, updatedBy: owner}
+	l.Record(domain.Event{Name: EventCreated, Actor: owner, Changes: diff(Fields{}, f)})
+	return l, nil
 }
 
 // Snapshot is a lead's complete state as stored. Only repositories build
@@ -107,6 +119,7 @@ func (l *Lead) Edit(f Fields, by string) ([]string, error) {
 		return nil, &domain.RuleError{Field: FieldScore, Message: fmt.Sprintf(
 			"A converted lead keeps a score of at least %d; %d is too low.", ConvertMinScore, f.Score)}
 	}
+	l.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: diff(l.fields, f)})
 	l.fields = f
 	l.updatedBy = by
 	return changed, nil
@@ -129,7 +142,18 @@ func (l *Lead) MoveTo(to Status, by string) error {
 		return &domain.RuleError{Field: FieldScore, Message: fmt.Sprintf(
 			"Score %d is below the %d needed to convert.", l.fields.Score, ConvertMinScore)}
 	}
+	l.Record(domain.Event{Name: EventStatusChanged, Actor: by, Changes: []domain.Change{
+		{Field: FieldStatus, Old: string(l.status), New: string(to)}}})
 	l.status = to
 	l.updatedBy = by
 	return nil
+}
+
+// diff lists the fields that differ between from and to, old → new.
+func diff(from, to Fields) []domain.Change {
+	var out []domain.Change
+	for _, name := range from.Changed(to) {
+		out = append(out, domain.Change{Field: name, Old: from.Get(name), New: to.Get(name)})
+	}
+	return out
 }

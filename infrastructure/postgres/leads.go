@@ -18,15 +18,16 @@ import (
 var _ leads.Repository = (*LeadRepository)(nil)
 
 // LeadRepository stores leads in the leads table. Each write is one
-// compare-and-swap statement on the version column, so it needs no
-// transaction and holds no row lock between reading a lead and saving it.
+// compare-and-swap statement on the version column, in a short transaction
+// with the lead's domain events (written to activity); no row lock is held
+// between reading a lead and saving it.
 type LeadRepository struct {
-	pool *pgxpool.Pool
+	db querier
 }
 
 // NewLeadRepository returns a LeadRepository over pool.
 func NewLeadRepository(pool *pgxpool.Pool) *LeadRepository {
-	return &LeadRepository{pool: pool}
+	return &LeadRepository{db: pool}
 }
 
 // leadRow is one row of leads as stored; the db tags are the column names
@@ -103,10 +104,17 @@ RETURNING ` + leadColumns
 // Create stores l as a new lead. The database assigns the id, version 1 and
 // both timestamps, so the returned lead is what a later Get would return.
 func (r *LeadRepository) Create(ctx context.Context, l *lead.Lead) (*lead.Lead, error) {
-	row, err := collectLead(r.pool.Query(ctx, insertLead, toRow(l).writable()))
+	var row leadRow
+	err := pgx.BeginFunc(ctx, r.db, func(tx pgx.Tx) (err error) {
+		if row, err = collectLead(tx.Query(ctx, insertLead, toRow(l).writable())); err != nil {
+			return failed("insert lead", err)
+		}
+		return recordEvents(ctx, tx, lead.Kind, row.ID, row.Version, l.DomainEvents())
+	})
 	if err != nil {
-		return nil, failed("insert lead", err)
+		return nil, failed("create lead", err)
 	}
+	l.ClearEvents()
 	return toDomain(row), nil
 }
 
@@ -122,7 +130,7 @@ func (r *LeadRepository) Get(ctx context.Context, id int64) (*lead.Lead, error) 
 }
 
 func (r *LeadRepository) get(ctx context.Context, id int64) (leadRow, error) {
-	row, err := collectLead(r.pool.Query(ctx, selectLead, id))
+	row, err := collectLead(r.db.Query(ctx, selectLead, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return leadRow{}, domain.ErrNotFound
 	}
@@ -139,7 +147,7 @@ FROM lead_versions WHERE lead_id = $1 AND version = $2`
 // Version returns lead id as it was saved at version, from the history the
 // triggers of migration 000002 keep, or domain.ErrNotFound.
 func (r *LeadRepository) Version(ctx context.Context, id, version int64) (*lead.Lead, error) {
-	row, err := collectLead(r.pool.Query(ctx, selectLeadVersion, id, version))
+	row, err := collectLead(r.db.Query(ctx, selectLeadVersion, id, version))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
@@ -188,20 +196,33 @@ func (r *LeadRepository) Update(ctx context.Context, id, version int64, apply fu
 	}
 	args := toRow(l).writable()
 	args["id"], args["version"] = id, version
-	saved, err := collectLead(r.pool.Query(ctx, updateLead, args))
+	var saved leadRow
+	err = pgx.BeginFunc(ctx, r.db, func(tx pgx.Tx) (err error) {
+		saved, err = collectLead(tx.Query(ctx, updateLead, args))
+		if err != nil {
+			return err
+		}
+		return recordEvents(ctx, tx, lead.Kind, id, saved.Version, l.DomainEvents())
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, r.whyMissed(ctx, id, version)
 	}
 	if err != nil {
 		return nil, failed("update lead", err)
 	}
+	l.ClearEvents()
 	return toDomain(saved), nil
+}
+
+// History returns lead id's recorded events, newest first.
+func (r *LeadRepository) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
+	return readHistory(ctx, r.db, lead.Kind, id)
 }
 
 // Delete removes lead id if it is still at version; it returns
 // domain.ErrNotFound or a *domain.OptimisticLockError as Update does.
 func (r *LeadRepository) Delete(ctx context.Context, id, version int64) error {
-	tag, err := r.pool.Exec(ctx, `DELETE FROM leads WHERE id = $1 AND version = $2`, id, version)
+	tag, err := r.db.Exec(ctx, `DELETE FROM leads WHERE id = $1 AND version = $2`, id, version)
 	if err != nil {
 		return failed("delete lead", err)
 	}
@@ -230,7 +251,7 @@ func (r *LeadRepository) Delete(ctx context.Context, id, version int64) error {
 // serialization failure from the CAS instead of zero rows).
 func (r *LeadRepository) whyMissed(ctx context.Context, id, expected int64) error {
 	var actual int64
-	err := r.pool.QueryRow(ctx, `SELECT version FROM leads WHERE id = $1`, id).Scan(&actual)
+	err := r.db.QueryRow(ctx, `SELECT version FROM leads WHERE id = $1`, id).Scan(&actual)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return domain.ErrNotFound
@@ -288,7 +309,7 @@ func (r *LeadRepository) List(ctx context.Context, q leads.ListQuery) (leads.Pag
 		args["search"] = likePattern(search)
 	}
 	sql := `SELECT ` + leadColumns + ` FROM leads` + whereClause(where) + ` ORDER BY id DESC LIMIT @limit`
-	rows, err := r.pool.Query(ctx, sql, planMode(q.Search), args)
+	rows, err := r.db.Query(ctx, sql, planMode(q.Search), args)
 	if err != nil {
 		return leads.Page{}, failed("select leads", err)
 	}
@@ -325,7 +346,7 @@ func (r *LeadRepository) CountByStatus(ctx context.Context, search string) (map[
 		args["search"] = likePattern(search)
 	}
 	sql := `SELECT status, count(*) AS n FROM leads` + whereClause(where) + ` GROUP BY status`
-	rows, err := r.pool.Query(ctx, sql, planMode(search), args)
+	rows, err := r.db.Query(ctx, sql, planMode(search), args)
 	if err != nil {
 		return nil, failed("count leads", err)
 	}

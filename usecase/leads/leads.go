@@ -52,6 +52,8 @@ type Repository interface {
 	List(ctx context.Context, q ListQuery) (Page, error)
 	// CountByStatus counts the leads matching search, per status.
 	CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error)
+	// History returns the lead's recorded events, newest first.
+	History(ctx context.Context, id int64) ([]domain.RecordedEvent, error)
 }
 
 // Service runs the lead use cases.
@@ -97,6 +99,15 @@ func (s *Service) List(ctx context.Context, q ListQuery) (Page, error) {
 		return Page{}, fmt.Errorf("list leads: %w", err)
 	}
 	return p, nil
+}
+
+// History returns what happened to lead id, newest first.
+func (s *Service) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
+	h, err := s.repo.History(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history of lead %d: %w", id, err)
+	}
+	return h, nil
 }
 
 // CountByStatus counts the leads matching search per status, for the tabs.

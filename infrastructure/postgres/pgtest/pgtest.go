@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"crm/infrastructure/postgres"
@@ -101,7 +103,16 @@ func create(t testing.TB, template string) *DB {
 		}
 		admin := connect(t)
 		defer admin.Close(context.Background())
-		exec(t, admin, "DROP DATABASE "+name+" WITH (FORCE)")
+		// Plain DROP first: it waits for closing sessions and stops an
+		// autovacuum worker itself, which FORCE would try to terminate and,
+		// lacking superuser, fail on. FORCE only for sessions a test leaked.
+		_, err := admin.Exec(context.Background(), "DROP DATABASE "+name)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "55006" { // object_in_use
+			exec(t, admin, "DROP DATABASE "+name+" WITH (FORCE)")
+			return
+		}
+		check(t, err)
 	})
 	return db
 }

@@ -1,0 +1,81 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"crm/domain"
+)
+
+// querier is what repositories run statements on: the pool, or the
+// transaction of a unit of work. Begin on a transaction opens a savepoint,
+// so a repository's own transaction nests inside a unit of work.
+type querier interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+const insertActivity = `
+INSERT INTO activity (aggregate_kind, aggregate_id, version, event, actor, changes, refs)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`
+
+// recordEvents writes an aggregate's events, stamped with its id and the
+// version the save produced. Callers run it in the transaction of the save.
+func recordEvents(ctx context.Context, q querier, kind string, id, version int64, events []domain.Event) error {
+	for _, ev := range events {
+		changes, refs := ev.Changes, ev.Refs
+		if changes == nil {
+			changes = []domain.Change{}
+		}
+		if refs == nil {
+			refs = map[string]int64{}
+		}
+		if _, err := q.Exec(ctx, insertActivity, kind, id, version, ev.Name, ev.Actor, changes, refs); err != nil {
+			return failed(fmt.Sprintf("record %s event", ev.Name), err)
+		}
+	}
+	return nil
+}
+
+type activityRow struct {
+	Kind       string           `db:"aggregate_kind"`
+	ID         int64            `db:"aggregate_id"`
+	Version    int64            `db:"version"`
+	Event      string           `db:"event"`
+	Actor      string           `db:"actor"`
+	Changes    []domain.Change  `db:"changes"`
+	Refs       map[string]int64 `db:"refs"`
+	OccurredAt time.Time        `db:"occurred_at"`
+}
+
+// maxHistory bounds one history page; older entries are not shown.
+const maxHistory = 200
+
+// readHistory returns an aggregate's recorded events, newest first.
+func readHistory(ctx context.Context, q querier, kind string, id int64) ([]domain.RecordedEvent, error) {
+	rows, err := q.Query(ctx, `
+SELECT aggregate_kind, aggregate_id, version, event, actor, changes, refs, occurred_at
+FROM activity WHERE aggregate_kind = $1 AND aggregate_id = $2
+ORDER BY id DESC LIMIT $3`, kind, id, maxHistory)
+	if err != nil {
+		return nil, failed("select activity", err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[activityRow])
+	if err != nil {
+		return nil, failed("select activity", err)
+	}
+	out := make([]domain.RecordedEvent, len(got))
+	for i, r := range got {
+		out[i] = domain.RecordedEvent{
+			Kind: r.Kind, AggregateID: r.ID, Version: r.Version, At: r.OccurredAt,
+			Event: domain.Event{Name: r.Event, Actor: r.Actor, Changes: r.Changes, Refs: r.Refs},
+		}
+	}
+	return out, nil
+}
