@@ -2,9 +2,7 @@ package lead
 
 import (
 	"fmt"
-	"net/mail"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"crm/domain"
@@ -14,8 +12,8 @@ import (
 const (
 	MaxNameLen  = 200
 	MaxTextLen  = 200 // company, source
-	MaxEmailLen = 254
-	MaxPhoneLen = 40
+	MaxEmailLen = domain.MaxEmailLen
+	MaxPhoneLen = domain.MaxPhoneLen
 	MaxNotesLen = 10_000
 	MinScore    = 0
 	MaxScore    = 100
@@ -69,17 +67,11 @@ func (f Fields) Validate() error {
 	case n > MaxNameLen:
 		v.Add(FieldName, fmt.Sprintf("Name is %d characters; the limit is %d.", n, MaxNameLen))
 	}
-	checkLine(&v, FieldName, "Name", f.Name)
-	if f.Email != "" {
-		if msg := emailProblem(f.Email); msg != "" {
-			v.Add(FieldEmail, msg)
-		}
-	}
-	checkText(&v, FieldCompany, "Company", f.Company, MaxTextLen)
-	if msg := phoneProblem(f.Phone); msg != "" {
-		v.Add(FieldPhone, msg)
-	}
-	checkText(&v, FieldSource, "Source", f.Source, MaxTextLen)
+	domain.CheckLine(&v, FieldName, "Name", f.Name)
+	domain.CheckEmail(&v, FieldEmail, f.Email)
+	domain.CheckText(&v, FieldCompany, "Company", f.Company, MaxTextLen)
+	domain.CheckPhone(&v, FieldPhone, f.Phone)
+	domain.CheckText(&v, FieldSource, "Source", f.Source, MaxTextLen)
 	if f.Score < MinScore || f.Score > MaxScore {
 		v.Add(FieldScore, fmt.Sprintf("Score must be between %d and %d; got %d.", MinScore, MaxScore, f.Score))
 	}
@@ -120,72 +112,6 @@ func (f Fields) Get(name string) string {
 		return fmt.Sprint(f.Score)
 	case FieldNotes:
 		return f.Notes
-	}
-	return ""
-}
-
-func checkText(v *domain.ValidationError, field, label, s string, limit int) {
-	if n := utf8.RuneCountInString(s); n > limit {
-		v.Add(field, fmt.Sprintf("%s is %d characters; the limit is %d.", label, n, limit))
-		return
-	}
-	checkLine(v, field, label, s)
-}
-
-// checkLine refuses control characters and broken UTF-8 in one-line fields:
-// they cannot be typed into an input and only arrive from scripts. Line
-// separators and bidirectional overrides are refused too: they break a
-// line or make a name read differently from what is stored.
-func checkLine(v *domain.ValidationError, field, label, s string) {
-	if !utf8.ValidString(s) {
-		v.Add(field, label+" contains characters that are not text.")
-		return
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) || unicode.Is(unicode.Bidi_Control, r) {
-			v.Add(field, label+" must be a single line of text.")
-			return
-		}
-	}
-}
-
-func emailProblem(s string) string {
-	const msg = "Email must look like name@example.com."
-	if utf8.RuneCountInString(s) > MaxEmailLen {
-		return fmt.Sprintf("Email is longer than %d characters.", MaxEmailLen)
-	}
-	addr, err := mail.ParseAddress(s)
-	// ParseAddress also accepts "Ada <ada@example.com>"; a lead's email is
-	// the bare address only.
-	if err != nil || addr.Address != s || addr.Name != "" {
-		return msg
-	}
-	at := strings.LastIndexByte(s, '@')
-	if domainPart := s[at+1:]; !strings.Contains(domainPart, ".") || strings.HasPrefix(domainPart, "[") {
-		return msg
-	}
-	return ""
-}
-
-func phoneProblem(s string) string {
-	if s == "" {
-		return ""
-	}
-	if utf8.RuneCountInString(s) > MaxPhoneLen {
-		return fmt.Sprintf("Phone is longer than %d characters.", MaxPhoneLen)
-	}
-	digits := 0
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case strings.ContainsRune(" +-().x/", r):
-		default:
-			return "Phone may hold digits, spaces and + - ( ) . / x only."
-		}
-	}
-	if digits < 3 {
-		return "Phone needs at least 3 digits."
 	}
 	return ""
 }

@@ -1,57 +1,18 @@
 package lead
 
-// ThreeWay compares what a rep typed (yours) with the version they started
-// from (base) and the version saved now (theirs), field by field. It is the
-// pure core of conflict handling: it decides nothing about saving.
-type ThreeWay struct {
-	// Proposed holds theirs with every change of yours that nobody else
-	// touched, and yours for conflicting fields: what a second Save should
-	// carry so that it keeps both reps' work.
-	Proposed Fields
-	// Yours lists the fields you changed that nobody else did.
-	Yours []string
-	// Theirs lists the fields someone else changed that you did not, or
-	// changed to the same value: either way the saved value stands.
-	Theirs []string
-	// Conflicts lists the fields both sides changed to different values.
-	Conflicts []string
-}
+import "crm/domain"
 
-// CompareThreeWay compares yours and theirs against base; all three must be
-// normalized (see Fields.Normalize), or white space counts as a change. A field changed on
-// both sides to the same value is no conflict. A nil base (the starting
-// version is unknown) makes every differing field a conflict: without it
-// nobody can tell whose change a difference is.
+// ThreeWay is the field-by-field comparison of a stale lead save.
+type ThreeWay = domain.ThreeWay[Fields]
+
+// CompareThreeWay compares the editable fields of yours and theirs against
+// base (nil when unknown); see domain.CompareThreeWay.
 func CompareThreeWay(base *Fields, theirs, yours Fields) ThreeWay {
-	w := ThreeWay{Proposed: theirs}
-	for _, name := range EditableFields {
-		t, y := theirs.Get(name), yours.Get(name)
-		yoursChanged, theirsChanged := t != y, t != y
-		if base != nil {
-			b := base.Get(name)
-			yoursChanged, theirsChanged = y != b, t != b
-		}
-		switch {
-		case y == t || !yoursChanged:
-			if theirsChanged {
-				w.Theirs = append(w.Theirs, name)
-			}
-		case !theirsChanged:
-			w.Yours = append(w.Yours, name)
-			w.Proposed.set(name, yours)
-		default:
-			w.Conflicts = append(w.Conflicts, name)
-			w.Proposed.set(name, yours)
-		}
-	}
-	return w
+	return domain.CompareThreeWay(EditableFields, base, theirs, yours)
 }
 
-// HasConflicts reports whether any field was changed differently on both sides.
-func (w ThreeWay) HasConflicts() bool { return len(w.Conflicts) > 0 }
-
-// set copies field name from src.
-func (f *Fields) set(name string, src Fields) {
+// WithField returns f with field name copied from src.
+func (f Fields) WithField(name string, src Fields) Fields {
 	switch name {
 	case FieldName:
 		f.Name = src.Name
@@ -68,4 +29,5 @@ func (f *Fields) set(name string, src Fields) {
 	case FieldNotes:
 		f.Notes = src.Notes
 	}
+	return f
 }

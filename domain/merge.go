@@ -1,0 +1,58 @@
+package domain
+
+// FieldSet is an aggregate's editable fields: each can be read as text, the
+// form in which reps see and compare it, and copied from another set.
+type FieldSet[F any] interface {
+	Get(field string) string
+	WithField(field string, from F) F
+}
+
+// ThreeWay compares what a rep typed (yours) with the version they started
+// from (base) and the version saved now (theirs), field by field. It is the
+// pure core of conflict handling: it decides nothing about saving.
+type ThreeWay[F any] struct {
+	// Proposed holds theirs with every change of yours that nobody else
+	// touched, and yours for conflicting fields: what a second Save should
+	// carry so that it keeps both reps' work.
+	Proposed F
+	// Yours lists the fields you changed that nobody else did.
+	Yours []string
+	// Theirs lists the fields someone else changed that you did not, or
+	// changed to the same value: either way the saved value stands.
+	Theirs []string
+	// Conflicts lists the fields both sides changed to different values.
+	Conflicts []string
+}
+
+// CompareThreeWay compares the named fields of yours and theirs against
+// base; all three must be normalized, or white space counts as a change. A
+// field changed on both sides to the same value is no conflict. A nil base
+// (the starting version is unknown) makes every differing field a
+// conflict: without it nobody can tell whose change a difference is.
+func CompareThreeWay[F FieldSet[F]](fields []string, base *F, theirs, yours F) ThreeWay[F] {
+	w := ThreeWay[F]{Proposed: theirs}
+	for _, name := range fields {
+		t, y := theirs.Get(name), yours.Get(name)
+		yoursChanged, theirsChanged := t != y, t != y
+		if base != nil {
+			b := (*base).Get(name)
+			yoursChanged, theirsChanged = y != b, t != b
+		}
+		switch {
+		case y == t || !yoursChanged:
+			if theirsChanged {
+				w.Theirs = append(w.Theirs, name)
+			}
+		case !theirsChanged:
+			w.Yours = append(w.Yours, name)
+			w.Proposed = w.Proposed.WithField(name, yours)
+		default:
+			w.Conflicts = append(w.Conflicts, name)
+			w.Proposed = w.Proposed.WithField(name, yours)
+		}
+	}
+	return w
+}
+
+// HasConflicts reports whether any field was changed differently on both sides.
+func (w ThreeWay[F]) HasConflicts() bool { return len(w.Conflicts) > 0 }

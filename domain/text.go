@@ -1,0 +1,92 @@
+package domain
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits shared by every aggregate that holds an email or a phone number.
+const (
+	MaxEmailLen = 254
+	MaxPhoneLen = 40
+)
+
+// CheckText adds a problem to v when s, a one-line field, is longer than
+// limit characters or is not a single line of text.
+func CheckText(v *ValidationError, field, label, s string, limit int) {
+	if n := utf8.RuneCountInString(s); n > limit {
+		v.Add(field, fmt.Sprintf("%s is %d characters; the limit is %d.", label, n, limit))
+		return
+	}
+	CheckLine(v, field, label, s)
+}
+
+// CheckLine refuses control characters and broken UTF-8 in one-line fields:
+// they cannot be typed into an input and only arrive from scripts. Line
+// separators and bidirectional overrides are refused too: they break a
+// line or make a name read differently from what is stored.
+func CheckLine(v *ValidationError, field, label, s string) {
+	if !utf8.ValidString(s) {
+		v.Add(field, label+" contains characters that are not text.")
+		return
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) || unicode.Is(unicode.Bidi_Control, r) {
+			v.Add(field, label+" must be a single line of text.")
+			return
+		}
+	}
+}
+
+// CheckEmail adds a problem to v unless s is empty or a bare address such
+// as name@example.com.
+func CheckEmail(v *ValidationError, field, s string) {
+	if s == "" {
+		return
+	}
+	const msg = "Email must look like name@example.com."
+	if utf8.RuneCountInString(s) > MaxEmailLen {
+		v.Add(field, fmt.Sprintf("Email is longer than %d characters.", MaxEmailLen))
+		return
+	}
+	addr, err := mail.ParseAddress(s)
+	// ParseAddress also accepts "Ada <ada@example.com>"; an email field
+	// holds the bare address only.
+	if err != nil || addr.Address != s || addr.Name != "" {
+		v.Add(field, msg)
+		return
+	}
+	at := strings.LastIndexByte(s, '@')
+	if domainPart := s[at+1:]; !strings.Contains(domainPart, ".") || strings.HasPrefix(domainPart, "[") {
+		v.Add(field, msg)
+	}
+}
+
+// CheckPhone adds a problem to v unless s is empty or a phone number made
+// of digits and the usual separators.
+func CheckPhone(v *ValidationError, field, s string) {
+	if s == "" {
+		return
+	}
+	if utf8.RuneCountInString(s) > MaxPhoneLen {
+		v.Add(field, fmt.Sprintf("Phone is longer than %d characters.", MaxPhoneLen))
+		return
+	}
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" +-().x/", r):
+		default:
+			v.Add(field, "Phone may hold digits, spaces and + - ( ) . / x only.")
+			return
+		}
+	}
+	if digits < 3 {
+		v.Add(field, "Phone needs at least 3 digits.")
+	}
+}
