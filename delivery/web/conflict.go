@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"crm/delivery/web/views"
 	"crm/domain/lead"
 	"crm/usecase/leads"
@@ -11,51 +13,68 @@ import (
 // own changes on top of the current values, at the current version.
 func conflictView(c *leads.ConflictError, action string) views.LeadView {
 	cur := c.Current
-	banner := &views.Conflict{
-		Action:         action,
-		BaseVersion:    c.Lock.Expected,
-		CurrentVersion: cur.Version(),
-		SavedBy:        cur.UpdatedBy(),
-		SavedAt:        cur.UpdatedAt(),
-	}
+	banner := newBanner(lead.Kind, action, c.Lock.Expected, cur.Version(), cur.UpdatedBy(), cur.UpdatedAt())
 	form := views.FormFromLead(cur)
+	var base fieldReader
+	if c.Base != nil {
+		base = c.Base.Fields()
+	}
 
 	if action == "save" && c.Yours != nil {
-		cmp := c.Compare
 		for _, name := range lead.EditableFields {
-			form.Values[name] = cmp.Proposed.Get(name)
+			form.Values[name] = c.Compare.Proposed.Get(name)
 		}
-		banner.Rows = append(banner.Rows, rows(c, cmp.Conflicts, views.ChangedByBoth)...)
-		banner.Rows = append(banner.Rows, rows(c, cmp.Theirs, views.ChangedByThem)...)
-		banner.Rows = append(banner.Rows, rows(c, cmp.Yours, views.ChangedByYou)...)
+		banner.Rows = compareRows(c.Compare.Conflicts, c.Compare.Theirs, c.Compare.Yours, views.FieldLabels, base, cur.Fields(), c.Yours)
 		return views.LeadView{Lead: cur, Form: form, Conflict: banner}
 	}
 
 	// A status move or a delete that lost: show what changed since the
 	// version the rep was looking at.
 	if c.Base != nil {
-		base := c.Base.Fields()
-		banner.Rows = rows(c, base.Changed(cur.Fields()), views.ChangedByThem)
+		banner.Rows = bannerRows(c.Base.Fields().Changed(cur.Fields()), views.ChangedByThem, views.FieldLabels, base, cur.Fields(), nil)
 		if c.Base.Status() != cur.Status() {
-			banner.Rows = append(banner.Rows, views.ConflictRow{Field: lead.FieldStatus, Kind: views.ChangedByThem,
-				Base: c.Base.Status().Label(), Theirs: cur.Status().Label()})
+			banner.Rows = append(banner.Rows, views.ConflictRow{Field: lead.FieldStatus, Label: views.FieldLabels[lead.FieldStatus],
+				Kind: views.ChangedByThem, Base: c.Base.Status().Label(), Theirs: cur.Status().Label()})
 		}
 	}
-	banner.WantedStatus = c.WantedStatus
+	if c.WantedStatus != "" {
+		banner.WantedStatus = c.WantedStatus.Label()
+	}
 	return views.LeadView{Lead: cur, Form: form, Conflict: banner}
 }
 
-func rows(c *leads.ConflictError, fields []string, kind string) []views.ConflictRow {
+// fieldReader is any aggregate's field set, read as text.
+type fieldReader interface{ Get(field string) string }
+
+// newBanner starts the conflict banner of any aggregate. current is the
+// version the re-rendered form starts from, which may be newer than the one
+// the failed save met.
+func newBanner(noun, action string, base, current int64, savedBy string, savedAt time.Time) *views.Conflict {
+	return &views.Conflict{Noun: noun, Action: action, BaseVersion: base,
+		CurrentVersion: current, SavedBy: savedBy, SavedAt: savedAt}
+}
+
+// compareRows lists a three-way comparison's fields for the banner:
+// conflicts first, then their changes, then yours.
+func compareRows(conflicts, theirs, yours []string, labels map[string]string, base, current, typed fieldReader) []views.ConflictRow {
+	rows := bannerRows(conflicts, views.ChangedByBoth, labels, base, current, typed)
+	rows = append(rows, bannerRows(theirs, views.ChangedByThem, labels, base, current, typed)...)
+	return append(rows, bannerRows(yours, views.ChangedByYou, labels, base, current, typed)...)
+}
+
+// bannerRows builds one banner row per field. base is nil when the starting
+// version is unknown, typed is nil for writes that typed no fields.
+func bannerRows(fields []string, kind string, labels map[string]string, base, current, typed fieldReader) []views.ConflictRow {
 	out := make([]views.ConflictRow, 0, len(fields))
 	for _, name := range fields {
-		row := views.ConflictRow{Field: name, Kind: kind, Theirs: c.Current.Fields().Get(name)}
-		if c.Base != nil {
-			row.Base = c.Base.Fields().Get(name)
+		row := views.ConflictRow{Field: name, Label: labels[name], Kind: kind, Theirs: current.Get(name)}
+		if base != nil {
+			row.Base = base.Get(name)
 		} else if kind == views.ChangedByBoth {
 			row.Kind = views.ChangedUnknown
 		}
-		if c.Yours != nil {
-			row.Yours = c.Yours.Get(name)
+		if typed != nil {
+			row.Yours = typed.Get(name)
 		}
 		out = append(out, row)
 	}

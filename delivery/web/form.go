@@ -88,7 +88,7 @@ func (f leadForm) err() error {
 // view is the form as typed, with messages from err when it is a
 // validation or rule error.
 func (f leadForm) view(version int64, err error) views.Form {
-	return views.Form{Values: f.values, Errors: fieldErrors(err), Version: version}
+	return views.Form{Prefix: lead.Kind, Values: f.values, Errors: fieldErrors(err), Version: version}
 }
 
 func fieldErrors(err error) map[string]string {

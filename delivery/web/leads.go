@@ -72,7 +72,7 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) newLead(w http.ResponseWriter, r *http.Request) {
-	v := views.NewLeadView{Form: views.Form{Values: map[string]string{lead.FieldScore: "0"}}}
+	v := views.NewLeadView{Form: views.Form{Prefix: lead.Kind, Values: map[string]string{lead.FieldScore: "0"}}}
 	s.render(w, r, http.StatusOK, views.NewLeadPage(v), views.NewLeadForm(v))
 }
 

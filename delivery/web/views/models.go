@@ -21,6 +21,7 @@ var FieldLabels = map[string]string{
 // (exactly as typed, even when invalid), a message per field and the version
 // the next save starts from.
 type Form struct {
+	Prefix  string // the input ids' prefix, e.g. "lead" gives "lead-name"
 	Values  map[string]string
 	Errors  map[string]string
 	Version int64
@@ -33,7 +34,7 @@ func FormFromLead(l *lead.Lead) Form {
 	for _, name := range lead.EditableFields {
 		values[name] = f.Get(name)
 	}
-	return Form{Values: values, Version: l.Version()}
+	return Form{Prefix: lead.Kind, Values: values, Version: l.Version()}
 }
 
 // LeadView is the lead page's editable part: header, notices, the edit form
@@ -51,13 +52,14 @@ type LeadView struct {
 // Conflict is what the banner shows after a save that started from an old
 // version: who saved since, and field by field what changed.
 type Conflict struct {
+	Noun           string // what was changed: "lead", "contact", "deal"
 	Action         string // "save", "status" or "delete"
 	BaseVersion    int64
 	CurrentVersion int64
 	SavedBy        string
 	SavedAt        time.Time
 	Rows           []ConflictRow
-	WantedStatus   lead.Status // for a status move that lost
+	WantedStatus   string // for a status move that lost, as reps read it
 }
 
 // Row kinds: who changed a field since the rep's starting version.
@@ -73,6 +75,7 @@ const (
 // ConflictRow is one field in the conflict banner.
 type ConflictRow struct {
 	Field  string
+	Label  string
 	Kind   string
 	Base   string // "" when the starting version is unknown
 	Theirs string
