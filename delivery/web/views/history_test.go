@@ -1,0 +1,63 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain"
+)
+
+func TestEventTitle(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		kind, name, want string
+	}{
+		{"lead", "LeadCreated", "Created"},
+		{"lead", "LeadStatusChanged", "Status changed"},
+		{"contact", "ContactUpdated", "Updated"},
+		{"deal", "DealStageChanged", "Stage changed"},
+		{"contact", "LeadConverted", "Lead converted"},
+		{"lead", "Lead", "Changed"},
+		{"", "", "Changed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" on a "+tt.kind+" reads "+tt.want, func(t *testing.T) {
+			t.Parallel()
+			got := eventTitle(domain.RecordedEvent{Kind: tt.kind, Event: domain.Event{Name: tt.name}})
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestHistory_showsEachChangeOldToNewWithVersionAndActor(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+	entries := []domain.RecordedEvent{
+		{Kind: "contact", AggregateID: 7, Version: 2, At: at, Event: domain.Event{Name: "ContactUpdated", Actor: "bruno",
+			Changes: []domain.Change{{Field: "email", Old: "ada@example.com", New: "<b>ada@x.io</b>"}}}},
+		{Kind: "contact", AggregateID: 7, Version: 1, At: at, Event: domain.Event{Name: "ContactCreated", Actor: "ana",
+			Changes: []domain.Change{{Field: "name", Old: "", New: "Ada"}}, Refs: map[string]int64{"lead": 3, "deal": 9}}},
+	}
+	var buf bytes.Buffer
+
+	require.NoError(t, History(entries, map[string]string{"email": "Email"}).Render(context.Background(), &buf))
+
+	html := buf.String()
+	assert.Regexp(t, `(?s)data-version="2".*Version 2</strong>.*Updated by bruno.*Email: <del>ada@example.com</del> → <ins>&lt;b&gt;ada@x.io&lt;/b&gt;</ins>`, html)
+	assert.Regexp(t, `(?s)data-version="1".*Created by ana.*name: <del>\(empty\)</del> → <ins>Ada</ins>`, html, "an unlabelled field shows its name")
+	assert.Regexp(t, `(?s)<a href="/leads/3">lead #3</a>.*<a href="/deals/9">deal #9</a>`, html)
+	assert.Contains(t, html, `datetime="2026-03-01T09:30:00Z"`)
+	assert.Less(t, bytes.Index(buf.Bytes(), []byte(`data-version="2"`)), bytes.Index(buf.Bytes(), []byte(`data-version="1"`)), "kept in the order given")
+}
+
+func TestHistory_withoutEntriesSaysSo(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	require.NoError(t, History(nil, nil).Render(context.Background(), &buf))
+	assert.Contains(t, buf.String(), "No changes recorded yet.")
+}
