@@ -1,0 +1,102 @@
+package contact
+
+import (
+	"strings"
+
+	"crm/domain"
+)
+
+// Limits on what a contact may hold. The database has the same CHECKs.
+const (
+	MaxNameLen    = 200
+	MaxCompanyLen = 200
+	MaxEmailLen   = domain.MaxEmailLen
+	MaxPhoneLen   = domain.MaxPhoneLen
+)
+
+// Field names, as used in forms, validation errors and change lists.
+const (
+	FieldName    = "name"
+	FieldEmail   = "email"
+	FieldPhone   = "phone"
+	FieldCompany = "company"
+)
+
+// EditableFields lists the fields a rep edits in the contact form, in form order.
+var EditableFields = []string{FieldName, FieldEmail, FieldPhone, FieldCompany}
+
+// Fields are the parts of a contact a rep edits.
+type Fields struct {
+	Name    string
+	Email   string
+	Phone   string
+	Company string
+}
+
+// Normalize trims surrounding white space, so "  Ada " and "Ada" are the
+// same name.
+func (f Fields) Normalize() Fields {
+	f.Name = strings.TrimSpace(f.Name)
+	f.Email = strings.TrimSpace(f.Email)
+	f.Phone = strings.TrimSpace(f.Phone)
+	f.Company = strings.TrimSpace(f.Company)
+	return f
+}
+
+// Validate checks every field and reports all problems at once as a
+// *domain.ValidationError. It expects normalized fields.
+func (f Fields) Validate() error {
+	var v domain.ValidationError
+	if f.Name == "" {
+		v.Add(FieldName, "Name is required.")
+	} else {
+		domain.CheckText(&v, FieldName, "Name", f.Name, MaxNameLen)
+	}
+	domain.CheckEmail(&v, FieldEmail, f.Email)
+	domain.CheckPhone(&v, FieldPhone, f.Phone)
+	domain.CheckText(&v, FieldCompany, "Company", f.Company, MaxCompanyLen)
+	return v.Err()
+}
+
+// Changed lists the fields whose values differ between f and g, in form order.
+func (f Fields) Changed(g Fields) []string {
+	var out []string
+	for _, name := range EditableFields {
+		if f.Get(name) != g.Get(name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Get returns a field's value as text, the form in which reps see it, or
+// "" for a name that is not a contact field.
+func (f Fields) Get(name string) string {
+	switch name {
+	case FieldName:
+		return f.Name
+	case FieldEmail:
+		return f.Email
+	case FieldPhone:
+		return f.Phone
+	case FieldCompany:
+		return f.Company
+	}
+	return ""
+}
+
+// WithField returns f with field name copied from src; other names leave f
+// as it is.
+func (f Fields) WithField(name string, src Fields) Fields {
+	switch name {
+	case FieldName:
+		f.Name = src.Name
+	case FieldEmail:
+		f.Email = src.Email
+	case FieldPhone:
+		f.Phone = src.Phone
+	case FieldCompany:
+		f.Company = src.Company
+	}
+	return f
+}
