@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -234,39 +233,13 @@ func (r *LeadRepository) Delete(ctx context.Context, id, version int64) error {
 
 // whyMissed tells why a compare-and-swap on (id, expected) matched no row:
 // the lead is gone (domain.ErrNotFound) or at another version (the
-// optimistic-lock error with that version).
-//
-// It asks with a second statement on purpose. Under READ COMMITTED a CAS
-// that finds the row locked by a concurrent save waits for it, then re-checks
-// the newly committed row and misses; a fallback SELECT inside the same
-// statement (a CTE) would still read the statement's older snapshot and
-// could answer "you started from 3, it is now at 3". This SELECT takes a
-// fresh snapshot after the CAS finished, so it sees at least the state that
-// made the CAS miss. Versions only grow and identity ids are never reused,
-// so what it reads is either no row (the lead was deleted and cannot come
-// back) or a version above expected: the current one, possibly newer still
-// if more saves landed since, which is the version the rep must start from.
-// This needs each statement to take its own snapshot: true on the pool, and
-// in READ COMMITTED transactions (a REPEATABLE READ transaction gets a
-// serialization failure from the CAS instead of zero rows).
+// optimistic-lock error with that version). See missedSave for how.
 func (r *LeadRepository) whyMissed(ctx context.Context, id, expected int64) error {
-	var actual int64
-	err := r.db.QueryRow(ctx, `SELECT version FROM leads WHERE id = $1`, id).Scan(&actual)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return domain.ErrNotFound
-	case err != nil:
-		return failed("read version after missed save", err)
-	case actual == expected:
-		// Unreachable while versions only grow; refuse to report a conflict
-		// with itself rather than confuse the rep.
-		return fmt.Errorf("save missed but lead %d is still at version %d", id, actual)
-	}
-	return staleLead(id, expected, actual)
+	return missedSave(ctx, r.db, "leads", lead.Kind, id, expected)
 }
 
 func staleLead(id, expected, actual int64) error {
-	return &domain.OptimisticLockError{Kind: lead.Kind, ID: id, Expected: expected, Actual: actual}
+	return staleVersion(lead.Kind, id, expected, actual)
 }
 
 // searchExpr must stay identical to the expression of the trigram index
