@@ -27,6 +27,7 @@ type LeadService interface {
 	Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error)
 	ChangeStatus(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error)
 	Delete(ctx context.Context, id, version int64) error
+	historyReader
 }
 
 // Config holds what the router needs.

@@ -61,3 +61,11 @@ func TestHistory_withoutEntriesSaysSo(t *testing.T) {
 	require.NoError(t, History(nil, nil).Render(context.Background(), &buf))
 	assert.Contains(t, buf.String(), "No changes recorded yet.")
 }
+
+func TestHistorySection_saysWhenTheHistoryCouldNotBeRead(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	require.NoError(t, HistorySection(HistoryView{Unavailable: true}, nil).Render(context.Background(), &buf))
+	assert.Contains(t, buf.String(), "The history could not be loaded just now.")
+	assert.NotContains(t, buf.String(), "No changes recorded yet.")
+}

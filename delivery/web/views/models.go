@@ -47,6 +47,7 @@ type LeadView struct {
 	Conflict *Conflict
 	// ActionError is a rule violation of a status move, shown by its buttons.
 	ActionError string
+	History     HistoryView
 }
 
 // Conflict is what the banner shows after a save that started from an old
