@@ -17,25 +17,28 @@ import (
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/contacts"
 	"crm/usecase/leads"
 )
 
 // app is the whole CRM on a fresh database, served by httptest.
 type app struct {
-	t     *testing.T
-	db    *pgtest.DB
-	leads *leads.Service
-	srv   *httptest.Server
+	t        *testing.T
+	db       *pgtest.DB
+	leads    *leads.Service
+	contacts *contacts.Service
+	srv      *httptest.Server
 }
 
 func newApp(t *testing.T) *app {
 	t.Helper()
 	db := pgtest.New(t)
 	svc := leads.NewService(postgres.NewLeadRepository(db.Pool))
+	contactSvc := contacts.NewService(postgres.NewContactRepository(db.Pool))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Logger: log, Ready: db.Pool.Ping}))
+	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Logger: log, Ready: db.Pool.Ping}))
 	t.Cleanup(srv.Close)
-	return &app{t: t, db: db, leads: svc, srv: srv}
+	return &app{t: t, db: db, leads: svc, contacts: contactSvc, srv: srv}
 }
 
 // seedLead stores a lead through the use case, as a rep would.

@@ -13,6 +13,7 @@ import (
 
 	"crm/delivery/web"
 	"crm/infrastructure/postgres"
+	"crm/usecase/contacts"
 	"crm/usecase/leads"
 )
 
@@ -57,9 +58,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	log.Info("database ready", "database", redactedURL(cfg.DatabaseURL), "schema_version", version)
 
 	router := web.NewRouter(web.Config{
-		Leads:  leads.NewService(postgres.NewLeadRepository(pool)),
-		Logger: log,
-		Ready:  pool.Ping,
+		Leads:    leads.NewService(postgres.NewLeadRepository(pool)),
+		Contacts: contacts.NewService(postgres.NewContactRepository(pool)),
+		Logger:   log,
+		Ready:    pool.Ping,
 	})
 
 	if cfg.wrapHandler != nil {

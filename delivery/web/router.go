@@ -32,15 +32,16 @@ type LeadService interface {
 
 // Config holds what the router needs.
 type Config struct {
-	Leads  LeadService
-	Logger *slog.Logger
+	Leads    LeadService
+	Contacts ContactService
+	Logger   *slog.Logger
 	// Ready reports whether the database is reachable, for /readyz.
 	Ready func(context.Context) error
 }
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, log: cfg.Logger, ready: cfg.Ready}
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, log: cfg.Logger, ready: cfg.Ready}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -62,13 +63,22 @@ func NewRouter(cfg Config) http.Handler {
 	r.Post("/leads/{id}", s.saveLead)
 	r.Post("/leads/{id}/status", s.changeStatus)
 	r.Post("/leads/{id}/delete", s.deleteLead)
+
+	// Contact ids are positive numbers that fit an int64; anything else is
+	// no contact page, so it never reaches leadID's lead-worded 404.
+	r.Get("/contacts", s.listContacts)
+	r.Get("/contacts/new", s.newContact)
+	r.Post("/contacts", s.createContact)
+	r.Get("/contacts/{id:[1-9][0-9]{0,17}}", s.showContact)
+	r.Post("/contacts/{id:[1-9][0-9]{0,17}}", s.saveContact)
 	return r
 }
 
 type server struct {
-	leads LeadService
-	log   *slog.Logger
-	ready func(context.Context) error
+	leads    LeadService
+	contacts ContactService
+	log      *slog.Logger
+	ready    func(context.Context) error
 }
 
 func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
