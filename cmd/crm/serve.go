@@ -14,6 +14,7 @@ import (
 	"crm/delivery/web"
 	"crm/infrastructure/postgres"
 	"crm/usecase/contacts"
+	"crm/usecase/deals"
 	"crm/usecase/leads"
 )
 
@@ -60,6 +61,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	router := web.NewRouter(web.Config{
 		Leads:    leads.NewService(postgres.NewLeadRepository(pool)),
 		Contacts: contacts.NewService(postgres.NewContactRepository(pool)),
+		Deals:    deals.NewService(postgres.NewDealRepository(pool)),
 		Logger:   log,
 		Ready:    pool.Ping,
 	})

@@ -34,6 +34,7 @@ type LeadService interface {
 type Config struct {
 	Leads    LeadService
 	Contacts ContactService
+	Deals    DealService
 	Logger   *slog.Logger
 	// Ready reports whether the database is reachable, for /readyz.
 	Ready func(context.Context) error
@@ -41,7 +42,7 @@ type Config struct {
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, log: cfg.Logger, ready: cfg.Ready}
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, log: cfg.Logger, ready: cfg.Ready}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -71,12 +72,21 @@ func NewRouter(cfg Config) http.Handler {
 	r.Post("/contacts", s.createContact)
 	r.Get("/contacts/{id:[1-9][0-9]{0,17}}", s.showContact)
 	r.Post("/contacts/{id:[1-9][0-9]{0,17}}", s.saveContact)
+
+	// Deal ids as contact ids.
+	r.Get("/deals", s.listDeals)
+	r.Get("/deals/new", s.newDeal)
+	r.Post("/deals", s.createDeal)
+	r.Get("/deals/{id:[1-9][0-9]{0,17}}", s.showDeal)
+	r.Post("/deals/{id:[1-9][0-9]{0,17}}", s.saveDeal)
+	r.Post("/deals/{id:[1-9][0-9]{0,17}}/stage", s.changeDealStage)
 	return r
 }
 
 type server struct {
 	leads    LeadService
 	contacts ContactService
+	deals    DealService
 	log      *slog.Logger
 	ready    func(context.Context) error
 }
