@@ -18,6 +18,7 @@ import (
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 	"crm/usecase/contacts"
+	"crm/usecase/deals"
 	"crm/usecase/leads"
 )
 
@@ -27,6 +28,7 @@ type app struct {
 	db       *pgtest.DB
 	leads    *leads.Service
 	contacts *contacts.Service
+	deals    *deals.Service
 	srv      *httptest.Server
 }
 
@@ -35,10 +37,11 @@ func newApp(t *testing.T) *app {
 	db := pgtest.New(t)
 	svc := leads.NewService(postgres.NewLeadRepository(db.Pool))
 	contactSvc := contacts.NewService(postgres.NewContactRepository(db.Pool))
+	dealSvc := deals.NewService(postgres.NewDealRepository(db.Pool))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Logger: log, Ready: db.Pool.Ping}))
+	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc, Logger: log, Ready: db.Pool.Ping}))
 	t.Cleanup(srv.Close)
-	return &app{t: t, db: db, leads: svc, contacts: contactSvc, srv: srv}
+	return &app{t: t, db: db, leads: svc, contacts: contactSvc, deals: dealSvc, srv: srv}
 }
 
 // seedLead stores a lead through the use case, as a rep would.
