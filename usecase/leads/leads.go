@@ -5,11 +5,11 @@ package leads
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"crm/domain"
 	"crm/domain/lead"
+	"crm/usecase/conflict"
 )
 
 // DefaultPageSize and MaxPageSize bound one page of the lead list.
@@ -165,28 +165,15 @@ func (s *Service) Delete(ctx context.Context, id, version int64) error {
 }
 
 // explainConflict turns an optimistic-lock error into a *ConflictError
-// holding the lead as saved now and the version the rep started from, then
-// lets complete add what the action knows. Other errors pass through. If the
-// lead cannot be read (deleted meanwhile, database gone) that error wins: the
-// conflict view could not be shown anyway.
+// holding the lead as saved now and the version the rep started from (see
+// conflict.Explain), then lets complete add what the action knows. Other
+// errors pass through.
 func (s *Service) explainConflict(ctx context.Context, err error, complete func(*ConflictError)) error {
-	lock, ok := domain.AsOptimisticLock(err)
-	if !ok {
+	v, err := conflict.Explain[*lead.Lead](ctx, s.repo, err)
+	if v == nil {
 		return err
 	}
-	current, getErr := s.repo.Get(ctx, lock.ID)
-	if getErr != nil {
-		return getErr
-	}
-	c := &ConflictError{Lock: lock, Current: current}
-	// The base version is missing when the rep's version was never saved
-	// (a forged or future version); the comparison then treats every
-	// difference as a conflict.
-	if base, baseErr := s.repo.Version(ctx, lock.ID, lock.Expected); baseErr == nil {
-		c.Base = base
-	} else if !errors.Is(baseErr, domain.ErrNotFound) {
-		return baseErr
-	}
+	c := &ConflictError{Lock: v.Lock, Current: v.Current, Base: v.Base}
 	if complete != nil {
 		complete(c)
 	}
