@@ -193,8 +193,8 @@ func TestStatusMoves(t *testing.T) {
 
 	require.Equal(t, http.StatusOK, move(2, lead.StatusQualified).status)
 	res = move(3, lead.StatusConverted)
-	require.Equal(t, http.StatusUnprocessableEntity, res.status)
-	assert.Contains(t, res.body, "Score 70 is below the 80 needed to convert.")
+	require.Equal(t, http.StatusUnprocessableEntity, res.status, "converting needs the conversion page")
+	assert.Contains(t, res.body, "A lead is converted from its Convert page")
 	assert.Equal(t, lead.StatusQualified, a.lead(l.ID()).Status())
 
 	res = move(2, lead.StatusLost)

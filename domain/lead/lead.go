@@ -17,6 +17,14 @@ const (
 	EventCreated       = "LeadCreated"
 	EventUpdated       = "LeadUpdated"
 	EventStatusChanged = "LeadStatusChanged"
+	EventConverted     = "LeadConverted"
+)
+
+// Refs a LeadConverted event carries: the contact and the deal the lead
+// became.
+const (
+	RefContact = "contact"
+	RefDeal    = "deal"
 )
 
 var _ domain.AggregateRoot = (*Lead)(nil)
@@ -126,8 +134,50 @@ func (l *Lead) Edit(f Fields, by string) ([]string, error) {
 }
 
 // MoveTo moves the lead to status to on behalf of rep by, if the state
-// machine and the conversion rule allow it.
+// machine allows it. CONVERTED is refused here: a lead becomes converted
+// only through Convert, together with the contact and deal it turns into.
 func (l *Lead) MoveTo(to Status, by string) error {
+	if err := l.checkMove(to); err != nil {
+		return err
+	}
+	if to == StatusConverted {
+		return &domain.RuleError{Field: FieldStatus, Message: "A lead is converted from its Convert page, " +
+			"which creates the contact and the deal in the same step."}
+	}
+	l.moveTo(to, domain.Event{Name: EventStatusChanged, Actor: by}, by)
+	return nil
+}
+
+// CanConvert reports why the lead cannot be converted now, or nil: it must
+// be QUALIFIED with a score of at least ConvertMinScore.
+func (l *Lead) CanConvert() error {
+	if err := l.checkMove(StatusConverted); err != nil {
+		return err
+	}
+	if l.fields.Score < ConvertMinScore {
+		return &domain.RuleError{Field: FieldScore, Message: fmt.Sprintf(
+			"Score %d is below the %d needed to convert.", l.fields.Score, ConvertMinScore)}
+	}
+	return nil
+}
+
+// Convert marks the lead CONVERTED on behalf of rep by, recording that it
+// became contact contactID and deal dealID. Both must already exist in the
+// same unit of work: a conversion is all or nothing.
+func (l *Lead) Convert(contactID, dealID int64, by string) error {
+	if err := l.CanConvert(); err != nil {
+		return err
+	}
+	if contactID < 1 || dealID < 1 {
+		return fmt.Errorf("convert lead %d: contact %d and deal %d must be stored first", l.id, contactID, dealID)
+	}
+	l.moveTo(StatusConverted, domain.Event{Name: EventConverted, Actor: by,
+		Refs: map[string]int64{RefContact: contactID, RefDeal: dealID}}, by)
+	return nil
+}
+
+// checkMove applies the state machine to a move to status to.
+func (l *Lead) checkMove(to Status) error {
 	if to == l.status {
 		return &domain.RuleError{Field: FieldStatus, Message: fmt.Sprintf("The lead is already %s.", l.status)}
 	}
@@ -138,15 +188,15 @@ func (l *Lead) MoveTo(to Status, by string) error {
 		}
 		return &domain.RuleError{Field: FieldStatus, Message: msg}
 	}
-	if to == StatusConverted && l.fields.Score < ConvertMinScore {
-		return &domain.RuleError{Field: FieldScore, Message: fmt.Sprintf(
-			"Score %d is below the %d needed to convert.", l.fields.Score, ConvertMinScore)}
-	}
-	l.Record(domain.Event{Name: EventStatusChanged, Actor: by, Changes: []domain.Change{
-		{Field: FieldStatus, Old: string(l.status), New: string(to)}}})
+	return nil
+}
+
+// moveTo sets the status and records ev with the status change.
+func (l *Lead) moveTo(to Status, ev domain.Event, by string) {
+	ev.Changes = []domain.Change{{Field: FieldStatus, Old: string(l.status), New: string(to)}}
+	l.Record(ev)
 	l.status = to
 	l.updatedBy = by
-	return nil
 }
 
 // diff lists the fields that differ between from and to, old → new.

@@ -1,6 +1,7 @@
 package lead_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -88,6 +89,14 @@ func TestLead_MoveTo_followsTheProductTable(t *testing.T) {
 				l := leadIn(t, from, 100)
 
 				err := l.MoveTo(to, "bob")
+				if want && to == lead.StatusConverted {
+					// The table allows it, but only Convert may make the move.
+					var rule *domain.RuleError
+					require.ErrorAs(t, err, &rule)
+					assert.Equal(t, convertPageMessage, rule.Message)
+					assert.Equal(t, from, l.Status())
+					err = l.Convert(7, 9, "bob")
+				}
 
 				if want {
 					require.NoError(t, err)
@@ -145,7 +154,9 @@ func TestLead_MoveTo_refusalMessages(t *testing.T) {
 	}
 }
 
-func TestLead_MoveTo_conversionNeedsScore80(t *testing.T) {
+const convertPageMessage = "A lead is converted from its Convert page, which creates the contact and the deal in the same step."
+
+func TestLead_Convert_needsScore80(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -162,7 +173,7 @@ func TestLead_MoveTo_conversionNeedsScore80(t *testing.T) {
 			t.Parallel()
 			l := leadIn(t, lead.StatusQualified, tt.score)
 
-			err := l.MoveTo(lead.StatusConverted, "bob")
+			err := l.Convert(7, 9, "bob")
 
 			if tt.allowed {
 				require.NoError(t, err)
@@ -170,14 +181,86 @@ func TestLead_MoveTo_conversionNeedsScore80(t *testing.T) {
 				assert.Equal(t, "bob", l.UpdatedBy())
 				return
 			}
+			assert.Equal(t, fmt.Sprintf("Score %d is below the 80 needed to convert.", tt.score), l.CanConvert().Error())
 			var rule *domain.RuleError
 			require.ErrorAs(t, err, &rule)
 			assert.Equal(t, lead.FieldScore, rule.Field)
 			assert.Equal(t, fmt.Sprintf("Score %d is below the 80 needed to convert.", tt.score), rule.Message)
 			assert.Equal(t, lead.StatusQualified, l.Status())
 			assert.Equal(t, "ada", l.UpdatedBy())
+			assert.Empty(t, l.DomainEvents())
 		})
 	}
+}
+
+func TestLead_Convert(t *testing.T) {
+	t.Parallel()
+	t.Run("records LeadConverted with the status change and the contact and deal", func(t *testing.T) {
+		t.Parallel()
+		l := leadIn(t, lead.StatusQualified, 85)
+
+		require.NoError(t, l.Convert(7, 9, "bob"))
+
+		assert.Equal(t, lead.StatusConverted, l.Status())
+		assert.Equal(t, []domain.Event{{
+			Name: lead.EventConverted, Actor: "bob",
+			Changes: []domain.Change{{Field: lead.FieldStatus, Old: "QUALIFIED", New: "CONVERTED"}},
+			Refs:    map[string]int64{lead.RefContact: 7, lead.RefDeal: 9},
+		}}, l.DomainEvents())
+		assert.Empty(t, l.NextStatuses(), "CONVERTED is terminal")
+	})
+	refusals := []struct {
+		name   string
+		status lead.Status
+		want   string
+	}{
+		{"a NEW lead is refused by the state machine", lead.StatusNew, "Cannot move from NEW to CONVERTED."},
+		{"a CONTACTED lead is refused by the state machine", lead.StatusContacted, "Cannot move from CONTACTED to CONVERTED."},
+		{"a LOST lead is refused by the state machine", lead.StatusLost, "Cannot move from LOST to CONVERTED."},
+		{"a CONVERTED lead is already converted", lead.StatusConverted, "The lead is already CONVERTED."},
+	}
+	for _, tt := range refusals {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l := leadIn(t, tt.status, 100)
+			before := l.Snapshot()
+
+			err := l.Convert(7, 9, "bob")
+
+			var rule *domain.RuleError
+			require.ErrorAs(t, err, &rule)
+			assert.Equal(t, lead.FieldStatus, rule.Field)
+			assert.Equal(t, tt.want, rule.Message)
+			assert.Equal(t, err, l.CanConvert(), "CanConvert gives the same answer without converting")
+			assert.Equal(t, before, l.Snapshot())
+			assert.Empty(t, l.DomainEvents())
+		})
+	}
+	t.Run("a contact and a deal that were never stored are a programming error", func(t *testing.T) {
+		t.Parallel()
+		for _, ids := range [][2]int64{{0, 9}, {7, 0}, {-1, -1}} {
+			l := leadIn(t, lead.StatusQualified, 100)
+			err := l.Convert(ids[0], ids[1], "bob")
+			require.Error(t, err)
+			var rule *domain.RuleError
+			assert.False(t, errors.As(err, &rule), "not a rep's mistake: %v", err)
+			assert.Equal(t, lead.StatusQualified, l.Status())
+			assert.Empty(t, l.DomainEvents())
+		}
+	})
+	t.Run("MoveTo never converts, whatever the score", func(t *testing.T) {
+		t.Parallel()
+		l := leadIn(t, lead.StatusQualified, 100)
+
+		err := l.MoveTo(lead.StatusConverted, "bob")
+
+		var rule *domain.RuleError
+		require.ErrorAs(t, err, &rule)
+		assert.Equal(t, lead.FieldStatus, rule.Field)
+		assert.Equal(t, convertPageMessage, rule.Message)
+		assert.Equal(t, lead.StatusQualified, l.Status())
+		assert.Empty(t, l.DomainEvents())
+	})
 }
 
 func TestLead_MoveTo_lowScoreOnlyMattersForConverting(t *testing.T) {
@@ -218,10 +301,11 @@ func TestLead_MoveTo_aWholeFunnel(t *testing.T) {
 	l := leadIn(t, lead.StatusNew, 85)
 	for _, to := range []lead.Status{
 		lead.StatusLost, lead.StatusNew, lead.StatusContacted, lead.StatusQualified,
-		lead.StatusContacted, lead.StatusQualified, lead.StatusConverted,
+		lead.StatusContacted, lead.StatusQualified,
 	} {
 		require.NoError(t, l.MoveTo(to, "bob"), "moving to %s", to)
 	}
+	require.NoError(t, l.Convert(7, 9, "bob"))
 	assert.Equal(t, lead.StatusConverted, l.Status())
 	assert.Empty(t, l.NextStatuses(), "CONVERTED is terminal")
 }

@@ -156,6 +156,27 @@ func (r *LeadRepository) Version(ctx context.Context, id, version int64) (*lead.
 	return toDomain(row), nil
 }
 
+// Lock returns lead id if it is still at version and holds its row lock
+// until the surrounding transaction ends, so a unit of work can check the
+// version first and write the lead last without anyone saving in between.
+// A concurrent Lock or save waits for that transaction, then sees the new
+// version and gets a *domain.OptimisticLockError. It returns
+// domain.ErrNotFound for a lead that does not exist. Outside a unit of
+// work the lock ends with the statement, so only the check remains.
+func (r *LeadRepository) Lock(ctx context.Context, id, version int64) (*lead.Lead, error) {
+	row, err := collectLead(r.db.Query(ctx, selectLead+` FOR UPDATE`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.ErrNotFound
+	}
+	if err != nil {
+		return nil, failed("lock lead", err)
+	}
+	if row.Version != version {
+		return nil, staleLead(id, version, row.Version)
+	}
+	return toDomain(row), nil
+}
+
 // updateLead is the compare-and-swap: it writes only if the lead is still
 // at the version the caller started from, and bumps the version in the same
 // statement, so two saves from one version can never both succeed.

@@ -1,0 +1,448 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain"
+	"crm/domain/contact"
+	"crm/domain/deal"
+	"crm/domain/lead"
+	"crm/infrastructure/postgres"
+	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/conversion"
+)
+
+// conversionFixture is a fresh database with the conversion use case wired
+// as the app wires it.
+type conversionFixture struct {
+	pool     *pgxpool.Pool
+	leads    *postgres.LeadRepository
+	contacts *postgres.ContactRepository
+	service  *conversion.Service
+}
+
+func newConversionFixture(t *testing.T) conversionFixture {
+	t.Helper()
+	pool := pgtest.New(t).Pool
+	fx := conversionFixture{
+		pool:     pool,
+		leads:    postgres.NewLeadRepository(pool),
+		contacts: postgres.NewContactRepository(pool),
+	}
+	fx.service = fx.serviceWith(postgres.NewUnitOfWork(pool))
+	return fx
+}
+
+func (fx conversionFixture) serviceWith(uow conversion.UnitOfWork) *conversion.Service {
+	return conversion.NewService(uow, fx.leads, fx.contacts)
+}
+
+// qualifiedLead stores Ada's lead with score and moves it to QUALIFIED, at
+// version 3.
+func (fx conversionFixture) qualifiedLead(t *testing.T, score int) *lead.Lead {
+	t.Helper()
+	f := ada()
+	f.Score = score
+	l := create(t, fx.leads, f)
+	for _, to := range []lead.Status{lead.StatusContacted, lead.StatusQualified} {
+		var err error
+		l, err = fx.leads.Update(t.Context(), l.ID(), l.Version(), func(l *lead.Lead) (bool, error) {
+			return true, l.MoveTo(to, "ana")
+		})
+		require.NoError(t, err)
+	}
+	require.Equal(t, int64(3), l.Version())
+	return l
+}
+
+func adaDeal() deal.Fields {
+	return deal.Fields{Title: "Analytical Engines", Amount: deal.Money{Minor: 1_250_000, Currency: "EUR"}}
+}
+
+func adaContact() contact.Fields {
+	f := ada()
+	return contact.Fields{Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company}
+}
+
+func (fx conversionFixture) request(l *lead.Lead) conversion.Request {
+	return conversion.Request{LeadID: l.ID(), LeadVersion: l.Version(), Contact: adaContact(), Deal: adaDeal()}
+}
+
+// counts is how many rows the tables a conversion writes hold.
+type counts struct {
+	Contacts, Deals, Activity, LeadVersions int
+}
+
+func (fx conversionFixture) counts(t *testing.T) counts {
+	t.Helper()
+	var c counts
+	require.NoError(t, fx.pool.QueryRow(t.Context(), `SELECT
+		(SELECT count(*) FROM contacts), (SELECT count(*) FROM deals),
+		(SELECT count(*) FROM activity), (SELECT count(*) FROM lead_versions)`).
+		Scan(&c.Contacts, &c.Deals, &c.Activity, &c.LeadVersions))
+	return c
+}
+
+// activityRef is one activity row with its refs, oldest first.
+type activityRef struct {
+	Kind    string           `db:"aggregate_kind"`
+	ID      int64            `db:"aggregate_id"`
+	Version int64            `db:"version"`
+	Event   string           `db:"event"`
+	Actor   string           `db:"actor"`
+	Refs    map[string]int64 `db:"refs"`
+}
+
+func (fx conversionFixture) activitySince(t *testing.T, c counts) []activityRef {
+	t.Helper()
+	rows, err := fx.pool.Query(t.Context(), `SELECT aggregate_kind, aggregate_id, version, event, actor, refs
+		FROM activity ORDER BY id OFFSET $1`, c.Activity)
+	require.NoError(t, err)
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[activityRef])
+	require.NoError(t, err)
+	return got
+}
+
+func TestConversion_CreatesTheContactAndTheDealAndConvertsTheLead(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	l := fx.qualifiedLead(t, 85)
+	before := fx.counts(t)
+
+	res, err := fx.service.Convert(t.Context(), "bob", fx.request(l))
+
+	require.NoError(t, err)
+	assert.True(t, res.ContactCreated)
+	assert.Equal(t, adaContact(), res.Contact.Fields())
+	assert.Equal(t, adaDeal(), res.Deal.Fields())
+	assert.Equal(t, deal.StageOpen, res.Deal.Stage())
+	assert.Equal(t, res.Contact.ID(), res.Deal.ContactID())
+	assert.Equal(t, l.ID(), res.Deal.LeadID())
+	assert.Equal(t, lead.StatusConverted, res.Lead.Status())
+	assert.Equal(t, int64(4), res.Lead.Version(), "the lead moves on one version")
+	assert.Equal(t, "bob", res.Lead.UpdatedBy())
+
+	stored, err := fx.leads.Get(t.Context(), l.ID())
+	require.NoError(t, err)
+	assert.Equal(t, res.Lead.Snapshot(), stored.Snapshot())
+	after := fx.counts(t)
+	assert.Equal(t, before.Contacts+1, after.Contacts)
+	assert.Equal(t, before.Deals+1, after.Deals)
+	assert.Equal(t, before.LeadVersions+1, after.LeadVersions)
+	assert.Equal(t, []activityRef{
+		{Kind: "contact", ID: res.Contact.ID(), Version: 1, Event: contact.EventCreated, Actor: "bob", Refs: map[string]int64{}},
+		{Kind: "deal", ID: res.Deal.ID(), Version: 1, Event: deal.EventCreated, Actor: "bob",
+			Refs: map[string]int64{deal.FieldContact: res.Contact.ID(), deal.FieldLead: l.ID()}},
+		{Kind: "lead", ID: l.ID(), Version: 4, Event: lead.EventConverted, Actor: "bob",
+			Refs: map[string]int64{lead.RefContact: res.Contact.ID(), lead.RefDeal: res.Deal.ID()}},
+	}, fx.activitySince(t, before), "each aggregate's events, committed with the conversion")
+}
+
+func TestConversion_LinksAnExistingContactInsteadOfCreatingOne(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	existing := createContact(t, fx.contacts, contact.Fields{Name: "Augusta Ada King", Email: "ADA@example.com"})
+	l := fx.qualifiedLead(t, 90)
+
+	proposal, err := fx.service.Propose(t.Context(), l.ID())
+	require.NoError(t, err)
+	require.NotNil(t, proposal.Existing, "the contact with the lead's email is offered")
+	assert.Equal(t, existing.ID(), proposal.Existing.ID())
+
+	req := fx.request(l)
+	req.LinkContact = existing.ID()
+	before := fx.counts(t)
+	res, err := fx.service.Convert(t.Context(), "bob", req)
+
+	require.NoError(t, err)
+	assert.False(t, res.ContactCreated)
+	assert.Equal(t, existing.Snapshot(), res.Contact.Snapshot(), "the linked contact is not edited")
+	assert.Equal(t, existing.ID(), res.Deal.ContactID())
+	after := fx.counts(t)
+	assert.Equal(t, before.Contacts, after.Contacts, "no duplicate contact")
+	assert.Equal(t, before.Deals+1, after.Deals)
+}
+
+func TestConversion_Propose(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+
+	t.Run("prefills the contact and the deal from the lead", func(t *testing.T) {
+		l := fx.qualifiedLead(t, 85)
+		p, err := fx.service.Propose(t.Context(), l.ID())
+		require.NoError(t, err)
+		assert.Equal(t, adaContact(), p.Contact)
+		assert.Equal(t, deal.Fields{Title: "Analytical Engines", Amount: deal.Money{Currency: "EUR"}}, p.Deal)
+		assert.Nil(t, p.Existing, "no contact has this email yet")
+		assert.NoError(t, p.Blocked)
+	})
+	t.Run("a lead without a company names the deal after the person", func(t *testing.T) {
+		f := ada()
+		f.Company, f.Email = "", ""
+		l := create(t, fx.leads, f)
+		p, err := fx.service.Propose(t.Context(), l.ID())
+		require.NoError(t, err)
+		assert.Equal(t, "Ada Lovelace", p.Deal.Title)
+		assert.Nil(t, p.Existing, "an empty email links nothing")
+		var rule *domain.RuleError
+		require.ErrorAs(t, p.Blocked, &rule, "a NEW lead cannot be converted yet")
+		assert.Equal(t, "Cannot move from NEW to CONVERTED.", rule.Message)
+	})
+	t.Run("a missing lead is not found", func(t *testing.T) {
+		_, err := fx.service.Propose(t.Context(), 1<<40)
+		assert.ErrorIs(t, err, domain.ErrNotFound)
+	})
+}
+
+func TestConversion_StaleLeadVersionIsAConflictAndCreatesNothing(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	l := fx.qualifiedLead(t, 85)
+	// Maria saves the lead while Bob looks at the conversion page.
+	_, err := fx.leads.Update(t.Context(), l.ID(), l.Version(), setScore(95, "maria"))
+	require.NoError(t, err)
+	before := fx.counts(t)
+
+	_, err = fx.service.Convert(t.Context(), "bob", fx.request(l))
+
+	var c *conversion.ConflictError
+	require.ErrorAs(t, err, &c)
+	assert.Equal(t, &domain.OptimisticLockError{Kind: lead.Kind, ID: l.ID(), Expected: 3, Actual: 4}, c.Lock)
+	assert.Equal(t, 95, c.Current.Fields().Score, "the lead as Maria saved it")
+	assert.Equal(t, 85, c.Base.Fields().Score, "the lead as Bob saw it")
+	assert.True(t, domain.IsOptimisticLock(err))
+	assert.Equal(t, before, fx.counts(t), "no contact, deal, event or lead version")
+	stored, err := fx.leads.Get(t.Context(), l.ID())
+	require.NoError(t, err)
+	assert.Equal(t, lead.StatusQualified, stored.Status())
+}
+
+func TestConversion_RuleFailuresCreateNothing(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	tests := []struct {
+		name  string
+		setup func(t *testing.T) *lead.Lead
+		link  int64 // the contact to link, 0 to create one
+		want  string
+	}{
+		{"a score below 80", func(t *testing.T) *lead.Lead { return fx.qualifiedLead(t, 79) },
+			0, "Score 79 is below the 80 needed to convert."},
+		{"a lead that is not QUALIFIED", func(t *testing.T) *lead.Lead { return create(t, fx.leads, ada()) },
+			0, "Cannot move from NEW to CONVERTED."},
+		{"a lead converted already", func(t *testing.T) *lead.Lead {
+			l := fx.qualifiedLead(t, 85)
+			res, err := fx.service.Convert(t.Context(), "bob", fx.request(l))
+			require.NoError(t, err)
+			return res.Lead
+		}, 0, "The lead is already CONVERTED."},
+		{"a linked contact that no longer exists", func(t *testing.T) *lead.Lead { return fx.qualifiedLead(t, 85) },
+			1 << 40, "The contact to link no longer exists; create a new one or pick another."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := tt.setup(t)
+			req := fx.request(l)
+			req.LinkContact = tt.link
+			before := fx.counts(t)
+
+			_, err := fx.service.Convert(t.Context(), "bob", req)
+
+			var rule *domain.RuleError
+			require.ErrorAs(t, err, &rule)
+			assert.Equal(t, tt.want, rule.Message)
+			assert.Equal(t, before, fx.counts(t))
+			stored, err := fx.leads.Get(t.Context(), l.ID())
+			require.NoError(t, err)
+			assert.Equal(t, l.Snapshot(), stored.Snapshot())
+		})
+	}
+}
+
+func TestConversion_InvalidContactOrDealIsReportedPerPartAndCreatesNothing(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	l := fx.qualifiedLead(t, 85)
+	req := fx.request(l)
+	req.Contact.Name = " "
+	req.Contact.Email = "not an email"
+	req.Deal.Title = ""
+	before := fx.counts(t)
+
+	_, err := fx.service.Convert(t.Context(), "bob", req)
+
+	var invalid *conversion.InvalidError
+	require.ErrorAs(t, err, &invalid)
+	var contactErr, dealErr *domain.ValidationError
+	require.ErrorAs(t, invalid.Contact, &contactErr)
+	require.ErrorAs(t, invalid.Deal, &dealErr)
+	assert.Equal(t, "Name is required.", contactErr.For(contact.FieldName))
+	assert.NotEmpty(t, contactErr.For(contact.FieldEmail))
+	assert.Equal(t, "Title is required.", dealErr.For(deal.FieldTitle))
+	var any *domain.ValidationError
+	assert.ErrorAs(t, err, &any, "the delivery layer sees a validation error")
+	assert.Equal(t, before, fx.counts(t))
+
+	t.Run("a linked contact needs no contact fields", func(t *testing.T) {
+		other := createContact(t, fx.contacts, grace())
+		req := fx.request(l)
+		req.LinkContact = other.ID()
+		req.Contact = contact.Fields{}
+		_, err := fx.service.Convert(t.Context(), "bob", req)
+		require.NoError(t, err)
+	})
+}
+
+// failingUnitOfWork runs the real unit of work but makes the deal insert
+// fail after it reached the database, the worst moment: the contact and
+// the deal rows exist inside the transaction when the error comes.
+type failingUnitOfWork struct {
+	real *postgres.UnitOfWork
+}
+
+var errDiskFull = errors.New("could not extend file: No space left on device")
+
+func (u failingUnitOfWork) Do(ctx context.Context, fn func(context.Context, conversion.Repos) error) error {
+	return u.real.Do(ctx, func(ctx context.Context, r conversion.Repos) error {
+		return fn(ctx, failingDeals{Repos: r})
+	})
+}
+
+type failingDeals struct{ conversion.Repos }
+
+func (r failingDeals) Deals() conversion.DealStore { return failingDealStore{r.Repos.Deals()} }
+
+type failingDealStore struct{ real conversion.DealStore }
+
+func (s failingDealStore) Create(ctx context.Context, d *deal.Deal) (*deal.Deal, error) {
+	if _, err := s.real.Create(ctx, d); err != nil {
+		return nil, err
+	}
+	return nil, errDiskFull
+}
+
+func TestConversion_FailingDealInsertLeavesContactDealAndLeadUnchanged(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	l := fx.qualifiedLead(t, 85)
+	before := fx.counts(t)
+
+	_, err := fx.serviceWith(failingUnitOfWork{real: postgres.NewUnitOfWork(fx.pool)}).Convert(t.Context(), "bob", fx.request(l))
+
+	require.ErrorIs(t, err, errDiskFull)
+	assert.Equal(t, before, fx.counts(t), "the contact and deal inserts and their events are rolled back")
+	stored, err := fx.leads.Get(t.Context(), l.ID())
+	require.NoError(t, err)
+	assert.Equal(t, l.Snapshot(), stored.Snapshot(), "the lead is still QUALIFIED at version 3")
+
+	// The same request goes through once the database is healthy again.
+	res, err := fx.service.Convert(t.Context(), "bob", fx.request(l))
+	require.NoError(t, err)
+	assert.Equal(t, lead.StatusConverted, res.Lead.Status())
+}
+
+func TestConversion_DealConstraintViolationLeavesNoOrphanContact(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	l := fx.qualifiedLead(t, 85)
+	// A deal already points at the lead (made outside the app), so the
+	// database's one-deal-per-lead index refuses the conversion's deal
+	// after the contact was inserted.
+	owner := insertContactRow(t, fx.pool, "Someone Else")
+	_, err := fx.pool.Exec(t.Context(), `INSERT INTO deals (title, amount_minor, currency, contact_id, lead_id)
+		VALUES ('Earlier deal', 100, 'EUR', $1, $2)`, owner, l.ID())
+	require.NoError(t, err)
+	before := fx.counts(t)
+
+	_, err = fx.service.Convert(t.Context(), "bob", fx.request(l))
+
+	var rule *domain.RuleError
+	require.ErrorAs(t, err, &rule)
+	assert.Equal(t, "This lead already has a deal.", rule.Message)
+	assert.Equal(t, before, fx.counts(t), "the contact created before the deal is rolled back")
+	stored, err := fx.leads.Get(t.Context(), l.ID())
+	require.NoError(t, err)
+	assert.Equal(t, l.Snapshot(), stored.Snapshot())
+}
+
+func TestConversion_TenRepsConvertTheSameLeadAtOnce(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	const rounds, reps = 5, 10
+	for round := range rounds {
+		l := fx.qualifiedLead(t, 85)
+		before := fx.counts(t)
+		start := make(chan struct{})
+		errs := make([]error, reps)
+		var wg sync.WaitGroup
+		for i := range reps {
+			wg.Go(func() {
+				<-start
+				_, errs[i] = fx.service.Convert(context.Background(), "rep", fx.request(l))
+			})
+		}
+		close(start)
+		wg.Wait()
+
+		won := 0
+		for _, err := range errs {
+			if err == nil {
+				won++
+				continue
+			}
+			var c *conversion.ConflictError
+			if assert.ErrorAs(t, err, &c, "round %d: a loser gets the conflict, not %v", round, err) {
+				assert.Equal(t, lead.StatusConverted, c.Current.Status())
+			}
+		}
+		assert.Equal(t, 1, won, "round %d: exactly one conversion", round)
+		after := fx.counts(t)
+		assert.Equal(t, before.Contacts+1, after.Contacts, "round %d: one contact", round)
+		assert.Equal(t, before.Deals+1, after.Deals, "round %d: one deal", round)
+		var converted int
+		require.NoError(t, fx.pool.QueryRow(t.Context(), `SELECT count(*) FROM activity
+			WHERE aggregate_kind = 'lead' AND aggregate_id = $1 AND event = $2`, l.ID(), lead.EventConverted).Scan(&converted))
+		assert.Equal(t, 1, converted, "round %d: one LeadConverted event", round)
+	}
+}
+
+func TestUnitOfWork_CommitsEveryRepositoryOrNone(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	uow := postgres.NewUnitOfWork(fx.pool)
+	newContact := func(name string) *contact.Contact {
+		c, err := contact.New(contact.Fields{Name: name}, "ana")
+		require.NoError(t, err)
+		return c
+	}
+	before := fx.counts(t)
+
+	err := uow.Do(t.Context(), func(ctx context.Context, r conversion.Repos) error {
+		_, err := r.Contacts().Create(ctx, newContact("Kept"))
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, before.Contacts+1, fx.counts(t).Contacts)
+
+	boom := errors.New("boom")
+	err = uow.Do(t.Context(), func(ctx context.Context, r conversion.Repos) error {
+		if _, err := r.Contacts().Create(ctx, newContact("Rolled back 1")); err != nil {
+			return err
+		}
+		if _, err := r.Contacts().Create(ctx, newContact("Rolled back 2")); err != nil {
+			return err
+		}
+		return boom
+	})
+	assert.Same(t, boom, err, "fn's error comes back unchanged")
+	assert.Equal(t, before.Contacts+1, fx.counts(t).Contacts)
+	assert.Equal(t, before.Activity+1, fx.counts(t).Activity)
+}
