@@ -18,6 +18,7 @@ import (
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 	"crm/usecase/contacts"
+	"crm/usecase/conversion"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
 )
@@ -35,11 +36,14 @@ type app struct {
 func newApp(t *testing.T) *app {
 	t.Helper()
 	db := pgtest.New(t)
-	svc := leads.NewService(postgres.NewLeadRepository(db.Pool))
-	contactSvc := contacts.NewService(postgres.NewContactRepository(db.Pool))
+	leadRepo, contactRepo := postgres.NewLeadRepository(db.Pool), postgres.NewContactRepository(db.Pool)
+	svc := leads.NewService(leadRepo)
+	contactSvc := contacts.NewService(contactRepo)
 	dealSvc := deals.NewService(postgres.NewDealRepository(db.Pool))
+	conversionSvc := conversion.NewService(postgres.NewUnitOfWork(db.Pool), leadRepo, contactRepo)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc, Logger: log, Ready: db.Pool.Ping}))
+	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc,
+		Conversion: conversionSvc, Logger: log, Ready: db.Pool.Ping}))
 	t.Cleanup(srv.Close)
 	return &app{t: t, db: db, leads: svc, contacts: contactSvc, deals: dealSvc, srv: srv}
 }

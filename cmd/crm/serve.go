@@ -14,6 +14,7 @@ import (
 	"crm/delivery/web"
 	"crm/infrastructure/postgres"
 	"crm/usecase/contacts"
+	"crm/usecase/conversion"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
 )
@@ -58,12 +59,14 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	log.Info("database ready", "database", redactedURL(cfg.DatabaseURL), "schema_version", version)
 
+	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
 	router := web.NewRouter(web.Config{
-		Leads:    leads.NewService(postgres.NewLeadRepository(pool)),
-		Contacts: contacts.NewService(postgres.NewContactRepository(pool)),
-		Deals:    deals.NewService(postgres.NewDealRepository(pool)),
-		Logger:   log,
-		Ready:    pool.Ping,
+		Leads:      leads.NewService(leadRepo),
+		Contacts:   contacts.NewService(contactRepo),
+		Deals:      deals.NewService(postgres.NewDealRepository(pool)),
+		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
+		Logger:     log,
+		Ready:      pool.Ping,
 	})
 
 	if cfg.wrapHandler != nil {

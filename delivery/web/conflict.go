@@ -30,17 +30,25 @@ func conflictView(c *leads.ConflictError, action string) views.LeadView {
 
 	// A status move or a delete that lost: show what changed since the
 	// version the rep was looking at.
-	if c.Base != nil {
-		banner.Rows = bannerRows(c.Base.Fields().Changed(cur.Fields()), views.ChangedByThem, views.FieldLabels, base, cur.Fields(), nil)
-		if c.Base.Status() != cur.Status() {
-			banner.Rows = append(banner.Rows, views.ConflictRow{Field: lead.FieldStatus, Label: views.FieldLabels[lead.FieldStatus],
-				Kind: views.ChangedByThem, Base: c.Base.Status().Label(), Theirs: cur.Status().Label()})
-		}
-	}
+	banner.Rows = leadChanges(c.Base, cur)
 	if c.WantedStatus != "" {
 		banner.WantedStatus = c.WantedStatus.Label()
 	}
 	return views.LeadView{Lead: cur, Form: form, Conflict: banner}
+}
+
+// leadChanges lists what changed on a lead from base to cur, fields then
+// status, for a write that typed no fields; none when base is unknown.
+func leadChanges(base, cur *lead.Lead) []views.ConflictRow {
+	if base == nil {
+		return nil
+	}
+	rows := bannerRows(base.Fields().Changed(cur.Fields()), views.ChangedByThem, views.FieldLabels, base.Fields(), cur.Fields(), nil)
+	if base.Status() != cur.Status() {
+		rows = append(rows, views.ConflictRow{Field: lead.FieldStatus, Label: views.FieldLabels[lead.FieldStatus],
+			Kind: views.ChangedByThem, Base: base.Status().Label(), Theirs: cur.Status().Label()})
+	}
+	return rows
 }
 
 // fieldReader is any aggregate's field set, read as text.

@@ -27,9 +27,10 @@ type DealService interface {
 // dealNotices are the only messages a redirect may ask a deal page to
 // show, so a link cannot make the page say anything else.
 var dealNotices = map[string]string{
-	"created": "Deal created.",
-	"saved":   "Saved.",
-	"moved":   "Stage changed.",
+	"created":   "Deal created.",
+	"saved":     "Saved.",
+	"moved":     "Stage changed.",
+	"converted": "Lead converted: this deal, its contact and the converted lead were saved together.",
 }
 
 var errDealNotFound = &httpError{status: http.StatusNotFound, title: "Deal not found",

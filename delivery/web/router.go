@@ -35,14 +35,16 @@ type Config struct {
 	Leads    LeadService
 	Contacts ContactService
 	Deals    DealService
-	Logger   *slog.Logger
+	// Conversion converts leads into contacts and deals.
+	Conversion ConversionService
+	Logger     *slog.Logger
 	// Ready reports whether the database is reachable, for /readyz.
 	Ready func(context.Context) error
 }
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, log: cfg.Logger, ready: cfg.Ready}
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion, log: cfg.Logger, ready: cfg.Ready}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -64,6 +66,8 @@ func NewRouter(cfg Config) http.Handler {
 	r.Post("/leads/{id}", s.saveLead)
 	r.Post("/leads/{id}/status", s.changeStatus)
 	r.Post("/leads/{id}/delete", s.deleteLead)
+	r.Get("/leads/{id}/convert", s.showConvert)
+	r.Post("/leads/{id}/convert", s.convertLead)
 
 	// Contact ids are positive numbers that fit an int64; anything else is
 	// no contact page, so it never reaches leadID's lead-worded 404.
@@ -84,11 +88,12 @@ func NewRouter(cfg Config) http.Handler {
 }
 
 type server struct {
-	leads    LeadService
-	contacts ContactService
-	deals    DealService
-	log      *slog.Logger
-	ready    func(context.Context) error
+	leads      LeadService
+	contacts   ContactService
+	deals      DealService
+	conversion ConversionService
+	log        *slog.Logger
+	ready      func(context.Context) error
 }
 
 func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {

@@ -54,7 +54,7 @@ type LeadView struct {
 // version: who saved since, and field by field what changed.
 type Conflict struct {
 	Noun           string // what was changed: "lead", "contact", "deal"
-	Action         string // "save", "status" or "delete"
+	Action         string // "save", "status", "delete" or "convert"
 	BaseVersion    int64
 	CurrentVersion int64
 	SavedBy        string
