@@ -191,6 +191,6 @@ func contactConflictView(c *contacts.ConflictError) views.ContactView {
 // contact's history. A history that cannot be read is said so in its place
 // rather than failing a page that may report a successful save.
 func (s *server) renderContact(w http.ResponseWriter, r *http.Request, status int, v views.ContactView) {
-	v.History = s.history(r.Context(), s.contacts, v.Contact.ID())
+	v.History = s.history(r.Context(), contact.Kind, s.contacts, v.Contact.ID())
 	s.render(w, r, status, views.ContactPage(v), views.ContactEditor(v))
 }

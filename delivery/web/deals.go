@@ -305,6 +305,6 @@ func (s *server) renderCurrentDeal(w http.ResponseWriter, r *http.Request, id in
 // renderDeal renders the deal page, or its editor for htmx, with the
 // deal's history.
 func (s *server) renderDeal(w http.ResponseWriter, r *http.Request, status int, v views.DealView) {
-	v.History = s.history(r.Context(), s.deals, v.Deal.ID())
+	v.History = s.history(r.Context(), deal.Kind, s.deals, v.Deal.ID())
 	s.render(w, r, status, views.DealPage(v), views.DealEditor(v))
 }

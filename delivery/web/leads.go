@@ -225,7 +225,7 @@ func (s *server) renderCurrent(w http.ResponseWriter, r *http.Request, id int64,
 }
 
 func (s *server) renderLead(w http.ResponseWriter, r *http.Request, status int, v views.LeadView) {
-	v.History = s.history(r.Context(), s.leads, v.Lead.ID())
+	v.History = s.history(r.Context(), lead.Kind, s.leads, v.Lead.ID())
 	s.render(w, r, status, views.LeadPage(v), views.LeadEditor(v))
 }
 

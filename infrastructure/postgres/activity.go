@@ -57,11 +57,16 @@ type activityRow struct {
 // maxHistory bounds one history page; older entries are not shown.
 const maxHistory = 200
 
-// readHistory returns an aggregate's recorded events, newest first.
-func readHistory(ctx context.Context, q querier, kind string, id int64) ([]domain.RecordedEvent, error) {
+// ownEvents are the events of one aggregate: $1 is its kind, $2 its id.
+const ownEvents = `(SELECT * FROM activity WHERE aggregate_kind = $1 AND aggregate_id = $2) AS events`
+
+// readHistory returns the recorded events of source, newest first. source
+// is ownEvents or another constant FROM item over $1 (the kind) and $2
+// (the id), never user input.
+func readHistory(ctx context.Context, q querier, source, kind string, id int64) ([]domain.RecordedEvent, error) {
 	rows, err := q.Query(ctx, `
 SELECT aggregate_kind, aggregate_id, version, event, actor, changes, refs, occurred_at
-FROM activity WHERE aggregate_kind = $1 AND aggregate_id = $2
+FROM `+source+`
 ORDER BY id DESC LIMIT $3`, kind, id, maxHistory)
 	if err != nil {
 		return nil, failed("select activity", err)

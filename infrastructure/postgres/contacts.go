@@ -201,7 +201,7 @@ func (r *ContactRepository) Update(ctx context.Context, id, version int64, apply
 
 // History returns contact id's recorded events, newest first.
 func (r *ContactRepository) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
-	return readHistory(ctx, r.db, contact.Kind, id)
+	return readHistory(ctx, r.db, ownEvents, contact.Kind, id)
 }
 
 // findContactByEmail repeats the predicate of the partial index

@@ -446,3 +446,43 @@ func TestUnitOfWork_CommitsEveryRepositoryOrNone(t *testing.T) {
 	assert.Equal(t, before.Contacts+1, fx.counts(t).Contacts)
 	assert.Equal(t, before.Activity+1, fx.counts(t).Activity)
 }
+
+func TestLeadHistory_EditedConvertedThenDealWon(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	l := fx.qualifiedLead(t, 80)
+	l, err := fx.leads.Update(t.Context(), l.ID(), l.Version(), setScore(92, "maria"))
+	require.NoError(t, err)
+	res, err := fx.service.Convert(t.Context(), "john", fx.request(l))
+	require.NoError(t, err)
+	deals := postgres.NewDealRepository(fx.pool)
+	_, err = deals.Update(t.Context(), res.Deal.ID(), 1, moveDealTo(deal.StageWon, "maria"))
+	require.NoError(t, err)
+
+	h, err := fx.leads.History(t.Context(), l.ID())
+
+	require.NoError(t, err)
+	type line struct {
+		Kind    string
+		Version int64
+		Event   string
+		Actor   string
+		Changes []domain.Change
+	}
+	got := make([]line, len(h))
+	for i, e := range h {
+		got[i] = line{e.Kind, e.Version, e.Name, e.Actor, e.Changes}
+	}
+	status := func(from, to string) []domain.Change { return []domain.Change{{Field: "status", Old: from, New: to}} }
+	assert.Equal(t, []line{
+		{"deal", 2, deal.EventStageChanged, "maria", []domain.Change{{Field: deal.FieldStage, Old: "OPEN", New: "WON"}}},
+		{"lead", 5, lead.EventConverted, "john", status("QUALIFIED", "CONVERTED")},
+		{"deal", 1, deal.EventCreated, "john", []domain.Change{{Field: deal.FieldTitle, Old: "", New: "Analytical Engines"},
+			{Field: deal.FieldAmount, Old: "", New: "12500.00 EUR"}}},
+		{"lead", 4, lead.EventUpdated, "maria", []domain.Change{{Field: lead.FieldScore, Old: "80", New: "92"}}},
+		{"lead", 3, lead.EventStatusChanged, "ana", status("CONTACTED", "QUALIFIED")},
+		{"lead", 2, lead.EventStatusChanged, "ana", status("NEW", "CONTACTED")},
+		{"lead", 1, lead.EventCreated, "ana", h[len(h)-1].Changes},
+	}, got, "newest first: the deal's life continues the lead's story; the contact's events stay on the contact")
+	assert.Equal(t, map[string]int64{lead.RefContact: res.Contact.ID(), lead.RefDeal: res.Deal.ID()}, h[1].Refs)
+}

@@ -266,7 +266,7 @@ func (r *DealRepository) Update(ctx context.Context, id, version int64, apply fu
 
 // History returns deal id's recorded events, newest first.
 func (r *DealRepository) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
-	return readHistory(ctx, r.db, deal.Kind, id)
+	return readHistory(ctx, r.db, ownEvents, deal.Kind, id)
 }
 
 // List returns one page of deals in q.Stage (every stage when empty),

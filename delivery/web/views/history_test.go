@@ -45,11 +45,11 @@ func TestHistory_showsEachChangeOldToNewWithVersionAndActor(t *testing.T) {
 	}
 	var buf bytes.Buffer
 
-	require.NoError(t, History(entries, map[string]string{"email": "Email"}).Render(context.Background(), &buf))
+	require.NoError(t, History(HistoryView{Kind: "contact", Entries: entries}).Render(context.Background(), &buf))
 
 	html := buf.String()
 	assert.Regexp(t, `(?s)data-version="2".*Version 2</strong>.*Updated by bruno.*Email: <del>ada@example.com</del> → <ins>&lt;b&gt;ada@x.io&lt;/b&gt;</ins>`, html)
-	assert.Regexp(t, `(?s)data-version="1".*Created by ana.*name: <del>\(empty\)</del> → <ins>Ada</ins>`, html, "an unlabelled field shows its name")
+	assert.Regexp(t, `(?s)data-version="1".*Created by ana.*Name: <del>\(empty\)</del> → <ins>Ada</ins>`, html, "fields are labelled as the contact form labels them")
 	assert.Regexp(t, `(?s)<a href="/leads/3">lead #3</a>.*<a href="/deals/9">deal #9</a>`, html)
 	assert.Contains(t, html, `datetime="2026-03-01T09:30:00Z"`)
 	assert.Less(t, bytes.Index(buf.Bytes(), []byte(`data-version="2"`)), bytes.Index(buf.Bytes(), []byte(`data-version="1"`)), "kept in the order given")
@@ -58,14 +58,34 @@ func TestHistory_showsEachChangeOldToNewWithVersionAndActor(t *testing.T) {
 func TestHistory_withoutEntriesSaysSo(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, History(nil, nil).Render(context.Background(), &buf))
+	require.NoError(t, History(HistoryView{Kind: "lead"}).Render(context.Background(), &buf))
 	assert.Contains(t, buf.String(), "No changes recorded yet.")
 }
 
 func TestHistorySection_saysWhenTheHistoryCouldNotBeRead(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, HistorySection(HistoryView{Unavailable: true}, nil).Render(context.Background(), &buf))
+	require.NoError(t, HistorySection(HistoryView{Kind: "lead", Unavailable: true}).Render(context.Background(), &buf))
 	assert.Contains(t, buf.String(), "The history could not be loaded just now.")
 	assert.NotContains(t, buf.String(), "No changes recorded yet.")
+}
+
+func TestHistory_namesTheEventsOfAnotherAggregate(t *testing.T) {
+	t.Parallel()
+	entries := []domain.RecordedEvent{
+		{Kind: "deal", AggregateID: 9, Version: 2, Event: domain.Event{Name: "DealStageChanged", Actor: "maria",
+			Changes: []domain.Change{{Field: "stage", Old: "OPEN", New: "WON"}, {Field: "mood", Old: "", New: "great"}}}},
+		{Kind: "lead", AggregateID: 3, Version: 5, Event: domain.Event{Name: "LeadConverted", Actor: "john",
+			Changes: []domain.Change{{Field: "status", Old: "QUALIFIED", New: "CONVERTED"}}, Refs: map[string]int64{"contact": 4, "deal": 9}}},
+	}
+	var buf bytes.Buffer
+
+	require.NoError(t, History(HistoryView{Kind: "lead", Entries: entries}).Render(context.Background(), &buf))
+
+	html := buf.String()
+	assert.Regexp(t, `(?s)data-kind="deal".*<a href="/deals/9">Deal #9</a>,\s*<strong>version 2</strong>\s*· Stage changed by maria`, html)
+	assert.Contains(t, html, `Stage: <del>OPEN</del> → <ins>WON</ins>`, "a deal's field is labelled as the deal form labels it")
+	assert.Contains(t, html, `mood: <del>(empty)</del> → <ins>great</ins>`, "an unlabelled field shows its name")
+	assert.Regexp(t, `(?s)data-kind="lead".*<strong>Version 5</strong>\s*· Converted by john`, html, "the page's own events need no name")
+	assert.Contains(t, html, `Status: <del>QUALIFIED</del> → <ins>CONVERTED</ins>`)
 }
