@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"crm/domain/contact"
+	"crm/domain/deal"
 )
 
 var grace = contact.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Phone: "+1 555 0100", Company: "US Navy"}
@@ -63,7 +64,7 @@ func TestCreateContact(t *testing.T) {
 	assert.Contains(t, page.body, "Contact created.")
 	assert.Contains(t, page.body, `name="version" value="1"`)
 	assert.Regexp(t, `(?s)data-version="1" data-event="ContactCreated".*Created by guest.*Name: <del>\(empty\)</del> → <ins>Grace Hopper</ins>`, page.body)
-	assert.Contains(t, page.body, `<section id="contact-deals" data-testid="contact-deals" aria-label="Deals"></section>`)
+	assert.Regexp(t, `(?s)id="contact-deals".*No deals with this contact yet.*href="/deals/new\?contact=\d+"`, page.body)
 
 	t.Run("htmx gets HX-Redirect instead of a 303 that fetch would follow", func(t *testing.T) {
 		res := a.postHTMX("/contacts", url.Values{"name": {"Katherine Johnson"}})
@@ -339,4 +340,21 @@ func TestContactList(t *testing.T) {
 		assert.Contains(t, res.body, "No contacts match.")
 		assert.Contains(t, res.body, `value="nobody"`)
 	})
+}
+
+func TestContactPageListsTheContactsDeals(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	l := a.qualifiedLead(85)
+	res := a.post(convertPath(l), convertForm(3, map[string]string{"title": "Compilers"}))
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	converted := a.deal(redirectedDeal(t, res.header.Get("Location")))
+	other, err := a.deals.Create(context.Background(), "seed", converted.ContactID(), deal.Fields{Title: "Training", Amount: deal.Money{Minor: 500, Currency: "EUR"}})
+	require.NoError(t, err)
+
+	page := a.get(fmt.Sprintf("/contacts/%d", converted.ContactID()))
+
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Regexp(t, fmt.Sprintf(`(?s)id="contact-deals".*data-id="%d".*Training.*data-id="%d".*Compilers.*href="/leads/%d"`,
+		other.ID(), converted.ID(), l.ID()), page.body, "newest first, the converted deal links its lead")
 }

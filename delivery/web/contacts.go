@@ -127,8 +127,21 @@ func (s *server) showContact(w http.ResponseWriter, r *http.Request) {
 		s.failContact(w, r, err)
 		return
 	}
-	s.renderContact(w, r, http.StatusOK, views.ContactView{Contact: c, Form: views.FormFromContact(c),
-		Notice: contactNotices[r.URL.Query().Get("notice")]})
+	v := views.ContactView{Contact: c, Form: views.FormFromContact(c), Notice: contactNotices[r.URL.Query().Get("notice")]}
+	v.Deals = s.contactDeals(r.Context(), id)
+	s.renderContact(w, r, http.StatusOK, v)
+}
+
+// contactDeals reads the deals of contact id for its page. As with the
+// history, a failure is logged and shown in place of the list rather than
+// failing the page.
+func (s *server) contactDeals(ctx context.Context, id int64) views.ContactDeals {
+	ds, err := s.deals.ListByContact(ctx, id)
+	if err != nil {
+		s.log.WarnContext(ctx, "contact deals unavailable", "err", err, "id", id, "request_id", requestID(ctx))
+		return views.ContactDeals{ContactID: id, Unavailable: true}
+	}
+	return views.ContactDeals{ContactID: id, Deals: ds}
 }
 
 func (s *server) saveContact(w http.ResponseWriter, r *http.Request) {

@@ -21,6 +21,7 @@ type DealService interface {
 	List(ctx context.Context, q deals.ListQuery) (deals.Page, error)
 	Update(ctx context.Context, by string, id, version int64, f deal.Fields) (*deal.Deal, error)
 	ChangeStage(ctx context.Context, by string, id, version int64, to deal.Stage) (*deal.Deal, error)
+	ListByContact(ctx context.Context, contactID int64) ([]*deal.Deal, error)
 	historyReader
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"crm/domain/contact"
+	"crm/domain/deal"
 )
 
 // ContactFieldLabels names each contact field as the form shows it.
@@ -32,6 +33,17 @@ type ContactView struct {
 	Notice   string
 	Conflict *Conflict
 	History  HistoryView
+	// Deals are shown on the full page only, outside the editor: each deal
+	// is versioned on its own, so a contact save does not redraw them.
+	Deals ContactDeals
+}
+
+// ContactDeals are the deals with one contact, newest first.
+type ContactDeals struct {
+	ContactID int64
+	Deals     []*deal.Deal
+	// Unavailable is set when the deals could not be read.
+	Unavailable bool
 }
 
 // ContactListView is the contact list: the search and one page of contacts.

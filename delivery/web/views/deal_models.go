@@ -94,3 +94,5 @@ func savedAmount(row ConflictRow) (amount, currency string) {
 	}
 	return row.Theirs, ""
 }
+
+func newDealURL(contactID int64) string { return fmt.Sprintf("/deals/new?contact=%d", contactID) }
