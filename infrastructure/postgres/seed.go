@@ -22,7 +22,8 @@ const seedLockKey = 0x63726d2d73656564
 
 // Seed brings the leads table up to at least n leads of varied, made-up demo
 // data and reports how many it inserted; a second run with the same n
-// inserts nothing. Lead number i is always the same lead (the generator is
+// inserts nothing. Each CONVERTED lead gets its contact and deal (see
+// completeConversions). Lead number i is always the same lead (the generator is
 // seeded per lead), so demos and bug reports are reproducible. It calls
 // progress, when not nil, after each batch. All leads go in as one
 // transaction: an interrupted run leaves the table as it was. It is meant for
@@ -45,7 +46,7 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, n int, progress func(done, to
 		}
 		total := max(n-have, 0)
 		if total == 0 {
-			return nil
+			return completeConversions(ctx, tx)
 		}
 		rebuild, err := prepareBulkInsert(ctx, tx, total >= have)
 		if err != nil {
@@ -71,7 +72,7 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, n int, progress func(done, to
 				return fmt.Errorf("rebuild index: %w", err)
 			}
 		}
-		return nil
+		return completeConversions(ctx, tx)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("seed leads: %w", err)
@@ -93,6 +94,39 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, n int, progress func(done, to
 		}
 	}
 	return inserted, nil
+}
+
+// completeConversions gives every CONVERTED lead without a deal the
+// contact and deal a conversion would have made, so the demo keeps the
+// domain's promise that a converted lead became a contact and a deal, and
+// the contact and deal pages have something to show. The contact ids are
+// drawn from the contacts' own identity sequence first, which pairs each
+// lead with its contact without relying on the order an INSERT assigns ids
+// in. Amounts, currencies and stages follow the lead id, so they are
+// reproducible.
+func completeConversions(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `
+CREATE TEMP TABLE seed_conversions ON COMMIT DROP AS
+SELECT l.id AS lead_id, nextval(pg_get_serial_sequence('contacts', 'id')) AS contact_id
+FROM leads l
+WHERE l.status = 'CONVERTED' AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = l.id);
+
+INSERT INTO contacts (id, name, email, phone, company, created_at, updated_at, updated_by)
+OVERRIDING SYSTEM VALUE
+SELECT c.contact_id, l.name, l.email, l.phone, l.company, l.updated_at, l.updated_at, l.owner
+FROM seed_conversions c JOIN leads l ON l.id = c.lead_id;
+
+INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, created_at, updated_at, updated_by)
+SELECT left(COALESCE(NULLIF(l.company, ''), l.name), 200),
+       (500 + (l.id * 7919) % 99500) * 100,
+       (ARRAY['EUR', 'USD', 'GBP', 'BRL'])[1 + l.id % 4],
+       (ARRAY['OPEN', 'OPEN', 'WON', 'LOST', 'OPEN'])[1 + (l.id / 4) % 5],
+       c.contact_id, l.id, l.updated_at, l.updated_at, l.owner
+FROM seed_conversions c JOIN leads l ON l.id = c.lead_id`)
+	if err != nil {
+		return fmt.Errorf("complete conversions: %w", err)
+	}
+	return nil
 }
 
 // prepareBulkInsert makes the trigram index cheap to keep up to date while

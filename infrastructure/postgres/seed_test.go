@@ -165,3 +165,39 @@ func contentDigest(t *testing.T, pool *pgxpool.Pool) string {
 		FROM leads`).Scan(&digest))
 	return digest
 }
+
+func TestSeed_EveryConvertedLeadHasItsContactAndDeal(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	_, err := postgres.Seed(t.Context(), db.Pool, 2000, nil)
+	require.NoError(t, err)
+
+	converted := countRows(t, db.Pool, `SELECT count(*) FROM leads WHERE status = 'CONVERTED'`)
+	require.Positive(t, converted)
+	assert.Equal(t, converted, countRows(t, db.Pool, `
+		SELECT count(*) FROM leads l
+		JOIN deals d ON d.lead_id = l.id
+		JOIN contacts c ON c.id = d.contact_id
+		WHERE l.status = 'CONVERTED' AND c.name = l.name AND c.email = l.email AND c.company = l.company`),
+		"each converted lead has a deal with a contact made from it")
+	assert.Equal(t, converted, countRows(t, db.Pool, `SELECT count(*) FROM contacts`))
+	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM deals d JOIN leads l ON l.id = d.lead_id WHERE l.status <> 'CONVERTED'`))
+	for _, stage := range []string{"OPEN", "WON", "LOST"} {
+		assert.Positive(t, countRows(t, db.Pool, `SELECT count(*) FROM deals WHERE stage = '`+stage+`'`), stage)
+	}
+	assert.Equal(t, converted, countRows(t, db.Pool, `SELECT count(*) FROM contact_versions`), "versions are recorded too")
+
+	// The seeded rows work with the repositories like any other.
+	var dealID int64
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT id FROM deals ORDER BY id LIMIT 1`).Scan(&dealID))
+	d, err := postgres.NewDealRepository(db.Pool).Get(t.Context(), dealID)
+	require.NoError(t, err)
+	require.NoError(t, d.Fields().Validate())
+
+	_, err = postgres.Seed(t.Context(), db.Pool, 2000, nil)
+	require.NoError(t, err)
+	assert.Equal(t, converted, countRows(t, db.Pool, `SELECT count(*) FROM deals`), "a rerun adds no deals")
+	var nextContact int64
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `INSERT INTO contacts (name) VALUES ('After') RETURNING id`).Scan(&nextContact))
+	assert.Greater(t, nextContact, int64(converted), "the identity sequence moved past the seeded ids")
+}
