@@ -17,6 +17,10 @@ var ErrNotFound = errors.New("not found")
 // succeed if retried later. Repositories wrap connection failures with it.
 var ErrUnavailable = errors.New("storage unavailable")
 
+// ErrUnauthenticated means the request carries no valid proof of who makes
+// it: no session, an unknown or revoked token, a wrong password.
+var ErrUnauthenticated = errors.New("not signed in")
+
 // FieldError is one problem with one input field, worded for the rep.
 type FieldError struct {
 	Field   string
