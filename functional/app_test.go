@@ -10,28 +10,47 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
 
 	"crm/delivery/web"
 	"crm/domain/lead"
+	"crm/infrastructure/password"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/auth"
 	"crm/usecase/contacts"
 	"crm/usecase/conversion"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
 )
 
-// app is the whole CRM on a fresh database, served by httptest.
+// app is the whole CRM on a fresh database, served by httptest. Its
+// requests are signed in as Ann unless a test says otherwise.
 type app struct {
 	t        *testing.T
 	db       *pgtest.DB
 	leads    *leads.Service
 	contacts *contacts.Service
 	deals    *deals.Service
+	auth     *auth.Service
 	srv      *httptest.Server
+	// session is Ann's session cookie, sent with every request of do.
+	session *http.Cookie
 }
+
+// The reps every app knows, signed in by name; each password is the
+// email's local part followed by testPasswordSuffix.
+const (
+	defaultRep         = "ann"
+	testPasswordSuffix = "-test-password"
+)
+
+var testReps = map[string]string{"ann": "Ann Example", "maria": "maria", "john": "john"}
 
 func newApp(t *testing.T) *app {
 	t.Helper()
@@ -41,11 +60,40 @@ func newApp(t *testing.T) *app {
 	contactSvc := contacts.NewService(contactRepo)
 	dealSvc := deals.NewService(postgres.NewDealRepository(db.Pool))
 	conversionSvc := conversion.NewService(postgres.NewUnitOfWork(db.Pool), leadRepo, contactRepo)
+	// The cheapest bcrypt cost: these tests sign in often, and what they
+	// check does not depend on how slow the hash is.
+	authSvc := auth.NewService(postgres.NewUserRepository(db.Pool), postgres.NewTokenRepository(db.Pool),
+		postgres.NewLoginFailures(db.Pool, time.Hour), password.Bcrypt{Cost: bcrypt.MinCost}, auth.DefaultLimits)
+	for login, name := range testReps {
+		_, err := authSvc.AddUser(context.Background(), login+"@example.com", name, login+testPasswordSuffix)
+		require.NoError(t, err)
+	}
+	store := pgxstore.New(db.Pool)
+	t.Cleanup(store.StopCleanup)
+	sessions := scs.New()
+	sessions.Store = store
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc,
-		Conversion: conversionSvc, Logger: log, Ready: db.Pool.Ping}))
+		Conversion: conversionSvc, Auth: authSvc, Sessions: sessions, Logger: log, Ready: db.Pool.Ping}))
 	t.Cleanup(srv.Close)
-	return &app{t: t, db: db, leads: svc, contacts: contactSvc, deals: dealSvc, srv: srv}
+	a := &app{t: t, db: db, leads: svc, contacts: contactSvc, deals: dealSvc, auth: authSvc, srv: srv}
+	a.session = a.signIn(defaultRep)
+	return a
+}
+
+// signIn signs rep in through the login form and returns the session cookie.
+func (a *app) signIn(rep string) *http.Cookie {
+	a.t.Helper()
+	res := a.anonymous(http.MethodPost, "/login", url.Values{
+		"email": {rep + "@example.com"}, "password": {rep + testPasswordSuffix}, "next": {"/leads"}})
+	require.Equal(a.t, http.StatusSeeOther, res.status, res.body)
+	for _, c := range (&http.Response{Header: res.header}).Cookies() {
+		if c.Name == "session" {
+			return c
+		}
+	}
+	a.t.Fatalf("sign-in as %s set no session cookie; headers: %v", rep, res.header)
+	return nil
 }
 
 // seedLead stores a lead through the use case, as a rep would.
@@ -71,9 +119,21 @@ type response struct {
 	body   string
 }
 
-// do sends a request without following redirects; htmx adds the header
-// htmx 4 sends.
+// do sends a request as Ann without following redirects; htmx adds the
+// header htmx 4 sends.
 func (a *app) do(method, path string, form url.Values, htmx bool) response {
+	a.t.Helper()
+	return a.doWith(a.session, method, path, form, htmx)
+}
+
+// anonymous sends a request with no session.
+func (a *app) anonymous(method, path string, form url.Values) response {
+	a.t.Helper()
+	return a.doWith(nil, method, path, form, false)
+}
+
+// doWith sends a request with session (none when nil).
+func (a *app) doWith(session *http.Cookie, method, path string, form url.Values, htmx bool) response {
 	a.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -86,6 +146,9 @@ func (a *app) do(method, path string, form url.Values, htmx bool) response {
 	}
 	if htmx {
 		req.Header.Set("HX-Request", "true")
+	}
+	if session != nil {
+		req.AddCookie(session)
 	}
 	return a.send(req)
 }

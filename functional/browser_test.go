@@ -46,12 +46,20 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // newRep opens a separate browser context (its own cookies and storage), as
-// a second rep on another machine would have.
-func newRep(t *testing.T, browser context.Context) context.Context {
+// a second rep on another machine would have, and signs rep in there
+// through the login page.
+func (a *app) newRep(browser context.Context, rep string) context.Context {
+	t := a.t
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	require.NoError(t, chromedp.Do(ctx))
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(a.srv.URL+"/login"),
+		chromedp.SetValue(chromedp.CSS(`#login-email`), rep+"@example.com"),
+		chromedp.SetValue(chromedp.CSS(`#login-password`), rep+testPasswordSuffix),
+		chromedp.Click(chromedp.CSS(`[data-testid="sign-in"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="signed-in-as"]`)),
+	), "signing in as %s", rep)
 	return ctx
 }
 
@@ -72,7 +80,7 @@ func TestBrowserTwoRepsSaveTheSameFieldAndTheSecondSeesTheBanner(t *testing.T) {
 	l := a.seedLead(ada) // score 70
 	url := a.srv.URL + leadPath(l)
 	browser := newBrowser(t)
-	maria, john := newRep(t, browser), newRep(t, browser)
+	maria, john := a.newRep(browser, "maria"), a.newRep(browser, "john")
 
 	for _, rep := range []context.Context{maria, john} {
 		require.NoError(t, chromedp.Do(rep,
@@ -139,7 +147,7 @@ func TestBrowserTwoRepsSaveTheSameFieldAndTheSecondSeesTheBanner(t *testing.T) {
 func TestBrowserValidationMessageIsSwappedNextToTheField(t *testing.T) {
 	a := newApp(t)
 	l := a.seedLead(ada)
-	rep := newRep(t, newBrowser(t))
+	rep := a.newRep(newBrowser(t), "maria")
 
 	require.NoError(t, chromedp.Do(rep,
 		chromedp.Navigate(a.srv.URL+leadPath(l)),

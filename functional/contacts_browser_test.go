@@ -14,7 +14,7 @@ func TestBrowserTwoRepsSaveTheSameContactFieldAndTheSecondSeesTheBanner(t *testi
 	c := a.seedContact(grace)
 	url := a.srv.URL + contactPath(c)
 	browser := newBrowser(t)
-	maria, john := newRep(t, browser), newRep(t, browser)
+	maria, john := a.newRep(browser, "maria"), a.newRep(browser, "john")
 
 	for _, rep := range []context.Context{maria, john} {
 		require.NoError(t, chromedp.Do(rep,

@@ -63,7 +63,7 @@ func TestCreateContact(t *testing.T) {
 	assert.Contains(t, page.body, `<h1 data-testid="contact-name">Grace Hopper</h1>`, "stored trimmed")
 	assert.Contains(t, page.body, "Contact created.")
 	assert.Contains(t, page.body, `name="version" value="1"`)
-	assert.Regexp(t, `(?s)data-version="1" data-event="ContactCreated".*Created by guest.*Name: <del>\(empty\)</del> → <ins>Grace Hopper</ins>`, page.body)
+	assert.Regexp(t, `(?s)data-version="1" data-event="ContactCreated".*Created by Ann Example.*Name: <del>\(empty\)</del> → <ins>Grace Hopper</ins>`, page.body)
 	assert.Regexp(t, `(?s)id="contact-deals".*No deals with this contact yet.*href="/deals/new\?contact=\d+"`, page.body)
 
 	t.Run("htmx gets HX-Redirect instead of a 303 that fetch would follow", func(t *testing.T) {
@@ -113,12 +113,12 @@ func TestSaveContact(t *testing.T) {
 	assert.Equal(t, int64(2), saved.Version())
 	assert.Equal(t, "grace@yale.edu", saved.Fields().Email)
 	assert.Empty(t, saved.Fields().Phone)
-	assert.Equal(t, "guest", saved.UpdatedBy())
+	assert.Equal(t, "Ann Example", saved.UpdatedBy())
 
 	page := a.get(res.header.Get("Location"))
 	require.Equal(t, http.StatusOK, page.status)
 	assert.Contains(t, page.body, "Saved.")
-	assert.Regexp(t, `(?s)data-version="2" data-event="ContactUpdated".*Version 2</strong>\s*· Updated by guest`+
+	assert.Regexp(t, `(?s)data-version="2" data-event="ContactUpdated".*Version 2</strong>\s*· Updated by Ann Example`+
 		`.*Email: <del>grace@navy.mil</del> → <ins>grace@yale.edu</ins>`+
 		`.*Phone: <del>\+1 555 0100</del> → <ins>\(empty\)</ins>`+
 		`.*data-version="1" data-event="ContactCreated".*Created by seed`, page.body, "history newest first, old → new")
@@ -160,7 +160,7 @@ func TestStaleContactSaveIs409WithTheBannerAndTheFormAtTheCurrentVersion(t *test
 	assert.True(t, strings.HasPrefix(second.body, "<!doctype html>"), "a plain post gets the whole page")
 	assert.Contains(t, second.body, `data-testid="conflict-banner"`)
 	assert.Contains(t, second.body, "changed this contact after you opened it")
-	assert.Contains(t, second.body, "You started from version 1; guest saved version 2")
+	assert.Contains(t, second.body, "You started from version 1; Ann Example saved version 2")
 	assert.Regexp(t, `data-testid="conflict-phone" data-kind="both"`, second.body)
 	assert.Regexp(t, `data-testid="theirs-phone">\+1 555 0111<`, second.body, "the value saved now")
 	assert.Regexp(t, `data-testid="yours-phone">\+1 555 0222<`, second.body, "what the rep typed")

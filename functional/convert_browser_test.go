@@ -17,7 +17,7 @@ func TestBrowserConversionThatMeetsANewerLeadShowsTheBannerAndKeepsTheForm(t *te
 	a := newApp(t)
 	l := a.qualifiedLead(85)
 	browser := newBrowser(t)
-	maria, john := newRep(t, browser), newRep(t, browser)
+	maria, john := a.newRep(browser, "maria"), a.newRep(browser, "john")
 
 	// John follows Convert… from the lead page and fills in the deal.
 	require.NoError(t, chromedp.Do(john,

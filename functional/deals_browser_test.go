@@ -17,7 +17,7 @@ func TestBrowserDealAmountConflictOffersTheSavedAmountAndCurrency(t *testing.T) 
 	d := a.seedDeal(engines) // EUR 1,250.00
 	url := a.srv.URL + dealPath(d)
 	browser := newBrowser(t)
-	maria, john := newRep(t, browser), newRep(t, browser)
+	maria, john := a.newRep(browser, "maria"), a.newRep(browser, "john")
 	for _, rep := range []context.Context{maria, john} {
 		require.NoError(t, chromedp.Do(rep,
 			chromedp.Navigate(url),

@@ -155,7 +155,7 @@ func TestSaveDeal(t *testing.T) {
 	saved := a.deal(d.ID())
 	assert.Equal(t, int64(2), saved.Version())
 	assert.Equal(t, deal.Money{Minor: 9990, Currency: "GBP"}, saved.Fields().Amount)
-	assert.Equal(t, "guest", saved.UpdatedBy())
+	assert.Equal(t, "Ann Example", saved.UpdatedBy())
 }
 
 func TestSaveDealOverHTMXReturnsTheEditorAtTheNewVersion(t *testing.T) {
@@ -220,7 +220,7 @@ func TestStaleDealSaveIs409WithTheirsAndYoursAndTheFormAtTheCurrentVersion(t *te
 	assert.Contains(t, second.body, "<!doctype html>", "a plain post gets the whole page")
 	assert.Contains(t, second.body, `data-testid="conflict-banner"`)
 	assert.Contains(t, second.body, "changed this deal after you opened it")
-	assert.Contains(t, second.body, "You started from version 1; guest saved version 2")
+	assert.Contains(t, second.body, "You started from version 1; Ann Example saved version 2")
 	assert.Regexp(t, `data-testid="conflict-amount" data-kind="both"`, second.body)
 	assert.Contains(t, second.body, `data-testid="theirs-amount">999.00 EUR<`, "the fresh value")
 	assert.Contains(t, second.body, `data-testid="yours-amount">1500.00 EUR<`, "what the rep typed")

@@ -16,7 +16,7 @@ func TestLeadPageShowsItsHistoryNewestFirst(t *testing.T) {
 	res := a.postHTMX(leadPath(l), leadForm(l, 1, map[string]string{"score": "85"}))
 	require.Equal(t, http.StatusOK, res.status, res.body)
 
-	assert.Regexp(t, `(?s)data-testid="history".*data-version="2" data-event="LeadUpdated".*Version 2</strong>\s*· Updated by guest`+
+	assert.Regexp(t, `(?s)data-testid="history".*data-version="2" data-event="LeadUpdated".*Version 2</strong>\s*· Updated by Ann Example`+
 		`.*data-field="score">\s*Score: <del>70</del> → <ins>85</ins>`+
 		`.*data-version="1" data-event="LeadCreated".*Created by seed`, res.body, "the saved editor shows the save's own entry first")
 

@@ -68,7 +68,7 @@ func TestSaveLead(t *testing.T) {
 	assert.Equal(t, int64(2), saved.Version())
 	assert.Equal(t, 85, saved.Fields().Score)
 	assert.Equal(t, "+44 1", saved.Fields().Phone)
-	assert.Equal(t, "guest", saved.UpdatedBy())
+	assert.Equal(t, "Ann Example", saved.UpdatedBy())
 }
 
 func TestSaveLeadOverHTMXReturnsTheEditorAtTheNewVersion(t *testing.T) {
@@ -107,7 +107,7 @@ func TestStaleSaveIs409WithFreshValuesAndTypedValuesKept(t *testing.T) {
 	assert.Contains(t, second.body, `data-testid="conflict-banner"`)
 	assert.Contains(t, second.body, `role="alert"`)
 	assert.Contains(t, second.body, "changed this lead after you opened it")
-	assert.Contains(t, second.body, "You started from version 1; guest saved version 2")
+	assert.Contains(t, second.body, "You started from version 1; Ann Example saved version 2")
 	assert.Regexp(t, `data-testid="theirs-score">90<`, second.body, "the fresh value")
 	assert.Regexp(t, `data-testid="yours-score">75<`, second.body, "what the rep typed")
 	assert.Contains(t, second.body, `name="version" value="2"`, "the form moves to the current version")

@@ -19,6 +19,8 @@ type Config struct {
 	DatabaseURL string
 	Addr        string
 	LogLevel    slog.Level
+	// SecureCookies marks session cookies Secure, for HTTPS deployments.
+	SecureCookies bool
 
 	// DatabaseWait bounds how long start-up waits for the database.
 	DatabaseWait time.Duration
@@ -43,7 +45,7 @@ type env struct {
 	getenv func(string) string
 }
 
-// config reads DATABASE_URL (required), ADDR and LOG_LEVEL.
+// config reads DATABASE_URL (required), ADDR, SECURE_COOKIES and LOG_LEVEL.
 func (e env) config() (Config, error) {
 	cfg := Config{
 		DatabaseURL:     e.getenv("DATABASE_URL"),
@@ -56,6 +58,13 @@ func (e env) config() (Config, error) {
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = defaultAddr
+	}
+	switch v := e.getenv("SECURE_COOKIES"); v {
+	case "", "false", "0":
+	case "true", "1":
+		cfg.SecureCookies = true
+	default:
+		return Config{}, fmt.Errorf("%w: SECURE_COOKIES=%q is not true or false", errConfig, v)
 	}
 	if lvl := e.getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {

@@ -36,12 +36,18 @@ Commands:
   migrate down [N]   roll back the last N migrations (default 1)
   migrate version    print the schema version the database is at
   seed [--leads N]   apply pending migrations, then add demo leads until there are at least N (default 200)
+                     and the two demo reps (their credentials are printed)
+  user add EMAIL --name NAME
+                     add a rep who can sign in; the password comes from CRM_PASSWORD or a prompt
+  token create EMAIL print a new API bearer token for the rep with EMAIL (only its hash is stored)
   help               show this help
 
 Environment:
   DATABASE_URL  PostgreSQL URL, e.g. postgres://crm:crm@127.0.0.1:5432/crm?sslmode=disable (required)
   ADDR          address serve listens on (default :8080)
   LOG_LEVEL     debug, info, warn or error (default info)
+  SECURE_COOKIES  true when the app is served over HTTPS: session cookies are then Secure (default false)
+  CRM_PASSWORD  the password for user add, instead of the prompt
 `
 
 // errUsage marks a command line that cannot be run; the usage is shown.
@@ -100,6 +106,8 @@ var commands = map[string]command{
 	"serve":   serveCommand,
 	"migrate": migrateCommand,
 	"seed":    seedCommand,
+	"user":    userCommand,
+	"token":   tokenCommand,
 }
 
 // parseFlags parses args with fs, keeping the flag package's own messages

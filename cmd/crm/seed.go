@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
+	"crm/domain"
+	"crm/domain/user"
 	"crm/infrastructure/postgres"
+	"crm/usecase/auth"
 )
 
 // progressFrom is the smallest target for which seed reports progress.
@@ -32,6 +36,32 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.W
 	}
 	fmt.Fprintf(stdout, "Seeded %d new leads (the database now holds at least %d) in %s.\n",
 		inserted, n, time.Since(start).Round(time.Millisecond))
+	return seedReps(ctx, newAuth(pool), stdout)
+}
+
+// demoReps are the two reps a demo database gets, to try conflicts with two
+// browsers. Their passwords are public: this is demo data only.
+var demoReps = []struct{ email, name, password string }{
+	{"maria@example.com", "Maria Silva", "maria-demo-password"},
+	{"john@example.com", "John Smith", "john-demo-password"},
+}
+
+// seedReps adds the demo reps that do not exist yet and prints how to sign
+// in as each. A rep that exists keeps its password.
+func seedReps(ctx context.Context, a *auth.Service, stdout io.Writer) error {
+	fmt.Fprintln(stdout, "Demo reps (sign in at /login):")
+	for _, r := range demoReps {
+		_, err := a.AddUser(ctx, r.email, r.name, r.password)
+		var invalid *domain.ValidationError
+		switch {
+		case errors.As(err, &invalid) && invalid.For(user.FieldEmail) != "":
+			fmt.Fprintf(stdout, "  %-18s  password: %s (added by an earlier seed, unless changed since)\n", r.email, r.password)
+			continue
+		case err != nil:
+			return fmt.Errorf("add demo rep %s: %w", r.email, err)
+		}
+		fmt.Fprintf(stdout, "  %-18s  password: %s\n", r.email, r.password)
+	}
 	return nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"crm/delivery/web"
@@ -28,12 +30,35 @@ const (
 	idleTimeout       = 120 * time.Second
 )
 
+// Session lifetimes: a rep who steps away for two hours signs in again, and
+// nobody stays signed in past a working day.
+const (
+	sessionIdleTimeout = 2 * time.Hour
+	sessionLifetime    = 12 * time.Hour
+)
+
+// newSessions keeps sessions in PostgreSQL, so any instance serves any
+// request. Cookies are HttpOnly and SameSite=Lax, and Secure when served
+// over HTTPS.
+func newSessions(store scs.Store, secure bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	sm.IdleTimeout = sessionIdleTimeout
+	sm.Lifetime = sessionLifetime
+	sm.Cookie.Name = "crm_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	return sm
+}
+
 // Server is the running web app: the database pool, the router and the HTTP
 // server around them. Open starts it, Close drains and stops it; tests open
 // one on ADDR ":0".
 type Server struct {
 	log             *slog.Logger
 	pool            *pgxpool.Pool
+	sessionStore    *pgxstore.PostgresStore
 	http            *http.Server
 	addr            net.Addr
 	served          chan error // receives Serve's result when it stops on its own
@@ -59,12 +84,16 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	log.Info("database ready", "database", redactedURL(cfg.DatabaseURL), "schema_version", version)
 
+	// The store deletes expired sessions every five minutes until Close.
+	sessionStore := pgxstore.New(pool)
 	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
 	router := web.NewRouter(web.Config{
 		Leads:      leads.NewService(leadRepo),
 		Contacts:   contacts.NewService(contactRepo),
 		Deals:      deals.NewService(postgres.NewDealRepository(pool)),
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
+		Auth:       newAuth(pool),
+		Sessions:   newSessions(sessionStore, cfg.SecureCookies),
 		Logger:     log,
 		Ready:      pool.Ping,
 	})
@@ -83,8 +112,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	// when the drain times out are cancelled and release their connections.
 	requests, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		log:  log,
-		pool: pool,
+		log:          log,
+		pool:         pool,
+		sessionStore: sessionStore,
 		http: &http.Server{
 			Handler:           router,
 			ReadHeaderTimeout: readHeaderTimeout,
@@ -128,6 +158,7 @@ func (s *Server) Close() error {
 	if serveErr := <-s.served; !errors.Is(serveErr, http.ErrServerClosed) {
 		err = errors.Join(err, serveErr)
 	}
+	s.sessionStore.StopCleanup()
 	s.pool.Close()
 	s.log.Info("stopped", "drained_in", time.Since(start).Round(time.Millisecond))
 	return err

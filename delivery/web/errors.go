@@ -19,6 +19,7 @@ func (e *badRequest) Error() string { return e.msg }
 
 var (
 	errPageNotFound     = &httpError{status: http.StatusNotFound, title: "Page not found", msg: "There is nothing at this address."}
+	errCrossOrigin      = &httpError{status: http.StatusForbidden, title: "Refused", msg: "This request came from another site. Nothing was saved."}
 	errMethodNotAllowed = &httpError{status: http.StatusMethodNotAllowed, title: "Method not allowed", msg: "This address does not accept that kind of request."}
 )
 
@@ -48,6 +49,8 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 	case errors.As(err, &tooLarge):
 		return views.ErrorView{Status: http.StatusRequestEntityTooLarge, Title: "Too much data",
 			Message: "The form is larger than 1 MiB. Nothing was saved."}
+	case errors.Is(err, domain.ErrUnauthenticated):
+		return views.ErrorView{Status: http.StatusUnauthorized, Title: "Please sign in", Message: "Nothing was saved."}
 	case errors.Is(err, domain.ErrNotFound):
 		return views.ErrorView{Status: http.StatusNotFound, Title: "Lead not found",
 			Message: "It does not exist or someone deleted it."}

@@ -26,10 +26,6 @@ var notices = map[string]string{
 	"moved":   "Status changed.",
 }
 
-// actor names the rep making a request. Until sign-in exists every request
-// is the same placeholder, stored as updated_by and shown in banners.
-func actor(*http.Request) string { return "guest" }
-
 func (s *server) listLeads(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	query := leads.ListQuery{Search: strings.TrimSpace(q.Get("q"))}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
 	"crm/delivery/web/static"
@@ -37,27 +38,59 @@ type Config struct {
 	Deals    DealService
 	// Conversion converts leads into contacts and deals.
 	Conversion ConversionService
-	Logger     *slog.Logger
+	// Auth signs reps in; Sessions keeps them signed in (its store is
+	// shared by every instance). Every page but /login needs a session.
+	Auth     Authenticator
+	Sessions *scs.SessionManager
+	// API serves /api/v1/, which authenticates by bearer token itself.
+	API    http.Handler
+	Logger *slog.Logger
 	// Ready reports whether the database is reachable, for /readyz.
 	Ready func(context.Context) error
 }
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion, log: cfg.Logger, ready: cfg.Ready}
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion,
+		auth: cfg.Auth, sessions: cfg.Sessions, log: cfg.Logger, ready: cfg.Ready}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.sessions.ErrorFunc = s.sessionStoreFailed
 
 	r := chi.NewRouter()
-	r.Use(withRequestID, s.logRequests, s.recoverPanics, limitBody(MaxBodyBytes))
+	r.Use(withRequestID, securityHeaders, s.logRequests, s.recoverPanics, limitBody(MaxBodyBytes))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errPageNotFound) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethodNotAllowed) })
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Handle("/static/*", static.Handler())
+	if cfg.API != nil {
+		r.Handle("/api/v1/*", cfg.API)
+	}
 
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave)
+		r.Get("/login", s.showLogin)
+		r.Post("/login", s.login)
+		r.Post("/logout", s.logout)
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireUser)
+			s.pages(r)
+		})
+	})
+
+	// Every unsafe request a browser sends from another site is refused,
+	// by its Sec-Fetch-Site or Origin header: no token to forget.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errCrossOrigin) }))
+	return csrf.Handler(r)
+}
+
+// pages routes the pages reps use once signed in.
+func (s *server) pages(r chi.Router) {
 	r.Get("/", s.listLeads)
 	r.Get("/leads", s.listLeads)
 	r.Get("/leads/new", s.newLead)
@@ -84,7 +117,6 @@ func NewRouter(cfg Config) http.Handler {
 	r.Get("/deals/{id:[1-9][0-9]{0,17}}", s.showDeal)
 	r.Post("/deals/{id:[1-9][0-9]{0,17}}", s.saveDeal)
 	r.Post("/deals/{id:[1-9][0-9]{0,17}}/stage", s.changeDealStage)
-	return r
 }
 
 type server struct {
@@ -92,6 +124,8 @@ type server struct {
 	contacts   ContactService
 	deals      DealService
 	conversion ConversionService
+	auth       Authenticator
+	sessions   *scs.SessionManager
 	log        *slog.Logger
 	ready      func(context.Context) error
 }

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"crm/delivery/web/views"
+	"crm/domain"
+	"crm/domain/user"
+	"crm/usecase/auth"
+)
+
+// Authenticator is what sign-in needs from the auth use cases.
+type Authenticator interface {
+	SignIn(ctx context.Context, email, password, address string) (user.User, error)
+	User(ctx context.Context, id int64) (user.User, error)
+}
+
+// sessionUserKey is where a session keeps the id of its signed-in rep.
+const sessionUserKey = "user_id"
+
+// actor names the rep making a request: the signed-in user's name, stored
+// as updated_by and shown in banners and histories.
+func actor(r *http.Request) string {
+	u, _ := views.CurrentUser(r.Context())
+	return u.Name
+}
+
+// requireUser lets a request through only with a session of a rep who
+// still exists, and puts that rep in the context.
+func (s *server) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		id := s.sessions.GetInt64(ctx, sessionUserKey)
+		if id == 0 {
+			s.toLogin(w, r)
+			return
+		}
+		u, err := s.auth.User(ctx, id)
+		if errors.Is(err, domain.ErrUnauthenticated) {
+			if err := s.sessions.Destroy(ctx); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			s.toLogin(w, r)
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(views.WithUser(ctx, u)))
+	})
+}
+
+// errSignedOut is the answer to an htmx request without a session: the
+// fragment lands in #flash, and HX-Redirect takes the browser to sign in.
+var errSignedOut = &httpError{status: http.StatusUnauthorized, title: "Please sign in again",
+	msg: "Your session has ended. Nothing was saved."}
+
+// toLogin sends a request without a session to the sign-in page, which
+// brings the rep back to the page they asked for.
+func (s *server) toLogin(w http.ResponseWriter, r *http.Request) {
+	target := "/login"
+	if r.Method == http.MethodGet {
+		target += "?" + url.Values{"next": {r.URL.RequestURI()}}.Encode()
+	}
+	if isHTMX(r) {
+		w.Header().Set(headerHXRedirect, target)
+		s.fail(w, r, errSignedOut)
+		return
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// safeNext keeps a post-login destination on this site: a path, never
+// "//host" or "/\host" (which browsers read as another site) or a scheme.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) ||
+		strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+func (s *server) showLogin(w http.ResponseWriter, r *http.Request) {
+	v := views.LoginView{Next: safeNext(r.URL.Query().Get("next"))}
+	if s.sessions.GetInt64(r.Context(), sessionUserKey) != 0 {
+		http.Redirect(w, r, v.Next, http.StatusSeeOther)
+		return
+	}
+	if r.URL.Query().Get("signed_out") != "" {
+		v.Notice = "You are signed out."
+	}
+	s.render(w, r, http.StatusOK, views.LoginPage(v), views.LoginPage(v))
+}
+
+func (s *server) login(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := views.LoginView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next"))}
+	u, err := s.auth.SignIn(r.Context(), v.Email, r.PostForm.Get("password"), clientAddress(r))
+	var limited *auth.RateLimitedError
+	switch {
+	case err == nil:
+	case errors.Is(err, domain.ErrUnauthenticated):
+		v.Error = "The email or the password is wrong."
+		s.render(w, r, http.StatusUnauthorized, views.LoginPage(v), views.LoginPage(v))
+		return
+	case errors.As(err, &limited):
+		w.Header().Set("Retry-After", strconv.Itoa(int(limited.RetryAfter/time.Second)))
+		v.Error = fmt.Sprintf("Too many failed attempts. Try again in %d minutes.", int(limited.RetryAfter/time.Minute))
+		s.render(w, r, http.StatusTooManyRequests, views.LoginPage(v), views.LoginPage(v))
+		return
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	// A new session id at sign-in, so an id planted before (session
+	// fixation) never becomes a signed-in one.
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+}
+
+func (s *server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/login?signed_out=1")
+}
+
+// clientAddress is the address the login rate limit counts per. It is the
+// connection's peer: behind a proxy that is the proxy, so one address per
+// proxy; trusting X-Forwarded-For would let a guesser pick a fresh address
+// for every try.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// sessionStoreFailed answers a request whose session could not be loaded
+// or saved. The store is the database, so it is an outage: 503.
+func (s *server) sessionStoreFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.fail(w, r, fmt.Errorf("session store: %w: %w", domain.ErrUnavailable, err))
+}

@@ -1,0 +1,147 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
+
+	"crm/domain"
+	"crm/domain/user"
+	"crm/infrastructure/password"
+	"crm/infrastructure/postgres"
+	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/auth"
+)
+
+func newAuth(t *testing.T, limits auth.Limits) (*auth.Service, *pgtest.DB) {
+	t.Helper()
+	db := pgtest.New(t)
+	svc := auth.NewService(postgres.NewUserRepository(db.Pool), postgres.NewTokenRepository(db.Pool),
+		postgres.NewLoginFailures(db.Pool, limits.Window), password.Bcrypt{Cost: bcrypt.MinCost}, limits)
+	return svc, db
+}
+
+func TestAuth_AddUserThenSignIn(t *testing.T) {
+	t.Parallel()
+	svc, db := newAuth(t, auth.DefaultLimits)
+	ctx := t.Context()
+
+	u, err := svc.AddUser(ctx, "  Maria@Example.com ", " Maria Silva ", "correct horse battery")
+	require.NoError(t, err)
+	assert.Equal(t, user.User{ID: u.ID, Email: "maria@example.com", Name: "Maria Silva"}, u)
+	var stored string
+	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, u.ID).Scan(&stored))
+	assert.True(t, strings.HasPrefix(stored, "$2a$"), "a bcrypt hash, not the password: %q", stored)
+	assert.NotContains(t, stored, "correct horse")
+
+	got, err := svc.SignIn(ctx, "MARIA@example.com", "correct horse battery", "10.0.0.1")
+	require.NoError(t, err)
+	assert.Equal(t, u, got)
+
+	_, err = svc.SignIn(ctx, "maria@example.com", "correct horse battery!", "10.0.0.1")
+	assert.ErrorIs(t, err, domain.ErrUnauthenticated, "a wrong password")
+	_, err = svc.SignIn(ctx, "nobody@example.com", "correct horse battery", "10.0.0.1")
+	assert.ErrorIs(t, err, domain.ErrUnauthenticated, "an unknown email gets the same answer")
+
+	_, err = svc.AddUser(ctx, "maria@EXAMPLE.com", "Another Maria", "another long password")
+	var invalid *domain.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "A user with this email already exists.", invalid.For(user.FieldEmail))
+
+	_, err = svc.AddUser(ctx, "short@example.com", "Short", "too short")
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "The password needs at least 12 characters.", invalid.For(user.FieldPassword))
+}
+
+func TestAuth_FailedSignInsAreLimitedPerAccountAndPerAddress(t *testing.T) {
+	t.Parallel()
+	svc, _ := newAuth(t, auth.Limits{Window: time.Hour, PerAccount: 3, PerAddress: 5})
+	ctx := t.Context()
+	_, err := svc.AddUser(ctx, "maria@example.com", "Maria", "correct horse battery")
+	require.NoError(t, err)
+	_, err = svc.AddUser(ctx, "john@example.com", "John", "staple battery horse")
+	require.NoError(t, err)
+
+	for range 3 {
+		_, err := svc.SignIn(ctx, "maria@example.com", "guess", "10.0.0.1")
+		require.ErrorIs(t, err, domain.ErrUnauthenticated)
+	}
+	_, err = svc.SignIn(ctx, "maria@example.com", "correct horse battery", "10.0.0.2")
+	var limited *auth.RateLimitedError
+	require.ErrorAs(t, err, &limited, "even the right password waits once the account is limited")
+	assert.Equal(t, time.Hour, limited.RetryAfter)
+
+	// John's account is not affected by Maria's, until the address is.
+	_, err = svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.1")
+	require.NoError(t, err)
+	for range 2 {
+		_, err := svc.SignIn(ctx, "someone@example.com", "guess", "10.0.0.1")
+		require.ErrorIs(t, err, domain.ErrUnauthenticated)
+	}
+	_, err = svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.1")
+	require.ErrorAs(t, err, &limited, "five failures from one address limit every account from it")
+	_, err = svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.3")
+	require.NoError(t, err, "another address is not limited")
+}
+
+func TestAuth_SuccessForgetsTheAccountsFailures(t *testing.T) {
+	t.Parallel()
+	svc, _ := newAuth(t, auth.Limits{Window: time.Hour, PerAccount: 3, PerAddress: 100})
+	ctx := t.Context()
+	_, err := svc.AddUser(ctx, "maria@example.com", "Maria", "correct horse battery")
+	require.NoError(t, err)
+	for range 2 {
+		_, _ = svc.SignIn(ctx, "maria@example.com", "typo", "10.0.0.1")
+	}
+	_, err = svc.SignIn(ctx, "maria@example.com", "correct horse battery", "10.0.0.1")
+	require.NoError(t, err)
+	for range 2 {
+		_, _ = svc.SignIn(ctx, "maria@example.com", "typo", "10.0.0.1")
+	}
+	_, err = svc.SignIn(ctx, "maria@example.com", "correct horse battery", "10.0.0.1")
+	assert.NoError(t, err, "two typos after a success are not three in a row")
+}
+
+func TestAuth_Tokens(t *testing.T) {
+	t.Parallel()
+	svc, db := newAuth(t, auth.DefaultLimits)
+	ctx := t.Context()
+	u, err := svc.AddUser(ctx, "maria@example.com", "Maria", "correct horse battery")
+	require.NoError(t, err)
+
+	token, err := svc.CreateToken(ctx, "Maria@example.com")
+	require.NoError(t, err)
+	assert.Regexp(t, `^crm_[A-Za-z0-9_-]{43}$`, token)
+	got, err := svc.AuthenticateToken(ctx, token)
+	require.NoError(t, err)
+	assert.Equal(t, u, got)
+
+	var stored []byte
+	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT token_hash FROM api_tokens`).Scan(&stored))
+	assert.Len(t, stored, 32, "only a SHA-256 is stored")
+	assert.NotContains(t, string(stored), token[4:])
+
+	other, err := svc.CreateToken(ctx, "maria@example.com")
+	require.NoError(t, err)
+	assert.NotEqual(t, token, other, "every token is new")
+
+	for _, bad := range []string{"", "crm_", token[:len(token)-1], token + "x", "Bearer " + token,
+		"crm_" + strings.Repeat("A", 43), strings.ToUpper(token)} {
+		_, err := svc.AuthenticateToken(ctx, bad)
+		assert.ErrorIs(t, err, domain.ErrUnauthenticated, "token %q", bad)
+	}
+	_, err = svc.CreateToken(ctx, "nobody@example.com")
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+
+	_, err = db.Pool.Exec(context.Background(), `DELETE FROM users WHERE id = $1`, u.ID)
+	require.NoError(t, err)
+	_, err = svc.AuthenticateToken(ctx, token)
+	assert.ErrorIs(t, err, domain.ErrUnauthenticated, "a deleted rep's tokens die with them")
+	_, err = svc.User(ctx, u.ID)
+	assert.ErrorIs(t, err, domain.ErrUnauthenticated)
+}
