@@ -14,14 +14,15 @@ ADDR  ?= :8080
 LEADS ?= 500
 N     ?= 1
 BENCH ?= .
+FUZZTIME ?= 4s
 
 # Provision the database; a failure stops the recipe (set -e).
 DB := url=$$(scripts/db.sh); export DATABASE_URL=$$url
 
-.PHONY: help run test deps lint generate vendor screenshots build seed bench migrate-up migrate-down
+.PHONY: help run test deps lint fuzz generate vendor screenshots build seed bench migrate-up migrate-down
 
 help: ## list the targets
-	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH))"
+	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH) FUZZTIME=$(FUZZTIME))"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 run: build ## provision PostgreSQL, seed LEADS demo leads, serve on ADDR (Ctrl-C stops)
@@ -34,7 +35,11 @@ test: deps ## provision PostgreSQL, run every test with the race detector, then 
 	@$(DB); \
 	echo "go test -race -count=1 ./...   (DATABASE_URL=$$(echo "$$url" | sed 's#://\([^:/@]*\):[^@]*@#://\1:***@#'))"; \
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) fuzz
 	@$(MAKE) lint
+
+fuzz: ## run every fuzz target for FUZZTIME (after its committed corpus)
+	@FUZZTIME='$(FUZZTIME)' GO='$(GO)' scripts/fuzz.sh
 
 deps: ## install Chromium for the browser tests when it is missing (as root, with apt-get)
 	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \

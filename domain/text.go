@@ -52,6 +52,13 @@ func CheckEmail(v *ValidationError, field, s string) {
 		v.Add(field, fmt.Sprintf("Email is longer than %d characters.", MaxEmailLen))
 		return
 	}
+	// net/mail lets line separators and bidirectional overrides through;
+	// they would make the address read differently from what is stored.
+	var line ValidationError
+	if CheckLine(&line, field, "Email", s); line.Err() != nil {
+		v.Add(field, msg)
+		return
+	}
 	addr, err := mail.ParseAddress(s)
 	// ParseAddress also accepts "Ada <ada@example.com>"; an email field
 	// holds the bare address only.

@@ -48,6 +48,8 @@ func TestFields_Validate(t *testing.T) {
 		{"an email inside spaces is accepted once trimmed", func(f *contact.Fields) { f.Email = "  ada@example.com " }, "", ""},
 		{"an email without @ is refused", func(f *contact.Fields) { f.Email = "ada.example.com" }, contact.FieldEmail, "Email must look like name@example.com."},
 		{"an email in display-name form is refused", func(f *contact.Fields) { f.Email = "Ada <a@b.co>" }, contact.FieldEmail, "Email must look like name@example.com."},
+		{"an email with a bidirectional override is refused", func(f *contact.Fields) { f.Email = "a\u202eb@example.com" }, contact.FieldEmail, "Email must look like name@example.com."},
+		{"an email with a line separator is refused", func(f *contact.Fields) { f.Email = "a\u2028b@example.com" }, contact.FieldEmail, "Email must look like name@example.com."},
 		{"an email of 255 characters is refused", func(f *contact.Fields) { f.Email = strings.Repeat("a", 243) + "@example.com" }, contact.FieldEmail, "Email is longer than 254 characters."},
 
 		// phone

@@ -93,7 +93,13 @@ func parseMinor(s string, digits int, currency string) (int64, string) {
 	if len(whole) > 18 { // beyond int64 even before scaling
 		return 0, tooLarge
 	}
-	minor, err := strconv.ParseInt(whole+frac+strings.Repeat("0", digits-len(frac)), 10, 64)
+	// "0" in a currency without decimals leaves nothing to parse once the
+	// leading zeros are gone; it is zero, not too large.
+	scaled := whole + frac + strings.Repeat("0", digits-len(frac))
+	if scaled == "" {
+		scaled = "0"
+	}
+	minor, err := strconv.ParseInt(scaled, 10, 64)
 	if err != nil || minor > MaxMinor {
 		return 0, tooLarge
 	}

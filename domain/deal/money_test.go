@@ -27,6 +27,8 @@ func TestParseMoney(t *testing.T) {
 		{"several groups of thousands are read", "12,345,678", "CHF", deal.Money{Minor: 1234567800, Currency: "CHF"}, "", ""},
 		{"surrounding spaces are ignored", "  99.90 ", " BRL ", deal.Money{Minor: 9990, Currency: "BRL"}, "", ""},
 		{"zero is an amount", "0", "CAD", deal.Money{Minor: 0, Currency: "CAD"}, "", ""},
+		{"zero yen is an amount", "0", "JPY", deal.Money{Minor: 0, Currency: "JPY"}, "", ""},
+		{"zero won written 000 is an amount", "000", "KRW", deal.Money{Minor: 0, Currency: "KRW"}, "", ""},
 		{"leading zeros are ignored", "007.50", "AUD", deal.Money{Minor: 750, Currency: "AUD"}, "", ""},
 		{"yen are whole numbers", "1,250", "JPY", deal.Money{Minor: 1250, Currency: "JPY"}, "", ""},
 		{"won are whole numbers", "5000", "KRW", deal.Money{Minor: 5000, Currency: "KRW"}, "", ""},
