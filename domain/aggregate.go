@@ -57,3 +57,15 @@ type RecordedEvent struct {
 	Version     int64
 	At          time.Time
 }
+
+// Saved announces that a save of an aggregate committed, to whoever is
+// looking at it: which version it made, who saved, what it was and which
+// fields it changed (names only; the page has the values).
+type Saved struct {
+	Kind    string   `json:"kind"`
+	ID      int64    `json:"id"`
+	Version int64    `json:"version"`
+	Actor   string   `json:"actor"`
+	Event   string   `json:"event"`
+	Fields  []string `json:"fields"`
+}

@@ -73,9 +73,21 @@ func newApp(t *testing.T) *app {
 	sessions := scs.New()
 	sessions.Store = store
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	feed := postgres.NewFeed(db.Pool, 100, log)
 	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc,
-		Conversion: conversionSvc, Auth: authSvc, Sessions: sessions, Logger: log, Ready: db.Pool.Ping}))
+		Conversion: conversionSvc, Auth: authSvc, Sessions: sessions, Live: feed, Logger: log, Ready: db.Pool.Ping}))
 	t.Cleanup(srv.Close)
+	// Stopped before the server closes, so open live streams end, and
+	// before the database is dropped, so its connection is gone.
+	liveCtx, stopLive := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { feed.Run(liveCtx); close(stopped) }()
+	t.Cleanup(func() { stopLive(); <-stopped })
+	select {
+	case <-feed.Ready():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the live feed did not start listening")
+	}
 	a := &app{t: t, db: db, leads: svc, contacts: contactSvc, deals: dealSvc, auth: authSvc, srv: srv}
 	a.session = a.signIn(defaultRep)
 	return a

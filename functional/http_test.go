@@ -1,6 +1,7 @@
 package functional
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -118,31 +119,49 @@ func TestStaleSaveIs409WithFreshValuesAndTypedValuesKept(t *testing.T) {
 	assert.Equal(t, int64(2), saved.Version())
 }
 
-func TestConflictFormKeepsTheOtherRepsChangeToFieldsYouDidNotTouch(t *testing.T) {
+func TestStaleSaveOfOtherFieldsMergesAndSaysWhat(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	l := a.seedLead(ada)
+	maria := a.signIn("maria")
+	res := a.doWith(maria, http.MethodPost, leadPath(l), leadForm(l, 1, map[string]string{"phone": "+1 555 0100"}), false)
+	require.Equal(t, http.StatusSeeOther, res.status)
 
-	require.Equal(t, http.StatusSeeOther, a.post(leadPath(l), leadForm(l, 1, map[string]string{"phone": "+1 555 0100"})).status)
+	// Ann, still at version 1, changes the score: no field conflicts.
+	res = a.postHTMX(leadPath(l), leadForm(l, 1, map[string]string{"score": "88"}))
 
-	res := a.postHTMX(leadPath(l), leadForm(l, 1, map[string]string{"score": "88"}))
-	require.Equal(t, http.StatusConflict, res.status, res.body)
-	assert.Contains(t, res.body, `name="phone" value="+1 555 0100"`, "their phone, not the stale one the form posted")
-	assert.Contains(t, res.body, `name="score" value="88"`, "your score")
-	assert.Contains(t, res.body, `data-kind="theirs"`)
-	assert.Contains(t, res.body, `data-kind="yours"`)
-
-	// Saving the form as the conflict view filled it keeps both changes.
-	again := url.Values{"version": {"2"}}
-	for _, f := range lead.EditableFields {
-		again.Set(f, a.lead(l.ID()).Fields().Get(f))
-	}
-	again.Set("score", "88")
-	require.Equal(t, http.StatusOK, a.postHTMX(leadPath(l), again).status)
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Contains(t, res.body, "Merged with maria&#39;s save (version 2): kept their change to Phone; saved your Score. This is now version 3.")
+	assert.Contains(t, res.body, `name="phone" value="+1 555 0100"`, "the form shows the merged lead")
+	assert.Contains(t, res.body, `name="version" value="3"`)
 	final := a.lead(l.ID())
-	assert.Equal(t, "+1 555 0100", final.Fields().Phone)
-	assert.Equal(t, 88, final.Fields().Score)
+	assert.Equal(t, "+1 555 0100", final.Fields().Phone, "Maria's change kept")
+	assert.Equal(t, 88, final.Fields().Score, "Ann's change saved")
 	assert.Equal(t, int64(3), final.Version())
+	assert.Equal(t, "Ann Example", final.UpdatedBy())
+}
+
+func TestStaleSaveThatBreaksARuleOnTheMergedLeadIs422(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	l := a.qualifiedLead(90)
+	res := a.post(convertPath(l), convertForm(3, nil))
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	converted := a.lead(l.ID()) // version 4, converted, score 90
+
+	// Maria edits the phone; Ann, from version 4, lowers the score to 60,
+	// which a converted lead may not have. The merge must not slip it in.
+	f := converted.Fields()
+	f.Phone = "+1 555 0199"
+	_, err := a.leads.Save(context.Background(), "maria", l.ID(), 4, f)
+	require.NoError(t, err)
+	res = a.postHTMX(leadPath(l), leadForm(converted, 4, map[string]string{"score": "60"}))
+
+	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, res.body, "A converted lead keeps a score of at least 80; 60 is too low.")
+	final := a.lead(l.ID())
+	assert.Equal(t, 90, final.Fields().Score)
+	assert.Equal(t, int64(5), final.Version())
 }
 
 func TestInvalidSaveIs422WithTheMessageAndChangesNothing(t *testing.T) {

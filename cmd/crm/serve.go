@@ -30,6 +30,10 @@ const (
 	idleTimeout       = 120 * time.Second
 )
 
+// maxLiveWatchers bounds the open lead pages one instance streams live
+// notices to; past it pages work without them (the stream answers 503).
+const maxLiveWatchers = 1000
+
 // Session lifetimes: a rep who steps away for two hours signs in again, and
 // nobody stays signed in past a working day.
 const (
@@ -86,6 +90,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 
 	// The store deletes expired sessions every five minutes until Close.
 	sessionStore := pgxstore.New(pool)
+	// The live feed runs until shutdown begins, then ends every stream so
+	// the drain does not wait on pages left open.
+	liveCtx, stopLive := context.WithCancel(context.Background())
+	feed := postgres.NewFeed(pool, maxLiveWatchers, log)
+	go feed.Run(liveCtx)
 	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
 	router := web.NewRouter(web.Config{
 		Leads:      leads.NewService(leadRepo),
@@ -94,6 +103,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
 		Auth:       newAuth(pool),
 		Sessions:   newSessions(sessionStore, cfg.SecureCookies),
+		Live:       feed,
 		Logger:     log,
 		Ready:      pool.Ping,
 	})
@@ -104,6 +114,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		stopLive()
+		sessionStore.StopCleanup()
 		pool.Close()
 		return nil, fmt.Errorf("listen on %s (set ADDR to use another address): %w", cfg.Addr, err)
 	}
@@ -129,6 +141,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		cancelRequests:  cancel,
 		shutdownTimeout: cfg.ShutdownTimeout,
 	}
+	s.http.RegisterOnShutdown(stopLive)
 	go func() { s.served <- s.http.Serve(ln) }()
 	log.Info("serving", "addr", s.addr.String(), "open", s.URL())
 	return s, nil

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"crm/delivery/web/views"
 	"crm/domain/lead"
+	"crm/usecase/conflict"
 	"crm/usecase/leads"
 )
 
@@ -49,6 +52,39 @@ func leadChanges(base, cur *lead.Lead) []views.ConflictRow {
 			Kind: views.ChangedByThem, Base: base.Status().Label(), Theirs: cur.Status().Label()})
 	}
 	return rows
+}
+
+// mergeNotice tells a rep how their save from an old version was merged:
+// whose changes were kept and which of theirs were saved, e.g. "Merged with
+// maria's save (version 3): kept their change to Phone; saved your Score."
+func mergeNotice(m *conflict.Merge, labels map[string]string, now int64) string {
+	msg := fmt.Sprintf("Merged with %s's save (version %d)", views.Who(m.By), m.Onto)
+	if len(m.Kept) > 0 {
+		msg += ": kept their change to " + fieldList(m.Kept, labels)
+	}
+	switch {
+	case len(m.Applied) > 0:
+		msg += "; saved your " + fieldList(m.Applied, labels) + "."
+	default:
+		msg += ". They had already saved the same changes as yours."
+	}
+	return msg + fmt.Sprintf(" This is now version %d.", now)
+}
+
+// fieldList names fields for a sentence: "Phone", "Phone and Score",
+// "Name, Phone and Score".
+func fieldList(fields []string, labels map[string]string) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = labels[f]
+		if names[i] == "" {
+			names[i] = f
+		}
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // fieldReader is any aggregate's field set, read as text.

@@ -20,7 +20,7 @@ type ContactService interface {
 	Create(ctx context.Context, by string, f contact.Fields) (*contact.Contact, error)
 	Get(ctx context.Context, id int64) (*contact.Contact, error)
 	List(ctx context.Context, q contacts.ListQuery) (contacts.Page, error)
-	Update(ctx context.Context, by string, id, version int64, f contact.Fields) (*contact.Contact, error)
+	Save(ctx context.Context, by string, id, version int64, f contact.Fields) (contacts.Saved, error)
 	historyReader
 }
 
@@ -150,16 +150,20 @@ func (s *server) saveContact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	values, f := decodeContactForm(r)
-	saved, err := s.contacts.Update(r.Context(), actor(r), id, version, f)
+	res, err := s.contacts.Save(r.Context(), actor(r), id, version, f)
 	var conflict *contacts.ConflictError
 	switch {
 	case err == nil:
+		saved := res.Contact
 		if !isHTMX(r) {
 			redirect(w, r, fmt.Sprintf("/contacts/%d?notice=saved", id))
 			return
 		}
 		notice := fmt.Sprintf("Saved. This contact is now at version %d.", saved.Version())
-		if saved.Version() == version {
+		switch {
+		case res.Merge != nil:
+			notice = mergeNotice(res.Merge, views.ContactFieldLabels, saved.Version())
+		case saved.Version() == version:
 			notice = "Nothing to save: no field was changed."
 		}
 		s.renderContact(w, r, http.StatusOK, views.ContactView{Contact: saved, Form: views.FormFromContact(saved), Notice: notice})

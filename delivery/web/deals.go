@@ -19,8 +19,8 @@ type DealService interface {
 	Create(ctx context.Context, by string, contactID int64, f deal.Fields) (*deal.Deal, error)
 	Get(ctx context.Context, id int64) (*deal.Deal, error)
 	List(ctx context.Context, q deals.ListQuery) (deals.Page, error)
-	Update(ctx context.Context, by string, id, version int64, f deal.Fields) (*deal.Deal, error)
-	ChangeStage(ctx context.Context, by string, id, version int64, to deal.Stage) (*deal.Deal, error)
+	Save(ctx context.Context, by string, id, version int64, f deal.Fields) (deals.Saved, error)
+	Move(ctx context.Context, by string, id, version int64, to deal.Stage) (deals.Saved, error)
 	ListByContact(ctx context.Context, contactID int64) ([]*deal.Deal, error)
 	historyReader
 }
@@ -199,18 +199,22 @@ func (s *server) saveDeal(w http.ResponseWriter, r *http.Request) {
 	}
 	form := decodeDealForm(r)
 	err := form.err()
-	var saved *deal.Deal
+	var res deals.Saved
 	if err == nil {
-		saved, err = s.deals.Update(r.Context(), actor(r), id, version, form.fields)
+		res, err = s.deals.Save(r.Context(), actor(r), id, version, form.fields)
 	}
 	switch {
 	case err == nil:
+		saved := res.Deal
 		if !isHTMX(r) {
 			redirect(w, r, fmt.Sprintf("/deals/%d?notice=saved", id))
 			return
 		}
 		notice := fmt.Sprintf("Saved. This deal is now at version %d.", saved.Version())
-		if saved.Version() == version {
+		switch {
+		case res.Merge != nil:
+			notice = mergeNotice(res.Merge, views.DealFieldLabels, saved.Version())
+		case saved.Version() == version:
 			notice = "Nothing to save: no field was changed."
 		}
 		s.renderDeal(w, r, http.StatusOK, views.DealView{Deal: saved, Form: views.FormFromDeal(saved), Notice: notice})
@@ -231,18 +235,22 @@ func (s *server) changeDealStage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	to, err := deal.ParseStage(r.PostForm.Get(deal.FieldStage))
-	var moved *deal.Deal
+	var res deals.Saved
 	if err == nil {
-		moved, err = s.deals.ChangeStage(r.Context(), actor(r), id, version, to)
+		res, err = s.deals.Move(r.Context(), actor(r), id, version, to)
 	}
 	switch {
 	case err == nil:
+		moved := res.Deal
 		if !isHTMX(r) {
 			redirect(w, r, fmt.Sprintf("/deals/%d?notice=moved", id))
 			return
 		}
-		s.renderDeal(w, r, http.StatusOK, views.DealView{Deal: moved, Form: views.FormFromDeal(moved),
-			Notice: fmt.Sprintf("Moved to %s. This deal is now at version %d.", moved.Stage().Label(), moved.Version())})
+		notice := fmt.Sprintf("Moved to %s. This deal is now at version %d.", moved.Stage().Label(), moved.Version())
+		if res.Merge != nil {
+			notice = fmt.Sprintf("Moved to %s. ", moved.Stage().Label()) + mergeNotice(res.Merge, views.DealFieldLabels, moved.Version())
+		}
+		s.renderDeal(w, r, http.StatusOK, views.DealView{Deal: moved, Form: views.FormFromDeal(moved), Notice: notice})
 	case isInvalid(err):
 		s.renderCurrentDeal(w, r, id, func(d *deal.Deal) views.DealView {
 			return views.DealView{Deal: d, Form: views.FormFromDeal(d), ActionError: ruleMessage(err)}

@@ -116,18 +116,22 @@ func (s *server) saveLead(w http.ResponseWriter, r *http.Request) {
 	}
 	form := decodeLeadForm(r)
 	err := form.err()
-	var saved *lead.Lead
+	var res leads.Saved
 	if err == nil {
-		saved, err = s.leads.Update(r.Context(), actor(r), id, version, form.fields)
+		res, err = s.leads.Save(r.Context(), actor(r), id, version, form.fields)
 	}
 	switch {
 	case err == nil:
+		saved := res.Lead
 		if !isHTMX(r) {
 			redirect(w, r, fmt.Sprintf("/leads/%d?notice=saved", id))
 			return
 		}
 		notice := fmt.Sprintf("Saved. This lead is now at version %d.", saved.Version())
-		if saved.Version() == version {
+		switch {
+		case res.Merge != nil:
+			notice = mergeNotice(res.Merge, views.FieldLabels, saved.Version())
+		case saved.Version() == version:
 			notice = "Nothing to save: no field was changed."
 		}
 		s.renderLead(w, r, http.StatusOK, views.LeadView{Lead: saved, Form: views.FormFromLead(saved), Notice: notice})
@@ -148,18 +152,22 @@ func (s *server) changeStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	to, err := lead.ParseStatus(r.PostForm.Get("status"))
-	var moved *lead.Lead
+	var res leads.Saved
 	if err == nil {
-		moved, err = s.leads.ChangeStatus(r.Context(), actor(r), id, version, to)
+		res, err = s.leads.Move(r.Context(), actor(r), id, version, to)
 	}
 	switch {
 	case err == nil:
+		moved := res.Lead
 		if !isHTMX(r) {
 			redirect(w, r, fmt.Sprintf("/leads/%d?notice=moved", id))
 			return
 		}
-		s.renderLead(w, r, http.StatusOK, views.LeadView{Lead: moved, Form: views.FormFromLead(moved),
-			Notice: fmt.Sprintf("Moved to %s. This lead is now at version %d.", moved.Status().Label(), moved.Version())})
+		notice := fmt.Sprintf("Moved to %s. This lead is now at version %d.", moved.Status().Label(), moved.Version())
+		if res.Merge != nil {
+			notice = fmt.Sprintf("Moved to %s. ", moved.Status().Label()) + mergeNotice(res.Merge, views.FieldLabels, moved.Version())
+		}
+		s.renderLead(w, r, http.StatusOK, views.LeadView{Lead: moved, Form: views.FormFromLead(moved), Notice: notice})
 	case isInvalid(err):
 		s.renderCurrent(w, r, id, func(l *lead.Lead) views.LeadView {
 			return views.LeadView{Lead: l, Form: views.FormFromLead(l), ActionError: ruleMessage(err)}

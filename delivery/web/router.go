@@ -25,8 +25,8 @@ type LeadService interface {
 	Get(ctx context.Context, id int64) (*lead.Lead, error)
 	List(ctx context.Context, q leads.ListQuery) (leads.Page, error)
 	CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error)
-	Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error)
-	ChangeStatus(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error)
+	Save(ctx context.Context, by string, id, version int64, f lead.Fields) (leads.Saved, error)
+	Move(ctx context.Context, by string, id, version int64, to lead.Status) (leads.Saved, error)
 	Delete(ctx context.Context, id, version int64) error
 	historyReader
 }
@@ -43,7 +43,9 @@ type Config struct {
 	Auth     Authenticator
 	Sessions *scs.SessionManager
 	// API serves /api/v1/, which authenticates by bearer token itself.
-	API    http.Handler
+	API http.Handler
+	// Live announces saves to open pages; nil turns live notices off.
+	Live   LiveFeed
 	Logger *slog.Logger
 	// Ready reports whether the database is reachable, for /readyz.
 	Ready func(context.Context) error
@@ -52,7 +54,7 @@ type Config struct {
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion,
-		auth: cfg.Auth, sessions: cfg.Sessions, log: cfg.Logger, ready: cfg.Ready}
+		auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -99,6 +101,7 @@ func (s *server) pages(r chi.Router) {
 	r.Post("/leads/{id}", s.saveLead)
 	r.Post("/leads/{id}/status", s.changeStatus)
 	r.Post("/leads/{id}/delete", s.deleteLead)
+	r.Get("/leads/{id}/live", s.leadLive)
 	r.Get("/leads/{id}/convert", s.showConvert)
 	r.Post("/leads/{id}/convert", s.convertLead)
 
@@ -126,6 +129,7 @@ type server struct {
 	conversion ConversionService
 	auth       Authenticator
 	sessions   *scs.SessionManager
+	live       LiveFeed
 	log        *slog.Logger
 	ready      func(context.Context) error
 }

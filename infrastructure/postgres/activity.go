@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,8 +28,30 @@ INSERT INTO activity (aggregate_kind, aggregate_id, version, event, actor, chang
 VALUES ($1, $2, $3, $4, $5, $6, $7)`
 
 // recordEvents writes an aggregate's events, stamped with its id and the
-// version the save produced. Callers run it in the transaction of the save.
+// version the save produced, and announces the save on savedChannel.
+// Callers run it in the transaction of the save, so both happen if and only
+// if the save commits: PostgreSQL delivers a NOTIFY at commit and drops it
+// on rollback.
 func recordEvents(ctx context.Context, q querier, kind string, id, version int64, events []domain.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	saved := domain.Saved{Kind: kind, ID: id, Version: version, Actor: events[len(events)-1].Actor,
+		Event: events[len(events)-1].Name, Fields: []string{}}
+	for _, ev := range events {
+		for _, c := range ev.Changes {
+			if !slices.Contains(saved.Fields, c.Field) {
+				saved.Fields = append(saved.Fields, c.Field)
+			}
+		}
+	}
+	payload, err := json.Marshal(saved)
+	if err != nil {
+		return fmt.Errorf("encode save notice: %w", err)
+	}
+	if _, err := q.Exec(ctx, `SELECT pg_notify($1, $2)`, savedChannel, string(payload)); err != nil {
+		return failed("notify save", err)
+	}
 	for _, ev := range events {
 		changes, refs := ev.Changes, ev.Refs
 		if changes == nil {

@@ -5,6 +5,7 @@ package contacts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -125,16 +126,50 @@ func (s *Service) History(ctx context.Context, id int64) ([]domain.RecordedEvent
 	return h, nil
 }
 
-// Update saves the fields rep by typed, starting from version. A save that
-// changes nothing writes nothing and keeps the version. When someone else
-// saved since version, it returns a *ConflictError comparing the rep's
-// fields with the version they started from and the one saved now.
-func (s *Service) Update(ctx context.Context, by string, id, version int64, f contact.Fields) (*contact.Contact, error) {
+// Saved is what a rep's save did: the contact as stored and, when the rep
+// started from an old version, how their change was merged.
+type Saved struct {
+	Contact *contact.Contact
+	Merge   *conflict.Merge // nil when the rep's version was current
+}
+
+// Save saves the fields rep by typed, starting from version, merging with
+// saves made since as leads.Service.Save does: only a field both changed
+// differently is a *ConflictError.
+func (s *Service) Save(ctx context.Context, by string, id, version int64, f contact.Fields) (Saved, error) {
 	f = f.Normalize()
-	c, err := s.repo.Update(ctx, id, version, func(c *contact.Contact) (bool, error) {
+	c, merge, err := conflict.SaveMerging(ctx, conflict.Saver[*contact.Contact, contact.Fields]{
+		ID: id, Reader: s.repo, Fields: (*contact.Contact).Fields, Compare: contact.CompareThreeWay,
+		Save: func(ctx context.Context, version int64, f contact.Fields) (*contact.Contact, error) {
+			return s.repo.Update(ctx, id, version, edit(f, by))
+		},
+	}, version, f)
+	var cf *conflict.Conflict[*contact.Contact, contact.Fields]
+	if errors.As(err, &cf) {
+		err = &ConflictError{Versions: cf.Versions, Yours: f, Compare: cf.Compare}
+	}
+	if err != nil {
+		return Saved{}, fmt.Errorf("save contact %d: %w", id, err)
+	}
+	return Saved{Contact: c, Merge: merge}, nil
+}
+
+func edit(f contact.Fields, by string) func(*contact.Contact) (bool, error) {
+	return func(c *contact.Contact) (bool, error) {
 		changed, err := c.Edit(f, by)
 		return len(changed) > 0, err
-	})
+	}
+}
+
+// Update saves the fields rep by typed at exactly version. A save that
+// changes nothing writes nothing and keeps the version. When someone else
+// saved since version, it returns a *ConflictError comparing the rep's
+// fields with the version they started from and the one saved now. It
+// never merges: it serves callers that made the version a precondition
+// (an API client's If-Match); people save through Save.
+func (s *Service) Update(ctx context.Context, by string, id, version int64, f contact.Fields) (*contact.Contact, error) {
+	f = f.Normalize()
+	c, err := s.repo.Update(ctx, id, version, edit(f, by))
 	if err != nil {
 		return nil, fmt.Errorf("update contact %d: %w", id, s.explainConflict(ctx, err, f))
 	}

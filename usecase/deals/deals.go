@@ -5,6 +5,7 @@ package deals
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"crm/domain"
@@ -125,16 +126,74 @@ func (s *Service) History(ctx context.Context, id int64) ([]domain.RecordedEvent
 	return h, nil
 }
 
-// Update saves the fields rep by typed, starting from version. A save that
-// changes nothing writes nothing and keeps the version. When someone else
-// saved since version, it returns a *ConflictError comparing the rep's
-// fields with the version they started from and the one saved now.
-func (s *Service) Update(ctx context.Context, by string, id, version int64, f deal.Fields) (*deal.Deal, error) {
+// Saved is what a rep's save or stage move did: the deal as stored and,
+// when the rep started from an old version, how their change was merged.
+type Saved struct {
+	Deal  *deal.Deal
+	Merge *conflict.Merge // nil when the rep's version was current
+}
+
+// Save saves the fields rep by typed, starting from version, merging with
+// saves made since as leads.Service.Save does: only a field both changed
+// differently is a *ConflictError.
+func (s *Service) Save(ctx context.Context, by string, id, version int64, f deal.Fields) (Saved, error) {
 	f = f.Normalize()
-	d, err := s.repo.Update(ctx, id, version, func(d *deal.Deal) (bool, error) {
+	d, merge, err := conflict.SaveMerging(ctx, conflict.Saver[*deal.Deal, deal.Fields]{
+		ID: id, Reader: s.repo, Fields: (*deal.Deal).Fields, Compare: deal.CompareThreeWay,
+		Save: func(ctx context.Context, version int64, f deal.Fields) (*deal.Deal, error) {
+			return s.repo.Update(ctx, id, version, edit(f, by))
+		},
+	}, version, f)
+	var cf *conflict.Conflict[*deal.Deal, deal.Fields]
+	if errors.As(err, &cf) {
+		err = &ConflictError{Versions: cf.Versions, Yours: &f, Compare: cf.Compare}
+	}
+	if err != nil {
+		return Saved{}, fmt.Errorf("save deal %d: %w", id, err)
+	}
+	return Saved{Deal: d, Merge: merge}, nil
+}
+
+// Move moves the deal to stage to for a rep who started from version; when
+// someone saved since without moving it, the move is made on the newer
+// version, as leads.Service.Move does.
+func (s *Service) Move(ctx context.Context, by string, id, version int64, to deal.Stage) (Saved, error) {
+	d, merge, err := conflict.MoveMerging(ctx, conflict.Mover[*deal.Deal, deal.Stage]{
+		ID: id, Reader: s.repo, State: (*deal.Deal).Stage,
+		Changed: func(base, current *deal.Deal) []string { return base.Fields().Changed(current.Fields()) },
+		Move: func(ctx context.Context, version int64) (*deal.Deal, error) {
+			return s.repo.Update(ctx, id, version, func(d *deal.Deal) (bool, error) { return true, d.MoveTo(to, by) })
+		},
+	}, version)
+	var v *conflict.Versions[*deal.Deal]
+	if errors.As(err, &v) {
+		err = &ConflictError{Versions: *v, WantedStage: to}
+	}
+	if err != nil {
+		return Saved{}, fmt.Errorf("move deal %d to %s: %w", id, to, err)
+	}
+	if merge != nil {
+		merge.Applied = []string{deal.FieldStage}
+	}
+	return Saved{Deal: d, Merge: merge}, nil
+}
+
+func edit(f deal.Fields, by string) func(*deal.Deal) (bool, error) {
+	return func(d *deal.Deal) (bool, error) {
 		changed, err := d.Edit(f, by)
 		return len(changed) > 0, err
-	})
+	}
+}
+
+// Update saves the fields rep by typed at exactly version. A save that
+// changes nothing writes nothing and keeps the version. When someone else
+// saved since version, it returns a *ConflictError comparing the rep's
+// fields with the version they started from and the one saved now. It
+// never merges: it serves callers that made the version a precondition
+// (an API client's If-Match); people save through Save.
+func (s *Service) Update(ctx context.Context, by string, id, version int64, f deal.Fields) (*deal.Deal, error) {
+	f = f.Normalize()
+	d, err := s.repo.Update(ctx, id, version, edit(f, by))
 	if err != nil {
 		return nil, fmt.Errorf("update deal %d: %w", id, s.explainConflict(ctx, err, func(c *ConflictError) {
 			var base *deal.Fields
@@ -149,7 +208,8 @@ func (s *Service) Update(ctx context.Context, by string, id, version int64, f de
 	return d, nil
 }
 
-// ChangeStage moves the deal to stage to, starting from version.
+// ChangeStage moves the deal to stage to at exactly version; see Update for
+// why it never merges, and Move for the move people make.
 func (s *Service) ChangeStage(ctx context.Context, by string, id, version int64, to deal.Stage) (*deal.Deal, error) {
 	d, err := s.repo.Update(ctx, id, version, func(d *deal.Deal) (bool, error) {
 		return true, d.MoveTo(to, by)

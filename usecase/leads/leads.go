@@ -5,6 +5,7 @@ package leads
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"crm/domain"
@@ -119,16 +120,15 @@ func (s *Service) CountByStatus(ctx context.Context, search string) (map[lead.St
 	return counts, nil
 }
 
-// Update saves the fields rep by typed, starting from version. A save that
+// Update saves the fields rep by typed at exactly version. A save that
 // changes nothing writes nothing and keeps the version. When someone else
 // saved since version, it returns a *ConflictError comparing the rep's
-// fields with the version they started from and the one saved now.
+// fields with the version they started from and the one saved now. It
+// never merges: it serves callers that made the version a precondition
+// (an API client's If-Match); people save through Save.
 func (s *Service) Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error) {
 	f = f.Normalize()
-	l, err := s.repo.Update(ctx, id, version, func(l *lead.Lead) (bool, error) {
-		changed, err := l.Edit(f, by)
-		return len(changed) > 0, err
-	})
+	l, err := s.repo.Update(ctx, id, version, edit(f, by))
 	if err != nil {
 		err = s.explainConflict(ctx, err, func(c *ConflictError) {
 			var base *lead.Fields
@@ -144,7 +144,8 @@ func (s *Service) Update(ctx context.Context, by string, id, version int64, f le
 	return l, nil
 }
 
-// ChangeStatus moves the lead to status to, starting from version.
+// ChangeStatus moves the lead to status to at exactly version; see Update
+// for why it never merges, and Move for the move people make.
 func (s *Service) ChangeStatus(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error) {
 	l, err := s.repo.Update(ctx, id, version, func(l *lead.Lead) (bool, error) {
 		return true, l.MoveTo(to, by)
@@ -154,6 +155,70 @@ func (s *Service) ChangeStatus(ctx context.Context, by string, id, version int64
 		return nil, fmt.Errorf("move lead %d to %s: %w", id, to, err)
 	}
 	return l, nil
+}
+
+// Saved is what a rep's save did: the lead as stored and, when the rep
+// started from an old version, how their change was merged with the saves
+// made since.
+type Saved struct {
+	Lead  *lead.Lead
+	Merge *conflict.Merge // nil when the rep's version was current
+}
+
+// Save saves the fields rep by typed, starting from version, as reps save:
+// when someone saved since, the fields only the rep changed are applied on
+// top of the newer version (every rule checked again), so both reps' work
+// is kept. Only when both changed a field differently does it return a
+// *ConflictError for the rep to resolve. Update, by contrast, never merges.
+func (s *Service) Save(ctx context.Context, by string, id, version int64, f lead.Fields) (Saved, error) {
+	f = f.Normalize()
+	l, merge, err := conflict.SaveMerging(ctx, conflict.Saver[*lead.Lead, lead.Fields]{
+		ID: id, Reader: s.repo, Fields: (*lead.Lead).Fields, Compare: lead.CompareThreeWay,
+		Save: func(ctx context.Context, version int64, f lead.Fields) (*lead.Lead, error) {
+			return s.repo.Update(ctx, id, version, edit(f, by))
+		},
+	}, version, f)
+	var c *conflict.Conflict[*lead.Lead, lead.Fields]
+	if errors.As(err, &c) {
+		err = &ConflictError{Lock: c.Lock, Current: c.Current, Base: c.Base, Yours: &f, Compare: c.Compare}
+	}
+	if err != nil {
+		return Saved{}, fmt.Errorf("save lead %d: %w", id, err)
+	}
+	return Saved{Lead: l, Merge: merge}, nil
+}
+
+// Move moves the lead to status to for a rep who started from version.
+// When someone saved since without moving the lead, the move is made on
+// the newer version; when it was moved meanwhile it returns a
+// *ConflictError. ChangeStatus, by contrast, never merges.
+func (s *Service) Move(ctx context.Context, by string, id, version int64, to lead.Status) (Saved, error) {
+	l, merge, err := conflict.MoveMerging(ctx, conflict.Mover[*lead.Lead, lead.Status]{
+		ID: id, Reader: s.repo, State: (*lead.Lead).Status,
+		Changed: func(base, current *lead.Lead) []string { return base.Fields().Changed(current.Fields()) },
+		Move: func(ctx context.Context, version int64) (*lead.Lead, error) {
+			return s.repo.Update(ctx, id, version, func(l *lead.Lead) (bool, error) { return true, l.MoveTo(to, by) })
+		},
+	}, version)
+	var v *conflict.Versions[*lead.Lead]
+	if errors.As(err, &v) {
+		err = &ConflictError{Lock: v.Lock, Current: v.Current, Base: v.Base, WantedStatus: to}
+	}
+	if err != nil {
+		return Saved{}, fmt.Errorf("move lead %d to %s: %w", id, to, err)
+	}
+	if merge != nil {
+		merge.Applied = []string{lead.FieldStatus}
+	}
+	return Saved{Lead: l, Merge: merge}, nil
+}
+
+// edit is the apply step of a field save by rep by.
+func edit(f lead.Fields, by string) func(*lead.Lead) (bool, error) {
+	return func(l *lead.Lead) (bool, error) {
+		changed, err := l.Edit(f, by)
+		return len(changed) > 0, err
+	}
 }
 
 // Delete removes the lead if nobody changed it since version.

@@ -27,4 +27,59 @@
     input.dispatchEvent(new Event("input", { bubbles: true }));
     input.focus();
   });
+
+  // Live notices. While a lead page is open, a save by anyone else shows a
+  // notice; its button refreshes the read-only parts of the page (header
+  // and history) and leaves the form, with everything typed, alone. Its
+  // version stays the one the rep started from, so their next save merges.
+  var live = document.getElementById("live-notice");
+  if (live && window.EventSource) {
+    var source = new EventSource(live.getAttribute("data-live-url"));
+    source.addEventListener("saved", function (evt) {
+      consider(JSON.parse(evt.data));
+    });
+  }
+
+  function shownVersion() {
+    var editor = document.getElementById("lead-editor");
+    return editor ? parseInt(editor.getAttribute("data-version"), 10) || 0 : 0;
+  }
+
+  function consider(notice) {
+    // The rep's own save is announced too, often before its response is
+    // swapped in: wait for the swap, then it no longer counts as news.
+    if (document.querySelector("#lead-editor .htmx-request, #lead-editor.htmx-request")) {
+      setTimeout(function () { consider(notice); }, 100);
+      return;
+    }
+    if (notice.version <= shownVersion()) return;
+    live.textContent = "";
+    var text = document.createElement("span");
+    text.textContent = notice.message;
+    var refresh = document.createElement("button");
+    refresh.type = "button";
+    refresh.className = "outline secondary";
+    refresh.textContent = "Show what changed";
+    refresh.setAttribute("data-testid", "live-refresh");
+    refresh.addEventListener("click", refreshReadOnly);
+    live.append(text, " ", refresh);
+    live.hidden = false;
+  }
+
+  function refreshReadOnly() {
+    fetch(window.location.pathname, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["#lead-editor > header", "#lead-editor [data-testid=history]"].forEach(function (sel) {
+          var from = fresh.querySelector(sel);
+          var to = document.querySelector(sel);
+          if (from && to) to.replaceWith(from);
+        });
+        live.hidden = true;
+      })
+      .catch(function () {
+        live.textContent = "Could not load the changes; reload the page to see them (what you typed will be lost).";
+      });
+  }
 })();

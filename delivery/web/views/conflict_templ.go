@@ -41,7 +41,7 @@ func ConflictBanner(c Conflict) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var2 string
-		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(who(c.SavedBy))
+		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(Who(c.SavedBy))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/conflict.templ`, Line: 12, Col: 22}
 		}
@@ -80,7 +80,7 @@ func ConflictBanner(c Conflict) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var5 string
-		templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(who(c.SavedBy))
+		templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(Who(c.SavedBy))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/conflict.templ`, Line: 14, Col: 75}
 		}
@@ -189,7 +189,7 @@ func ConflictBanner(c Conflict) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var11 string
-			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(who(c.SavedBy))
+			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(Who(c.SavedBy))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/conflict.templ`, Line: 32, Col: 51}
 			}
@@ -368,7 +368,7 @@ func ConflictBanner(c Conflict) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var22 string
-			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(who(c.SavedBy))
+			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(Who(c.SavedBy))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/conflict.templ`, Line: 61, Col: 33}
 			}

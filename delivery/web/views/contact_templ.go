@@ -369,7 +369,7 @@ func ContactEditor(v ContactView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var20 string
-		templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(who(v.Contact.UpdatedBy()))
+		templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(Who(v.Contact.UpdatedBy()))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 75, Col: 42}
 		}

@@ -203,7 +203,7 @@ func ConvertEditor(v ConvertView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var13 string
-		templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(who(v.Lead.UpdatedBy()))
+		templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(Who(v.Lead.UpdatedBy()))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/convert.templ`, Line: 36, Col: 39}
 		}

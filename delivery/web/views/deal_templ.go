@@ -254,7 +254,7 @@ func DealEditor(v DealView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var16 string
-		templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(who(v.Deal.UpdatedBy()))
+		templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(Who(v.Deal.UpdatedBy()))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/deal.templ`, Line: 42, Col: 39}
 		}

@@ -196,7 +196,7 @@ func History(h HistoryView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var11 string
-				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(who(e.Actor))
+				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(Who(e.Actor))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/history.templ`, Line: 34, Col: 45}
 				}

@@ -169,7 +169,8 @@ func when(t time.Time) string {
 	return t.Local().Format(timeLayoutShort)
 }
 
-func who(s string) string {
+// Who names whoever saved, or "someone" when nobody was recorded.
+func Who(s string) string {
 	if s == "" {
 		return "someone"
 	}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"crm/delivery/web/views"
+	"crm/domain"
+	"crm/domain/lead"
+)
+
+// LiveFeed delivers the saves that commit, made on any app instance.
+type LiveFeed interface {
+	// Subscribe returns the saves of aggregate kind id from now on and the
+	// function that stops them; an error means no more watchers fit. The
+	// channel is closed when the server shuts down.
+	Subscribe(kind string, id int64) (<-chan domain.Saved, func(), error)
+}
+
+// Server-sent events timing: a comment every heartbeat keeps proxies from
+// closing an idle stream and tells the server when the client is gone; a
+// write that takes longer than writeWait means a stuck client.
+const (
+	heartbeat = 20 * time.Second
+	writeWait = 10 * time.Second
+)
+
+// liveNotice is what a lead page's live notice receives for a save.
+type liveNotice struct {
+	Version int64  `json:"version"`
+	Message string `json:"message"`
+}
+
+// leadLive streams a lead's saves as server-sent events, so an open lead
+// page can say "maria saved this lead just now" without a reload. Pages
+// work without it; it only announces.
+func (s *server) leadLive(w http.ResponseWriter, r *http.Request) {
+	id, err := leadID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if s.live == nil {
+		s.fail(w, r, errPageNotFound)
+		return
+	}
+	saves, stop, err := s.live.Subscribe(lead.Kind, id)
+	if err != nil {
+		w.Header().Set("Retry-After", "30")
+		s.fail(w, r, &httpError{status: http.StatusServiceUnavailable, title: "Too many live connections",
+			msg: "Live notices are paused; the page still works. Reload later to get them back."})
+		return
+	}
+	defer stop()
+
+	rc := http.NewResponseController(w)
+	// The server's WriteTimeout bounds whole responses; this one lasts as
+	// long as the page is open, so each write gets its own deadline instead.
+	if err := rc.SetWriteDeadline(time.Time{}); err != nil {
+		s.fail(w, r, fmt.Errorf("live stream: %w", err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx would otherwise hold events back
+	w.WriteHeader(http.StatusOK)
+	send := func(frame string) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
+		if _, err := fmt.Fprint(w, frame); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	// "retry" tells EventSource how long to wait before reconnecting.
+	if !send("retry: 3000\n: connected\n\n") {
+		return
+	}
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+			if !send(": ping\n\n") {
+				return
+			}
+		case saved, open := <-saves:
+			if !open {
+				return // the server is shutting down
+			}
+			data, err := json.Marshal(liveNotice{Version: saved.Version, Message: savedMessage(saved)})
+			if err != nil || !send("event: saved\ndata: "+string(data)+"\n\n") {
+				return
+			}
+		}
+	}
+}
+
+// savedMessage says what a save did, for reps looking at the lead: "maria
+// saved this lead just now — 2 fields changed: Phone and Score."
+func savedMessage(s domain.Saved) string {
+	who := views.Who(s.Actor)
+	switch {
+	case s.Event == lead.EventStatusChanged || s.Event == lead.EventConverted:
+		return fmt.Sprintf("%s changed this lead's status just now (version %d).", who, s.Version)
+	case len(s.Fields) == 1:
+		return fmt.Sprintf("%s saved this lead just now — 1 field changed: %s (version %d).",
+			who, fieldList(s.Fields, views.FieldLabels), s.Version)
+	default:
+		return fmt.Sprintf("%s saved this lead just now — %d fields changed: %s (version %d).",
+			who, len(s.Fields), fieldList(s.Fields, views.FieldLabels), s.Version)
+	}
+}

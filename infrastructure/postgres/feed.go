@@ -1,0 +1,176 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"crm/domain"
+)
+
+// savedChannel is the NOTIFY channel every committed save is announced on.
+const savedChannel = "crm_saved"
+
+// ErrFeedFull is returned by Subscribe when the feed already serves its
+// maximum of watchers; the caller should answer 503 and let the client
+// retry later.
+var ErrFeedFull = errors.New("too many live connections")
+
+// ErrFeedStopped is returned by Subscribe once Run has ended.
+var ErrFeedStopped = errors.New("live feed stopped")
+
+// Feed delivers the saves announced on savedChannel to the watchers of the
+// saved aggregate, whichever app instance made the save. It holds one
+// connection that LISTENs and reconnects when it breaks; watchers never
+// touch the database.
+type Feed struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+	max  int
+
+	mu       sync.Mutex
+	watchers map[watchKey]map[chan domain.Saved]struct{}
+	count    int
+	stopped  bool
+	// ready is closed once the first LISTEN is in place, so tests and
+	// start-up can wait for it.
+	ready     chan struct{}
+	readyOnce sync.Once
+}
+
+type watchKey struct {
+	kind string
+	id   int64
+}
+
+// NewFeed returns a Feed over pool serving at most max watchers at once.
+// Run must be running for it to deliver anything.
+func NewFeed(pool *pgxpool.Pool, max int, log *slog.Logger) *Feed {
+	return &Feed{pool: pool, log: log, max: max, watchers: map[watchKey]map[chan domain.Saved]struct{}{},
+		ready: make(chan struct{})}
+}
+
+// Ready is closed once the feed listens.
+func (f *Feed) Ready() <-chan struct{} { return f.ready }
+
+// Subscribe returns the saves of aggregate kind id from now on, and the
+// function that stops them (call it exactly once). A watcher that does not
+// keep up misses notices rather than slowing the feed down: each notice
+// stands on its own.
+func (f *Feed) Subscribe(kind string, id int64) (<-chan domain.Saved, func(), error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		return nil, nil, ErrFeedStopped
+	}
+	if f.count >= f.max {
+		return nil, nil, ErrFeedFull
+	}
+	k := watchKey{kind, id}
+	ch := make(chan domain.Saved, 8)
+	if f.watchers[k] == nil {
+		f.watchers[k] = map[chan domain.Saved]struct{}{}
+	}
+	f.watchers[k][ch] = struct{}{}
+	f.count++
+	return ch, func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if _, ok := f.watchers[k][ch]; !ok {
+			return // closed by stop already
+		}
+		delete(f.watchers[k], ch)
+		if len(f.watchers[k]) == 0 {
+			delete(f.watchers, k)
+		}
+		f.count--
+	}, nil
+}
+
+// Watchers returns how many watchers the feed serves now.
+func (f *Feed) Watchers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.count
+}
+
+// retryListen is how long Run waits before listening again after the
+// connection broke (the database restarting, say).
+const retryListen = time.Second
+
+// Run listens until ctx ends, then closes every watcher's channel so the
+// streams end and a server can drain. Notices sent while it was
+// reconnecting are lost; the pages they concern still show the truth on
+// the next load or save, since notices only announce.
+func (f *Feed) Run(ctx context.Context) {
+	defer f.stop()
+	for ctx.Err() == nil {
+		err := f.listen(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		f.log.Warn("live feed lost its connection; listening again", "err", err, "retry_in", retryListen)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retryListen):
+		}
+	}
+}
+
+func (f *Feed) listen(ctx context.Context) error {
+	pc, err := f.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquire: %w", err)
+	}
+	// The connection leaves the pool for good: it waits for notifications
+	// indefinitely, and LISTEN state must not leak to other users.
+	conn := pc.Hijack()
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, `LISTEN `+savedChannel); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	f.readyOnce.Do(func() { close(f.ready) })
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return fmt.Errorf("wait: %w", err)
+		}
+		var saved domain.Saved
+		if err := json.Unmarshal([]byte(n.Payload), &saved); err != nil {
+			f.log.Error("live feed got a notice it cannot read", "err", err, "payload", n.Payload)
+			continue
+		}
+		f.deliver(saved)
+	}
+}
+
+func (f *Feed) stop() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stopped = true
+	for k, chans := range f.watchers {
+		for ch := range chans {
+			close(ch)
+		}
+		delete(f.watchers, k)
+	}
+	f.count = 0
+}
+
+func (f *Feed) deliver(saved domain.Saved) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for ch := range f.watchers[watchKey{saved.Kind, saved.ID}] {
+		select {
+		case ch <- saved:
+		default: // a slow watcher misses this one
+		}
+	}
+}

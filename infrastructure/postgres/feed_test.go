@@ -1,0 +1,149 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain"
+	"crm/domain/lead"
+	"crm/infrastructure/postgres"
+	"crm/infrastructure/postgres/pgtest"
+)
+
+// runFeed starts a feed over pool and waits until it listens.
+func runFeed(t *testing.T, pool *pgxpool.Pool, max int) *postgres.Feed {
+	t.Helper()
+	feed := postgres.NewFeed(pool, max, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { feed.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case <-feed.Ready():
+	case <-time.After(10 * time.Second):
+		t.Fatal("feed did not start listening")
+	}
+	return feed
+}
+
+func receive(t *testing.T, ch <-chan domain.Saved) domain.Saved {
+	t.Helper()
+	select {
+	case s := <-ch:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notice within 10 s")
+		return domain.Saved{}
+	}
+}
+
+func TestFeed_ACommittedSaveReachesWatchersOnEveryInstance(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	// A second pool stands for a second app instance on the same database.
+	other, err := pgxpool.New(t.Context(), db.URL)
+	require.NoError(t, err)
+	t.Cleanup(other.Close)
+	repo := postgres.NewLeadRepository(db.Pool)
+	l := create(t, repo, ada()) // before anyone listens, so its notice goes nowhere
+	here, there := runFeed(t, db.Pool, 10), runFeed(t, other, 10)
+
+	mine, stopMine := subscribe(t, here, l.ID())
+	defer stopMine()
+	theirs, stopTheirs := subscribe(t, there, l.ID())
+	defer stopTheirs()
+	unrelated, stopUnrelated := subscribe(t, there, l.ID()+1)
+	defer stopUnrelated()
+
+	_, err = repo.Update(t.Context(), l.ID(), 1, func(l *lead.Lead) (bool, error) {
+		f := l.Fields()
+		f.Score, f.Phone = 91, "+1 555 0100"
+		changed, err := l.Edit(f, "maria")
+		return len(changed) > 0, err
+	})
+	require.NoError(t, err)
+
+	want := domain.Saved{Kind: "lead", ID: l.ID(), Version: 2, Actor: "maria", Event: lead.EventUpdated,
+		Fields: []string{lead.FieldPhone, lead.FieldScore}}
+	assert.Equal(t, want, receive(t, mine))
+	assert.Equal(t, want, receive(t, theirs), "the other instance hears it too")
+	select {
+	case s := <-unrelated:
+		t.Fatalf("a watcher of another lead got %+v", s)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+func subscribe(t *testing.T, f *postgres.Feed, id int64) (<-chan domain.Saved, func()) {
+	t.Helper()
+	ch, stop, err := f.Subscribe("lead", id)
+	require.NoError(t, err)
+	return ch, stop
+}
+
+func TestFeed_ARolledBackSaveIsNeverAnnounced(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	l := fx.qualifiedLead(t, 85)
+	feed := runFeed(t, fx.pool, 10) // listening starts after the lead's own saves
+	ch, stop := subscribe(t, feed, l.ID())
+	defer stop()
+
+	_, err := fx.serviceWith(failingUnitOfWork{real: postgres.NewUnitOfWork(fx.pool)}).Convert(t.Context(), "bob", fx.request(l))
+	require.ErrorIs(t, err, errDiskFull)
+	select {
+	case s := <-ch:
+		t.Fatalf("a rolled back conversion was announced: %+v", s)
+	case <-time.After(300 * time.Millisecond):
+	}
+
+	_, err = fx.service.Convert(t.Context(), "bob", fx.request(l))
+	require.NoError(t, err)
+	got := receive(t, ch)
+	assert.Equal(t, lead.EventConverted, got.Event)
+	assert.Equal(t, int64(4), got.Version)
+}
+
+func TestFeed_WatchersAreBoundedAndReleased(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	feed := postgres.NewFeed(db.Pool, 2, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { feed.Run(ctx); close(done) }()
+	<-feed.Ready()
+
+	a, stopA, err := feed.Subscribe("lead", 1)
+	require.NoError(t, err)
+	_, stopB, err := feed.Subscribe("lead", 1)
+	require.NoError(t, err)
+	_, _, err = feed.Subscribe("lead", 2)
+	assert.ErrorIs(t, err, postgres.ErrFeedFull)
+	assert.Equal(t, 2, feed.Watchers())
+
+	stopB()
+	stopB() // stopping twice is harmless
+	assert.Equal(t, 1, feed.Watchers())
+	c, stopC, err := feed.Subscribe("lead", 2)
+	require.NoError(t, err, "a released slot is free again")
+
+	cancel()
+	<-done
+	_, open := <-a
+	assert.False(t, open, "stopping the feed ends every stream")
+	_, open = <-c
+	assert.False(t, open)
+	stopA()
+	stopC()
+	assert.Zero(t, feed.Watchers())
+	_, _, err = feed.Subscribe("lead", 1)
+	assert.True(t, errors.Is(err, postgres.ErrFeedStopped))
+}

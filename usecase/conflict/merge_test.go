@@ -1,0 +1,237 @@
+package conflict_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain"
+	"crm/usecase/conflict"
+)
+
+// card is a stand-in aggregate with three text fields.
+type card struct {
+	version int64
+	by      string
+	f       cardFields
+}
+
+func (c *card) Version() int64    { return c.version }
+func (c *card) UpdatedBy() string { return c.by }
+
+type cardFields struct{ A, B, C string }
+
+var cardFieldNames = []string{"a", "b", "c"}
+
+func (f cardFields) Get(name string) string {
+	return map[string]string{"a": f.A, "b": f.B, "c": f.C}[name]
+}
+
+func (f cardFields) WithField(name string, src cardFields) cardFields {
+	switch name {
+	case "a":
+		f.A = src.A
+	case "b":
+		f.B = src.B
+	case "c":
+		f.C = src.C
+	}
+	return f
+}
+
+// board is an in-memory store of every version of one card, with a
+// compare-and-swap save; others() lets a test make other reps save first.
+type board struct {
+	history   []cardFields // version n is history[n-1]
+	savedBy   []string
+	saves     int
+	rule      func(cardFields) error // checked on every save, as domain rules are
+	others    func(b *board, attempt int)
+	forgetOld bool // Version answers not found, as for a forged version
+}
+
+func newBoard(f cardFields) *board {
+	return &board{history: []cardFields{f}, savedBy: []string{"seed"}}
+}
+
+func (b *board) current() *card {
+	n := len(b.history)
+	return &card{version: int64(n), by: b.savedBy[n-1], f: b.history[n-1]}
+}
+
+func (b *board) Get(context.Context, int64) (*card, error) { return b.current(), nil }
+
+func (b *board) Version(_ context.Context, _ int64, v int64) (*card, error) {
+	if b.forgetOld || v < 1 || int(v) > len(b.history) {
+		return nil, domain.ErrNotFound
+	}
+	return &card{version: v, by: b.savedBy[v-1], f: b.history[v-1]}, nil
+}
+
+func (b *board) save(by string) func(context.Context, int64, cardFields) (*card, error) {
+	return func(_ context.Context, version int64, f cardFields) (*card, error) {
+		b.saves++
+		if b.others != nil {
+			b.others(b, b.saves)
+		}
+		if cur := b.current(); cur.version != version {
+			return nil, &domain.OptimisticLockError{Kind: "card", ID: 1, Expected: version, Actual: cur.version}
+		}
+		if b.rule != nil {
+			if err := b.rule(f); err != nil {
+				return nil, err
+			}
+		}
+		if f == b.current().f {
+			return b.current(), nil // nothing changed: nothing written
+		}
+		b.history = append(b.history, f)
+		b.savedBy = append(b.savedBy, by)
+		return b.current(), nil
+	}
+}
+
+// by saves f as rep by, directly.
+func (b *board) by(by string, f cardFields) {
+	b.history = append(b.history, f)
+	b.savedBy = append(b.savedBy, by)
+}
+
+func (b *board) saver(rep string) conflict.Saver[*card, cardFields] {
+	return conflict.Saver[*card, cardFields]{
+		ID: 1, Reader: b, Fields: func(c *card) cardFields { return c.f },
+		Compare: func(base *cardFields, theirs, yours cardFields) domain.ThreeWay[cardFields] {
+			return domain.CompareThreeWay(cardFieldNames, base, theirs, yours)
+		},
+		Save: b.save(rep),
+	}
+}
+
+func TestSaveMerging(t *testing.T) {
+	t.Parallel()
+	start := cardFields{A: "a0", B: "b0", C: "c0"}
+
+	t.Run("a fresh save is saved as it is, with no merge", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		got, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "a1", B: "b0", C: "c0"})
+		require.NoError(t, err)
+		assert.Nil(t, merge)
+		assert.Equal(t, int64(2), got.version)
+		assert.Equal(t, 1, b.saves)
+	})
+	t.Run("disjoint fields merge onto the newer version", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		b.by("maria", cardFields{A: "a0", B: "maria's b", C: "c0"})
+
+		got, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "b0", C: "c0"})
+
+		require.NoError(t, err)
+		assert.Equal(t, cardFields{A: "john's a", B: "maria's b", C: "c0"}, got.f, "both changes kept")
+		assert.Equal(t, int64(3), got.version)
+		assert.Equal(t, &conflict.Merge{From: 1, Onto: 2, By: "maria", Kept: []string{"b"}, Applied: []string{"a"}}, merge)
+		assert.Equal(t, 2, b.saves, "one stale try, one merged save")
+	})
+	t.Run("the same field changed differently is a conflict and nothing is saved", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		b.by("maria", cardFields{A: "maria's a", B: "b0", C: "c0"})
+
+		_, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "john's b", C: "c0"})
+
+		var c *conflict.Conflict[*card, cardFields]
+		require.ErrorAs(t, err, &c)
+		assert.Nil(t, merge)
+		assert.Equal(t, []string{"a"}, c.Compare.Conflicts)
+		assert.Equal(t, []string{"b"}, c.Compare.Yours)
+		assert.Equal(t, cardFields{A: "john's a", B: "john's b", C: "c0"}, c.Compare.Proposed)
+		assert.Equal(t, &domain.OptimisticLockError{Kind: "card", ID: 1, Expected: 1, Actual: 2}, c.Lock)
+		assert.Equal(t, "a0", c.Base.f.A)
+		assert.Equal(t, "maria's a", c.Current.f.A)
+		assert.True(t, domain.IsOptimisticLock(err))
+		assert.Len(t, b.history, 2, "nothing saved")
+	})
+	t.Run("the same change on both sides merges", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		b.by("maria", cardFields{A: "same", B: "b0", C: "c0"})
+
+		got, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "same", B: "b0", C: "john's c"})
+
+		require.NoError(t, err)
+		assert.Equal(t, cardFields{A: "same", B: "b0", C: "john's c"}, got.f)
+		assert.Equal(t, []string{"a"}, merge.Kept)
+		assert.Equal(t, []string{"c"}, merge.Applied)
+	})
+	t.Run("identical changes only write nothing", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		b.by("maria", cardFields{A: "same", B: "b0", C: "c0"})
+
+		got, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "same", B: "b0", C: "c0"})
+
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), got.version, "no new version")
+		assert.Empty(t, merge.Applied)
+	})
+	t.Run("a merged result that breaks a rule is refused", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		rule := &domain.RuleError{Field: "a", Message: "a and b cannot both be set"}
+		b.rule = func(f cardFields) error {
+			if f.A == "set" && f.B == "set" {
+				return rule
+			}
+			return nil
+		}
+		b.by("maria", cardFields{A: "a0", B: "set", C: "c0"})
+
+		_, _, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "set", B: "b0", C: "c0"})
+
+		assert.ErrorIs(t, err, rule)
+		assert.Len(t, b.history, 2, "nothing saved")
+	})
+	t.Run("retries are bounded when others keep saving", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		// Someone saves field c before every one of John's tries.
+		b.others = func(b *board, attempt int) {
+			f := b.current().f
+			f.C = "c" + string(rune('0'+attempt))
+			b.by("maria", f)
+		}
+
+		_, _, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "b0", C: "c0"})
+
+		var c *conflict.Conflict[*card, cardFields]
+		require.ErrorAs(t, err, &c)
+		assert.Equal(t, conflict.MaxSaveAttempts, b.saves)
+		assert.Empty(t, c.Compare.Conflicts, "no field conflicts: the rep can simply save again")
+		assert.Equal(t, "john's a", c.Compare.Proposed.A)
+	})
+	t.Run("an unknown starting version makes every difference a conflict", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		b.forgetOld = true
+		b.by("maria", cardFields{A: "a0", B: "maria's b", C: "c0"})
+
+		_, _, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "b0", C: "c0"})
+
+		var c *conflict.Conflict[*card, cardFields]
+		require.ErrorAs(t, err, &c)
+		assert.ElementsMatch(t, []string{"a", "b"}, c.Compare.Conflicts)
+		assert.Nil(t, c.Base)
+	})
+	t.Run("other errors pass through", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		s := b.saver("john")
+		s.Save = func(context.Context, int64, cardFields) (*card, error) { return nil, domain.ErrUnavailable }
+		_, _, err := conflict.SaveMerging(t.Context(), s, 1, start)
+		assert.True(t, errors.Is(err, domain.ErrUnavailable))
+	})
+}
