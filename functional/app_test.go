@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
+	"crm/delivery/api"
 	"crm/delivery/web"
 	"crm/domain/lead"
 	"crm/infrastructure/password"
@@ -74,8 +75,10 @@ func newApp(t *testing.T) *app {
 	sessions.Store = store
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	feed := postgres.NewFeed(db.Pool, 100, log)
+	apiHandler := api.NewHandler(api.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc, Tokens: authSvc, Logger: log})
 	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc,
-		Conversion: conversionSvc, Auth: authSvc, Sessions: sessions, Live: feed, Logger: log, Ready: db.Pool.Ping}))
+		Conversion: conversionSvc, Auth: authSvc, Sessions: sessions, API: apiHandler, Live: feed,
+		Logger: log, Ready: db.Pool.Ping}))
 	t.Cleanup(srv.Close)
 	// Stopped before the server closes, so open live streams end, and
 	// before the database is dropped, so its connection is gone.

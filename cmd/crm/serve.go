@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"crm/delivery/api"
 	"crm/delivery/web"
 	"crm/infrastructure/postgres"
 	"crm/usecase/contacts"
@@ -96,16 +97,21 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	feed := postgres.NewFeed(pool, maxLiveWatchers, log)
 	go feed.Run(liveCtx)
 	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
+	leadSvc, contactSvc := leads.NewService(leadRepo), contacts.NewService(contactRepo)
+	dealSvc := deals.NewService(postgres.NewDealRepository(pool))
+	authSvc := newAuth(pool)
 	router := web.NewRouter(web.Config{
-		Leads:      leads.NewService(leadRepo),
-		Contacts:   contacts.NewService(contactRepo),
-		Deals:      deals.NewService(postgres.NewDealRepository(pool)),
+		Leads:      leadSvc,
+		Contacts:   contactSvc,
+		Deals:      dealSvc,
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
-		Auth:       newAuth(pool),
-		Sessions:   newSessions(sessionStore, cfg.SecureCookies),
-		Live:       feed,
-		Logger:     log,
-		Ready:      pool.Ping,
+		Auth:       authSvc,
+		API: api.NewHandler(api.Config{Leads: leadSvc, Contacts: contactSvc, Deals: dealSvc,
+			Tokens: authSvc, Logger: log}),
+		Sessions: newSessions(sessionStore, cfg.SecureCookies),
+		Live:     feed,
+		Logger:   log,
+		Ready:    pool.Ping,
 	})
 
 	if cfg.wrapHandler != nil {

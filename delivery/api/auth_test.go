@@ -1,0 +1,52 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestEveryRouteNeedsABearerToken(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+
+	for _, route := range []struct{ method, path string }{
+		{http.MethodGet, "/api/v1/leads"}, {http.MethodPost, "/api/v1/leads"}, {http.MethodGet, "/api/v1/leads/1"},
+		{http.MethodPatch, "/api/v1/leads/1"}, {http.MethodDelete, "/api/v1/leads/1"}, {http.MethodPost, "/api/v1/leads/1/status"},
+		{http.MethodGet, "/api/v1/contacts"}, {http.MethodPost, "/api/v1/contacts"}, {http.MethodGet, "/api/v1/contacts/1"},
+		{http.MethodPatch, "/api/v1/contacts/1"}, {http.MethodGet, "/api/v1/deals"}, {http.MethodPost, "/api/v1/deals"},
+		{http.MethodGet, "/api/v1/deals/1"}, {http.MethodPatch, "/api/v1/deals/1"}, {http.MethodPost, "/api/v1/deals/1/stage"},
+	} {
+		res := c.do(route.method, route.path, `{"name":"Ada"}`, h{"Authorization": "", "If-Match": `"1"`})
+		requireProblem(t, res, http.StatusUnauthorized, "unauthenticated")
+		assert.Equal(t, "Bearer", res.header.Get("WWW-Authenticate"), "%s %s", route.method, route.path)
+	}
+}
+
+func TestABadTokenIs401(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+
+	for _, auth := range []string{"Bearer wrong-token", "Bearer ", "Bearer two words", "Bearer " + mariaToken + "\u00e9"} {
+		res := c.get("/api/v1/leads", h{"Authorization": auth})
+		requireProblem(t, res, http.StatusUnauthorized, "unauthenticated")
+		assert.Equal(t, `Bearer error="invalid_token"`, res.header.Get("WWW-Authenticate"), auth)
+	}
+	res := c.get("/api/v1/leads", h{"Authorization": "Basic bWFyaWE6c2VjcmV0"})
+	requireProblem(t, res, http.StatusUnauthorized, "unauthenticated")
+	assert.Equal(t, "Bearer", res.header.Get("WWW-Authenticate"))
+
+	res = c.get("/api/v1/leads", h{"Authorization": "bearer " + mariaToken})
+	assert.Equal(t, http.StatusOK, res.status, "the scheme is case-insensitive")
+}
+
+func TestTheOpenAPIDescriptionNeedsNoToken(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+
+	res := c.get("/api/v1/openapi.yaml", h{"Authorization": ""})
+	assert.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, "application/yaml", res.header.Get("Content-Type"))
+	assert.Contains(t, string(res.body), "openapi: 3.1")
+}

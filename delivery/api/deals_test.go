@@ -1,0 +1,115 @@
+package api_test
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func dealJSON(contactID int64) string {
+	return `{"title":"Engines","amount":{"value":"1,250.5","currency":"EUR"},"contact_id":` + strconv.FormatInt(contactID, 10) + `}`
+}
+
+func TestCreateDeal(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	contactID := c.createContact(`{"name":"Grace Hopper"}`)
+
+	res := c.post("/api/v1/deals", dealJSON(contactID), nil)
+	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
+	assert.Regexp(t, `^/api/v1/deals/\d+$`, res.header.Get("Location"))
+	assert.Equal(t, `"1"`, res.header.Get("ETag"))
+	d := res.object(t)
+	assert.Equal(t, map[string]any{"value": "1250.50", "currency": "EUR"}, d["amount"])
+	assert.Equal(t, "OPEN", d["stage"])
+	assert.Equal(t, float64(contactID), d["contact_id"])
+	assert.Contains(t, d, "lead_id")
+	assert.Nil(t, d["lead_id"], "null when the deal was not converted from a lead")
+	assert.Equal(t, "Maria", d["updated_by"])
+
+	t.Run("every problem at once", func(t *testing.T) {
+		p := requireProblem(t, c.post("/api/v1/deals", `{"title":"","amount":{"value":"12.345","currency":"EUR"}}`, nil),
+			http.StatusUnprocessableEntity, "validation-failed")
+		errs := fieldErrors(t, p)
+		assert.Equal(t, "Title is required.", errs["title"])
+		assert.Equal(t, "EUR amounts have at most 2 decimals, like 1250.00.", errs["amount.value"])
+		assert.Equal(t, "Choose the contact the deal is with.", errs["contact_id"])
+	})
+	t.Run("no amount at all", func(t *testing.T) {
+		p := requireProblem(t, c.post("/api/v1/deals", `{"title":"X","contact_id":`+strconv.FormatInt(contactID, 10)+`}`, nil),
+			http.StatusUnprocessableEntity, "validation-failed")
+		errs := fieldErrors(t, p)
+		assert.Equal(t, "Amount is required.", errs["amount.value"])
+		assert.Equal(t, "Choose a currency.", errs["amount.currency"])
+	})
+	t.Run("an unknown contact", func(t *testing.T) {
+		p := requireProblem(t, c.post("/api/v1/deals", dealJSON(contactID+100), nil), http.StatusUnprocessableEntity, "validation-failed")
+		assert.Contains(t, fieldErrors(t, p), "contact_id")
+	})
+	t.Run("amounts are strings and integers are integers", func(t *testing.T) {
+		p := requireProblem(t, c.post("/api/v1/deals", `{"title":"X","amount":{"value":1250,"currency":"EUR","cents":5},"contact_id":"1"}`, nil),
+			http.StatusBadRequest, "malformed-request")
+		errs := fieldErrors(t, p)
+		assert.Equal(t, "Must be a string; got a number.", errs["amount.value"])
+		assert.Equal(t, "Unknown field.", errs["amount.cents"])
+		assert.Contains(t, errs["contact_id"], "JSON integer")
+	})
+}
+
+func TestPatchDealMergesTheAmount(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	contactID := c.createContact(`{"name":"Grace Hopper"}`)
+	path := c.post("/api/v1/deals", dealJSON(contactID), nil).header.Get("Location")
+
+	res := c.patch(path, `{"amount":{"value":"900"}}`, h{"If-Match": `"1"`, "Content-Type": "application/merge-patch+json"})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.Equal(t, `"2"`, res.header.Get("ETag"))
+	assert.Equal(t, map[string]any{"value": "900.00", "currency": "EUR"}, res.object(t)["amount"])
+	assert.Equal(t, "Engines", res.object(t)["title"])
+
+	p := requireProblem(t, c.patch(path, `{"amount":{"currency":"JPY"}}`, h{"If-Match": `"2"`}), http.StatusUnprocessableEntity, "validation-failed")
+	assert.Contains(t, fieldErrors(t, p)["amount.value"], "JPY amounts are whole numbers")
+
+	requireProblem(t, c.patch(path, `{"amount":null}`, h{"If-Match": `"2"`}), http.StatusBadRequest, "malformed-request")
+	p = requireProblem(t, c.patch(path, `{"contact_id":3}`, h{"If-Match": `"2"`}), http.StatusBadRequest, "malformed-request")
+	assert.Contains(t, fieldErrors(t, p)["contact_id"], "cannot be changed")
+
+	res = c.patch(path, `{"title":"Old engines"}`, h{"If-Match": `"1"`})
+	p = requireProblem(t, res, http.StatusPreconditionFailed, "precondition-failed")
+	assert.Equal(t, `"2"`, res.header.Get("ETag"))
+	assert.Equal(t, map[string]any{"value": "900.00", "currency": "EUR"}, p["current"].(map[string]any)["amount"])
+}
+
+func TestDealStageMoves(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	contactID := c.createContact(`{"name":"Grace Hopper"}`)
+	path := c.post("/api/v1/deals", dealJSON(contactID), nil).header.Get("Location")
+
+	requireProblem(t, c.post(path+"/stage", `{"stage":"WON"}`, nil), http.StatusPreconditionRequired, "precondition-required")
+
+	res := c.post(path+"/stage", `{"stage":"WON"}`, h{"If-Match": `"1"`})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.Equal(t, `"2"`, res.header.Get("ETag"))
+	assert.Equal(t, "WON", res.object(t)["stage"])
+
+	p := requireProblem(t, c.post(path+"/stage", `{"stage":"OPEN"}`, h{"If-Match": `"2"`}), http.StatusUnprocessableEntity, "rule-violated")
+	assert.Equal(t, "Cannot move from WON to OPEN. A won deal stays won.", fieldErrors(t, p)["stage"])
+
+	res = c.post(path+"/stage", `{"stage":"LOST"}`, h{"If-Match": `"1"`})
+	requireProblem(t, res, http.StatusPreconditionFailed, "precondition-failed")
+	assert.Equal(t, `"2"`, res.header.Get("ETag"))
+
+	page := c.get("/api/v1/deals?stage=WON", nil).object(t)
+	assert.Len(t, page["items"].([]any), 1)
+	page = c.get("/api/v1/deals?stage=OPEN", nil).object(t)
+	assert.Empty(t, page["items"].([]any))
+	requireProblem(t, c.get("/api/v1/deals?stage=CLOSED", nil), http.StatusBadRequest, "malformed-request")
+
+	res = c.get(path, h{"If-None-Match": `"2"`})
+	assert.Equal(t, http.StatusNotModified, res.status)
+}

@@ -1,0 +1,150 @@
+// Package api serves the CRM's JSON API under /api/v1. It calls the same use
+// cases as the pages and makes their compare-and-swap visible over HTTP:
+// every representation carries its version as a strong ETag, every write
+// must name the version it starts from in If-Match (RFC 9110 conditional
+// requests), and every error is an RFC 9457 problem document.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"crm/domain/contact"
+	"crm/domain/deal"
+	"crm/domain/lead"
+	"crm/domain/user"
+	"crm/usecase/contacts"
+	"crm/usecase/deals"
+	"crm/usecase/leads"
+)
+
+// Prefix is the path every route of the API starts with.
+const Prefix = "/api/v1"
+
+// LeadService is what the API needs from the lead use cases.
+type LeadService interface {
+	// Create stores a new lead owned by by; invalid fields are a
+	// *domain.ValidationError.
+	Create(ctx context.Context, by string, f lead.Fields) (*lead.Lead, error)
+	// Get returns the lead or an error wrapping domain.ErrNotFound.
+	Get(ctx context.Context, id int64) (*lead.Lead, error)
+	// List returns one page of leads.
+	List(ctx context.Context, q leads.ListQuery) (leads.Page, error)
+	// Update saves f starting from version; a lost compare-and-swap is a
+	// *leads.ConflictError, a broken rule a *domain.RuleError.
+	Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error)
+	// ChangeStatus moves the lead starting from version; errors as Update.
+	ChangeStatus(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error)
+	// Delete removes the lead if it is still at version; errors as Update.
+	Delete(ctx context.Context, id, version int64) error
+}
+
+// ContactService is what the API needs from the contact use cases.
+type ContactService interface {
+	// Create stores a new contact; invalid fields are a *domain.ValidationError.
+	Create(ctx context.Context, by string, f contact.Fields) (*contact.Contact, error)
+	// Get returns the contact or an error wrapping domain.ErrNotFound.
+	Get(ctx context.Context, id int64) (*contact.Contact, error)
+	// List returns one page of contacts.
+	List(ctx context.Context, q contacts.ListQuery) (contacts.Page, error)
+	// Update saves f starting from version; a lost compare-and-swap is a
+	// *contacts.ConflictError.
+	Update(ctx context.Context, by string, id, version int64, f contact.Fields) (*contact.Contact, error)
+}
+
+// DealService is what the API needs from the deal use cases.
+type DealService interface {
+	// Create stores a new OPEN deal with contact contactID; invalid fields
+	// or an unknown contact are a *domain.ValidationError.
+	Create(ctx context.Context, by string, contactID int64, f deal.Fields) (*deal.Deal, error)
+	// Get returns the deal or an error wrapping domain.ErrNotFound.
+	Get(ctx context.Context, id int64) (*deal.Deal, error)
+	// List returns one page of deals.
+	List(ctx context.Context, q deals.ListQuery) (deals.Page, error)
+	// Update saves f starting from version; a lost compare-and-swap is a
+	// *deals.ConflictError.
+	Update(ctx context.Context, by string, id, version int64, f deal.Fields) (*deal.Deal, error)
+	// ChangeStage moves the deal starting from version; errors as Update,
+	// a move the stage table refuses is a *domain.RuleError.
+	ChangeStage(ctx context.Context, by string, id, version int64, to deal.Stage) (*deal.Deal, error)
+}
+
+// TokenAuthenticator finds the user a bearer token belongs to; an unknown,
+// malformed or revoked token is an error wrapping domain.ErrUnauthenticated.
+type TokenAuthenticator interface {
+	AuthenticateToken(ctx context.Context, token string) (user.User, error)
+}
+
+// Config holds what the API needs.
+type Config struct {
+	Leads    LeadService
+	Contacts ContactService
+	Deals    DealService
+	Tokens   TokenAuthenticator
+	// Logger records failures whose detail must not reach the client;
+	// nil means slog.Default().
+	Logger *slog.Logger
+}
+
+type server struct {
+	leads    LeadService
+	contacts ContactService
+	deals    DealService
+	tokens   TokenAuthenticator
+	log      *slog.Logger
+}
+
+// NewHandler serves every path under /api/v1/. Its routes carry the full
+// prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
+func NewHandler(cfg Config) http.Handler {
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, tokens: cfg.Tokens, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+
+	r := chi.NewRouter()
+	r.Use(withRequestID, s.recoverPanics)
+	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
+	r.MethodNotAllowed(s.methodNotAllowed(r))
+
+	// The description of the API is public: a client reads it before it has
+	// a token.
+	r.Get(Prefix+"/openapi.yaml", serveOpenAPI)
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.authenticate)
+
+		r.Get(Prefix+"/leads", s.handle(s.listLeads))
+		r.Post(Prefix+"/leads", s.handle(s.createLead))
+		r.Get(Prefix+"/leads/{id}", s.handle(s.getLead))
+		r.Patch(Prefix+"/leads/{id}", s.handle(s.patchLead))
+		r.Delete(Prefix+"/leads/{id}", s.handle(s.deleteLead))
+		r.Post(Prefix+"/leads/{id}/status", s.handle(s.changeLeadStatus))
+
+		r.Get(Prefix+"/contacts", s.handle(s.listContacts))
+		r.Post(Prefix+"/contacts", s.handle(s.createContact))
+		r.Get(Prefix+"/contacts/{id}", s.handle(s.getContact))
+		r.Patch(Prefix+"/contacts/{id}", s.handle(s.patchContact))
+
+		r.Get(Prefix+"/deals", s.handle(s.listDeals))
+		r.Post(Prefix+"/deals", s.handle(s.createDeal))
+		r.Get(Prefix+"/deals/{id}", s.handle(s.getDeal))
+		r.Patch(Prefix+"/deals/{id}", s.handle(s.patchDeal))
+		r.Post(Prefix+"/deals/{id}/stage", s.handle(s.changeDealStage))
+	})
+	return r
+}
+
+// handle adapts a handler that returns its failure, so that every error
+// goes through the one table in problem.go instead of each handler
+// choosing a status itself.
+func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	}
+}
