@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
@@ -39,6 +39,7 @@ type app struct {
 	contacts *contacts.Service
 	deals    *deals.Service
 	auth     *auth.Service
+	feed     *postgres.Feed
 	srv      *httptest.Server
 	// session is Ann's session cookie, sent with every request of do.
 	session *http.Cookie
@@ -56,29 +57,48 @@ var testReps = map[string]string{"ann": "Ann Example", "maria": "maria", "john":
 func newApp(t *testing.T) *app {
 	t.Helper()
 	db := pgtest.New(t)
-	leadRepo, contactRepo := postgres.NewLeadRepository(db.Pool), postgres.NewContactRepository(db.Pool)
-	svc := leads.NewService(leadRepo)
-	contactSvc := contacts.NewService(contactRepo)
-	dealSvc := deals.NewService(postgres.NewDealRepository(db.Pool))
-	conversionSvc := conversion.NewService(postgres.NewUnitOfWork(db.Pool), leadRepo, contactRepo)
-	// The cheapest bcrypt cost: these tests sign in often, and what they
-	// check does not depend on how slow the hash is.
-	authSvc := auth.NewService(postgres.NewUserRepository(db.Pool), postgres.NewTokenRepository(db.Pool),
-		postgres.NewLoginFailures(db.Pool, time.Hour), password.Bcrypt{Cost: bcrypt.MinCost}, auth.DefaultLimits)
+	a := newInstance(t, db, db.Pool)
 	for login, name := range testReps {
-		_, err := authSvc.AddUser(context.Background(), login+"@example.com", name, login+testPasswordSuffix)
+		_, err := a.auth.AddUser(context.Background(), login+"@example.com", name, login+testPasswordSuffix)
 		require.NoError(t, err)
 	}
-	store := pgxstore.New(db.Pool)
-	t.Cleanup(store.StopCleanup)
+	a.session = a.signIn(defaultRep)
+	return a
+}
+
+// secondInstance starts another app on a's database with a pool of its
+// own, as a second server behind a load balancer would be; a's sessions
+// are valid on it.
+func (a *app) secondInstance() *app {
+	a.t.Helper()
+	pool, err := pgxpool.New(context.Background(), a.db.URL)
+	require.NoError(a.t, err)
+	a.t.Cleanup(pool.Close)
+	b := newInstance(a.t, a.db, pool)
+	b.session = a.session
+	return b
+}
+
+// newInstance serves the whole app over pool, a connection pool to db.
+func newInstance(t *testing.T, db *pgtest.DB, pool *pgxpool.Pool) *app {
+	t.Helper()
+	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
+	svc := leads.NewService(leadRepo)
+	contactSvc := contacts.NewService(contactRepo)
+	dealSvc := deals.NewService(postgres.NewDealRepository(pool))
+	conversionSvc := conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo)
+	// The cheapest bcrypt cost: these tests sign in often, and what they
+	// check does not depend on how slow the hash is.
+	authSvc := auth.NewService(postgres.NewUserRepository(pool), postgres.NewTokenRepository(pool),
+		postgres.NewLoginFailures(pool, time.Hour), password.Bcrypt{Cost: bcrypt.MinCost}, auth.DefaultLimits)
 	sessions := scs.New()
-	sessions.Store = store
+	sessions.Store = postgres.NewSessionStore(pool)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	feed := postgres.NewFeed(db.Pool, 100, log)
+	feed := postgres.NewFeed(pool, 100, log)
 	apiHandler := api.NewHandler(api.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc, Tokens: authSvc, Logger: log})
 	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc,
 		Conversion: conversionSvc, Auth: authSvc, Sessions: sessions, API: apiHandler, Live: feed,
-		Logger: log, Ready: db.Pool.Ping}))
+		Logger: log, Ready: pool.Ping}))
 	t.Cleanup(srv.Close)
 	// Stopped before the server closes, so open live streams end, and
 	// before the database is dropped, so its connection is gone.
@@ -91,9 +111,7 @@ func newApp(t *testing.T) *app {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the live feed did not start listening")
 	}
-	a := &app{t: t, db: db, leads: svc, contacts: contactSvc, deals: dealSvc, auth: authSvc, srv: srv}
-	a.session = a.signIn(defaultRep)
-	return a
+	return &app{t: t, db: db, leads: svc, contacts: contactSvc, deals: dealSvc, auth: authSvc, feed: feed, srv: srv}
 }
 
 // signIn signs rep in through the login form and returns the session cookie.

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -36,10 +35,12 @@ const (
 const maxLiveWatchers = 1000
 
 // Session lifetimes: a rep who steps away for two hours signs in again, and
-// nobody stays signed in past a working day.
+// nobody stays signed in past a working day. Expired sessions are deleted
+// every sessionSweepInterval.
 const (
-	sessionIdleTimeout = 2 * time.Hour
-	sessionLifetime    = 12 * time.Hour
+	sessionIdleTimeout   = 2 * time.Hour
+	sessionLifetime      = 12 * time.Hour
+	sessionSweepInterval = 5 * time.Minute
 )
 
 // newSessions keeps sessions in PostgreSQL, so any instance serves any
@@ -63,7 +64,6 @@ func newSessions(store scs.Store, secure bool) *scs.SessionManager {
 type Server struct {
 	log             *slog.Logger
 	pool            *pgxpool.Pool
-	sessionStore    *pgxstore.PostgresStore
 	http            *http.Server
 	addr            net.Addr
 	served          chan error // receives Serve's result when it stops on its own
@@ -89,13 +89,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	log.Info("database ready", "database", redactedURL(cfg.DatabaseURL), "schema_version", version)
 
-	// The store deletes expired sessions every five minutes until Close.
-	sessionStore := pgxstore.New(pool)
-	// The live feed runs until shutdown begins, then ends every stream so
-	// the drain does not wait on pages left open.
-	liveCtx, stopLive := context.WithCancel(context.Background())
+	// The live feed and the session sweep run until shutdown begins; the
+	// feed then ends every stream so the drain does not wait on open pages.
+	background, stopBackground := context.WithCancel(context.Background())
 	feed := postgres.NewFeed(pool, maxLiveWatchers, log)
-	go feed.Run(liveCtx)
+	go feed.Run(background)
+	go postgres.SweepSessions(background, pool, sessionSweepInterval, log)
 	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
 	leadSvc, contactSvc := leads.NewService(leadRepo), contacts.NewService(contactRepo)
 	dealSvc := deals.NewService(postgres.NewDealRepository(pool))
@@ -108,7 +107,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		Auth:       authSvc,
 		API: api.NewHandler(api.Config{Leads: leadSvc, Contacts: contactSvc, Deals: dealSvc,
 			Tokens: authSvc, Logger: log}),
-		Sessions: newSessions(sessionStore, cfg.SecureCookies),
+		Sessions: newSessions(postgres.NewSessionStore(pool), cfg.SecureCookies),
 		Live:     feed,
 		Logger:   log,
 		Ready:    pool.Ping,
@@ -120,8 +119,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		stopLive()
-		sessionStore.StopCleanup()
+		stopBackground()
 		pool.Close()
 		return nil, fmt.Errorf("listen on %s (set ADDR to use another address): %w", cfg.Addr, err)
 	}
@@ -130,9 +128,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	// when the drain times out are cancelled and release their connections.
 	requests, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		log:          log,
-		pool:         pool,
-		sessionStore: sessionStore,
+		log:  log,
+		pool: pool,
 		http: &http.Server{
 			Handler:           router,
 			ReadHeaderTimeout: readHeaderTimeout,
@@ -147,7 +144,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		cancelRequests:  cancel,
 		shutdownTimeout: cfg.ShutdownTimeout,
 	}
-	s.http.RegisterOnShutdown(stopLive)
+	s.http.RegisterOnShutdown(stopBackground)
 	go func() { s.served <- s.http.Serve(ln) }()
 	log.Info("serving", "addr", s.addr.String(), "open", s.URL())
 	return s, nil
@@ -177,7 +174,6 @@ func (s *Server) Close() error {
 	if serveErr := <-s.served; !errors.Is(serveErr, http.ErrServerClosed) {
 		err = errors.Join(err, serveErr)
 	}
-	s.sessionStore.StopCleanup()
 	s.pool.Close()
 	s.log.Info("stopped", "drained_in", time.Since(start).Round(time.Millisecond))
 	return err

@@ -2,10 +2,13 @@ package postgres_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
@@ -144,4 +147,29 @@ func TestAuth_Tokens(t *testing.T) {
 	assert.ErrorIs(t, err, domain.ErrUnauthenticated, "a deleted rep's tokens die with them")
 	_, err = svc.User(ctx, u.ID)
 	assert.ErrorIs(t, err, domain.ErrUnauthenticated)
+}
+
+func TestSweepSessions_DeletesOnlyExpiredSessions(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	_, err := db.Pool.Exec(t.Context(), `INSERT INTO sessions (token, data, expiry) VALUES
+		('old', '\x00', now() - interval '1 minute'), ('live', '\x00', now() + interval '1 hour')`)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() {
+		postgres.SweepSessions(ctx, db.Pool, 10*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		close(done)
+	}()
+
+	assert.Eventually(t, func() bool {
+		var tokens []string
+		rows, err := db.Pool.Query(t.Context(), `SELECT token FROM sessions`)
+		require.NoError(t, err)
+		tokens, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		return len(tokens) == 1 && tokens[0] == "live"
+	}, 5*time.Second, 20*time.Millisecond)
+	cancel()
+	<-done
 }

@@ -1,0 +1,137 @@
+package functional
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sseEvent is one server-sent event as a client reads it.
+type sseEvent struct {
+	name, data string
+	at         time.Time
+}
+
+// openStream connects an SSE client to path with session and returns the
+// events it reads, until the test ends.
+func (a *app) openStream(path string, session *http.Cookie) <-chan sseEvent {
+	a.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	a.t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.srv.URL+path, nil)
+	require.NoError(a.t, err)
+	req.AddCookie(session)
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(a.t, err)
+	require.Equal(a.t, http.StatusOK, res.StatusCode)
+	require.Equal(a.t, "text/event-stream", res.Header.Get("Content-Type"))
+	events := make(chan sseEvent, 16)
+	go func() {
+		defer res.Body.Close()
+		defer close(events)
+		r := bufio.NewReader(res.Body)
+		var ev sseEvent
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\n")
+			switch {
+			case line == "" && ev.name != "":
+				ev.at = time.Now()
+				events <- ev
+				ev = sseEvent{}
+			case strings.HasPrefix(line, "event: "):
+				ev.name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				ev.data = strings.TrimPrefix(line, "data: ")
+			}
+		}
+	}()
+	return events
+}
+
+func waitEvent(t *testing.T, events <-chan sseEvent) sseEvent {
+	t.Helper()
+	select {
+	case ev, ok := <-events:
+		require.True(t, ok, "the stream ended")
+		return ev
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event within 10 s")
+		return sseEvent{}
+	}
+}
+
+func TestLiveNoticeCrossesAppInstances(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	b := a.secondInstance()
+	l := a.seedLead(ada)
+	john := a.signIn("john")
+
+	// John has the lead open on instance B; Maria saves through instance A.
+	events := b.openStream(leadPath(l)+"/live", john)
+	require.Eventually(t, func() bool { return b.feed.Watchers() == 1 }, 5*time.Second, 10*time.Millisecond)
+	maria := a.signIn("maria")
+	sent := time.Now()
+	res := a.doWith(maria, http.MethodPost, leadPath(l), leadForm(l, 1, map[string]string{"phone": "+1 555 0100", "score": "85"}), false)
+	require.Equal(t, http.StatusSeeOther, res.status)
+
+	ev := waitEvent(t, events)
+	delay := ev.at.Sub(sent)
+	t.Logf("save on instance A to notice on instance B: %s", delay)
+	assert.Equal(t, "saved", ev.name)
+	var notice struct {
+		Version int64  `json:"version"`
+		Message string `json:"message"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(ev.data), &notice))
+	assert.Equal(t, int64(2), notice.Version)
+	assert.Equal(t, "maria saved this lead just now — 2 fields changed: Phone and Score (version 2).", notice.Message)
+	assert.Less(t, delay, 5*time.Second, "generous: the notice is meant to arrive within a second")
+
+	// A status move is announced as one.
+	res = a.doWith(maria, http.MethodPost, leadPath(l)+"/status", map[string][]string{"version": {"2"}, "status": {"CONTACTED"}}, false)
+	require.Equal(t, http.StatusSeeOther, res.status)
+	ev = waitEvent(t, events)
+	assert.Contains(t, ev.data, "maria changed this lead's status just now (version 3).")
+}
+
+func TestLiveStreamNeedsASessionAndAnExistingLeadId(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	l := a.seedLead(ada)
+	res := a.anonymous(http.MethodGet, leadPath(l)+"/live", nil)
+	assert.Equal(t, http.StatusSeeOther, res.status, "no session, no stream")
+	assert.Equal(t, http.StatusNotFound, a.get("/leads/abc/live").status)
+	assert.Zero(t, a.feed.Watchers())
+}
+
+func TestLiveStreamEndsWhenTheClientLeaves(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	l := a.seedLead(ada)
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.srv.URL+leadPath(l)+"/live", nil)
+	require.NoError(t, err)
+	req.AddCookie(a.session)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 1 }, 5*time.Second, 10*time.Millisecond)
+
+	cancel()
+	_ = res.Body.Close()
+	assert.Eventually(t, func() bool { return a.feed.Watchers() == 0 }, 5*time.Second, 10*time.Millisecond,
+		"the server lets go of a stream whose client left")
+}

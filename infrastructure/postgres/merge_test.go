@@ -1,0 +1,110 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain/lead"
+	"crm/infrastructure/postgres"
+	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/leads"
+)
+
+func TestSave_SevenRepsChangingDifferentFieldsFromOneVersionAllLand(t *testing.T) {
+	t.Parallel()
+	repo := postgres.NewLeadRepository(pgtest.New(t).Pool)
+	svc := leads.NewService(repo)
+	const rounds = 5
+	for round := range rounds {
+		l := create(t, repo, ada())
+		start := l.Fields()
+		changes := []func(*lead.Fields){
+			func(f *lead.Fields) { f.Name = "Augusta Ada King" },
+			func(f *lead.Fields) { f.Email = "countess@lovelace.org" },
+			func(f *lead.Fields) { f.Company = "Babbage & Co" },
+			func(f *lead.Fields) { f.Phone = "+44 20 7000 0000" },
+			func(f *lead.Fields) { f.Source = "Royal Society" },
+			func(f *lead.Fields) { f.Score = 93 },
+			func(f *lead.Fields) { f.Notes = "Wrote the first program." },
+		}
+		var wg sync.WaitGroup
+		ready := make(chan struct{})
+		results := make([]leads.Saved, len(changes))
+		errs := make([]error, len(changes))
+		for i, change := range changes {
+			wg.Go(func() {
+				f := start
+				change(&f)
+				<-ready
+				results[i], errs[i] = svc.Save(context.Background(), fmt.Sprintf("rep%d", i), l.ID(), 1, f)
+			})
+		}
+		close(ready)
+		wg.Wait()
+
+		merged := 0
+		for i, err := range errs {
+			require.NoError(t, err, "round %d: rep %d", round, i)
+			if results[i].Merge != nil {
+				merged++
+			}
+		}
+		final, err := repo.Get(t.Context(), l.ID())
+		require.NoError(t, err)
+		want := start
+		for _, change := range changes {
+			change(&want)
+		}
+		assert.Equal(t, want, final.Fields(), "round %d: every rep's change is in the lead", round)
+		assert.Equal(t, int64(8), final.Version(), "round %d: seven saves, seven versions", round)
+		assert.Equal(t, len(changes)-1, merged, "round %d: all but the first were merged", round)
+	}
+}
+
+func TestSave_TwentyRepsChangingTheSameFieldFromOneVersion(t *testing.T) {
+	t.Parallel()
+	repo := postgres.NewLeadRepository(pgtest.New(t).Pool)
+	svc := leads.NewService(repo)
+	l := create(t, repo, ada())
+	const reps = 20
+	var wg sync.WaitGroup
+	ready := make(chan struct{})
+	errs := make([]error, reps)
+	for i := range reps {
+		wg.Go(func() {
+			f := l.Fields()
+			f.Score = i + 1 // everyone types a different score
+			<-ready
+			_, errs[i] = svc.Save(context.Background(), fmt.Sprintf("rep%d", i), l.ID(), 1, f)
+		})
+	}
+	close(ready)
+	wg.Wait()
+
+	final, err := repo.Get(t.Context(), l.ID())
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), final.Version(), "exactly one save landed")
+	winner := final.Fields().Score
+	conflicts := 0
+	for i, err := range errs {
+		if err == nil {
+			assert.Equal(t, i+1, winner, "the one success is the score in the lead")
+			continue
+		}
+		var c *leads.ConflictError
+		require.ErrorAs(t, err, &c, "rep %d", i)
+		conflicts++
+		assert.Equal(t, []string{lead.FieldScore}, c.Compare.Conflicts, "rep %d", i)
+		assert.Equal(t, winner, c.Current.Fields().Score, "rep %d: theirs is the winner's score", i)
+		assert.Equal(t, i+1, c.Yours.Score, "rep %d: yours is what they typed", i)
+		assert.Equal(t, 70, c.Base.Fields().Score, "rep %d: the base is where everyone started", i)
+		assert.Equal(t, int64(1), c.Lock.Expected)
+		assert.Equal(t, int64(2), c.Lock.Actual)
+	}
+	assert.Equal(t, reps-1, conflicts)
+}
