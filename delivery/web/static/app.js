@@ -40,6 +40,13 @@
     });
   }
 
+  // A swap that brings the page to the announced version (the rep's own
+  // save, or a conflict view at the current version) makes the notice old.
+  var announced = 0;
+  document.addEventListener("htmx:after:swap", function () {
+    if (live && !live.hidden && shownVersion() >= announced) live.hidden = true;
+  });
+
   function shownVersion() {
     var editor = document.getElementById("lead-editor");
     return editor ? parseInt(editor.getAttribute("data-version"), 10) || 0 : 0;
@@ -53,6 +60,7 @@
       return;
     }
     if (notice.version <= shownVersion()) return;
+    announced = notice.version;
     live.textContent = "";
     var text = document.createElement("span");
     text.textContent = notice.message;
