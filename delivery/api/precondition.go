@@ -132,7 +132,7 @@ func requireIfMatch(r *http.Request) (writeCondition, error) {
 	values := r.Header.Values("If-Match")
 	if len(values) == 0 {
 		return writeCondition{}, &requestError{kind: kindPreconditionRequired, detail: "This write needs If-Match with the ETag " +
-			"of the version you edited, such as If-Match: \"3\"; GET the resource to learn its ETag. Nothing was saved."}
+			"of the version you edited, in the form If-Match: \"<version>\"; GET the resource to learn its ETag. Nothing was saved."}
 	}
 	l, err := parseTagList(values)
 	if err != nil {
@@ -140,7 +140,7 @@ func requireIfMatch(r *http.Request) (writeCondition, error) {
 	}
 	if l.any {
 		return writeCondition{}, &requestError{kind: kindPreconditionRequired, detail: "If-Match: * is not accepted for writes: " +
-			"a version is required, so send the ETag of the version you edited, such as If-Match: \"3\". Nothing was saved."}
+			"a version is required, so send the ETag of the version you edited, in the form If-Match: \"<version>\". Nothing was saved."}
 	}
 	return writeCondition{ifMatch: l, raw: strings.Join(values, ", ")}, nil
 }
