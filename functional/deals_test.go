@@ -230,6 +230,8 @@ func TestStaleDealSaveIs409WithTheirsAndYoursAndTheFormAtTheCurrentVersion(t *te
 	assert.Contains(t, second.body, `name="amount" value="1500.00"`, "the rep's amount stays in the input")
 	assert.Contains(t, second.body, `name="title" value="Engine, discounted"`, "their title fills the field the rep did not change")
 	assert.Contains(t, second.body, `data-use-value="999.00"`, "a button puts the saved amount back")
+	assert.Regexp(t, `data-use-value="1500.00" data-for="deal-amount" data-testid="use-mine-amount"`, second.body,
+		"and another puts the rep's back")
 
 	saved := a.deal(d.ID())
 	assert.Equal(t, int64(99900), saved.Fields().Amount.Minor, "the first save is kept")

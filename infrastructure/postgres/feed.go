@@ -132,7 +132,12 @@ func (f *Feed) listen(ctx context.Context) error {
 	// The connection leaves the pool for good: it waits for notifications
 	// indefinitely, and LISTEN state must not leak to other users.
 	conn := pc.Hijack()
-	defer conn.Close(context.Background())
+	defer func() {
+		// Bounded: on a dead network the goodbye message could hang.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = conn.Close(ctx)
+	}()
 	if _, err := conn.Exec(ctx, `LISTEN `+savedChannel); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"strings"
 	"net/url"
 
 	"crm/domain/deal"
@@ -83,16 +84,14 @@ func contactIDURL(id int64) string { return fmt.Sprintf("/contacts/%d", id) }
 
 func leadIDURL(id int64) string { return fmt.Sprintf("/leads/%d", id) }
 
-// savedAmount splits a conflict row's amount ("1250.00 EUR", as
-// deal.Fields.Get reads it) into the number and the currency, the two
-// inputs "Use saved value" fills.
-func savedAmount(row ConflictRow) (amount, currency string) {
-	for i := len(row.Theirs) - 1; i >= 0; i-- {
-		if row.Theirs[i] == ' ' {
-			return row.Theirs[:i], row.Theirs[i+1:]
-		}
+// splitAmount splits an amount as deal.Fields.Get reads it ("1250.00 EUR")
+// into the number and the currency, the two inputs the conflict buttons
+// fill.
+func splitAmount(s string) (amount, currency string) {
+	if i := strings.LastIndexByte(s, ' '); i >= 0 {
+		return s[:i], s[i+1:]
 	}
-	return row.Theirs, ""
+	return s, ""
 }
 
 func newDealURL(contactID int64) string { return fmt.Sprintf("/deals/new?contact=%d", contactID) }
