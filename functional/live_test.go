@@ -135,3 +135,28 @@ func TestLiveStreamEndsWhenTheClientLeaves(t *testing.T) {
 	assert.Eventually(t, func() bool { return a.feed.Watchers() == 0 }, 5*time.Second, 10*time.Millisecond,
 		"the server lets go of a stream whose client left")
 }
+
+func TestLiveNoticesOnContactAndDealPages(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.seedContact(grace)
+	d, err := a.deals.Create(context.Background(), "seed", c.ID(), engines)
+	require.NoError(t, err)
+	contactEvents := a.openStream(contactPath(c)+"/live", a.session)
+	dealEvents := a.openStream(dealPath(d)+"/live", a.session)
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 2 }, 5*time.Second, 10*time.Millisecond)
+
+	maria := a.signIn("maria")
+	res := a.doWith(maria, http.MethodPost, contactPath(c),
+		map[string][]string{"version": {"1"}, "name": {grace.Name}, "email": {grace.Email}, "phone": {"+1 555 0199"}, "company": {grace.Company}}, false)
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Contains(t, waitEvent(t, contactEvents).data, "maria saved this contact just now — 1 field changed: Phone (version 2).")
+
+	res = a.doWith(maria, http.MethodPost, dealPath(d)+"/stage", map[string][]string{"version": {"1"}, "stage": {"WON"}}, false)
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Contains(t, waitEvent(t, dealEvents).data, "maria moved this deal to another stage just now (version 2).")
+
+	page := a.get(contactPath(c))
+	assert.Contains(t, page.body, `data-live-url="`+contactPath(c)+`/live"`)
+	assert.Contains(t, page.body, `data-editor="contact-editor"`)
+}

@@ -8,6 +8,7 @@ import (
 
 	"crm/delivery/web/views"
 	"crm/domain"
+	"crm/domain/deal"
 	"crm/domain/lead"
 )
 
@@ -33,11 +34,18 @@ type liveNotice struct {
 	Message string `json:"message"`
 }
 
-// leadLive streams a lead's saves as server-sent events, so an open lead
-// page can say "maria saved this lead just now" without a reload. Pages
-// work without it; it only announces.
-func (s *server) leadLive(w http.ResponseWriter, r *http.Request) {
-	id, err := leadID(r)
+// liveStream returns the handler that streams the saves of one aggregate of
+// kind as server-sent events, so its open page can say "maria saved this
+// lead just now" without a reload. Pages work without it; it only
+// announces. labels names the kind's fields.
+func (s *server) liveStream(kind string, labels map[string]string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.stream(w, r, kind, labels)
+	}
+}
+
+func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, labels map[string]string) {
+	id, err := leadID(r) // any aggregate's {id}: a positive number
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -46,7 +54,7 @@ func (s *server) leadLive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	saves, stop, err := s.live.Subscribe(lead.Kind, id)
+	saves, stop, err := s.live.Subscribe(kind, id)
 	if err != nil {
 		w.Header().Set("Retry-After", "30")
 		s.fail(w, r, &httpError{status: http.StatusServiceUnavailable, title: "Too many live connections",
@@ -92,7 +100,7 @@ func (s *server) leadLive(w http.ResponseWriter, r *http.Request) {
 			if !open {
 				return // the server is shutting down
 			}
-			data, err := json.Marshal(liveNotice{Version: saved.Version, Message: savedMessage(saved)})
+			data, err := json.Marshal(liveNotice{Version: saved.Version, Message: savedMessage(saved, labels)})
 			if err != nil || !send("event: saved\ndata: "+string(data)+"\n\n") {
 				return
 			}
@@ -100,18 +108,20 @@ func (s *server) leadLive(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// savedMessage says what a save did, for reps looking at the lead: "maria
-// saved this lead just now — 2 fields changed: Phone and Score."
-func savedMessage(s domain.Saved) string {
+// savedMessage says what a save did, for reps looking at the aggregate:
+// "maria saved this lead just now — 2 fields changed: Phone and Score."
+func savedMessage(s domain.Saved, labels map[string]string) string {
 	who := views.Who(s.Actor)
 	switch {
 	case s.Event == lead.EventStatusChanged || s.Event == lead.EventConverted:
 		return fmt.Sprintf("%s changed this lead's status just now (version %d).", who, s.Version)
+	case s.Event == deal.EventStageChanged:
+		return fmt.Sprintf("%s moved this deal to another stage just now (version %d).", who, s.Version)
 	case len(s.Fields) == 1:
-		return fmt.Sprintf("%s saved this lead just now — 1 field changed: %s (version %d).",
-			who, fieldList(s.Fields, views.FieldLabels), s.Version)
+		return fmt.Sprintf("%s saved this %s just now — 1 field changed: %s (version %d).",
+			who, s.Kind, fieldList(s.Fields, labels), s.Version)
 	default:
-		return fmt.Sprintf("%s saved this lead just now — %d fields changed: %s (version %d).",
-			who, len(s.Fields), fieldList(s.Fields, views.FieldLabels), s.Version)
+		return fmt.Sprintf("%s saved this %s just now — %d fields changed: %s (version %d).",
+			who, s.Kind, len(s.Fields), fieldList(s.Fields, labels), s.Version)
 	}
 }

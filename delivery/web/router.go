@@ -12,6 +12,9 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"crm/delivery/web/static"
+	"crm/delivery/web/views"
+	"crm/domain/contact"
+	"crm/domain/deal"
 	"crm/domain/lead"
 	"crm/usecase/leads"
 )
@@ -105,7 +108,7 @@ func (s *server) pages(r chi.Router) {
 	r.Post("/leads/{id}", s.saveLead)
 	r.Post("/leads/{id}/status", s.changeStatus)
 	r.Post("/leads/{id}/delete", s.deleteLead)
-	r.Get("/leads/{id}/live", s.leadLive)
+	r.Get("/leads/{id}/live", s.liveStream(lead.Kind, views.FieldLabels))
 	r.Get("/leads/{id}/convert", s.showConvert)
 	r.Post("/leads/{id}/convert", s.convertLead)
 
@@ -116,6 +119,7 @@ func (s *server) pages(r chi.Router) {
 	r.Post("/contacts", s.createContact)
 	r.Get("/contacts/{id:[1-9][0-9]{0,17}}", s.showContact)
 	r.Post("/contacts/{id:[1-9][0-9]{0,17}}", s.saveContact)
+	r.Get("/contacts/{id:[1-9][0-9]{0,17}}/live", s.liveStream(contact.Kind, views.ContactFieldLabels))
 
 	// Deal ids as contact ids.
 	r.Get("/deals", s.listDeals)
@@ -124,6 +128,7 @@ func (s *server) pages(r chi.Router) {
 	r.Get("/deals/{id:[1-9][0-9]{0,17}}", s.showDeal)
 	r.Post("/deals/{id:[1-9][0-9]{0,17}}", s.saveDeal)
 	r.Post("/deals/{id:[1-9][0-9]{0,17}}/stage", s.changeDealStage)
+	r.Get("/deals/{id:[1-9][0-9]{0,17}}/live", s.liveStream(deal.Kind, views.DealFieldLabels))
 }
 
 type server struct {

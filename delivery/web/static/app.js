@@ -28,11 +28,13 @@
     input.focus();
   });
 
-  // Live notices. While a lead page is open, a save by anyone else shows a
-  // notice; its button refreshes the read-only parts of the page (header
-  // and history) and leaves the form, with everything typed, alone. Its
-  // version stays the one the rep started from, so their next save merges.
+  // Live notices. While a lead, contact or deal page is open, a save by
+  // anyone else shows a notice; its button refreshes the read-only parts of
+  // the page (header and history) and leaves the form, with everything
+  // typed, alone. Its version stays the one the rep started from, so their
+  // next save merges.
   var live = document.getElementById("live-notice");
+  var editorID = live && live.getAttribute("data-editor");
   if (live && window.EventSource) {
     var source = new EventSource(live.getAttribute("data-live-url"));
     source.addEventListener("saved", function (evt) {
@@ -48,14 +50,15 @@
   });
 
   function shownVersion() {
-    var editor = document.getElementById("lead-editor");
+    var editor = document.getElementById(editorID);
     return editor ? parseInt(editor.getAttribute("data-version"), 10) || 0 : 0;
   }
 
   function consider(notice) {
     // The rep's own save is announced too, often before its response is
     // swapped in: wait for the swap, then it no longer counts as news.
-    if (document.querySelector("#lead-editor .htmx-request, #lead-editor.htmx-request")) {
+    var editor = "#" + editorID;
+    if (document.querySelector(editor + " .htmx-request, " + editor + ".htmx-request")) {
       setTimeout(function () { consider(notice); }, 100);
       return;
     }
@@ -79,7 +82,7 @@
       .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
-        ["#lead-editor > header", "#lead-editor [data-testid=history]"].forEach(function (sel) {
+        ["#" + editorID + " > header", "#" + editorID + " [data-testid=history]"].forEach(function (sel) {
           var from = fresh.querySelector(sel);
           var to = document.querySelector(sel);
           if (from && to) to.replaceWith(from);
