@@ -2,8 +2,8 @@ package views
 
 import (
 	"fmt"
-	"strings"
 	"net/url"
+	"strings"
 
 	"crm/domain/deal"
 )
