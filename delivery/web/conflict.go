@@ -71,6 +71,27 @@ func mergeNotice(m *conflict.Merge, labels map[string]string, now int64) string 
 	return msg + fmt.Sprintf(" This is now version %d.", now)
 }
 
+// savedNotice says what a save from version did to the aggregate of noun
+// now at version now: saved, merged (see mergeNotice), or nothing to save.
+func savedNotice(noun string, m *conflict.Merge, labels map[string]string, version, now int64) string {
+	switch {
+	case m != nil:
+		return mergeNotice(m, labels, now)
+	case now == version:
+		return "Nothing to save: no field was changed."
+	}
+	return fmt.Sprintf("Saved. This %s is now at version %d.", noun, now)
+}
+
+// movedNotice says where a move took the aggregate of noun, now at version
+// now, and how it was merged when it started from an old version.
+func movedNotice(noun, to string, m *conflict.Merge, labels map[string]string, now int64) string {
+	if m != nil {
+		return fmt.Sprintf("Moved to %s. ", to) + mergeNotice(m, labels, now)
+	}
+	return fmt.Sprintf("Moved to %s. This %s is now at version %d.", to, noun, now)
+}
+
 // fieldList names fields for a sentence: "Phone", "Phone and Score",
 // "Name, Phone and Score".
 func fieldList(fields []string, labels map[string]string) string {

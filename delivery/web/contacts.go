@@ -159,13 +159,7 @@ func (s *server) saveContact(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, fmt.Sprintf("/contacts/%d?notice=saved", id))
 			return
 		}
-		notice := fmt.Sprintf("Saved. This contact is now at version %d.", saved.Version())
-		switch {
-		case res.Merge != nil:
-			notice = mergeNotice(res.Merge, views.ContactFieldLabels, saved.Version())
-		case saved.Version() == version:
-			notice = "Nothing to save: no field was changed."
-		}
+		notice := savedNotice(contact.Kind, res.Merge, views.ContactFieldLabels, version, saved.Version())
 		s.renderContact(w, r, http.StatusOK, views.ContactView{Contact: saved, Form: views.FormFromContact(saved), Notice: notice})
 	case isInvalid(err):
 		// The form keeps the version the rep started from: moving it on here

@@ -210,13 +210,7 @@ func (s *server) saveDeal(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, fmt.Sprintf("/deals/%d?notice=saved", id))
 			return
 		}
-		notice := fmt.Sprintf("Saved. This deal is now at version %d.", saved.Version())
-		switch {
-		case res.Merge != nil:
-			notice = mergeNotice(res.Merge, views.DealFieldLabels, saved.Version())
-		case saved.Version() == version:
-			notice = "Nothing to save: no field was changed."
-		}
+		notice := savedNotice(deal.Kind, res.Merge, views.DealFieldLabels, version, saved.Version())
 		s.renderDeal(w, r, http.StatusOK, views.DealView{Deal: saved, Form: views.FormFromDeal(saved), Notice: notice})
 	case isInvalid(err):
 		// The form keeps the version the rep started from: moving it on here
@@ -246,10 +240,7 @@ func (s *server) changeDealStage(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, fmt.Sprintf("/deals/%d?notice=moved", id))
 			return
 		}
-		notice := fmt.Sprintf("Moved to %s. This deal is now at version %d.", moved.Stage().Label(), moved.Version())
-		if res.Merge != nil {
-			notice = fmt.Sprintf("Moved to %s. ", moved.Stage().Label()) + mergeNotice(res.Merge, views.DealFieldLabels, moved.Version())
-		}
+		notice := movedNotice(deal.Kind, moved.Stage().Label(), res.Merge, views.DealFieldLabels, moved.Version())
 		s.renderDeal(w, r, http.StatusOK, views.DealView{Deal: moved, Form: views.FormFromDeal(moved), Notice: notice})
 	case isInvalid(err):
 		s.renderCurrentDeal(w, r, id, func(d *deal.Deal) views.DealView {

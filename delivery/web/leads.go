@@ -127,13 +127,7 @@ func (s *server) saveLead(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, fmt.Sprintf("/leads/%d?notice=saved", id))
 			return
 		}
-		notice := fmt.Sprintf("Saved. This lead is now at version %d.", saved.Version())
-		switch {
-		case res.Merge != nil:
-			notice = mergeNotice(res.Merge, views.FieldLabels, saved.Version())
-		case saved.Version() == version:
-			notice = "Nothing to save: no field was changed."
-		}
+		notice := savedNotice(lead.Kind, res.Merge, views.FieldLabels, version, saved.Version())
 		s.renderLead(w, r, http.StatusOK, views.LeadView{Lead: saved, Form: views.FormFromLead(saved), Notice: notice})
 	case isInvalid(err):
 		// The form keeps the version the rep started from: moving it on here
@@ -163,10 +157,7 @@ func (s *server) changeStatus(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, fmt.Sprintf("/leads/%d?notice=moved", id))
 			return
 		}
-		notice := fmt.Sprintf("Moved to %s. This lead is now at version %d.", moved.Status().Label(), moved.Version())
-		if res.Merge != nil {
-			notice = fmt.Sprintf("Moved to %s. ", moved.Status().Label()) + mergeNotice(res.Merge, views.FieldLabels, moved.Version())
-		}
+		notice := movedNotice(lead.Kind, moved.Status().Label(), res.Merge, views.FieldLabels, moved.Version())
 		s.renderLead(w, r, http.StatusOK, views.LeadView{Lead: moved, Form: views.FormFromLead(moved), Notice: notice})
 	case isInvalid(err):
 		s.renderCurrent(w, r, id, func(l *lead.Lead) views.LeadView {

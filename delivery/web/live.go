@@ -39,11 +39,10 @@ type liveNotice struct {
 // lead just now" without a reload. Pages work without it; it only
 // announces. labels names the kind's fields.
 func (s *server) liveStream(kind string, labels map[string]string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.stream(w, r, kind, labels)
-	}
+	return func(w http.ResponseWriter, r *http.Request) { s.stream(w, r, kind, labels) }
 }
 
+// stream is liveStream's handler for one request.
 func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, labels map[string]string) {
 	id, err := leadID(r) // any aggregate's {id}: a positive number
 	if err != nil {

@@ -15,13 +15,15 @@ var ContactFieldLabels = map[string]string{
 }
 
 // FormFromContact fills a form with a contact's saved values.
-func FormFromContact(c *contact.Contact) Form {
-	f := c.Fields()
+func FormFromContact(c *contact.Contact) Form { return ContactForm(c.Fields(), c.Version()) }
+
+// ContactForm fills a form with f, to save at version.
+func ContactForm(f contact.Fields, version int64) Form {
 	values := make(map[string]string, len(contact.EditableFields))
 	for _, name := range contact.EditableFields {
 		values[name] = f.Get(name)
 	}
-	return Form{Prefix: contact.Kind, Values: values, Version: c.Version()}
+	return Form{Prefix: contact.Kind, Values: values, Version: version}
 }
 
 // ContactView is the contact page's editable part: header, notices, the

@@ -37,11 +37,9 @@ type ConvertView struct {
 
 // ConvertContactForm fills the contact part of the conversion form.
 func ConvertContactForm(f contact.Fields) Form {
-	values := make(map[string]string, len(contact.EditableFields))
-	for _, name := range contact.EditableFields {
-		values[name] = f.Get(name)
-	}
-	return Form{Prefix: convertContactPrefix, Values: values}
+	form := ContactForm(f, 0)
+	form.Prefix = convertContactPrefix
+	return form
 }
 
 // ConvertDealForm fills the deal part of the conversion form. An amount of
