@@ -11,8 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestOnlyCmdReadsTheEnvironment checks STYLE.md's rule that configuration
-// comes from the environment in cmd/crm and is passed down from there. Test
+// TestOnlyCmdReadsTheEnvironment checks the rule the README's Configuration
+// states: configuration comes from the environment, read in cmd/crm only
+// and passed down from there. Test
 // files and test helper packages (a directory named like pgtest) may read
 // the test's own settings, such as DATABASE_URL.
 func TestOnlyCmdReadsTheEnvironment(t *testing.T) {

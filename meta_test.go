@@ -16,8 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestLayout checks the top level holds what PRODUCT.md fixes, so a newcomer
-// finds every part where the README says it is.
+// TestLayout checks the top level holds what the README's Project structure
+// names, so a newcomer finds every part where the README says it is.
 func TestLayout(t *testing.T) {
 	t.Parallel()
 	for _, dir := range []string{"cmd", "domain", "usecase", "infrastructure", "delivery", "migrations", "functional", ".ci"} {

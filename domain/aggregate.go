@@ -32,21 +32,67 @@ type Change struct {
 	New   string `json:"new"`
 }
 
-// Events is embedded by aggregates to record events; it implements
-// DomainEvents and ClearEvents.
-type Events struct {
-	pending []Event
+// Meta is what a store keeps about every aggregate besides its own state:
+// its identity, the version its compare-and-swap checks, and who saved it
+// when.
+type Meta struct {
+	ID        int64
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	UpdatedBy string
 }
 
-// Record appends e to the events not yet stored.
-func (e *Events) Record(ev Event) { e.pending = append(e.pending, ev) }
+// Root is embedded by every aggregate root. It holds the aggregate's Meta
+// and the events its changes recorded, and so implements AggregateRoot and
+// the accessors every aggregate shares. Recording an event names its actor
+// as the one who last updated the aggregate: every change is recorded, so
+// no method has to remember to set it.
+type Root struct {
+	pending []Event
+	meta    Meta
+}
+
+// Restore returns the Root of an aggregate rebuilt from storage; only
+// repositories rebuild aggregates.
+func Restore(m Meta) Root { return Root{meta: m} }
+
+// ID returns the aggregate's id, 0 before it is stored.
+func (r *Root) ID() int64 { return r.meta.ID }
+
+// Version returns the version the aggregate was loaded at; each save adds one.
+func (r *Root) Version() int64 { return r.meta.Version }
+
+// CreatedAt returns when the aggregate was first stored.
+func (r *Root) CreatedAt() time.Time { return r.meta.CreatedAt }
+
+// UpdatedAt returns when the aggregate was last saved.
+func (r *Root) UpdatedAt() time.Time { return r.meta.UpdatedAt }
+
+// UpdatedBy returns who changed the aggregate last.
+func (r *Root) UpdatedBy() string { return r.meta.UpdatedBy }
+
+// Meta returns the aggregate's Meta, for snapshots.
+func (r *Root) Meta() Meta { return r.meta }
+
+// Stamp records what a store assigned when it saved the aggregate: its id,
+// version and times. Only repositories call it, as only they call the
+// aggregates' Rehydrate.
+func (r *Root) Stamp(m Meta) { r.meta = m }
+
+// Record appends ev to the events not yet stored and makes its actor the
+// one who last updated the aggregate.
+func (r *Root) Record(ev Event) {
+	r.pending = append(r.pending, ev)
+	r.meta.UpdatedBy = ev.Actor
+}
 
 // DomainEvents returns the events recorded since the aggregate was loaded
 // or last saved.
-func (e *Events) DomainEvents() []Event { return e.pending }
+func (r *Root) DomainEvents() []Event { return r.pending }
 
 // ClearEvents forgets the recorded events, once they are stored.
-func (e *Events) ClearEvents() { e.pending = nil }
+func (r *Root) ClearEvents() { r.pending = nil }
 
 // RecordedEvent is an event as stored: which aggregate, the version the
 // change produced, and when it committed.

@@ -10,8 +10,28 @@ import (
 	"strings"
 )
 
-// ErrNotFound means the aggregate asked for does not exist (or no longer does).
+// ErrNotFound means the aggregate asked for does not exist (or no longer
+// does). Repositories return a *NotFoundError, which matches it.
 var ErrNotFound = errors.New("not found")
+
+// NotFoundError names the aggregate that does not exist, so a page can say
+// "Contact not found" rather than a generic "Not found". errors.Is matches
+// it with ErrNotFound, for code that does not care which kind it was.
+type NotFoundError struct {
+	Kind string // e.g. "contact"
+	ID   int64  // 0 when the id could not even be read
+}
+
+// Error names the missing aggregate for logs.
+func (e *NotFoundError) Error() string {
+	if e.ID == 0 {
+		return e.Kind + " not found"
+	}
+	return fmt.Sprintf("%s %d not found", e.Kind, e.ID)
+}
+
+// Is reports whether target is ErrNotFound.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // ErrUnavailable means the store could not be reached; the request may
 // succeed if retried later. Repositories wrap connection failures with it.

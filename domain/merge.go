@@ -7,6 +7,28 @@ type FieldSet[F any] interface {
 	WithField(field string, from F) F
 }
 
+// Changed lists the named fields whose values differ between a and b, in
+// the order of names.
+func Changed[F FieldSet[F]](names []string, a, b F) []string {
+	var out []string
+	for _, name := range names {
+		if a.Get(name) != b.Get(name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Diff lists the named fields that differ between from and to, old → new,
+// as events record them.
+func Diff[F FieldSet[F]](names []string, from, to F) []Change {
+	var out []Change
+	for _, name := range Changed(names, from, to) {
+		out = append(out, Change{Field: name, Old: from.Get(name), New: to.Get(name)})
+	}
+	return out
+}
+
 // ThreeWay compares what a rep typed (yours) with the version they started
 // from (base) and the version saved now (theirs), field by field. It is the
 // pure core of conflict handling: it decides nothing about saving.

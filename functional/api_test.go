@@ -15,7 +15,7 @@ import (
 
 // apiCall sends a JSON request to the API with bearer token (none when
 // empty) and extra headers.
-func (a *app) apiCall(method, path, token, body string, headers map[string]string) response {
+func (a *instance) apiCall(method, path, token, body string, headers map[string]string) response {
 	a.t.Helper()
 	var r io.Reader
 	if body != "" {

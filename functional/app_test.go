@@ -12,27 +12,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
-	"crm/delivery/api"
-	"crm/delivery/web"
+	"crm/cmd/crm/app"
 	"crm/domain/lead"
 	"crm/infrastructure/password"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 	"crm/usecase/auth"
 	"crm/usecase/contacts"
-	"crm/usecase/conversion"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
 )
 
-// app is the whole CRM on a fresh database, served by httptest. Its
+// instance is the whole CRM on a fresh database, served by httptest. Its
 // requests are signed in as Ann unless a test says otherwise.
-type app struct {
+type instance struct {
 	t        *testing.T
 	db       *pgtest.DB
 	leads    *leads.Service
@@ -54,7 +51,7 @@ const (
 
 var testReps = map[string]string{"ann": "Ann Example", "maria": "maria", "john": "john"}
 
-func newApp(t *testing.T) *app {
+func newApp(t *testing.T) *instance {
 	t.Helper()
 	db := pgtest.New(t)
 	a := newInstance(t, db, db.Pool)
@@ -69,7 +66,7 @@ func newApp(t *testing.T) *app {
 // secondInstance starts another app on a's database with a pool of its
 // own, as a second server behind a load balancer would be; a's sessions
 // are valid on it.
-func (a *app) secondInstance() *app {
+func (a *instance) secondInstance() *instance {
 	a.t.Helper()
 	pool, err := pgxpool.New(context.Background(), a.db.URL)
 	require.NoError(a.t, err)
@@ -79,49 +76,41 @@ func (a *app) secondInstance() *app {
 	return b
 }
 
-// newInstance serves the whole app over pool, a connection pool to db.
-func newInstance(t *testing.T, db *pgtest.DB, pool *pgxpool.Pool) *app {
+// newInstance serves the whole app over pool, a connection pool to db,
+// wired as crm serve wires it.
+func newInstance(t *testing.T, db *pgtest.DB, pool *pgxpool.Pool) *instance {
 	t.Helper()
-	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
-	svc := leads.NewService(leadRepo)
-	contactSvc := contacts.NewService(contactRepo)
-	dealSvc := deals.NewService(postgres.NewDealRepository(pool))
-	conversionSvc := conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo)
-	// The cheapest bcrypt cost: these tests sign in often, and what they
-	// check does not depend on how slow the hash is.
-	authSvc := auth.NewService(postgres.NewUserRepository(pool), postgres.NewTokenRepository(pool),
-		postgres.NewLoginFailures(pool, time.Hour), password.Bcrypt{Cost: bcrypt.MinCost}, auth.DefaultLimits)
-	sessions := scs.New()
-	sessions.Store = postgres.NewSessionStore(pool)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	feed := postgres.NewFeed(pool, 100, log)
-	apiHandler := api.NewHandler(api.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc, Tokens: authSvc, Logger: log})
-	srv := httptest.NewServer(web.NewRouter(web.Config{Leads: svc, Contacts: contactSvc, Deals: dealSvc,
-		Conversion: conversionSvc, Auth: authSvc, Sessions: sessions, API: apiHandler, Live: feed,
-		Logger: log, Ready: pool.Ping}))
+	crm := app.New(pool, app.Options{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// The cheapest bcrypt cost: these tests sign in often, and what
+		// they check does not depend on how slow the hash is.
+		Hasher:       password.Bcrypt{Cost: bcrypt.MinCost},
+		LiveWatchers: 100,
+	})
+	srv := httptest.NewServer(crm.Handler)
 	t.Cleanup(srv.Close)
 	// Stopped before the server closes, so open live streams end, and
 	// before the database is dropped, so its connection is gone.
-	liveCtx, stopLive := context.WithCancel(context.Background())
+	background, stop := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
-	go func() { feed.Run(liveCtx); close(stopped) }()
-	t.Cleanup(func() { stopLive(); <-stopped })
+	go func() { crm.Run(background); close(stopped) }()
+	t.Cleanup(func() { stop(); <-stopped })
 	select {
-	case <-feed.Ready():
+	case <-crm.Feed.Ready():
 	case <-time.After(10 * time.Second):
 		t.Fatal("the live feed did not start listening")
 	}
-	return &app{t: t, db: db, leads: svc, contacts: contactSvc, deals: dealSvc, auth: authSvc, feed: feed, srv: srv}
+	return &instance{t: t, db: db, leads: crm.Leads, contacts: crm.Contacts, deals: crm.Deals, auth: crm.Auth, feed: crm.Feed, srv: srv}
 }
 
 // signIn signs rep in through the login form and returns the session cookie.
-func (a *app) signIn(rep string) *http.Cookie {
+func (a *instance) signIn(rep string) *http.Cookie {
 	a.t.Helper()
 	res := a.anonymous(http.MethodPost, "/login", url.Values{
 		"email": {rep + "@example.com"}, "password": {rep + testPasswordSuffix}, "next": {"/leads"}})
 	require.Equal(a.t, http.StatusSeeOther, res.status, res.body)
 	for _, c := range (&http.Response{Header: res.header}).Cookies() {
-		if c.Name == "session" {
+		if c.Name == app.SessionCookie {
 			return c
 		}
 	}
@@ -130,7 +119,7 @@ func (a *app) signIn(rep string) *http.Cookie {
 }
 
 // seedLead stores a lead through the use case, as a rep would.
-func (a *app) seedLead(f lead.Fields) *lead.Lead {
+func (a *instance) seedLead(f lead.Fields) *lead.Lead {
 	a.t.Helper()
 	l, err := a.leads.Create(context.Background(), "seed", f)
 	require.NoError(a.t, err)
@@ -138,7 +127,7 @@ func (a *app) seedLead(f lead.Fields) *lead.Lead {
 }
 
 // lead reads a lead straight from the store.
-func (a *app) lead(id int64) *lead.Lead {
+func (a *instance) lead(id int64) *lead.Lead {
 	a.t.Helper()
 	l, err := a.leads.Get(context.Background(), id)
 	require.NoError(a.t, err)
@@ -154,19 +143,19 @@ type response struct {
 
 // do sends a request as Ann without following redirects; htmx adds the
 // header htmx 4 sends.
-func (a *app) do(method, path string, form url.Values, htmx bool) response {
+func (a *instance) do(method, path string, form url.Values, htmx bool) response {
 	a.t.Helper()
 	return a.doWith(a.session, method, path, form, htmx)
 }
 
 // anonymous sends a request with no session.
-func (a *app) anonymous(method, path string, form url.Values) response {
+func (a *instance) anonymous(method, path string, form url.Values) response {
 	a.t.Helper()
 	return a.doWith(nil, method, path, form, false)
 }
 
 // doWith sends a request with session (none when nil).
-func (a *app) doWith(session *http.Cookie, method, path string, form url.Values, htmx bool) response {
+func (a *instance) doWith(session *http.Cookie, method, path string, form url.Values, htmx bool) response {
 	a.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -186,7 +175,7 @@ func (a *app) doWith(session *http.Cookie, method, path string, form url.Values,
 	return a.send(req)
 }
 
-func (a *app) send(req *http.Request) response {
+func (a *instance) send(req *http.Request) response {
 	a.t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.Do(req)
@@ -197,12 +186,12 @@ func (a *app) send(req *http.Request) response {
 	return response{status: res.StatusCode, header: res.Header, body: string(b)}
 }
 
-func (a *app) get(path string) response     { return a.do(http.MethodGet, path, nil, false) }
-func (a *app) getHTMX(path string) response { return a.do(http.MethodGet, path, nil, true) }
-func (a *app) post(path string, form url.Values) response {
+func (a *instance) get(path string) response     { return a.do(http.MethodGet, path, nil, false) }
+func (a *instance) getHTMX(path string) response { return a.do(http.MethodGet, path, nil, true) }
+func (a *instance) post(path string, form url.Values) response {
 	return a.do(http.MethodPost, path, form, false)
 }
-func (a *app) postHTMX(path string, form url.Values) response {
+func (a *instance) postHTMX(path string, form url.Values) response {
 	return a.do(http.MethodPost, path, form, true)
 }
 

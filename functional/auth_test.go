@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/cmd/crm/app"
 	"crm/domain/lead"
 )
 
@@ -36,7 +37,7 @@ func TestPagesNeedASession(t *testing.T) {
 	for _, path := range []string{"/healthz", "/readyz", "/login", "/static/app.css"} {
 		assert.Equal(t, http.StatusOK, a.anonymous(http.MethodGet, path, nil).status, "%s needs no session", path)
 	}
-	forged := &http.Cookie{Name: "session", Value: "forged-token"}
+	forged := &http.Cookie{Name: app.SessionCookie, Value: "forged-token"}
 	assert.Equal(t, http.StatusSeeOther, a.doWith(forged, http.MethodGet, "/leads", nil, false).status)
 }
 
@@ -70,7 +71,7 @@ func TestSignInRenewsTheSessionAndGoesBackWhereTheRepWas(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, again.status)
 	var renewed *http.Cookie
 	for _, c := range (&http.Response{Header: again.header}).Cookies() {
-		if c.Name == "session" {
+		if c.Name == app.SessionCookie {
 			renewed = c
 		}
 	}

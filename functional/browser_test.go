@@ -48,7 +48,7 @@ func newBrowser(t *testing.T) context.Context {
 // newRep opens a separate browser context (its own cookies and storage), as
 // a second rep on another machine would have, and signs rep in there
 // through the login page.
-func (a *app) newRep(browser context.Context, rep string) context.Context {
+func (a *instance) newRep(browser context.Context, rep string) context.Context {
 	t := a.t
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())

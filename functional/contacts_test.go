@@ -21,7 +21,7 @@ var grace = contact.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Phone:
 func contactPath(c *contact.Contact) string { return fmt.Sprintf("/contacts/%d", c.ID()) }
 
 // seedContact stores a contact through the use case, as a rep would.
-func (a *app) seedContact(f contact.Fields) *contact.Contact {
+func (a *instance) seedContact(f contact.Fields) *contact.Contact {
 	a.t.Helper()
 	c, err := a.contacts.Create(context.Background(), "seed", f)
 	require.NoError(a.t, err)
@@ -29,7 +29,7 @@ func (a *app) seedContact(f contact.Fields) *contact.Contact {
 }
 
 // contact reads a contact straight from the store.
-func (a *app) contact(id int64) *contact.Contact {
+func (a *instance) contact(id int64) *contact.Contact {
 	a.t.Helper()
 	c, err := a.contacts.Get(context.Background(), id)
 	require.NoError(a.t, err)

@@ -19,7 +19,7 @@ import (
 
 // qualifiedLead stores Grace's lead with score and moves it to QUALIFIED
 // through the use cases, at version 3.
-func (a *app) qualifiedLead(score int) *lead.Lead {
+func (a *instance) qualifiedLead(score int) *lead.Lead {
 	a.t.Helper()
 	l := a.seedLead(lead.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Company: "US Navy", Phone: "+1 555 0100", Score: score})
 	for _, to := range []lead.Status{lead.StatusContacted, lead.StatusQualified} {
@@ -33,7 +33,7 @@ func (a *app) qualifiedLead(score int) *lead.Lead {
 
 // rowCounts counts the contacts and deals, which a refused conversion must
 // leave as they were.
-func (a *app) rowCounts() [2]int {
+func (a *instance) rowCounts() [2]int {
 	a.t.Helper()
 	var c [2]int
 	require.NoError(a.t, a.db.Pool.QueryRow(context.Background(),

@@ -21,7 +21,7 @@ var engines = deal.Fields{Title: "Analytical Engine", Amount: deal.Money{Minor: 
 
 // insertContact stores a contact with plain SQL, so the deal tests do not
 // depend on the contact pages.
-func (a *app) insertContact(name string) int64 {
+func (a *instance) insertContact(name string) int64 {
 	a.t.Helper()
 	var id int64
 	require.NoError(a.t, a.db.Pool.QueryRow(context.Background(), `INSERT INTO contacts (name) VALUES ($1) RETURNING id`, name).Scan(&id))
@@ -29,7 +29,7 @@ func (a *app) insertContact(name string) int64 {
 }
 
 // seedDeal stores a deal with a fresh contact through the use case.
-func (a *app) seedDeal(f deal.Fields) *deal.Deal {
+func (a *instance) seedDeal(f deal.Fields) *deal.Deal {
 	a.t.Helper()
 	d, err := a.deals.Create(context.Background(), "seed", a.insertContact("Ada Lovelace"), f)
 	require.NoError(a.t, err)
@@ -37,7 +37,7 @@ func (a *app) seedDeal(f deal.Fields) *deal.Deal {
 }
 
 // deal reads a deal straight from the store.
-func (a *app) deal(id int64) *deal.Deal {
+func (a *instance) deal(id int64) *deal.Deal {
 	a.t.Helper()
 	d, err := a.deals.Get(context.Background(), id)
 	require.NoError(a.t, err)
@@ -60,7 +60,7 @@ func dealForm(d *deal.Deal, version int64, changes map[string]string) url.Values
 	return v
 }
 
-func moveDeal(a *app, d *deal.Deal, version int64, to deal.Stage) response {
+func moveDeal(a *instance, d *deal.Deal, version int64, to deal.Stage) response {
 	return a.postHTMX(dealPath(d)+"/stage", url.Values{"version": {fmt.Sprint(version)}, "stage": {string(to)}})
 }
 

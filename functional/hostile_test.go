@@ -18,7 +18,7 @@ import (
 
 // dbState is everything a refused request must leave as it was: every row
 // of the aggregates, as text, and how many events and versions exist.
-func (a *app) dbState() string {
+func (a *instance) dbState() string {
 	a.t.Helper()
 	var state string
 	err := a.db.Pool.QueryRow(context.Background(), `SELECT concat_ws(' | ',
@@ -32,7 +32,7 @@ func (a *app) dbState() string {
 
 // rawRequest sends body as a form post to path, signed in as Ann, with
 // extra headers.
-func (a *app) rawRequest(method, path, body string, headers map[string]string) response {
+func (a *instance) rawRequest(method, path, body string, headers map[string]string) response {
 	a.t.Helper()
 	req, err := http.NewRequest(method, a.srv.URL+path, strings.NewReader(body))
 	require.NoError(a.t, err)
@@ -194,7 +194,7 @@ func TestHostileInput(t *testing.T) {
 	})
 }
 
-func countLeads(t *testing.T, a *app) int {
+func countLeads(t *testing.T, a *instance) int {
 	t.Helper()
 	var n int
 	require.NoError(t, a.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM leads`).Scan(&n))

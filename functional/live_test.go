@@ -21,7 +21,7 @@ type sseEvent struct {
 
 // openStream connects an SSE client to path with session and returns the
 // events it reads, until the test ends.
-func (a *app) openStream(path string, session *http.Cookie) <-chan sseEvent {
+func (a *instance) openStream(path string, session *http.Cookie) <-chan sseEvent {
 	a.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a.t.Cleanup(cancel)

@@ -9,16 +9,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"crm/delivery/api"
-	"crm/delivery/web"
+	"crm/cmd/crm/app"
 	"crm/infrastructure/postgres"
-	"crm/usecase/contacts"
-	"crm/usecase/conversion"
-	"crm/usecase/deals"
-	"crm/usecase/leads"
 )
 
 // HTTP server timeouts. Slow or idle clients cannot hold connections open
@@ -29,34 +23,6 @@ const (
 	writeTimeout      = 30 * time.Second
 	idleTimeout       = 120 * time.Second
 )
-
-// maxLiveWatchers bounds the open lead pages one instance streams live
-// notices to; past it pages work without them (the stream answers 503).
-const maxLiveWatchers = 1000
-
-// Session lifetimes: a rep who steps away for two hours signs in again, and
-// nobody stays signed in past a working day. Expired sessions are deleted
-// every sessionSweepInterval.
-const (
-	sessionIdleTimeout   = 2 * time.Hour
-	sessionLifetime      = 12 * time.Hour
-	sessionSweepInterval = 5 * time.Minute
-)
-
-// newSessions keeps sessions in PostgreSQL, so any instance serves any
-// request. Cookies are HttpOnly and SameSite=Lax, and Secure when served
-// over HTTPS.
-func newSessions(store scs.Store, secure bool) *scs.SessionManager {
-	sm := scs.New()
-	sm.Store = store
-	sm.IdleTimeout = sessionIdleTimeout
-	sm.Lifetime = sessionLifetime
-	sm.Cookie.Name = "crm_session"
-	sm.Cookie.HttpOnly = true
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Secure = secure
-	return sm
-}
 
 // Server is the running web app: the database pool, the router and the HTTP
 // server around them. Open starts it, Close drains and stops it; tests open
@@ -89,29 +55,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	log.Info("database ready", "database", redactedURL(cfg.DatabaseURL), "schema_version", version)
 
+	crm := app.New(pool, app.Options{Logger: log, SecureCookies: cfg.SecureCookies})
 	// The live feed and the session sweep run until shutdown begins; the
 	// feed then ends every stream so the drain does not wait on open pages.
 	background, stopBackground := context.WithCancel(context.Background())
-	feed := postgres.NewFeed(pool, maxLiveWatchers, log)
-	go feed.Run(background)
-	go postgres.SweepSessions(background, pool, sessionSweepInterval, log)
-	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
-	leadSvc, contactSvc := leads.NewService(leadRepo), contacts.NewService(contactRepo)
-	dealSvc := deals.NewService(postgres.NewDealRepository(pool))
-	authSvc := newAuth(pool)
-	router := web.NewRouter(web.Config{
-		Leads:      leadSvc,
-		Contacts:   contactSvc,
-		Deals:      dealSvc,
-		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
-		Auth:       authSvc,
-		API: api.NewHandler(api.Config{Leads: leadSvc, Contacts: contactSvc, Deals: dealSvc,
-			Tokens: authSvc, Logger: log}),
-		Sessions: newSessions(postgres.NewSessionStore(pool), cfg.SecureCookies),
-		Live:     feed,
-		Logger:   log,
-		Ready:    pool.Ping,
-	})
+	go crm.Run(background)
+	router := crm.Handler
 
 	if cfg.wrapHandler != nil {
 		router = cfg.wrapHandler(router)

@@ -14,17 +14,15 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/term"
 
+	"crm/cmd/crm/app"
 	"crm/domain"
 	"crm/infrastructure/password"
 	"crm/infrastructure/postgres"
 	"crm/usecase/auth"
 )
 
-// newAuth wires the sign-in use cases over pool.
-func newAuth(pool *pgxpool.Pool) *auth.Service {
-	return auth.NewService(postgres.NewUserRepository(pool), postgres.NewTokenRepository(pool),
-		postgres.NewLoginFailures(pool, auth.DefaultLimits.Window), password.Bcrypt{}, auth.DefaultLimits)
-}
+// newAuth wires the sign-in use cases over pool, as the app does.
+func newAuth(pool *pgxpool.Pool) *auth.Service { return app.NewAuth(pool, password.Bcrypt{}) }
 
 // userCommand runs `crm user add EMAIL --name NAME`. The password comes from
 // CRM_PASSWORD, or is asked for on the terminal without echo; it never

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"crm/domain/contact"
@@ -30,8 +29,6 @@ func newContactJSON(c *contact.Contact) contactJSON {
 		CreatedAt: c.CreatedAt().UTC(), UpdatedAt: c.UpdatedAt().UTC(), UpdatedBy: c.UpdatedBy(),
 	}
 }
-
-func contactPath(id int64) string { return Prefix + "/contacts/" + strconv.FormatInt(id, 10) }
 
 // contactPatch is the editable members a body sets; nil leaves a field as it is.
 type contactPatch struct {
@@ -71,70 +68,27 @@ func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, After: page.after, Limit: page.limit})
+	p, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, Paging: page})
 	if err != nil {
 		return err
 	}
-	items := make([]contactJSON, len(p.Contacts))
-	for i, c := range p.Contacts {
-		items[i] = newContactJSON(c)
-	}
-	return writeJSON(w, http.StatusOK, list[contactJSON]{Items: items, Next: nextCursor(p.Next)})
-}
-
-func (s *server) getContact(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.contacts.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return sendRead(w, r, contact.Kind, c.Version(), newContactJSON(c))
+	return s.contactRes.list(w, p)
 }
 
 func (s *server) createContact(w http.ResponseWriter, r *http.Request) error {
-	o, err := readObject(w, r, mediaJSON)
-	if err != nil {
-		return err
-	}
-	patch := readContactPatch(o)
-	if err := o.done(withHint(contactReadOnly, "version", "A new contact starts at version 1; leave version out.")); err != nil {
-		return err
-	}
-	c, err := s.contacts.Create(r.Context(), actor(r), patch.applyTo(contact.Fields{}))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", contactPath(c.ID()))
-	return writeResource(w, http.StatusCreated, c.Version(), newContactJSON(c))
+	return s.contactRes.create(w, r, contactReadOnly, func(o *jsonObject) func(*http.Request) (*contact.Contact, error) {
+		patch := readContactPatch(o)
+		return func(r *http.Request) (*contact.Contact, error) {
+			return s.contacts.Create(r.Context(), actor(r), patch.applyTo(contact.Fields{}))
+		}
+	})
 }
 
 func (s *server) patchContact(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	cond, err := requireIfMatch(r)
-	if err != nil {
-		return err
-	}
-	o, err := readObject(w, r, mediaMergePatch, mediaJSON)
-	if err != nil {
-		return err
-	}
-	patch := readContactPatch(o)
-	if err := cond.readBodyVersion(o, contactReadOnly); err != nil {
-		return err
-	}
-	c, err := loadForWrite(r, cond, contact.Kind, id, s.contacts.Get, newContactJSON)
-	if err != nil {
-		return err
-	}
-	saved, err := s.contacts.Update(r.Context(), actor(r), id, c.Version(), patch.applyTo(c.Fields()))
-	if err != nil {
-		return err
-	}
-	return writeResource(w, http.StatusOK, saved.Version(), newContactJSON(saved))
+	return s.contactRes.write(w, r, mergePatch(func(o *jsonObject) (map[string]string, operation[*contact.Contact]) {
+		patch := readContactPatch(o)
+		return contactReadOnly, func(r *http.Request, c *contact.Contact) (*contact.Contact, error) {
+			return s.contacts.Update(r.Context(), actor(r), c.ID(), c.Version(), patch.applyTo(c.Fields()))
+		}
+	}))
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"crm/domain"
@@ -47,8 +46,6 @@ func newDealJSON(d *deal.Deal) dealJSON {
 	}
 	return j
 }
-
-func dealPath(id int64) string { return Prefix + "/deals/" + strconv.FormatInt(id, 10) }
 
 // dealPatch is the editable members a body sets; nil leaves a field as it
 // is. The amount's value and currency merge separately, as RFC 7396 merges
@@ -95,6 +92,22 @@ func (p dealPatch) applyTo(f deal.Fields) (deal.Fields, error) {
 // the domain can still check the other fields.
 var placeholderMoney = deal.Money{Currency: deal.Currencies[0]}
 
+// apiFieldNames renames the domain's field names to the members of the JSON
+// representation where they differ.
+var apiFieldNames = map[string]string{
+	deal.FieldAmount:   "amount.value",
+	deal.FieldCurrency: "amount.currency",
+	deal.FieldContact:  "contact_id",
+	deal.FieldLead:     "lead_id",
+}
+
+func apiField(name string) string {
+	if n, ok := apiFieldNames[name]; ok {
+		return n
+	}
+	return name
+}
+
 // dealFieldOrder is the order of a deal's fields in problem lists.
 var dealFieldOrder = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency, deal.FieldContact, deal.FieldLead}
 
@@ -139,55 +152,31 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 			return queryParamError("stage", err)
 		}
 	}
-	p, err := s.deals.List(r.Context(), deals.ListQuery{Stage: stage, After: page.after, Limit: page.limit})
+	p, err := s.deals.List(r.Context(), deals.ListQuery{Stage: stage, Paging: page})
 	if err != nil {
 		return err
 	}
-	items := make([]dealJSON, len(p.Deals))
-	for i, d := range p.Deals {
-		items[i] = newDealJSON(d)
-	}
-	return writeJSON(w, http.StatusOK, list[dealJSON]{Items: items, Next: nextCursor(p.Next)})
-}
-
-func (s *server) getDeal(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.deals.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return sendRead(w, r, deal.Kind, d.Version(), newDealJSON(d))
+	return s.dealRes.list(w, p.Page)
 }
 
 func (s *server) createDeal(w http.ResponseWriter, r *http.Request) error {
-	o, err := readObject(w, r, mediaJSON)
-	if err != nil {
-		return err
-	}
-	patch := readDealPatch(o)
-	contactID, _ := o.integer("contact_id", "7")
-	if err := o.done(withHint(dealReadOnly, "version", "A new deal starts at version 1; leave version out.")); err != nil {
-		return err
-	}
-	if patch.value == nil && patch.currency == nil {
-		// No amount at all: let ParseMoney say what is required.
-		patch.value = new(string)
-	}
-	f, err := patch.applyTo(deal.Fields{})
-	if err != nil {
-		// Add the contact's problem, which the domain checks on creation.
-		_, other := deal.New(f, contactID, 0, actor(r))
-		return joinValidation(err, withoutFields(other, deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency))
-	}
-	d, err := s.deals.Create(r.Context(), actor(r), contactID, f)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", dealPath(d.ID()))
-	return writeResource(w, http.StatusCreated, d.Version(), newDealJSON(d))
+	return s.dealRes.create(w, r, dealReadOnly, func(o *jsonObject) func(*http.Request) (*deal.Deal, error) {
+		patch := readDealPatch(o)
+		contactID, _ := o.integer("contact_id", "7")
+		return func(r *http.Request) (*deal.Deal, error) {
+			if patch.value == nil && patch.currency == nil {
+				// No amount at all: let ParseMoney say what is required.
+				patch.value = new(string)
+			}
+			f, err := patch.applyTo(deal.Fields{})
+			if err != nil {
+				// Add the contact's problem, which the domain checks on creation.
+				_, other := deal.New(f, contactID, 0, actor(r))
+				return nil, joinValidation(err, withoutFields(other, deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency))
+			}
+			return s.deals.Create(r.Context(), actor(r), contactID, f)
+		}
+	})
 }
 
 // withoutFields drops the problems with the named fields from a validation
@@ -204,66 +193,25 @@ func withoutFields(err error, fields ...string) error {
 }
 
 func (s *server) patchDeal(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	cond, err := requireIfMatch(r)
-	if err != nil {
-		return err
-	}
-	o, err := readObject(w, r, mediaMergePatch, mediaJSON)
-	if err != nil {
-		return err
-	}
-	patch := readDealPatch(o)
-	if err := cond.readBodyVersion(o, withHint(dealReadOnly, "contact_id", "The contact of a deal cannot be changed.")); err != nil {
-		return err
-	}
-	d, err := loadForWrite(r, cond, deal.Kind, id, s.deals.Get, newDealJSON)
-	if err != nil {
-		return err
-	}
-	f, err := patch.applyTo(d.Fields())
-	if err != nil {
-		return err
-	}
-	saved, err := s.deals.Update(r.Context(), actor(r), id, d.Version(), f)
-	if err != nil {
-		return err
-	}
-	return writeResource(w, http.StatusOK, saved.Version(), newDealJSON(saved))
+	return s.dealRes.write(w, r, mergePatch(func(o *jsonObject) (map[string]string, operation[*deal.Deal]) {
+		patch := readDealPatch(o)
+		return withHint(dealReadOnly, "contact_id", "The contact of a deal cannot be changed."),
+			func(r *http.Request, d *deal.Deal) (*deal.Deal, error) {
+				f, err := patch.applyTo(d.Fields())
+				if err != nil {
+					return nil, err
+				}
+				return s.deals.Update(r.Context(), actor(r), d.ID(), d.Version(), f)
+			}
+	}))
 }
 
 func (s *server) changeDealStage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	cond, err := requireIfMatch(r)
-	if err != nil {
-		return err
-	}
-	o, err := readObject(w, r, mediaJSON)
-	if err != nil {
-		return err
-	}
-	o.require(deal.FieldStage, `"WON"`)
-	stage := o.text(deal.FieldStage)
-	if err := cond.readBodyVersion(o, nil); err != nil {
-		return err
-	}
-	d, err := loadForWrite(r, cond, deal.Kind, id, s.deals.Get, newDealJSON)
-	if err != nil {
-		return err
-	}
-	to, err := deal.ParseStage(*stage)
-	if err != nil {
-		return err
-	}
-	saved, err := s.deals.ChangeStage(r.Context(), actor(r), id, d.Version(), to)
-	if err != nil {
-		return err
-	}
-	return writeResource(w, http.StatusOK, saved.Version(), newDealJSON(saved))
+	return s.dealRes.write(w, r, move(deal.FieldStage, `"WON"`, func(r *http.Request, d *deal.Deal, to string) (*deal.Deal, error) {
+		stage, err := deal.ParseStage(to)
+		if err != nil {
+			return nil, err
+		}
+		return s.deals.ChangeStage(r.Context(), actor(r), d.ID(), d.Version(), stage)
+	}))
 }

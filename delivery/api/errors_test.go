@@ -19,6 +19,7 @@ import (
 	"crm/domain"
 	"crm/domain/lead"
 	"crm/usecase/leads"
+	"crm/usecase/record"
 )
 
 // brokenLeads fails every read with err, as a lead store in trouble would.
@@ -29,8 +30,8 @@ type brokenLeads struct {
 
 func (b brokenLeads) Get(context.Context, int64) (*lead.Lead, error) { return nil, b.err }
 
-func (b brokenLeads) List(context.Context, leads.ListQuery) (leads.Page, error) {
-	return leads.Page{}, b.err
+func (b brokenLeads) List(context.Context, leads.ListQuery) (record.Page[*lead.Lead], error) {
+	return record.Page[*lead.Lead]{}, b.err
 }
 
 // syncBuffer is a log the handler writes while the test reads it.

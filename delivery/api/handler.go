@@ -19,6 +19,7 @@ import (
 	"crm/usecase/contacts"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
+	"crm/usecase/record"
 )
 
 // Prefix is the path every route of the API starts with.
@@ -32,9 +33,9 @@ type LeadService interface {
 	// Get returns the lead or an error wrapping domain.ErrNotFound.
 	Get(ctx context.Context, id int64) (*lead.Lead, error)
 	// List returns one page of leads.
-	List(ctx context.Context, q leads.ListQuery) (leads.Page, error)
+	List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error)
 	// Update saves f starting from version; a lost compare-and-swap is a
-	// *leads.ConflictError, a broken rule a *domain.RuleError.
+	// *conflict.Error, a broken rule a *domain.RuleError.
 	Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error)
 	// ChangeStatus moves the lead starting from version; errors as Update.
 	ChangeStatus(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error)
@@ -49,9 +50,9 @@ type ContactService interface {
 	// Get returns the contact or an error wrapping domain.ErrNotFound.
 	Get(ctx context.Context, id int64) (*contact.Contact, error)
 	// List returns one page of contacts.
-	List(ctx context.Context, q contacts.ListQuery) (contacts.Page, error)
+	List(ctx context.Context, q contacts.ListQuery) (record.Page[*contact.Contact], error)
 	// Update saves f starting from version; a lost compare-and-swap is a
-	// *contacts.ConflictError.
+	// *conflict.Error.
 	Update(ctx context.Context, by string, id, version int64, f contact.Fields) (*contact.Contact, error)
 }
 
@@ -65,7 +66,7 @@ type DealService interface {
 	// List returns one page of deals.
 	List(ctx context.Context, q deals.ListQuery) (deals.Page, error)
 	// Update saves f starting from version; a lost compare-and-swap is a
-	// *deals.ConflictError.
+	// *conflict.Error.
 	Update(ctx context.Context, by string, id, version int64, f deal.Fields) (*deal.Deal, error)
 	// ChangeStage moves the deal starting from version; errors as Update,
 	// a move the stage table refuses is a *domain.RuleError.
@@ -95,12 +96,20 @@ type server struct {
 	deals    DealService
 	tokens   TokenAuthenticator
 	log      *slog.Logger
+
+	leadRes    resource[*lead.Lead, leadJSON]
+	contactRes resource[*contact.Contact, contactJSON]
+	dealRes    resource[*deal.Deal, dealJSON]
 }
 
 // NewHandler serves every path under /api/v1/. Its routes carry the full
 // prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
 func NewHandler(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, tokens: cfg.Tokens, log: cfg.Logger}
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, tokens: cfg.Tokens, log: cfg.Logger,
+		leadRes:    resource[*lead.Lead, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON},
+		contactRes: resource[*contact.Contact, contactJSON]{name: contact.Kind, store: cfg.Contacts, represent: newContactJSON},
+		dealRes:    resource[*deal.Deal, dealJSON]{name: deal.Kind, store: cfg.Deals, represent: newDealJSON},
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -119,19 +128,19 @@ func NewHandler(cfg Config) http.Handler {
 
 		r.Get(Prefix+"/leads", s.handle(s.listLeads))
 		r.Post(Prefix+"/leads", s.handle(s.createLead))
-		r.Get(Prefix+"/leads/{id}", s.handle(s.getLead))
+		r.Get(Prefix+"/leads/{id}", s.handle(s.leadRes.show))
 		r.Patch(Prefix+"/leads/{id}", s.handle(s.patchLead))
 		r.Delete(Prefix+"/leads/{id}", s.handle(s.deleteLead))
 		r.Post(Prefix+"/leads/{id}/status", s.handle(s.changeLeadStatus))
 
 		r.Get(Prefix+"/contacts", s.handle(s.listContacts))
 		r.Post(Prefix+"/contacts", s.handle(s.createContact))
-		r.Get(Prefix+"/contacts/{id}", s.handle(s.getContact))
+		r.Get(Prefix+"/contacts/{id}", s.handle(s.contactRes.show))
 		r.Patch(Prefix+"/contacts/{id}", s.handle(s.patchContact))
 
 		r.Get(Prefix+"/deals", s.handle(s.listDeals))
 		r.Post(Prefix+"/deals", s.handle(s.createDeal))
-		r.Get(Prefix+"/deals/{id}", s.handle(s.getDeal))
+		r.Get(Prefix+"/deals/{id}", s.handle(s.dealRes.show))
 		r.Patch(Prefix+"/deals/{id}", s.handle(s.patchDeal))
 		r.Post(Prefix+"/deals/{id}/stage", s.handle(s.changeDealStage))
 	})

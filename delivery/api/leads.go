@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"crm/domain/lead"
@@ -36,8 +35,6 @@ func newLeadJSON(l *lead.Lead) leadJSON {
 		CreatedAt: l.CreatedAt().UTC(), UpdatedAt: l.UpdatedAt().UTC(), UpdatedBy: l.UpdatedBy(),
 	}
 }
-
-func leadPath(id int64) string { return Prefix + "/leads/" + strconv.FormatInt(id, 10) }
 
 // leadPatch is the editable members a body sets; nil leaves a field as it is.
 type leadPatch struct {
@@ -75,6 +72,12 @@ var leadReadOnly = map[string]string{
 	"updated_by": "Read-only.",
 }
 
+// mergePatch is the change of a PATCH: an RFC 7396 merge patch (or plain
+// JSON, read the same way) of members read by read.
+func mergePatch[A any](read func(o *jsonObject) (map[string]string, operation[A])) change[A] {
+	return change[A]{media: []string{mediaMergePatch, mediaJSON}, read: read}
+}
+
 func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 	page, err := readListPage(r)
 	if err != nil {
@@ -90,123 +93,56 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 			return queryParamError("status", err)
 		}
 	}
-	p, err := s.leads.List(r.Context(), leads.ListQuery{Status: status, Search: search, After: page.after, Limit: page.limit})
+	p, err := s.leads.List(r.Context(), leads.ListQuery{Status: status, Search: search, Paging: page})
 	if err != nil {
 		return err
 	}
-	items := make([]leadJSON, len(p.Leads))
-	for i, l := range p.Leads {
-		items[i] = newLeadJSON(l)
-	}
-	return writeJSON(w, http.StatusOK, list[leadJSON]{Items: items, Next: nextCursor(p.Next)})
-}
-
-func (s *server) getLead(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	l, err := s.leads.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return sendRead(w, r, lead.Kind, l.Version(), newLeadJSON(l))
+	return s.leadRes.list(w, p)
 }
 
 func (s *server) createLead(w http.ResponseWriter, r *http.Request) error {
-	o, err := readObject(w, r, mediaJSON)
-	if err != nil {
-		return err
-	}
-	patch := readLeadPatch(o)
-	if err := o.done(withHint(leadReadOnly, "version", "A new lead starts at version 1; leave version out.")); err != nil {
-		return err
-	}
-	l, err := s.leads.Create(r.Context(), actor(r), patch.applyTo(lead.Fields{}))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", leadPath(l.ID()))
-	return writeResource(w, http.StatusCreated, l.Version(), newLeadJSON(l))
+	return s.leadRes.create(w, r, leadReadOnly, func(o *jsonObject) func(*http.Request) (*lead.Lead, error) {
+		patch := readLeadPatch(o)
+		return func(r *http.Request) (*lead.Lead, error) {
+			return s.leads.Create(r.Context(), actor(r), patch.applyTo(lead.Fields{}))
+		}
+	})
 }
 
 func (s *server) patchLead(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	cond, err := requireIfMatch(r)
-	if err != nil {
-		return err
-	}
-	o, err := readObject(w, r, mediaMergePatch, mediaJSON)
-	if err != nil {
-		return err
-	}
-	patch := readLeadPatch(o)
-	if err := cond.readBodyVersion(o, leadReadOnly); err != nil {
-		return err
-	}
-	l, err := loadForWrite(r, cond, lead.Kind, id, s.leads.Get, newLeadJSON)
-	if err != nil {
-		return err
-	}
-	saved, err := s.leads.Update(r.Context(), actor(r), id, l.Version(), patch.applyTo(l.Fields()))
-	if err != nil {
-		return err
-	}
-	return writeResource(w, http.StatusOK, saved.Version(), newLeadJSON(saved))
+	return s.leadRes.write(w, r, mergePatch(func(o *jsonObject) (map[string]string, operation[*lead.Lead]) {
+		patch := readLeadPatch(o)
+		return leadReadOnly, func(r *http.Request, l *lead.Lead) (*lead.Lead, error) {
+			return s.leads.Update(r.Context(), actor(r), l.ID(), l.Version(), patch.applyTo(l.Fields()))
+		}
+	}))
 }
 
 func (s *server) changeLeadStatus(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	cond, err := requireIfMatch(r)
-	if err != nil {
-		return err
-	}
-	o, err := readObject(w, r, mediaJSON)
-	if err != nil {
-		return err
-	}
-	o.require(lead.FieldStatus, `"CONTACTED"`)
-	status := o.text(lead.FieldStatus)
-	if err := cond.readBodyVersion(o, nil); err != nil {
-		return err
-	}
-	l, err := loadForWrite(r, cond, lead.Kind, id, s.leads.Get, newLeadJSON)
-	if err != nil {
-		return err
-	}
-	to, err := lead.ParseStatus(*status)
-	if err != nil {
-		return err
-	}
-	saved, err := s.leads.ChangeStatus(r.Context(), actor(r), id, l.Version(), to)
-	if err != nil {
-		return err
-	}
-	return writeResource(w, http.StatusOK, saved.Version(), newLeadJSON(saved))
+	return s.leadRes.write(w, r, move(lead.FieldStatus, `"CONTACTED"`, func(r *http.Request, l *lead.Lead, to string) (*lead.Lead, error) {
+		status, err := lead.ParseStatus(to)
+		if err != nil {
+			return nil, err
+		}
+		return s.leads.ChangeStatus(r.Context(), actor(r), l.ID(), l.Version(), status)
+	}))
+}
+
+// move is the change of a POST that moves a record through its state
+// machine: a body holding only field (the state to move to, like example)
+// and perhaps the version.
+func move[A any](field, example string, to func(r *http.Request, a A, to string) (A, error)) change[A] {
+	return change[A]{media: []string{mediaJSON}, read: func(o *jsonObject) (map[string]string, operation[A]) {
+		o.require(field, example)
+		state := o.text(field)
+		return nil, func(r *http.Request, a A) (A, error) { return to(r, a, *state) }
+	}}
 }
 
 func (s *server) deleteLead(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	cond, err := requireIfMatch(r)
-	if err != nil {
-		return err
-	}
-	l, err := loadForWrite(r, cond, lead.Kind, id, s.leads.Get, newLeadJSON)
-	if err != nil {
-		return err
-	}
-	if err := s.leads.Delete(r.Context(), id, l.Version()); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.leadRes.write(w, r, change[*lead.Lead]{noContent: true, read: func(*jsonObject) (map[string]string, operation[*lead.Lead]) {
+		return nil, func(r *http.Request, l *lead.Lead) (*lead.Lead, error) {
+			return l, s.leads.Delete(r.Context(), l.ID(), l.Version())
+		}
+	}})
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -185,39 +184,4 @@ func (c *writeCondition) readBodyVersion(o *jsonObject, hints map[string]string)
 		return err
 	}
 	return c.setBodyVersion(v)
-}
-
-// versioned is any aggregate: its version is what ETags carry.
-type versioned interface{ Version() int64 }
-
-// loadForWrite reads the resource a write is about and checks the version
-// the client claims against it; a stale claim answers with the current
-// representation. The write itself is still a compare-and-swap in the use
-// case, which catches anyone saving between this read and that write.
-func loadForWrite[A versioned, R any](r *http.Request, cond writeCondition, resource string, id int64,
-	get func(context.Context, int64) (A, error), represent func(A) R) (A, error) {
-	a, err := get(r.Context(), id)
-	if err != nil {
-		var zero A
-		return zero, err
-	}
-	if err := cond.check(resource, a.Version(), represent(a)); err != nil {
-		var zero A
-		return zero, err
-	}
-	return a, nil
-}
-
-// sendRead answers a GET of one resource, or 304 when the client holds
-// this version already.
-func sendRead(w http.ResponseWriter, r *http.Request, resource string, version int64, rep any) error {
-	notMod, err := checkRead(r, resource, version, rep)
-	if err != nil {
-		return err
-	}
-	if notMod {
-		notModified(w, version)
-		return nil
-	}
-	return writeResource(w, http.StatusOK, version, rep)
 }

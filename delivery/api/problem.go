@@ -9,10 +9,6 @@ import (
 	"strings"
 
 	"crm/domain"
-	"crm/domain/deal"
-	"crm/usecase/contacts"
-	"crm/usecase/deals"
-	"crm/usecase/leads"
 )
 
 // mediaProblem is the media type of every error response (RFC 9457).
@@ -132,22 +128,6 @@ func (e *staleError) Error() string {
 	return fmt.Sprintf("%s is at version %d, not %s", e.resource, e.version, e.sent)
 }
 
-// apiFieldNames renames the domain's field names to the members of the JSON
-// representation where they differ.
-var apiFieldNames = map[string]string{
-	deal.FieldAmount:   "amount.value",
-	deal.FieldCurrency: "amount.currency",
-	deal.FieldContact:  "contact_id",
-	deal.FieldLead:     "lead_id",
-}
-
-func apiField(name string) string {
-	if n, ok := apiFieldNames[name]; ok {
-		return n
-	}
-	return name
-}
-
 // problemFor is the one table from errors to problems. Whatever it does
 // not know is a 500 whose detail names only the request id: the error text
 // may hold SQL or internals and goes to the log instead.
@@ -159,9 +139,7 @@ func problemFor(ctx context.Context, err error) problem {
 		tooLarge        *http.MaxBytesError
 		invalid         *domain.ValidationError
 		rule            *domain.RuleError
-		leadConflict    *leads.ConflictError
-		contactConflict *contacts.ConflictError
-		dealConflict    *deals.ConflictError
+		lost            *lostRaceError
 	)
 	switch {
 	case errors.As(err, &reqErr):
@@ -188,14 +166,8 @@ func problemFor(ctx context.Context, err error) problem {
 		p := newProblem(kindRuleViolated, "Nothing was saved. "+rule.Message)
 		p.Errors = []fieldError{{Field: apiField(rule.Field), Message: rule.Message}}
 		return p
-	// A compare-and-swap that lost between the API's read and the use
-	// case's write: the If-Match was current when checked and is stale now.
-	case errors.As(err, &leadConflict):
-		return lostRace(leadConflict.Lock, newLeadJSON(leadConflict.Current))
-	case errors.As(err, &contactConflict):
-		return lostRace(contactConflict.Lock, newContactJSON(contactConflict.Current))
-	case errors.As(err, &dealConflict):
-		return lostRace(dealConflict.Lock, newDealJSON(dealConflict.Current))
+	case errors.As(err, &lost):
+		return lostRace(lost.lock, lost.current)
 	case domain.IsOptimisticLock(err):
 		lock, _ := domain.AsOptimisticLock(err)
 		return lostRace(lock, nil)

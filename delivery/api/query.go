@@ -9,40 +9,33 @@ import (
 	"unicode/utf8"
 
 	"crm/domain"
+	"crm/usecase/record"
 )
 
-// listPage holds the query parameters every list shares.
-type listPage struct {
-	after int64
-	limit int
-}
-
-// maxPageSize is the largest limit a list accepts; the use cases clamp to
-// the same bound, the API refuses rather than silently returning fewer.
-const maxPageSize = 200
-
-// readListPage reads after and limit. Unknown query parameters are
-// ignored, as is usual for query strings; a malformed known one is a 400.
-func readListPage(r *http.Request) (listPage, error) {
+// readListPage reads after and limit, the query parameters every list
+// shares. Unknown query parameters are ignored, as is usual for query
+// strings; a malformed known one is a 400. A limit past
+// record.MaxPageSize is refused rather than silently returning fewer.
+func readListPage(r *http.Request) (record.Paging, error) {
 	q := r.URL.Query()
-	var p listPage
+	var p record.Paging
 	var problems []fieldError
 	if s := q.Get("after"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 0 {
 			problems = append(problems, fieldError{Field: "after", Message: "Must be the id from \"next\" of the previous page."})
 		}
-		p.after = n
+		p.After = n
 	}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxPageSize {
-			problems = append(problems, fieldError{Field: "limit", Message: fmt.Sprintf("Must be a whole number from 1 to %d.", maxPageSize)})
+		if err != nil || n < 1 || n > record.MaxPageSize {
+			problems = append(problems, fieldError{Field: "limit", Message: fmt.Sprintf("Must be a whole number from 1 to %d.", record.MaxPageSize)})
 		}
-		p.limit = n
+		p.Limit = n
 	}
 	if len(problems) > 0 {
-		return listPage{}, queryError(problems)
+		return record.Paging{}, queryError(problems)
 	}
 	return p, nil
 }

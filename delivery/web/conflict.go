@@ -3,56 +3,11 @@ package web
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"crm/delivery/web/views"
-	"crm/domain/lead"
+	"crm/domain"
 	"crm/usecase/conflict"
-	"crm/usecase/leads"
 )
-
-// conflictView builds the lead page for a write that lost the race: the lead
-// as saved now, the banner, and for a field save a form that holds the rep's
-// own changes on top of the current values, at the current version.
-func conflictView(c *leads.ConflictError, action string) views.LeadView {
-	cur := c.Current
-	banner := newBanner(lead.Kind, action, c.Lock.Expected, cur.Version(), cur.UpdatedBy(), cur.UpdatedAt())
-	form := views.FormFromLead(cur)
-	var base fieldReader
-	if c.Base != nil {
-		base = c.Base.Fields()
-	}
-
-	if action == "save" && c.Yours != nil {
-		for _, name := range lead.EditableFields {
-			form.Values[name] = c.Compare.Proposed.Get(name)
-		}
-		banner.Rows = compareRows(c.Compare.Conflicts, c.Compare.Theirs, c.Compare.Yours, views.FieldLabels, base, cur.Fields(), c.Yours)
-		return views.LeadView{Lead: cur, Form: form, Conflict: banner}
-	}
-
-	// A status move or a delete that lost: show what changed since the
-	// version the rep was looking at.
-	banner.Rows = leadChanges(c.Base, cur)
-	if c.WantedStatus != "" {
-		banner.WantedStatus = c.WantedStatus.Label()
-	}
-	return views.LeadView{Lead: cur, Form: form, Conflict: banner}
-}
-
-// leadChanges lists what changed on a lead from base to cur, fields then
-// status, for a write that typed no fields; none when base is unknown.
-func leadChanges(base, cur *lead.Lead) []views.ConflictRow {
-	if base == nil {
-		return nil
-	}
-	rows := bannerRows(base.Fields().Changed(cur.Fields()), views.ChangedByThem, views.FieldLabels, base.Fields(), cur.Fields(), nil)
-	if base.Status() != cur.Status() {
-		rows = append(rows, views.ConflictRow{Field: lead.FieldStatus, Label: views.FieldLabels[lead.FieldStatus],
-			Kind: views.ChangedByThem, Base: base.Status().Label(), Theirs: cur.Status().Label()})
-	}
-	return rows
-}
 
 // mergeNotice tells a rep how their save from an old version was merged:
 // whose changes were kept and which of theirs were saved, e.g. "Merged with
@@ -111,20 +66,12 @@ func fieldList(fields []string, labels map[string]string) string {
 // fieldReader is any aggregate's field set, read as text.
 type fieldReader interface{ Get(field string) string }
 
-// newBanner starts the conflict banner of any aggregate. current is the
-// version the re-rendered form starts from, which may be newer than the one
-// the failed save met.
-func newBanner(noun, action string, base, current int64, savedBy string, savedAt time.Time) *views.Conflict {
-	return &views.Conflict{Noun: noun, Action: action, BaseVersion: base,
-		CurrentVersion: current, SavedBy: savedBy, SavedAt: savedAt}
-}
-
 // compareRows lists a three-way comparison's fields for the banner:
 // conflicts first, then their changes, then yours.
-func compareRows(conflicts, theirs, yours []string, labels map[string]string, base, current, typed fieldReader) []views.ConflictRow {
-	rows := bannerRows(conflicts, views.ChangedByBoth, labels, base, current, typed)
-	rows = append(rows, bannerRows(theirs, views.ChangedByThem, labels, base, current, typed)...)
-	return append(rows, bannerRows(yours, views.ChangedByYou, labels, base, current, typed)...)
+func compareRows[F any](cmp domain.ThreeWay[F], labels map[string]string, base, current, typed fieldReader) []views.ConflictRow {
+	rows := bannerRows(cmp.Conflicts, views.ChangedByBoth, labels, base, current, typed)
+	rows = append(rows, bannerRows(cmp.Theirs, views.ChangedByThem, labels, base, current, typed)...)
+	return append(rows, bannerRows(cmp.Yours, views.ChangedByYou, labels, base, current, typed)...)
 }
 
 // bannerRows builds one banner row per field. base is nil when the starting

@@ -10,7 +10,9 @@ import (
 
 	"crm/delivery/web/views"
 	"crm/domain/contact"
+	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/usecase/conflict"
 	"crm/usecase/conversion"
 )
 
@@ -20,19 +22,18 @@ type ConversionService interface {
 	Convert(ctx context.Context, by string, req conversion.Request) (conversion.Result, error)
 }
 
-func (s *server) showConvert(w http.ResponseWriter, r *http.Request) {
-	id, err := leadID(r)
+func (s *server) showConvert(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, lead.Kind)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := s.conversion.Propose(r.Context(), id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v := proposalView(p)
 	s.render(w, r, http.StatusOK, views.ConvertPage(v), views.ConvertEditor(v))
+	return nil
 }
 
 // proposalView is the conversion page as first opened: everything
@@ -53,7 +54,9 @@ type convertForm struct {
 	link    int64
 	contact map[string]string
 	fields  contact.Fields
-	deal    dealForm
+	deal    map[string]string
+	dealF   deal.Fields
+	dealErr error // an amount that does not parse, with the deal's other problems
 }
 
 func decodeConvertForm(r *http.Request) (convertForm, error) {
@@ -65,57 +68,56 @@ func decodeConvertForm(r *http.Request) (convertForm, error) {
 		}
 		f.link = link
 	}
-	f.contact, f.fields = decodeContactForm(r)
-	f.deal = decodeDealForm(r)
+	f.contact, f.fields, _ = decodeContactForm(r)
+	f.deal, f.dealF, f.dealErr = decodeDealForm(r)
 	return f, nil
 }
 
 // err reports an amount that does not parse together with the contact's
 // own validation, so the rep sees every message in one round trip.
 func (f convertForm) err() error {
-	dealErr := f.deal.err()
-	if dealErr == nil {
+	if f.dealErr == nil {
 		return nil
 	}
-	invalid := &conversion.InvalidError{Deal: dealErr}
+	invalid := &conversion.InvalidError{Deal: f.dealErr}
 	if f.link == 0 {
 		invalid.Contact = f.fields.Normalize().Validate()
 	}
 	return invalid
 }
 
-func (s *server) convertLead(w http.ResponseWriter, r *http.Request) {
-	id, version, ok := s.decodeWrite(w, r)
-	if !ok {
-		return
+func (s *server) convertLead(w http.ResponseWriter, r *http.Request) error {
+	id, version, err := decodeWrite(r, lead.Kind)
+	if err != nil {
+		return err
 	}
 	form, err := decodeConvertForm(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	err = form.err()
 	var res conversion.Result
 	if err == nil {
 		res, err = s.conversion.Convert(r.Context(), actor(r), conversion.Request{
-			LeadID: id, LeadVersion: version, LinkContact: form.link, Contact: form.fields, Deal: form.deal.fields,
+			LeadID: id, LeadVersion: version, LinkContact: form.link, Contact: form.fields, Deal: form.dealF,
 		})
 	}
-	var conflict *conversion.ConflictError
+	var conflict *conflict.Error[*lead.Lead, lead.Fields]
 	switch {
 	case err == nil:
 		redirect(w, r, fmt.Sprintf("/deals/%d?notice=converted", res.Deal.ID()))
+		return nil
 	case errors.As(err, &conflict):
 		// The form moves to the lead's current version, keeping what the
 		// rep typed: after checking the banner, one click converts.
-		s.renderConvert(w, r, http.StatusConflict, id, form, func(v *views.ConvertView) {
+		return s.renderConvert(w, r, http.StatusConflict, id, form, func(v *views.ConvertView) {
 			v.Version = conflict.Current.Version()
-			v.Conflict = convertConflict(conflict)
+			v.Conflict = s.leadPages.banner(conflict, "convert")
 		})
 	case isInvalid(err):
 		// The version stays the rep's, as on the lead page: moving it on
 		// here would hide a conflict with whoever saved meanwhile.
-		s.renderConvert(w, r, http.StatusUnprocessableEntity, id, form, func(v *views.ConvertView) {
+		return s.renderConvert(w, r, http.StatusUnprocessableEntity, id, form, func(v *views.ConvertView) {
 			v.Version = version
 			var invalid *conversion.InvalidError
 			if errors.As(err, &invalid) {
@@ -125,32 +127,22 @@ func (s *server) convertLead(w http.ResponseWriter, r *http.Request) {
 			}
 			v.Error = ruleMessage(err)
 		})
-	default:
-		s.fail(w, r, err)
 	}
+	return err
 }
 
 // renderConvert answers a conversion that did not happen with the page as
 // it is now and the rep's typed values, adjusted by complete.
-func (s *server) renderConvert(w http.ResponseWriter, r *http.Request, status int, id int64, form convertForm, complete func(*views.ConvertView)) {
+func (s *server) renderConvert(w http.ResponseWriter, r *http.Request, status int, id int64, form convertForm, complete func(*views.ConvertView)) error {
 	p, err := s.conversion.Propose(r.Context(), id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v := proposalView(p)
 	v.Link = v.Existing != nil && form.link == v.Existing.ID()
 	v.Contact.Values = form.contact
-	v.Deal.Values = form.deal.values
+	v.Deal.Values = form.deal
 	complete(&v)
 	s.render(w, r, status, views.ConvertPage(v), views.ConvertEditor(v))
-}
-
-// convertConflict is the banner of a conversion that met a newer lead:
-// what changed on the lead since the rep opened the page.
-func convertConflict(c *conversion.ConflictError) *views.Conflict {
-	cur := c.Current
-	banner := newBanner(lead.Kind, "convert", c.Lock.Expected, cur.Version(), cur.UpdatedBy(), cur.UpdatedAt())
-	banner.Rows = leadChanges(c.Base, cur)
-	return banner
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -40,6 +41,7 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 		routed   *httpError
 		invalid  *domain.ValidationError
 		rule     *domain.RuleError
+		missing  *domain.NotFoundError
 	)
 	switch {
 	case errors.As(err, &routed):
@@ -51,8 +53,11 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 			Message: "The form is larger than 1 MiB. Nothing was saved."}
 	case errors.Is(err, domain.ErrUnauthenticated):
 		return views.ErrorView{Status: http.StatusUnauthorized, Title: "Please sign in", Message: "Nothing was saved."}
+	case errors.As(err, &missing):
+		return views.ErrorView{Status: http.StatusNotFound, Title: kindTitle(missing.Kind) + " not found",
+			Message: "It does not exist or someone deleted it."}
 	case errors.Is(err, domain.ErrNotFound):
-		return views.ErrorView{Status: http.StatusNotFound, Title: "Lead not found",
+		return views.ErrorView{Status: http.StatusNotFound, Title: "Not found",
 			Message: "It does not exist or someone deleted it."}
 	case errors.As(err, &invalid):
 		return views.ErrorView{Status: http.StatusUnprocessableEntity, Title: "Please check the form", Message: invalid.Error()}
@@ -83,6 +88,14 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 	}
 	s.render(w, r, v.Status, views.ErrorPage(v), views.ErrorMessage(v))
+}
+
+// kindTitle is a kind as a title: "deal" is "Deal".
+func kindTitle(kind string) string {
+	if kind == "" {
+		return "Record"
+	}
+	return strings.ToUpper(kind[:1]) + kind[1:]
 }
 
 // render writes full for ordinary requests and fragment for htmx requests,

@@ -4,26 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
-	"crm/delivery/web/views"
 	"crm/domain"
-	"crm/domain/lead"
 )
-
-// leadForm is a decoded lead form: the values exactly as typed (to show
-// them again) and, when they parse, the fields for the use case.
-type leadForm struct {
-	values map[string]string
-	fields lead.Fields
-	// invalid holds decoding problems (a score that is not a whole number)
-	// that must be reported as validation errors.
-	invalid *domain.ValidationError
-}
 
 // parseForm reads a urlencoded body, telling an oversized body (413) from a
 // malformed one (400). Every key may appear once: a duplicated key is a
@@ -45,50 +34,6 @@ func parseForm(r *http.Request) error {
 		}
 	}
 	return nil
-}
-
-func decodeLeadForm(r *http.Request) leadForm {
-	f := leadForm{values: map[string]string{}}
-	for _, name := range lead.EditableFields {
-		f.values[name] = r.PostForm.Get(name)
-	}
-	f.fields = lead.Fields{
-		Name: f.values[lead.FieldName], Email: f.values[lead.FieldEmail], Company: f.values[lead.FieldCompany],
-		Phone: f.values[lead.FieldPhone], Source: f.values[lead.FieldSource], Notes: f.values[lead.FieldNotes],
-	}
-	if raw := strings.TrimSpace(f.values[lead.FieldScore]); raw != "" {
-		score, err := strconv.Atoi(raw)
-		if err != nil {
-			f.invalid = &domain.ValidationError{}
-			f.invalid.Add(lead.FieldScore, fmt.Sprintf("Score must be a whole number from %d to %d.", lead.MinScore, lead.MaxScore))
-		}
-		f.fields.Score = score
-	}
-	return f
-}
-
-// err reports decoding problems together with the domain's own validation,
-// so the rep sees every message in one round trip.
-func (f leadForm) err() error {
-	if f.invalid == nil {
-		return nil
-	}
-	all := &domain.ValidationError{Fields: f.invalid.Fields}
-	var rest *domain.ValidationError
-	if errors.As(f.fields.Normalize().Validate(), &rest) {
-		for _, fe := range rest.Fields {
-			if fe.Field != lead.FieldScore {
-				all.Add(fe.Field, fe.Message)
-			}
-		}
-	}
-	return all
-}
-
-// view is the form as typed, with messages from err when it is a
-// validation or rule error.
-func (f leadForm) view(version int64, err error) views.Form {
-	return views.Form{Prefix: lead.Kind, Values: f.values, Errors: fieldErrors(err), Version: version}
 }
 
 func fieldErrors(err error) map[string]string {
@@ -121,12 +66,69 @@ func versionOf(r *http.Request) (int64, error) {
 	return v, nil
 }
 
-// leadID reads {id} from the path. An id that is not a positive number
-// names no lead, so it is a 404 like any unknown one.
-func leadID(r *http.Request) (int64, error) {
+// pathID reads {id} from the path of a record of kind. An id that is not a
+// positive number names no record, so it is a 404 like any unknown one.
+func pathID(r *http.Request, kind string) (int64, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, fmt.Errorf("lead id %q: %w", chi.URLParam(r, "id"), domain.ErrNotFound)
+		return 0, fmt.Errorf("%s id %q: %w", kind, chi.URLParam(r, "id"), &domain.NotFoundError{Kind: kind})
 	}
 	return id, nil
+}
+
+// decodeWrite reads what every write to a record of kind needs: its id and
+// the version the rep started from.
+func decodeWrite(r *http.Request, kind string) (id, version int64, err error) {
+	if id, err = pathID(r, kind); err != nil {
+		return 0, 0, err
+	}
+	if err = parseForm(r); err != nil {
+		return 0, 0, err
+	}
+	if version, err = versionOf(r); err != nil {
+		return 0, 0, err
+	}
+	return id, version, nil
+}
+
+// formValues reads fields from a posted form, exactly as typed.
+func formValues(r *http.Request, fields ...string) map[string]string {
+	values := make(map[string]string, len(fields))
+	for _, name := range fields {
+		values[name] = r.PostForm.Get(name)
+	}
+	return values
+}
+
+func isInvalid(err error) bool {
+	var invalid *domain.ValidationError
+	var rule *domain.RuleError
+	return errors.As(err, &invalid) || errors.As(err, &rule)
+}
+
+func ruleMessage(err error) string {
+	var rule *domain.RuleError
+	if errors.As(err, &rule) {
+		return rule.Message
+	}
+	var invalid *domain.ValidationError
+	if errors.As(err, &invalid) && len(invalid.Fields) > 0 {
+		return invalid.Fields[0].Message
+	}
+	return ""
+}
+
+// withDomainMessages adds to invalid, the problems found decoding the
+// fields in decoded, the domain's messages (from validated) about every
+// other field, so the rep sees every problem in one round trip.
+func withDomainMessages(invalid *domain.ValidationError, validated error, decoded ...string) error {
+	var rest *domain.ValidationError
+	if errors.As(validated, &rest) {
+		for _, fe := range rest.Fields {
+			if !slices.Contains(decoded, fe.Field) {
+				invalid.Add(fe.Field, fe.Message)
+			}
+		}
+	}
+	return invalid.Err()
 }

@@ -8,8 +8,6 @@ import (
 
 	"crm/delivery/web/views"
 	"crm/domain"
-	"crm/domain/deal"
-	"crm/domain/lead"
 )
 
 // LiveFeed delivers the saves that commit, made on any app instance.
@@ -34,31 +32,18 @@ type liveNotice struct {
 	Message string `json:"message"`
 }
 
-// liveStream returns the handler that streams the saves of one aggregate of
-// kind as server-sent events, so its open page can say "maria saved this
-// lead just now" without a reload. Pages work without it; it only
-// announces. labels names the kind's fields.
-func (s *server) liveStream(kind string, labels map[string]string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) { s.stream(w, r, kind, labels) }
-}
-
-// stream is liveStream's handler for one request.
-func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, labels map[string]string) {
-	id, err := leadID(r) // any aggregate's {id}: a positive number
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+// stream streams the saves of aggregate id of kind as server-sent events,
+// each worded by message, so its open page can say "maria saved this lead
+// just now" without a reload. Pages work without it; it only announces.
+func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, id int64, message func(domain.Saved) string) error {
 	if s.live == nil {
-		s.fail(w, r, errPageNotFound)
-		return
+		return errPageNotFound
 	}
 	saves, stop, err := s.live.Subscribe(kind, id)
 	if err != nil {
 		w.Header().Set("Retry-After", "30")
-		s.fail(w, r, &httpError{status: http.StatusServiceUnavailable, title: "Too many live connections",
-			msg: "Live notices are paused; the page still works. Reload later to get them back."})
-		return
+		return &httpError{status: http.StatusServiceUnavailable, title: "Too many live connections",
+			msg: "Live notices are paused; the page still works. Reload later to get them back."}
 	}
 	defer stop()
 
@@ -66,8 +51,7 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, lab
 	// The server's WriteTimeout bounds whole responses; this one lasts as
 	// long as the page is open, so each write gets its own deadline instead.
 	if err := rc.SetWriteDeadline(time.Time{}); err != nil {
-		s.fail(w, r, fmt.Errorf("live stream: %w", err))
-		return
+		return fmt.Errorf("live stream: %w", err)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -83,44 +67,42 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, lab
 	}
 	// "retry" tells EventSource how long to wait before reconnecting.
 	if !send("retry: 3000\n: connected\n\n") {
-		return
+		return nil
 	}
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
 	for {
 		select {
 		case <-r.Context().Done():
-			return
+			return nil
 		case <-tick.C:
 			if !send(": ping\n\n") {
-				return
+				return nil
 			}
 		case saved, open := <-saves:
 			if !open {
-				return // the server is shutting down
+				return nil // the server is shutting down
 			}
-			data, err := json.Marshal(liveNotice{Version: saved.Version, Message: savedMessage(saved, labels)})
+			data, err := json.Marshal(liveNotice{Version: saved.Version, Message: message(saved)})
 			if err != nil || !send("event: saved\ndata: "+string(data)+"\n\n") {
-				return
+				return nil
 			}
 		}
 	}
 }
 
-// savedMessage says what a save did, for reps looking at the aggregate:
+// savedMessage says what a save did, for reps looking at the record:
 // "maria saved this lead just now — 2 fields changed: Phone and Score."
-func savedMessage(s domain.Saved, labels map[string]string) string {
+func (p *recordPages[A, F]) savedMessage(s domain.Saved) string {
 	who := views.Who(s.Actor)
 	switch {
-	case s.Event == lead.EventStatusChanged || s.Event == lead.EventConverted:
-		return fmt.Sprintf("%s changed this lead's status just now (version %d).", who, s.Version)
-	case s.Event == deal.EventStageChanged:
-		return fmt.Sprintf("%s moved this deal to another stage just now (version %d).", who, s.Version)
+	case p.moved != "" && len(s.Fields) == 1 && s.Fields[0] == p.stateField:
+		return fmt.Sprintf("%s %s just now (version %d).", who, p.moved, s.Version)
 	case len(s.Fields) == 1:
 		return fmt.Sprintf("%s saved this %s just now — 1 field changed: %s (version %d).",
-			who, s.Kind, fieldList(s.Fields, labels), s.Version)
+			who, s.Kind, fieldList(s.Fields, p.labels), s.Version)
 	default:
 		return fmt.Sprintf("%s saved this %s just now — %d fields changed: %s (version %d).",
-			who, s.Kind, len(s.Fields), fieldList(s.Fields, labels), s.Version)
+			who, s.Kind, len(s.Fields), fieldList(s.Fields, p.labels), s.Version)
 	}
 }

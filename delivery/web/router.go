@@ -12,27 +12,13 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"crm/delivery/web/static"
-	"crm/delivery/web/views"
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
-	"crm/usecase/leads"
 )
 
 // MaxBodyBytes bounds every request body; larger ones get 413.
 const MaxBodyBytes = 1 << 20
-
-// LeadService is what the pages need from the lead use cases.
-type LeadService interface {
-	Create(ctx context.Context, by string, f lead.Fields) (*lead.Lead, error)
-	Get(ctx context.Context, id int64) (*lead.Lead, error)
-	List(ctx context.Context, q leads.ListQuery) (leads.Page, error)
-	CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error)
-	Save(ctx context.Context, by string, id, version int64, f lead.Fields) (leads.Saved, error)
-	Move(ctx context.Context, by string, id, version int64, to lead.Status) (leads.Saved, error)
-	Delete(ctx context.Context, id, version int64) error
-	historyReader
-}
 
 // Config holds what the router needs.
 type Config struct {
@@ -61,12 +47,15 @@ func NewRouter(cfg Config) http.Handler {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.leadPages = newLeadPages(s, cfg.Leads)
+	s.contactPages = newContactPages(s, cfg.Contacts)
+	s.dealPages = newDealPages(s, cfg.Deals)
 	s.sessions.ErrorFunc = s.sessionStoreFailed
 
 	r := chi.NewRouter()
 	r.Use(withRequestID, securityHeaders, s.logRequests, s.recoverPanics, limitBody(MaxBodyBytes))
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errPageNotFound) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethodNotAllowed) })
+	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error { return errPageNotFound }))
+	r.MethodNotAllowed(s.handle(func(http.ResponseWriter, *http.Request) error { return errMethodNotAllowed }))
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
@@ -100,35 +89,17 @@ func NewRouter(cfg Config) http.Handler {
 
 // pages routes the pages reps use once signed in.
 func (s *server) pages(r chi.Router) {
-	r.Get("/", s.listLeads)
-	r.Get("/leads", s.listLeads)
-	r.Get("/leads/new", s.newLead)
-	r.Post("/leads", s.createLead)
-	r.Get("/leads/{id}", s.showLead)
-	r.Post("/leads/{id}", s.saveLead)
-	r.Post("/leads/{id}/status", s.changeStatus)
-	r.Post("/leads/{id}/delete", s.deleteLead)
-	r.Get("/leads/{id}/live", s.liveStream(lead.Kind, views.FieldLabels))
-	r.Get("/leads/{id}/convert", s.showConvert)
-	r.Post("/leads/{id}/convert", s.convertLead)
+	r.Get("/", s.handle(s.listLeads))
+	r.Get("/leads", s.handle(s.listLeads))
+	s.leadPages.routes(r)
+	r.Get("/leads/{id}/convert", s.handle(s.showConvert))
+	r.Post("/leads/{id}/convert", s.handle(s.convertLead))
 
-	// Contact ids are positive numbers that fit an int64; anything else is
-	// no contact page, so it never reaches leadID's lead-worded 404.
-	r.Get("/contacts", s.listContacts)
-	r.Get("/contacts/new", s.newContact)
-	r.Post("/contacts", s.createContact)
-	r.Get("/contacts/{id:[1-9][0-9]{0,17}}", s.showContact)
-	r.Post("/contacts/{id:[1-9][0-9]{0,17}}", s.saveContact)
-	r.Get("/contacts/{id:[1-9][0-9]{0,17}}/live", s.liveStream(contact.Kind, views.ContactFieldLabels))
+	r.Get("/contacts", s.handle(s.listContacts))
+	s.contactPages.routes(r)
 
-	// Deal ids as contact ids.
-	r.Get("/deals", s.listDeals)
-	r.Get("/deals/new", s.newDeal)
-	r.Post("/deals", s.createDeal)
-	r.Get("/deals/{id:[1-9][0-9]{0,17}}", s.showDeal)
-	r.Post("/deals/{id:[1-9][0-9]{0,17}}", s.saveDeal)
-	r.Post("/deals/{id:[1-9][0-9]{0,17}}/stage", s.changeDealStage)
-	r.Get("/deals/{id:[1-9][0-9]{0,17}}/live", s.liveStream(deal.Kind, views.DealFieldLabels))
+	r.Get("/deals", s.handle(s.listDeals))
+	s.dealPages.routes(r)
 }
 
 type server struct {
@@ -141,6 +112,21 @@ type server struct {
 	live       LiveFeed
 	log        *slog.Logger
 	ready      func(context.Context) error
+
+	leadPages    *recordPages[*lead.Lead, lead.Fields]
+	contactPages *recordPages[*contact.Contact, contact.Fields]
+	dealPages    *recordPages[*deal.Deal, deal.Fields]
+}
+
+// handle adapts a handler that returns its failure, so that every error
+// goes through the one table in errors.go instead of each handler
+// answering it itself.
+func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	}
 }
 
 func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {

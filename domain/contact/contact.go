@@ -23,13 +23,8 @@ var _ domain.AggregateRoot = (*Contact)(nil)
 // change goes through a method that keeps the contact valid and records
 // what changed.
 type Contact struct {
-	domain.Events
-	id        int64
-	version   int64
-	fields    Fields
-	createdAt time.Time
-	updatedAt time.Time
-	updatedBy string
+	domain.Root
+	fields Fields
 }
 
 // New validates f and returns a contact created by rep by. It has no id or
@@ -39,8 +34,8 @@ func New(f Fields, by string) (*Contact, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Contact{fields: f, updatedBy: by}
-	c.Record(domain.Event{Name: EventCreated, Actor: by, Changes: diff(Fields{}, f)})
+	c := &Contact{fields: f}
+	c.Record(domain.Event{Name: EventCreated, Actor: by, Changes: domain.Diff(EditableFields, Fields{}, f)})
 	return c, nil
 }
 
@@ -58,37 +53,19 @@ type Snapshot struct {
 // Rehydrate rebuilds a contact from storage without validating it again:
 // the database's CHECK constraints hold the same limits.
 func Rehydrate(s Snapshot) *Contact {
-	return &Contact{
-		id: s.ID, version: s.Version, fields: s.Fields,
-		createdAt: s.CreatedAt, updatedAt: s.UpdatedAt, updatedBy: s.UpdatedBy,
-	}
+	return &Contact{Root: domain.Restore(domain.Meta{ID: s.ID, Version: s.Version,
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}), fields: s.Fields}
 }
 
 // Snapshot returns the contact's complete state, for repositories.
 func (c *Contact) Snapshot() Snapshot {
-	return Snapshot{
-		ID: c.id, Version: c.version, Fields: c.fields,
-		CreatedAt: c.createdAt, UpdatedAt: c.updatedAt, UpdatedBy: c.updatedBy,
-	}
+	m := c.Meta()
+	return Snapshot{ID: m.ID, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
+		Fields: c.fields}
 }
-
-// ID returns the contact's id, 0 before it is stored.
-func (c *Contact) ID() int64 { return c.id }
-
-// Version returns the version the contact was loaded at; each save adds one.
-func (c *Contact) Version() int64 { return c.version }
 
 // Fields returns the editable fields.
 func (c *Contact) Fields() Fields { return c.fields }
-
-// CreatedAt returns when the contact was first stored.
-func (c *Contact) CreatedAt() time.Time { return c.createdAt }
-
-// UpdatedAt returns when the contact was last saved.
-func (c *Contact) UpdatedAt() time.Time { return c.updatedAt }
-
-// UpdatedBy returns who saved the contact last.
-func (c *Contact) UpdatedBy() string { return c.updatedBy }
 
 // Edit replaces the editable fields on behalf of rep by and records a
 // ContactUpdated event with each changed field, old → new. It reports which
@@ -103,17 +80,7 @@ func (c *Contact) Edit(f Fields, by string) ([]string, error) {
 	if len(changed) == 0 {
 		return nil, nil
 	}
-	c.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: diff(c.fields, f)})
+	c.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: domain.Diff(EditableFields, c.fields, f)})
 	c.fields = f
-	c.updatedBy = by
 	return changed, nil
-}
-
-// diff lists the fields that differ between from and to, old → new.
-func diff(from, to Fields) []domain.Change {
-	var out []domain.Change
-	for _, name := range from.Changed(to) {
-		out = append(out, domain.Change{Field: name, Old: from.Get(name), New: to.Get(name)})
-	}
-	return out
 }

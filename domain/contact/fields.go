@@ -1,10 +1,6 @@
 package contact
 
-import (
-	"strings"
-
-	"crm/domain"
-)
+import "crm/domain"
 
 // Limits on what a contact may hold. The database has the same CHECKs.
 const (
@@ -22,8 +18,16 @@ const (
 	FieldCompany = "company"
 )
 
+// fields describes the fields a rep edits, in form order.
+var fields = domain.Fields[Fields]{
+	domain.Line(FieldName, func(f *Fields) *string { return &f.Name }),
+	domain.Line(FieldEmail, func(f *Fields) *string { return &f.Email }),
+	domain.Line(FieldPhone, func(f *Fields) *string { return &f.Phone }),
+	domain.Line(FieldCompany, func(f *Fields) *string { return &f.Company }),
+}
+
 // EditableFields lists the fields a rep edits in the contact form, in form order.
-var EditableFields = []string{FieldName, FieldEmail, FieldPhone, FieldCompany}
+var EditableFields = fields.Names()
 
 // Fields are the parts of a contact a rep edits.
 type Fields struct {
@@ -35,13 +39,7 @@ type Fields struct {
 
 // Normalize trims surrounding white space, so "  Ada " and "Ada" are the
 // same name.
-func (f Fields) Normalize() Fields {
-	f.Name = strings.TrimSpace(f.Name)
-	f.Email = strings.TrimSpace(f.Email)
-	f.Phone = strings.TrimSpace(f.Phone)
-	f.Company = strings.TrimSpace(f.Company)
-	return f
-}
+func (f Fields) Normalize() Fields { return fields.Normalize(f) }
 
 // Validate checks every field and reports all problems at once as a
 // *domain.ValidationError. It expects normalized fields.
@@ -59,44 +57,12 @@ func (f Fields) Validate() error {
 }
 
 // Changed lists the fields whose values differ between f and g, in form order.
-func (f Fields) Changed(g Fields) []string {
-	var out []string
-	for _, name := range EditableFields {
-		if f.Get(name) != g.Get(name) {
-			out = append(out, name)
-		}
-	}
-	return out
-}
+func (f Fields) Changed(g Fields) []string { return domain.Changed(EditableFields, f, g) }
 
 // Get returns a field's value as text, the form in which reps see it, or
 // "" for a name that is not a contact field.
-func (f Fields) Get(name string) string {
-	switch name {
-	case FieldName:
-		return f.Name
-	case FieldEmail:
-		return f.Email
-	case FieldPhone:
-		return f.Phone
-	case FieldCompany:
-		return f.Company
-	}
-	return ""
-}
+func (f Fields) Get(name string) string { return fields.Get(f, name) }
 
 // WithField returns f with field name copied from src; other names leave f
 // as it is.
-func (f Fields) WithField(name string, src Fields) Fields {
-	switch name {
-	case FieldName:
-		f.Name = src.Name
-	case FieldEmail:
-		f.Email = src.Email
-	case FieldPhone:
-		f.Phone = src.Phone
-	case FieldCompany:
-		f.Company = src.Company
-	}
-	return f
-}
+func (f Fields) WithField(name string, src Fields) Fields { return fields.With(f, name, src) }

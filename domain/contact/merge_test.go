@@ -5,8 +5,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"crm/domain"
 	"crm/domain/contact"
 )
+
+// compare is the three-way comparison of contact fields the use cases make.
+func compare(base *contact.Fields, theirs, yours contact.Fields) domain.ThreeWay[contact.Fields] {
+	return domain.CompareThreeWay(contact.EditableFields, base, theirs, yours)
+}
 
 func TestCompareThreeWay(t *testing.T) {
 	t.Parallel()
@@ -67,7 +73,7 @@ func TestCompareThreeWay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := contact.CompareThreeWay(tt.base, tt.theirs, tt.yours)
+			got := compare(tt.base, tt.theirs, tt.yours)
 
 			assert.Equal(t, tt.proposed, got.Proposed, "Proposed")
 			assert.ElementsMatch(t, tt.mine, got.Yours, "Yours")
@@ -86,21 +92,21 @@ func TestCompareThreeWay_everyFieldOnItsOwn(t *testing.T) {
 	for _, field := range contact.EditableFields {
 		t.Run(field+" changed only by you is yours", func(t *testing.T) {
 			t.Parallel()
-			got := contact.CompareThreeWay(&base, base, base.WithField(field, yours))
+			got := compare(&base, base, base.WithField(field, yours))
 			assert.Equal(t, []string{field}, got.Yours)
 			assert.Empty(t, got.Theirs)
 			assert.Empty(t, got.Conflicts)
 		})
 		t.Run(field+" changed only by them is theirs", func(t *testing.T) {
 			t.Parallel()
-			got := contact.CompareThreeWay(&base, base.WithField(field, theirs), base)
+			got := compare(&base, base.WithField(field, theirs), base)
 			assert.Empty(t, got.Yours)
 			assert.Equal(t, []string{field}, got.Theirs)
 			assert.Equal(t, base.WithField(field, theirs), got.Proposed)
 		})
 		t.Run(field+" changed differently by both is a conflict", func(t *testing.T) {
 			t.Parallel()
-			got := contact.CompareThreeWay(&base, base.WithField(field, theirs), base.WithField(field, yours))
+			got := compare(&base, base.WithField(field, theirs), base.WithField(field, yours))
 			assert.Equal(t, []string{field}, got.Conflicts)
 			assert.Equal(t, base.WithField(field, yours), got.Proposed)
 		})

@@ -27,16 +27,11 @@ var _ domain.AggregateRoot = (*Deal)(nil)
 // every change goes through a method that keeps the deal valid and records
 // what changed.
 type Deal struct {
-	domain.Events
-	id        int64
-	version   int64
+	domain.Root
 	fields    Fields
 	stage     Stage
 	contactID int64
 	leadID    int64 // 0 when the deal was not converted from a lead
-	createdAt time.Time
-	updatedAt time.Time
-	updatedBy string
 }
 
 // New validates f and returns an OPEN deal with contact contactID, created
@@ -59,13 +54,34 @@ func New(f Fields, contactID, leadID int64, by string) (*Deal, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	d := &Deal{fields: f, stage: StageOpen, contactID: contactID, leadID: leadID, updatedBy: by}
+	d := &Deal{fields: f, stage: StageOpen, contactID: contactID, leadID: leadID}
 	refs := map[string]int64{FieldContact: contactID}
 	if leadID > 0 {
 		refs[FieldLead] = leadID
 	}
-	d.Record(domain.Event{Name: EventCreated, Actor: by, Changes: diff(Fields{}, f), Refs: refs})
+	d.Record(domain.Event{Name: EventCreated, Actor: by, Changes: domain.Diff(EditableFields, Fields{}, f), Refs: refs})
 	return d, nil
+}
+
+// The refusals of a store whose references do not hold when it stores a
+// deal: the store decides, as only it can tell that a contact deleted a
+// moment before is gone. Each call returns a fresh error, so no caller can
+// change another's.
+
+// ContactMissing is the refusal of a deal whose contact does not exist.
+func ContactMissing() error {
+	return &domain.ValidationError{Fields: []domain.FieldError{{Field: FieldContact, Message: "The contact does not exist."}}}
+}
+
+// LeadMissing is the refusal of a deal converted from a lead that does not
+// exist.
+func LeadMissing() error {
+	return &domain.ValidationError{Fields: []domain.FieldError{{Field: FieldLead, Message: "The lead does not exist."}}}
+}
+
+// LeadTaken is the refusal of a second deal for one lead.
+func LeadTaken() error {
+	return &domain.RuleError{Field: FieldLead, Message: "This lead already has a deal."}
 }
 
 // Snapshot is a deal's complete state as stored. Only repositories build
@@ -85,27 +101,17 @@ type Snapshot struct {
 // Rehydrate rebuilds a deal from storage without validating it again: the
 // database's CHECK constraints hold the same limits.
 func Rehydrate(s Snapshot) *Deal {
-	return &Deal{
-		id: s.ID, version: s.Version, fields: s.Fields, stage: s.Stage,
-		contactID: s.ContactID, leadID: s.LeadID,
-		createdAt: s.CreatedAt, updatedAt: s.UpdatedAt, updatedBy: s.UpdatedBy,
-	}
+	return &Deal{Root: domain.Restore(domain.Meta{ID: s.ID, Version: s.Version,
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}),
+		fields: s.Fields, stage: s.Stage, contactID: s.ContactID, leadID: s.LeadID}
 }
 
 // Snapshot returns the deal's complete state, for repositories.
 func (d *Deal) Snapshot() Snapshot {
-	return Snapshot{
-		ID: d.id, Version: d.version, Fields: d.fields, Stage: d.stage,
-		ContactID: d.contactID, LeadID: d.leadID,
-		CreatedAt: d.createdAt, UpdatedAt: d.updatedAt, UpdatedBy: d.updatedBy,
-	}
+	m := d.Meta()
+	return Snapshot{ID: m.ID, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
+		Fields: d.fields, Stage: d.stage, ContactID: d.contactID, LeadID: d.leadID}
 }
-
-// ID returns the deal's id, 0 before it is stored.
-func (d *Deal) ID() int64 { return d.id }
-
-// Version returns the version the deal was loaded at; each save adds one.
-func (d *Deal) Version() int64 { return d.version }
 
 // Fields returns the editable fields.
 func (d *Deal) Fields() Fields { return d.fields }
@@ -118,15 +124,6 @@ func (d *Deal) ContactID() int64 { return d.contactID }
 
 // LeadID returns the lead the deal was converted from, 0 for none.
 func (d *Deal) LeadID() int64 { return d.leadID }
-
-// CreatedAt returns when the deal was first stored.
-func (d *Deal) CreatedAt() time.Time { return d.createdAt }
-
-// UpdatedAt returns when the deal was last saved.
-func (d *Deal) UpdatedAt() time.Time { return d.updatedAt }
-
-// UpdatedBy returns who saved the deal last.
-func (d *Deal) UpdatedBy() string { return d.updatedBy }
 
 // NextStages lists the moves the stage table allows from here.
 func (d *Deal) NextStages() []Stage { return d.stage.Next() }
@@ -143,9 +140,8 @@ func (d *Deal) Edit(f Fields, by string) ([]string, error) {
 	if len(changed) == 0 {
 		return nil, nil
 	}
-	d.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: diff(d.fields, f)})
+	d.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: domain.Diff(EditableFields, d.fields, f)})
 	d.fields = f
-	d.updatedBy = by
 	return changed, nil
 }
 
@@ -165,15 +161,5 @@ func (d *Deal) MoveTo(to Stage, by string) error {
 	d.Record(domain.Event{Name: EventStageChanged, Actor: by, Changes: []domain.Change{
 		{Field: FieldStage, Old: string(d.stage), New: string(to)}}})
 	d.stage = to
-	d.updatedBy = by
 	return nil
-}
-
-// diff lists the fields that differ between from and to, old → new.
-func diff(from, to Fields) []domain.Change {
-	var out []domain.Change
-	for _, name := range from.Changed(to) {
-		out = append(out, domain.Change{Field: name, Old: from.Get(name), New: to.Get(name)})
-	}
-	return out
 }

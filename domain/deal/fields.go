@@ -2,7 +2,6 @@ package deal
 
 import (
 	"errors"
-	"strings"
 
 	"crm/domain"
 )
@@ -24,8 +23,21 @@ const (
 	FieldLead     = "lead"
 )
 
+// fields describes the fields a rep edits, in form order. The amount reads
+// "1250.00 EUR": the number as typed, then the currency, so changing either
+// is a change of the amount.
+var fields = domain.Fields[Fields]{
+	domain.Line(FieldTitle, func(f *Fields) *string { return &f.Title }),
+	domain.Value(FieldAmount, func(f *Fields) *Money { return &f.Amount }, func(m Money) string {
+		if m == (Money{}) {
+			return ""
+		}
+		return m.Decimal() + " " + m.Currency
+	}),
+}
+
 // EditableFields lists the fields a rep edits in the deal form, in form order.
-var EditableFields = []string{FieldTitle, FieldAmount}
+var EditableFields = fields.Names()
 
 // Fields are the parts of a deal a rep edits directly. The stage is not
 // among them: it changes only through the stage table.
@@ -35,10 +47,7 @@ type Fields struct {
 }
 
 // Normalize trims surrounding white space from the title.
-func (f Fields) Normalize() Fields {
-	f.Title = strings.TrimSpace(f.Title)
-	return f
-}
+func (f Fields) Normalize() Fields { return fields.Normalize(f) }
 
 // Validate checks every field and reports all problems at once as a
 // *domain.ValidationError. It expects normalized fields.
@@ -57,39 +66,11 @@ func (f Fields) Validate() error {
 }
 
 // Changed lists the fields whose values differ between f and g, in form order.
-func (f Fields) Changed(g Fields) []string {
-	var out []string
-	for _, name := range EditableFields {
-		if f.Get(name) != g.Get(name) {
-			out = append(out, name)
-		}
-	}
-	return out
-}
+func (f Fields) Changed(g Fields) []string { return domain.Changed(EditableFields, f, g) }
 
 // Get returns a field's value as text, the form in which reps see and
-// compare it. The amount reads "1250.00 EUR": the number as typed, then the
-// currency, so changing either is a change of the amount.
-func (f Fields) Get(name string) string {
-	switch name {
-	case FieldTitle:
-		return f.Title
-	case FieldAmount:
-		if f.Amount == (Money{}) {
-			return ""
-		}
-		return f.Amount.Decimal() + " " + f.Amount.Currency
-	}
-	return ""
-}
+// compare it, or "" for a name that is not a deal field.
+func (f Fields) Get(name string) string { return fields.Get(f, name) }
 
 // WithField returns f with field name copied from src.
-func (f Fields) WithField(name string, src Fields) Fields {
-	switch name {
-	case FieldTitle:
-		f.Title = src.Title
-	case FieldAmount:
-		f.Amount = src.Amount
-	}
-	return f
-}
+func (f Fields) WithField(name string, src Fields) Fields { return fields.With(f, name, src) }

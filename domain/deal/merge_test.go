@@ -5,8 +5,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"crm/domain"
 	"crm/domain/deal"
 )
+
+// compare is the three-way comparison of deal fields the use cases make.
+func compare(base *deal.Fields, theirs, yours deal.Fields) domain.ThreeWay[deal.Fields] {
+	return domain.CompareThreeWay(deal.EditableFields, base, theirs, yours)
+}
 
 func TestCompareThreeWay(t *testing.T) {
 	t.Parallel()
@@ -72,7 +78,7 @@ func TestCompareThreeWay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			w := deal.CompareThreeWay(tt.base, tt.theirs, tt.yours)
+			w := compare(tt.base, tt.theirs, tt.yours)
 			assert.Equal(t, tt.proposed, w.Proposed)
 			assert.Equal(t, tt.mine, w.Yours)
 			assert.Equal(t, tt.others, w.Theirs)

@@ -31,8 +31,19 @@ const (
 	FieldStatus  = "status"
 )
 
+// fields describes the fields a rep edits, in form order.
+var fields = domain.Fields[Fields]{
+	domain.Line(FieldName, func(f *Fields) *string { return &f.Name }),
+	domain.Line(FieldEmail, func(f *Fields) *string { return &f.Email }),
+	domain.Line(FieldCompany, func(f *Fields) *string { return &f.Company }),
+	domain.Line(FieldPhone, func(f *Fields) *string { return &f.Phone }),
+	domain.Line(FieldSource, func(f *Fields) *string { return &f.Source }),
+	domain.Number(FieldScore, func(f *Fields) *int { return &f.Score }),
+	domain.Text(FieldNotes, func(f *Fields) *string { return &f.Notes }),
+}
+
 // EditableFields lists the fields a rep edits in the lead form, in form order.
-var EditableFields = []string{FieldName, FieldEmail, FieldCompany, FieldPhone, FieldSource, FieldScore, FieldNotes}
+var EditableFields = fields.Names()
 
 // Fields are the parts of a lead a rep edits directly. Status is not among
 // them: it changes only through the state machine.
@@ -48,14 +59,7 @@ type Fields struct {
 
 // Normalize trims surrounding white space from the one-line fields, so
 // "  Ada " and "Ada" are the same name. Notes keep their layout.
-func (f Fields) Normalize() Fields {
-	f.Name = strings.TrimSpace(f.Name)
-	f.Email = strings.TrimSpace(f.Email)
-	f.Company = strings.TrimSpace(f.Company)
-	f.Phone = strings.TrimSpace(f.Phone)
-	f.Source = strings.TrimSpace(f.Source)
-	return f
-}
+func (f Fields) Normalize() Fields { return fields.Normalize(f) }
 
 // Validate checks every field and reports all problems at once as a
 // *domain.ValidationError. It expects normalized fields.
@@ -85,33 +89,11 @@ func (f Fields) Validate() error {
 }
 
 // Changed lists the fields whose values differ between f and g, in form order.
-func (f Fields) Changed(g Fields) []string {
-	var out []string
-	for _, name := range EditableFields {
-		if f.Get(name) != g.Get(name) {
-			out = append(out, name)
-		}
-	}
-	return out
-}
+func (f Fields) Changed(g Fields) []string { return domain.Changed(EditableFields, f, g) }
 
-// Get returns a field's value as text, the form in which reps see it.
-func (f Fields) Get(name string) string {
-	switch name {
-	case FieldName:
-		return f.Name
-	case FieldEmail:
-		return f.Email
-	case FieldCompany:
-		return f.Company
-	case FieldPhone:
-		return f.Phone
-	case FieldSource:
-		return f.Source
-	case FieldScore:
-		return fmt.Sprint(f.Score)
-	case FieldNotes:
-		return f.Notes
-	}
-	return ""
-}
+// Get returns a field's value as text, the form in which reps see it, or
+// "" for a name that is not a lead field.
+func (f Fields) Get(name string) string { return fields.Get(f, name) }
+
+// WithField returns f with field name copied from src.
+func (f Fields) WithField(name string, src Fields) Fields { return fields.With(f, name, src) }

@@ -127,7 +127,7 @@ func FuzzStatusMoves(f *testing.F) {
 		to := lead.Status(toRaw)
 		_, toErr := lead.ParseStatus(toRaw)
 		if toErr == nil {
-			// Checks CanMoveTo against PRODUCT.md rather than against itself.
+			// Checks CanMoveTo against the README's table rather than against itself.
 			assert.Equal(t, allowedMoves[from][to], from.CanMoveTo(to))
 		} else {
 			assert.False(t, from.CanMoveTo(to), "no move may lead to the unknown status %q", toRaw)

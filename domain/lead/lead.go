@@ -32,15 +32,10 @@ var _ domain.AggregateRoot = (*Lead)(nil)
 // Lead is a prospective customer a rep works on. Its fields are unexported so
 // every change goes through a method that keeps the lead valid.
 type Lead struct {
-	domain.Events
-	id        int64
-	version   int64
-	fields    Fields
-	status    Status
-	owner     string
-	createdAt time.Time
-	updatedAt time.Time
-	updatedBy string
+	domain.Root
+	fields Fields
+	status Status
+	owner  string
 }
 
 // New validates f and returns a lead in status NEW owned by owner. It has no
@@ -50,8 +45,8 @@ func New(f Fields, owner string) (*Lead, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	l := &Lead{fields: f, status: StatusNew, owner: owner, updatedBy: owner}
-	l.Record(domain.Event{Name: EventCreated, Actor: owner, Changes: diff(Fields{}, f)})
+	l := &Lead{fields: f, status: StatusNew, owner: owner}
+	l.Record(domain.Event{Name: EventCreated, Actor: owner, Changes: domain.Diff(EditableFields, Fields{}, f)})
 	return l, nil
 }
 
@@ -71,25 +66,17 @@ type Snapshot struct {
 // Rehydrate rebuilds a lead from storage without validating it again: the
 // database's CHECK constraints hold the same limits.
 func Rehydrate(s Snapshot) *Lead {
-	return &Lead{
-		id: s.ID, version: s.Version, fields: s.Fields, status: s.Status, owner: s.Owner,
-		createdAt: s.CreatedAt, updatedAt: s.UpdatedAt, updatedBy: s.UpdatedBy,
-	}
+	return &Lead{Root: domain.Restore(domain.Meta{ID: s.ID, Version: s.Version,
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}),
+		fields: s.Fields, status: s.Status, owner: s.Owner}
 }
 
 // Snapshot returns the lead's complete state, for repositories.
 func (l *Lead) Snapshot() Snapshot {
-	return Snapshot{
-		ID: l.id, Version: l.version, Fields: l.fields, Status: l.status, Owner: l.owner,
-		CreatedAt: l.createdAt, UpdatedAt: l.updatedAt, UpdatedBy: l.updatedBy,
-	}
+	m := l.Meta()
+	return Snapshot{ID: m.ID, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
+		Fields: l.fields, Status: l.status, Owner: l.owner}
 }
-
-// ID returns the lead's id, 0 before it is stored.
-func (l *Lead) ID() int64 { return l.id }
-
-// Version returns the version the lead was loaded at; each save adds one.
-func (l *Lead) Version() int64 { return l.version }
 
 // Fields returns the editable fields.
 func (l *Lead) Fields() Fields { return l.fields }
@@ -99,15 +86,6 @@ func (l *Lead) Status() Status { return l.status }
 
 // Owner returns the rep the lead belongs to.
 func (l *Lead) Owner() string { return l.owner }
-
-// CreatedAt returns when the lead was first stored.
-func (l *Lead) CreatedAt() time.Time { return l.createdAt }
-
-// UpdatedAt returns when the lead was last saved.
-func (l *Lead) UpdatedAt() time.Time { return l.updatedAt }
-
-// UpdatedBy returns who saved the lead last.
-func (l *Lead) UpdatedBy() string { return l.updatedBy }
 
 // NextStatuses lists the moves the state machine allows from here.
 func (l *Lead) NextStatuses() []Status { return l.status.Next() }
@@ -127,9 +105,8 @@ func (l *Lead) Edit(f Fields, by string) ([]string, error) {
 		return nil, &domain.RuleError{Field: FieldScore, Message: fmt.Sprintf(
 			"A converted lead keeps a score of at least %d; %d is too low.", ConvertMinScore, f.Score)}
 	}
-	l.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: diff(l.fields, f)})
+	l.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: domain.Diff(EditableFields, l.fields, f)})
 	l.fields = f
-	l.updatedBy = by
 	return changed, nil
 }
 
@@ -144,7 +121,7 @@ func (l *Lead) MoveTo(to Status, by string) error {
 		return &domain.RuleError{Field: FieldStatus, Message: "A lead is converted from its Convert page, " +
 			"which creates the contact and the deal in the same step."}
 	}
-	l.moveTo(to, domain.Event{Name: EventStatusChanged, Actor: by}, by)
+	l.moveTo(to, domain.Event{Name: EventStatusChanged, Actor: by})
 	return nil
 }
 
@@ -169,10 +146,10 @@ func (l *Lead) Convert(contactID, dealID int64, by string) error {
 		return err
 	}
 	if contactID < 1 || dealID < 1 {
-		return fmt.Errorf("convert lead %d: contact %d and deal %d must be stored first", l.id, contactID, dealID)
+		return fmt.Errorf("convert lead %d: contact %d and deal %d must be stored first", l.ID(), contactID, dealID)
 	}
 	l.moveTo(StatusConverted, domain.Event{Name: EventConverted, Actor: by,
-		Refs: map[string]int64{RefContact: contactID, RefDeal: dealID}}, by)
+		Refs: map[string]int64{RefContact: contactID, RefDeal: dealID}})
 	return nil
 }
 
@@ -192,18 +169,8 @@ func (l *Lead) checkMove(to Status) error {
 }
 
 // moveTo sets the status and records ev with the status change.
-func (l *Lead) moveTo(to Status, ev domain.Event, by string) {
+func (l *Lead) moveTo(to Status, ev domain.Event) {
 	ev.Changes = []domain.Change{{Field: FieldStatus, Old: string(l.status), New: string(to)}}
 	l.Record(ev)
 	l.status = to
-	l.updatedBy = by
-}
-
-// diff lists the fields that differ between from and to, old → new.
-func diff(from, to Fields) []domain.Change {
-	var out []domain.Change
-	for _, name := range from.Changed(to) {
-		out = append(out, domain.Change{Field: name, Old: from.Get(name), New: to.Get(name)})
-	}
-	return out
 }

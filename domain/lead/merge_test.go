@@ -5,8 +5,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"crm/domain"
 	"crm/domain/lead"
 )
+
+// compare is the three-way comparison of lead fields the use cases make.
+func compare(base *lead.Fields, theirs, yours lead.Fields) domain.ThreeWay[lead.Fields] {
+	return domain.CompareThreeWay(lead.EditableFields, base, theirs, yours)
+}
 
 // mergeBase is the version a rep started editing from.
 func mergeBase() lead.Fields {
@@ -45,14 +51,14 @@ func TestCompareThreeWay(t *testing.T) {
 		name          string
 		base          *lead.Fields
 		theirs, yours lead.Fields
-		want          lead.ThreeWay
+		want          domain.ThreeWay[lead.Fields]
 	}{
 		{
 			name:   "you changed score and they changed phone: both are kept, no conflict",
 			base:   &base,
 			theirs: with(func(f *lead.Fields) { f.Phone = "555-0199" }),
 			yours:  with(func(f *lead.Fields) { f.Score = 90 }),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed: with(func(f *lead.Fields) { f.Phone, f.Score = "555-0199", 90 }),
 				Yours:    []string{lead.FieldScore},
 				Theirs:   []string{lead.FieldPhone},
@@ -63,7 +69,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   &base,
 			theirs: with(func(f *lead.Fields) { f.Notes, f.Company = "They called back.", "Babbage & Co" }),
 			yours:  with(func(f *lead.Fields) { f.Email, f.Name = "ada@lovelace.org", "Ada King" }),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed: with(func(f *lead.Fields) {
 					f.Name, f.Email, f.Company, f.Notes = "Ada King", "ada@lovelace.org", "Babbage & Co", "They called back."
 				}),
@@ -76,7 +82,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   &base,
 			theirs: with(func(f *lead.Fields) { f.Name = "Ada L." }),
 			yours:  with(func(f *lead.Fields) { f.Name = "Augusta Ada King" }),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed:  with(func(f *lead.Fields) { f.Name = "Augusta Ada King" }),
 				Conflicts: []string{lead.FieldName},
 			},
@@ -86,7 +92,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   &base,
 			theirs: with(func(f *lead.Fields) { f.Score = 60 }),
 			yours:  with(func(f *lead.Fields) { f.Score = 85 }),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed:  with(func(f *lead.Fields) { f.Score = 85 }),
 				Conflicts: []string{lead.FieldScore},
 			},
@@ -96,7 +102,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   &base,
 			theirs: with(func(f *lead.Fields) { f.Source = "webinar" }),
 			yours:  with(func(f *lead.Fields) { f.Source = "" }),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed:  with(func(f *lead.Fields) { f.Source = "" }),
 				Conflicts: []string{lead.FieldSource},
 			},
@@ -109,7 +115,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   &base,
 			theirs: with(func(f *lead.Fields) { f.Email = "ada@lovelace.org" }),
 			yours:  with(func(f *lead.Fields) { f.Email = "ada@lovelace.org" }),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed: with(func(f *lead.Fields) { f.Email = "ada@lovelace.org" }),
 				Theirs:   []string{lead.FieldEmail},
 			},
@@ -119,7 +125,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   &base,
 			theirs: everyFieldChanged("theirs"),
 			yours:  mergeBase(),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed: everyFieldChanged("theirs"),
 				Theirs:   lead.EditableFields,
 			},
@@ -129,7 +135,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   &base,
 			theirs: mergeBase(),
 			yours:  everyFieldChanged("yours"),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed: everyFieldChanged("yours"),
 				Yours:    lead.EditableFields,
 			},
@@ -139,7 +145,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   &base,
 			theirs: everyFieldChanged("theirs"),
 			yours:  everyFieldChanged("yours"),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed:  everyFieldChanged("yours"),
 				Conflicts: lead.EditableFields,
 			},
@@ -149,14 +155,14 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   &base,
 			theirs: mergeBase(),
 			yours:  mergeBase(),
-			want:   lead.ThreeWay{Proposed: mergeBase()},
+			want:   domain.ThreeWay[lead.Fields]{Proposed: mergeBase()},
 		},
 		{
 			name:   "a mix of yours, theirs, a conflict and an agreement is sorted field by field",
 			base:   &base,
 			theirs: with(func(f *lead.Fields) { f.Email, f.Phone, f.Notes, f.Source = "a@b.co", "555-0111", "Theirs.", "fair" }),
 			yours:  with(func(f *lead.Fields) { f.Name, f.Phone, f.Score, f.Source = "Ada K.", "555-0122", 95, "fair" }),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed: with(func(f *lead.Fields) {
 					f.Name, f.Email, f.Phone, f.Source, f.Score, f.Notes = "Ada K.", "a@b.co", "555-0122", "fair", 95, "Theirs."
 				}),
@@ -170,7 +176,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   nil,
 			theirs: with(func(f *lead.Fields) { f.Company = "Babbage & Co" }),
 			yours:  with(func(f *lead.Fields) { f.Notes, f.Score = "My notes.", 80 }),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed:  with(func(f *lead.Fields) { f.Notes, f.Score = "My notes.", 80 }),
 				Conflicts: []string{lead.FieldCompany, lead.FieldScore, lead.FieldNotes},
 			},
@@ -180,7 +186,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   nil,
 			theirs: everyFieldChanged("theirs"),
 			yours:  everyFieldChanged("yours"),
-			want: lead.ThreeWay{
+			want: domain.ThreeWay[lead.Fields]{
 				Proposed:  everyFieldChanged("yours"),
 				Conflicts: lead.EditableFields,
 			},
@@ -190,7 +196,7 @@ func TestCompareThreeWay(t *testing.T) {
 			base:   nil,
 			theirs: everyFieldChanged("theirs"),
 			yours:  everyFieldChanged("theirs"),
-			want:   lead.ThreeWay{Proposed: everyFieldChanged("theirs")},
+			want:   domain.ThreeWay[lead.Fields]{Proposed: everyFieldChanged("theirs")},
 		},
 	}
 	for _, tt := range tests {
@@ -201,7 +207,7 @@ func TestCompareThreeWay(t *testing.T) {
 				baseCopy = *tt.base
 			}
 
-			got := lead.CompareThreeWay(tt.base, tt.theirs, tt.yours)
+			got := compare(tt.base, tt.theirs, tt.yours)
 
 			assert.Equal(t, tt.want.Proposed, got.Proposed, "Proposed")
 			assertFieldList(t, tt.want.Yours, got.Yours, "Yours")
@@ -234,7 +240,7 @@ func TestCompareThreeWay_everyFieldOnItsOwn(t *testing.T) {
 		s := perField[field]
 		t.Run(field+" changed only by you is yours", func(t *testing.T) {
 			t.Parallel()
-			got := lead.CompareThreeWay(&base, mergeBase(), with(s.yours))
+			got := compare(&base, mergeBase(), with(s.yours))
 			assert.Equal(t, []string{field}, got.Yours)
 			assert.Empty(t, got.Theirs)
 			assert.Empty(t, got.Conflicts)
@@ -242,7 +248,7 @@ func TestCompareThreeWay_everyFieldOnItsOwn(t *testing.T) {
 		})
 		t.Run(field+" changed only by them is theirs", func(t *testing.T) {
 			t.Parallel()
-			got := lead.CompareThreeWay(&base, with(s.theirs), mergeBase())
+			got := compare(&base, with(s.theirs), mergeBase())
 			assert.Empty(t, got.Yours)
 			assert.Equal(t, []string{field}, got.Theirs)
 			assert.Empty(t, got.Conflicts)
@@ -250,7 +256,7 @@ func TestCompareThreeWay_everyFieldOnItsOwn(t *testing.T) {
 		})
 		t.Run(field+" changed differently by both is a conflict with yours proposed", func(t *testing.T) {
 			t.Parallel()
-			got := lead.CompareThreeWay(&base, with(s.theirs), with(s.yours))
+			got := compare(&base, with(s.theirs), with(s.yours))
 			assert.Empty(t, got.Yours)
 			assert.Empty(t, got.Theirs)
 			assert.Equal(t, []string{field}, got.Conflicts)
@@ -259,7 +265,7 @@ func TestCompareThreeWay_everyFieldOnItsOwn(t *testing.T) {
 		})
 		t.Run(field+" differing without a base is a conflict with yours proposed", func(t *testing.T) {
 			t.Parallel()
-			got := lead.CompareThreeWay(nil, with(s.theirs), with(s.yours))
+			got := compare(nil, with(s.theirs), with(s.yours))
 			assert.Equal(t, []string{field}, got.Conflicts)
 			assert.Equal(t, with(s.yours), got.Proposed)
 		})

@@ -12,8 +12,9 @@ import (
 	"crm/domain/lead"
 )
 
-// allowedMoves is the state machine of PRODUCT.md, written out again here on
-// purpose: the tests check the code against the product, not against itself.
+// allowedMoves is the table of status moves in the README, written out again
+// here on purpose: the tests check the code against the product, not against
+// itself.
 var allowedMoves = map[lead.Status]map[lead.Status]bool{
 	lead.StatusNew:       {lead.StatusContacted: true, lead.StatusLost: true},
 	lead.StatusContacted: {lead.StatusQualified: true, lead.StatusLost: true},

@@ -17,6 +17,7 @@ import (
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/conflict"
 	"crm/usecase/conversion"
 )
 
@@ -213,7 +214,7 @@ func TestConversion_StaleLeadVersionIsAConflictAndCreatesNothing(t *testing.T) {
 
 	_, err = fx.service.Convert(t.Context(), "bob", fx.request(l))
 
-	var c *conversion.ConflictError
+	var c *conflict.Error[*lead.Lead, lead.Fields]
 	require.ErrorAs(t, err, &c)
 	assert.Equal(t, &domain.OptimisticLockError{Kind: lead.Kind, ID: l.ID(), Expected: 3, Actual: 4}, c.Lock)
 	assert.Equal(t, 95, c.Current.Fields().Score, "the lead as Maria saved it")
@@ -398,7 +399,7 @@ func TestConversion_TenRepsConvertTheSameLeadAtOnce(t *testing.T) {
 				won++
 				continue
 			}
-			var c *conversion.ConflictError
+			var c *conflict.Error[*lead.Lead, lead.Fields]
 			if assert.ErrorAs(t, err, &c, "round %d: a loser gets the conflict, not %v", round, err) {
 				assert.Equal(t, lead.StatusConverted, c.Current.Status())
 			}
@@ -412,39 +413,6 @@ func TestConversion_TenRepsConvertTheSameLeadAtOnce(t *testing.T) {
 			WHERE aggregate_kind = 'lead' AND aggregate_id = $1 AND event = $2`, l.ID(), lead.EventConverted).Scan(&converted))
 		assert.Equal(t, 1, converted, "round %d: one LeadConverted event", round)
 	}
-}
-
-func TestUnitOfWork_CommitsEveryRepositoryOrNone(t *testing.T) {
-	t.Parallel()
-	fx := newConversionFixture(t)
-	uow := postgres.NewUnitOfWork(fx.pool)
-	newContact := func(name string) *contact.Contact {
-		c, err := contact.New(contact.Fields{Name: name}, "ana")
-		require.NoError(t, err)
-		return c
-	}
-	before := fx.counts(t)
-
-	err := uow.Do(t.Context(), func(ctx context.Context, r conversion.Repos) error {
-		_, err := r.Contacts().Create(ctx, newContact("Kept"))
-		return err
-	})
-	require.NoError(t, err)
-	assert.Equal(t, before.Contacts+1, fx.counts(t).Contacts)
-
-	boom := errors.New("boom")
-	err = uow.Do(t.Context(), func(ctx context.Context, r conversion.Repos) error {
-		if _, err := r.Contacts().Create(ctx, newContact("Rolled back 1")); err != nil {
-			return err
-		}
-		if _, err := r.Contacts().Create(ctx, newContact("Rolled back 2")); err != nil {
-			return err
-		}
-		return boom
-	})
-	assert.Same(t, boom, err, "fn's error comes back unchanged")
-	assert.Equal(t, before.Contacts+1, fx.counts(t).Contacts)
-	assert.Equal(t, before.Activity+1, fx.counts(t).Activity)
 }
 
 func TestLeadHistory_EditedConvertedThenDealWon(t *testing.T) {

@@ -12,7 +12,9 @@ import (
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/conflict"
 	"crm/usecase/leads"
+	"crm/usecase/record"
 )
 
 func TestSave_SevenRepsChangingDifferentFieldsFromOneVersionAllLand(t *testing.T) {
@@ -34,7 +36,7 @@ func TestSave_SevenRepsChangingDifferentFieldsFromOneVersionAllLand(t *testing.T
 		}
 		var wg sync.WaitGroup
 		ready := make(chan struct{})
-		results := make([]leads.Saved, len(changes))
+		results := make([]record.Saved[*lead.Lead], len(changes))
 		errs := make([]error, len(changes))
 		for i, change := range changes {
 			wg.Go(func() {
@@ -96,7 +98,7 @@ func TestSave_TwentyRepsChangingTheSameFieldFromOneVersion(t *testing.T) {
 			assert.Equal(t, i+1, winner, "the one success is the score in the lead")
 			continue
 		}
-		var c *leads.ConflictError
+		var c *conflict.Error[*lead.Lead, lead.Fields]
 		require.ErrorAs(t, err, &c, "rep %d", i)
 		conflicts++
 		assert.Equal(t, []string{lead.FieldScore}, c.Compare.Conflicts, "rep %d", i)

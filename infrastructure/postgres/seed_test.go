@@ -104,7 +104,7 @@ func TestSeed_LeadNumberIIsAlwaysTheSameLead(t *testing.T) {
 	assert.Equal(t, contentDigest(t, straight.Pool), contentDigest(t, stepped.Pool))
 	page, err := postgres.NewLeadRepository(stepped.Pool).List(t.Context(), leads.ListQuery{Status: lead.StatusNew, Search: "an"})
 	require.NoError(t, err)
-	assert.NotEmpty(t, page.Leads, "search works after topping up")
+	assert.NotEmpty(t, page.Items, "search works after topping up")
 }
 
 func TestSeed_ConcurrentSeedsInsertOnce(t *testing.T) {

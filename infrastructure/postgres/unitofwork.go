@@ -46,6 +46,6 @@ type txRepos struct {
 	tx pgx.Tx
 }
 
-func (r txRepos) Leads() conversion.LeadStore       { return &LeadRepository{db: r.tx} }
-func (r txRepos) Contacts() conversion.ContactStore { return &ContactRepository{db: r.tx} }
-func (r txRepos) Deals() conversion.DealStore       { return &DealRepository{db: r.tx} }
+func (r txRepos) Leads() conversion.LeadStore       { return leadsOn(r.tx) }
+func (r txRepos) Contacts() conversion.ContactStore { return contactsOn(r.tx) }
+func (r txRepos) Deals() conversion.DealStore       { return dealsOn(r.tx) }

@@ -54,28 +54,53 @@ func history() *store {
 	return &store{versions: map[int64]string{1: "first", 2: "second", 3: "third"}, current: 3}
 }
 
+// explain is conflict.Explain for the stand-in aggregate, which has no
+// fields: it returns the *conflict.Error it made, or the error it returned.
+func explain(s *store, err error, complete func(*conflict.Error[*saved, string])) (*conflict.Error[*saved, string], error) {
+	err = conflict.Explain(context.Background(), s, err, complete)
+	var c *conflict.Error[*saved, string]
+	if errors.As(err, &c) {
+		return c, nil
+	}
+	return nil, err
+}
+
 func TestExplain_readsTheVersionNowAndTheOneTheRepStartedFrom(t *testing.T) {
 	t.Parallel()
 
-	v, err := conflict.Explain(context.Background(), history(), stale(1, 2))
+	v, err := explain(history(), stale(1, 2), nil)
 
 	require.NoError(t, err)
 	assert.Equal(t, &saved{id: 7, version: 3, text: "third"}, v.Current, "the version saved now, even past the one the save met")
 	assert.Equal(t, &saved{id: 7, version: 1, text: "first"}, v.Base)
+	assert.True(t, v.HasBase())
 	assert.Equal(t, domain.OptimisticLockError{Kind: "thing", ID: 7, Expected: 1, Actual: 2}, *v.Lock)
 	lock, ok := domain.AsOptimisticLock(v)
-	require.True(t, ok, "the versions are an error that unwraps to the lock")
+	require.True(t, ok, "the conflict is an error that unwraps to the lock")
 	assert.Same(t, v.Lock, lock)
 	assert.Equal(t, v.Lock.Error(), v.Error())
+}
+
+func TestExplain_completeAddsWhatTheWriteKnows(t *testing.T) {
+	t.Parallel()
+
+	v, err := explain(history(), stale(1, 2), func(c *conflict.Error[*saved, string]) { c.Wanted = "Contacted" })
+
+	require.NoError(t, err)
+	assert.Equal(t, "Contacted", v.Wanted)
+	found, ok := conflict.VersionsOf[*saved](fmt.Errorf("move thing 7: %w", v))
+	require.True(t, ok, "VersionsOf finds the conflict whatever its field type")
+	assert.Same(t, &v.Versions, found)
 }
 
 func TestExplain_aVersionNeverSavedLeavesTheBaseUnknown(t *testing.T) {
 	t.Parallel()
 
-	v, err := conflict.Explain(context.Background(), history(), stale(9, 3))
+	v, err := explain(history(), stale(9, 3), nil)
 
 	require.NoError(t, err)
 	assert.Nil(t, v.Base)
+	assert.False(t, v.HasBase())
 	assert.Equal(t, "third", v.Current.text)
 }
 
@@ -85,7 +110,7 @@ func TestExplain_otherErrorsPassThrough(t *testing.T) {
 	for _, in := range []error{rule, domain.ErrNotFound, errors.New("boom")} {
 		t.Run(in.Error(), func(t *testing.T) {
 			t.Parallel()
-			v, err := conflict.Explain(context.Background(), history(), in)
+			v, err := explain(history(), in, nil)
 			assert.Nil(t, v)
 			assert.Same(t, in, err)
 		})
@@ -100,7 +125,7 @@ func TestExplain_aFailedReadWins(t *testing.T) {
 		s := history()
 		s.getErr = domain.ErrNotFound
 
-		v, err := conflict.Explain(context.Background(), s, stale(1, 2))
+		v, err := explain(s, stale(1, 2), nil)
 
 		assert.Nil(t, v)
 		assert.ErrorIs(t, err, domain.ErrNotFound)
@@ -111,7 +136,7 @@ func TestExplain_aFailedReadWins(t *testing.T) {
 		s := history()
 		s.versionErr = down
 
-		v, err := conflict.Explain(context.Background(), s, stale(1, 2))
+		v, err := explain(s, stale(1, 2), nil)
 
 		assert.Nil(t, v)
 		assert.ErrorIs(t, err, domain.ErrUnavailable)

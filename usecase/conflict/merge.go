@@ -2,23 +2,22 @@ package conflict
 
 import (
 	"context"
-	"errors"
 
 	"crm/domain"
 )
 
-// MaxSaveAttempts bounds how often a merging save is tried. Every round of
+// MaxSaveAttempts bounds how often a merging write is tried. Every round of
 // contention lets at least one saver through, so this many reps saving
 // different fields of one aggregate at the same instant all land; beyond it
 // the rep sees the comparison instead of waiting on an endless retry.
 const MaxSaveAttempts = 10
 
-// Merge tells a rep what happened to a save that started from an old
-// version and was merged instead of refused: their changes were applied on
+// Merge tells a rep what happened to a write that started from an old
+// version and was merged instead of refused: their change was applied on
 // top of the version saved since, keeping the other changes.
 type Merge struct {
 	From int64  // the version the rep started from
-	Onto int64  // the version their changes were applied to
+	Onto int64  // the version their change was applied to
 	By   string // who saved Onto
 	// Kept lists the fields others changed, kept as they saved them;
 	// Applied the rep's own changes. A field both changed to the same
@@ -27,7 +26,7 @@ type Merge struct {
 	Applied []string
 }
 
-// Aggregate is what a merging save needs to know of an aggregate.
+// Aggregate is what a merging write needs to know of an aggregate.
 type Aggregate interface {
 	Version() int64
 	UpdatedBy() string
@@ -46,127 +45,130 @@ type Saver[A Aggregate, F domain.FieldSet[F]] struct {
 	Save func(ctx context.Context, version int64, f F) (A, error)
 }
 
-// Conflict is a merging save that could not merge: both sides changed a
-// field, the starting version is unknown, or others kept saving past
-// MaxSaveAttempts. Compare holds the comparison the rep resolves.
-type Conflict[A any, F any] struct {
-	Versions[A]
-	Compare domain.ThreeWay[F]
-}
-
 // SaveMerging saves yours, typed by a rep who started from version. When
 // someone saved since, it compares the three versions: if no field was
 // changed differently on both sides, it saves the merged fields onto the
 // newer version (whose rules are checked again by Save) and reports the
-// merge; otherwise it returns a *Conflict. Any other error passes through.
+// merge; otherwise it returns an *Error with the comparison. Any other
+// error passes through.
 func SaveMerging[A Aggregate, F domain.FieldSet[F]](ctx context.Context, s Saver[A, F], version int64, yours F) (A, *Merge, error) {
 	var (
-		zero     A
-		base     *A // the version the rep started from, read once
-		merge    *Merge
-		target   = version
 		proposed = yours
+		cmp      domain.ThreeWay[F]
+		merge    *Merge
 	)
-	for attempt := 1; ; attempt++ {
-		saved, err := s.Save(ctx, target, proposed)
-		if err == nil {
-			return saved, merge, nil
-		}
-		lock, stale := domain.AsOptimisticLock(err)
-		if !stale {
-			return zero, nil, err
-		}
-		current, err := s.Reader.Get(ctx, s.ID)
-		if err != nil {
-			return zero, nil, err
-		}
-		if base == nil {
-			b, err := s.Reader.Version(ctx, s.ID, version)
-			switch {
-			case err == nil:
-				base = &b
-			case !errors.Is(err, domain.ErrNotFound):
-				return zero, nil, err
-			}
-		}
-		var baseFields *F
-		if base != nil {
-			f := s.Fields(*base)
-			baseFields = &f
-		}
-		cmp := s.Compare(baseFields, s.Fields(current), yours)
-		if cmp.HasConflicts() || attempt >= MaxSaveAttempts {
-			c := &Conflict[A, F]{Compare: cmp, Versions: Versions[A]{Current: current,
-				Lock: &domain.OptimisticLockError{Kind: lock.Kind, ID: s.ID, Expected: version, Actual: current.Version()}}}
+	saved, lost, err := retry(ctx, s.Reader, s.ID, version,
+		func(ctx context.Context, target int64) (A, error) { return s.Save(ctx, target, proposed) },
+		func(base *A, current A) bool {
+			var baseFields *F
 			if base != nil {
-				c.Base = *base
+				f := s.Fields(*base)
+				baseFields = &f
 			}
-			return zero, nil, c
-		}
-		target, proposed = current.Version(), cmp.Proposed
-		merge = &Merge{From: version, Onto: target, By: current.UpdatedBy(), Kept: cmp.Theirs, Applied: cmp.Yours}
+			cmp = s.Compare(baseFields, s.Fields(current), yours)
+			proposed = cmp.Proposed
+			merge = &Merge{From: version, Onto: current.Version(), By: current.UpdatedBy(), Kept: cmp.Theirs, Applied: cmp.Yours}
+			return !cmp.HasConflicts()
+		})
+	switch {
+	case lost != nil:
+		return saved, nil, &Error[A, F]{Versions: *lost, Yours: &yours, Compare: cmp}
+	case err != nil:
+		return saved, nil, err
 	}
+	return saved, merge, nil
 }
 
-// Mover describes one aggregate's merging move through its state machine
-// (a lead's status, a deal's stage).
-type Mover[A Aggregate, S comparable] struct {
+// Mover describes one aggregate's merging move, or any write whose outcome
+// depends on part of the aggregate only, as a move depends on where the
+// aggregate stands in its state machine.
+type Mover[A Aggregate, F any] struct {
 	ID     int64
 	Reader Reader[A]
-	// State returns where the aggregate stands in its state machine.
-	State func(A) S
+	// Same reports whether what the move depends on is the same in current
+	// as in base, the version the rep started from: then the move can be
+	// made on current as the rep made it on base.
+	Same func(base, current A) bool
 	// Changed lists the fields that differ from base to current, for the
 	// report of a merge.
 	Changed func(base, current A) []string
 	// Move is the compare-and-swap move at version, which applies the state
 	// machine and every rule to the aggregate as stored.
 	Move func(ctx context.Context, version int64) (A, error)
+	// Field names what the move changes, for the report of a merge.
+	Field string
+	// Wanted is the state asked for, as reps read it, for a conflict.
+	Wanted string
 }
 
-// MoveMerging moves the aggregate for a rep who started from version. A
-// move depends only on where the aggregate stands, so when someone saved
-// since without moving it, the move is made on the newer version (its
-// rules checked again) and the merge reported. When it was moved meanwhile,
-// or the starting version is unknown, it returns a *Versions: the rep must
-// look again before choosing.
-func MoveMerging[A Aggregate, S comparable](ctx context.Context, m Mover[A, S], version int64) (A, *Merge, error) {
+// MoveMerging moves the aggregate for a rep who started from version. When
+// someone saved since without changing what the move depends on, the move
+// is made on the newer version (its rules checked again) and the merge
+// reported. When it was moved meanwhile, or the starting version is
+// unknown, it returns an *Error: the rep must look again before choosing.
+func MoveMerging[A Aggregate, F any](ctx context.Context, m Mover[A, F], version int64) (A, *Merge, error) {
+	var merge *Merge
+	moved, lost, err := retry(ctx, m.Reader, m.ID, version, m.Move, func(base *A, current A) bool {
+		if base == nil || !m.Same(*base, current) {
+			return false
+		}
+		merge = &Merge{From: version, Onto: current.Version(), By: current.UpdatedBy(),
+			Kept: m.Changed(*base, current), Applied: []string{m.Field}}
+		return true
+	})
+	switch {
+	case lost != nil:
+		return moved, nil, &Error[A, F]{Versions: *lost, Wanted: m.Wanted}
+	case err != nil:
+		return moved, nil, err
+	}
+	return moved, merge, nil
+}
+
+// retry is the loop every merging write shares. It writes at version and,
+// each time the compare-and-swap loses to a save made since, reads the
+// aggregate as saved now (and, once, as it was at version) and asks rebase
+// whether the write may be made again on top of it; rebase prepares that
+// next try. When rebase says no, or after MaxSaveAttempts tries, it
+// returns the Versions of the conflict. Errors other than a lost
+// compare-and-swap end the loop as they are.
+func retry[A Aggregate](ctx context.Context, r Reader[A], id, version int64,
+	write func(ctx context.Context, target int64) (A, error),
+	rebase func(base *A, current A) bool,
+) (A, *Versions[A], error) {
 	var (
-		zero   A
-		base   *A
-		merge  *Merge
-		target = version
+		zero     A
+		base     *A
+		baseRead bool
+		target   = version
 	)
 	for attempt := 1; ; attempt++ {
-		moved, err := m.Move(ctx, target)
+		saved, err := write(ctx, target)
 		if err == nil {
-			return moved, merge, nil
+			return saved, nil, nil
 		}
 		lock, stale := domain.AsOptimisticLock(err)
 		if !stale {
 			return zero, nil, err
 		}
-		current, err := m.Reader.Get(ctx, m.ID)
+		current, err := r.Get(ctx, id)
 		if err != nil {
 			return zero, nil, err
 		}
-		if base == nil {
-			b, err := m.Reader.Version(ctx, m.ID, version)
-			switch {
-			case err == nil:
-				base = &b
-			case !errors.Is(err, domain.ErrNotFound):
+		if !baseRead {
+			if base, err = readBase(ctx, r, id, version); err != nil {
 				return zero, nil, err
 			}
+			baseRead = true
 		}
-		if base == nil || m.State(*base) != m.State(current) || attempt >= MaxSaveAttempts {
+		// rebase runs first even on the last attempt: a conflict carries
+		// the comparison it makes.
+		if !rebase(base, current) || attempt >= MaxSaveAttempts {
 			v := &Versions[A]{Current: current,
-				Lock: &domain.OptimisticLockError{Kind: lock.Kind, ID: m.ID, Expected: version, Actual: current.Version()}}
-			if base != nil {
-				v.Base = *base
-			}
-			return zero, nil, v
+				Lock: &domain.OptimisticLockError{Kind: lock.Kind, ID: id, Expected: version, Actual: current.Version()}}
+			v.setBase(base)
+			return zero, v, nil
 		}
 		target = current.Version()
-		merge = &Merge{From: version, Onto: target, By: current.UpdatedBy(), Kept: m.Changed(*base, current)}
 	}
 }

@@ -3,6 +3,7 @@ package conflict_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -143,7 +144,7 @@ func TestSaveMerging(t *testing.T) {
 
 		_, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "john's b", C: "c0"})
 
-		var c *conflict.Conflict[*card, cardFields]
+		var c *conflict.Error[*card, cardFields]
 		require.ErrorAs(t, err, &c)
 		assert.Nil(t, merge)
 		assert.Equal(t, []string{"a"}, c.Compare.Conflicts)
@@ -207,7 +208,7 @@ func TestSaveMerging(t *testing.T) {
 
 		_, _, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "b0", C: "c0"})
 
-		var c *conflict.Conflict[*card, cardFields]
+		var c *conflict.Error[*card, cardFields]
 		require.ErrorAs(t, err, &c)
 		assert.Equal(t, conflict.MaxSaveAttempts, b.saves)
 		assert.Empty(t, c.Compare.Conflicts, "no field conflicts: the rep can simply save again")
@@ -221,7 +222,7 @@ func TestSaveMerging(t *testing.T) {
 
 		_, _, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "b0", C: "c0"})
 
-		var c *conflict.Conflict[*card, cardFields]
+		var c *conflict.Error[*card, cardFields]
 		require.ErrorAs(t, err, &c)
 		assert.ElementsMatch(t, []string{"a", "b"}, c.Compare.Conflicts)
 		assert.Nil(t, c.Base)
@@ -233,5 +234,198 @@ func TestSaveMerging(t *testing.T) {
 		s.Save = func(context.Context, int64, cardFields) (*card, error) { return nil, domain.ErrUnavailable }
 		_, _, err := conflict.SaveMerging(t.Context(), s, 1, start)
 		assert.True(t, errors.Is(err, domain.ErrUnavailable))
+	})
+}
+
+// move is the compare-and-swap move of the card's state, field a, to to
+// on behalf of rep by: as a state machine does, it refuses a card already
+// there, and b.rule is checked on the card as stored.
+func (b *board) move(by, to string) func(context.Context, int64) (*card, error) {
+	return func(_ context.Context, version int64) (*card, error) {
+		b.saves++
+		if b.others != nil {
+			b.others(b, b.saves)
+		}
+		cur := b.current()
+		if cur.version != version {
+			return nil, &domain.OptimisticLockError{Kind: "card", ID: 1, Expected: version, Actual: cur.version}
+		}
+		if cur.f.A == to {
+			return nil, &domain.RuleError{Field: "a", Message: "The card is already " + to + "."}
+		}
+		f := cur.f
+		f.A = to
+		if b.rule != nil {
+			if err := b.rule(f); err != nil {
+				return nil, err
+			}
+		}
+		b.by(by, f)
+		return b.current(), nil
+	}
+}
+
+// mover is rep's move of the card to to, which depends on field a only.
+func (b *board) mover(rep, to string) conflict.Mover[*card, cardFields] {
+	return conflict.Mover[*card, cardFields]{
+		ID: 1, Reader: b,
+		Same:    func(base, current *card) bool { return base.f.A == current.f.A },
+		Changed: func(base, current *card) []string { return domain.Changed(cardFieldNames, base.f, current.f) },
+		Move:    b.move(rep, to),
+		Field:   "a",
+		Wanted:  "Done",
+	}
+}
+
+func TestMoveMerging(t *testing.T) {
+	t.Parallel()
+	start := cardFields{A: "todo", B: "b0", C: "c0"}
+
+	t.Run("a fresh move is made as it is, with no merge", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+
+		got, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+
+		require.NoError(t, err)
+		assert.Nil(t, merge)
+		assert.Equal(t, int64(2), got.version)
+		assert.Equal(t, cardFields{A: "done", B: "b0", C: "c0"}, got.f)
+		assert.Equal(t, "john", got.by)
+		assert.Equal(t, 1, b.saves)
+	})
+	t.Run("a move is made on a newer version whose state is unchanged", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		b.by("maria", cardFields{A: "todo", B: "maria's b", C: "maria's c"})
+
+		got, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+
+		require.NoError(t, err)
+		assert.Equal(t, cardFields{A: "done", B: "maria's b", C: "maria's c"}, got.f, "maria's save kept")
+		assert.Equal(t, int64(3), got.version)
+		assert.Equal(t, &conflict.Merge{From: 1, Onto: 2, By: "maria", Kept: []string{"b", "c"}, Applied: []string{"a"}}, merge)
+		assert.Equal(t, 2, b.saves, "one stale try, one merged move")
+	})
+	t.Run("a move is made on a newer version that saved nothing new", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		b.by("maria", start)
+
+		got, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+
+		require.NoError(t, err)
+		assert.Equal(t, "done", got.f.A)
+		require.NotNil(t, merge)
+		assert.Empty(t, merge.Kept)
+		assert.Equal(t, []string{"a"}, merge.Applied)
+	})
+	t.Run("a state changed meanwhile is a conflict and nothing is saved", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		b.by("maria", cardFields{A: "doing", B: "b0", C: "c0"})
+
+		got, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+
+		assert.Nil(t, got)
+		assert.Nil(t, merge)
+		var c *conflict.Error[*card, cardFields]
+		require.ErrorAs(t, err, &c)
+		assert.Equal(t, "Done", c.Wanted, "the state asked for, as reps read it")
+		assert.Nil(t, c.Yours, "a move types no fields")
+		assert.Empty(t, c.Compare.Conflicts)
+		assert.Equal(t, &domain.OptimisticLockError{Kind: "card", ID: 1, Expected: 1, Actual: 2}, c.Lock)
+		require.True(t, c.HasBase())
+		assert.Equal(t, "todo", c.Base.f.A)
+		assert.Equal(t, "doing", c.Current.f.A)
+		assert.True(t, domain.IsOptimisticLock(err))
+		assert.Len(t, b.history, 2, "nothing saved")
+		assert.Equal(t, 1, b.saves, "no second try")
+	})
+	t.Run("an unknown starting version is a conflict even when the state looks the same", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		b.forgetOld = true
+		b.by("maria", cardFields{A: "todo", B: "maria's b", C: "c0"})
+
+		_, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+
+		assert.Nil(t, merge)
+		var c *conflict.Error[*card, cardFields]
+		require.ErrorAs(t, err, &c)
+		assert.False(t, c.HasBase())
+		assert.Nil(t, c.Base)
+		assert.Equal(t, "Done", c.Wanted)
+		assert.Equal(t, int64(2), c.Current.version)
+		assert.Len(t, b.history, 2, "nothing saved")
+	})
+	t.Run("retries are bounded when others keep saving", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start)
+		// Someone saves field c before every one of John's tries.
+		b.others = func(b *board, attempt int) {
+			f := b.current().f
+			f.C = "c" + string(rune('0'+attempt))
+			b.by("maria", f)
+		}
+
+		_, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+
+		assert.Nil(t, merge)
+		var c *conflict.Error[*card, cardFields]
+		require.ErrorAs(t, err, &c)
+		assert.Equal(t, conflict.MaxSaveAttempts, b.saves)
+		assert.Equal(t, "Done", c.Wanted)
+		assert.Equal(t, "todo", c.Current.f.A, "never moved")
+		assert.Equal(t, int64(1), c.Lock.Expected, "the version the rep started from")
+		assert.Equal(t, c.Current.version, c.Lock.Actual)
+		assert.True(t, c.HasBase())
+	})
+	t.Run("other errors pass through", func(t *testing.T) {
+		t.Parallel()
+		rule := &domain.RuleError{Field: "a", Message: "A locked card stays where it is."}
+		tests := []struct {
+			name  string
+			setup func(b *board, m *conflict.Mover[*card, cardFields])
+			want  error
+		}{
+			{"a failing store", func(_ *board, m *conflict.Mover[*card, cardFields]) {
+				m.Move = func(context.Context, int64) (*card, error) {
+					return nil, fmt.Errorf("update card: %w", domain.ErrUnavailable)
+				}
+			}, domain.ErrUnavailable},
+			{"a rule the newer version breaks", func(b *board, _ *conflict.Mover[*card, cardFields]) {
+				b.by("maria", cardFields{A: "todo", B: "locked", C: "c0"})
+				b.rule = func(f cardFields) error {
+					if f.B == "locked" {
+						return rule
+					}
+					return nil
+				}
+			}, rule},
+			{"the card gone meanwhile", func(_ *board, m *conflict.Mover[*card, cardFields]) {
+				m.Move = func(context.Context, int64) (*card, error) {
+					return nil, &domain.NotFoundError{Kind: "card", ID: 1}
+				}
+			}, domain.ErrNotFound},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				b := newBoard(start)
+				m := b.mover("john", "done")
+				tt.setup(b, &m)
+				saved := len(b.history)
+
+				got, merge, err := conflict.MoveMerging(t.Context(), m, 1)
+
+				assert.Nil(t, got)
+				assert.Nil(t, merge)
+				assert.ErrorIs(t, err, tt.want)
+				var c *conflict.Error[*card, cardFields]
+				assert.False(t, errors.As(err, &c), "no conflict")
+				assert.Len(t, b.history, saved, "nothing saved")
+			})
+		}
 	})
 }

@@ -1,7 +1,6 @@
 package contacts_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -10,190 +9,238 @@ import (
 
 	"crm/domain"
 	"crm/domain/contact"
+	"crm/infrastructure/memory"
+	"crm/usecase/conflict"
 	"crm/usecase/contacts"
+	"crm/usecase/record"
 )
 
-// memory is an in-memory Repository: every saved version of every contact.
-type memory struct {
-	versions  map[int64][]contact.Snapshot // id → versions, oldest first
-	lastQuery contacts.ListQuery
-	findCalls int
-}
-
-var _ contacts.Repository = (*memory)(nil)
-
-func newMemory() *memory { return &memory{versions: map[int64][]contact.Snapshot{}} }
-
-func (m *memory) Create(_ context.Context, c *contact.Contact) (*contact.Contact, error) {
-	s := c.Snapshot()
-	s.ID, s.Version = int64(len(m.versions)+1), 1
-	m.versions[s.ID] = []contact.Snapshot{s}
-	return contact.Rehydrate(s), nil
-}
-
-func (m *memory) Get(_ context.Context, id int64) (*contact.Contact, error) {
-	vs, ok := m.versions[id]
-	if !ok {
-		return nil, domain.ErrNotFound
-	}
-	return contact.Rehydrate(vs[len(vs)-1]), nil
-}
-
-func (m *memory) Version(_ context.Context, id, version int64) (*contact.Contact, error) {
-	vs := m.versions[id]
-	if version < 1 || version > int64(len(vs)) {
-		return nil, domain.ErrNotFound
-	}
-	return contact.Rehydrate(vs[version-1]), nil
-}
-
-func (m *memory) Update(ctx context.Context, id, version int64, apply func(*contact.Contact) (bool, error)) (*contact.Contact, error) {
-	c, err := m.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if c.Version() != version {
-		return nil, &domain.OptimisticLockError{Kind: contact.Kind, ID: id, Expected: version, Actual: c.Version()}
-	}
-	changed, err := apply(c)
-	if err != nil || !changed {
-		return contact.Rehydrate(m.versions[id][version-1]), err
-	}
-	s := c.Snapshot()
-	s.Version++
-	m.versions[id] = append(m.versions[id], s)
-	return contact.Rehydrate(s), nil
-}
-
-func (m *memory) List(_ context.Context, q contacts.ListQuery) (contacts.Page, error) {
-	m.lastQuery = q
-	return contacts.Page{}, nil
-}
-
-func (m *memory) FindByEmail(context.Context, string) (*contact.Contact, error) {
-	m.findCalls++
-	return nil, domain.ErrNotFound
-}
-
-func (m *memory) History(context.Context, int64) ([]domain.RecordedEvent, error) { return nil, nil }
+// contactConflict is the conflict error of a contact write.
+type contactConflict = conflict.Error[*contact.Contact, contact.Fields]
 
 func ada() contact.Fields {
 	return contact.Fields{Name: "Ada Lovelace", Email: "ada@example.com", Phone: "555 0100", Company: "Analytical Engines"}
 }
 
+// seeded returns a service on an empty in-memory store and Ada's contact,
+// created by ana at version 1.
+func seeded(t *testing.T) (*contacts.Service, *contact.Contact) {
+	t.Helper()
+	svc := contacts.NewService(memory.New().Contacts)
+	c, err := svc.Create(t.Context(), "ana", ada())
+	require.NoError(t, err)
+	require.Equal(t, int64(1), c.Version())
+	return svc, c
+}
+
+func TestService_Create_storesTheContactAtVersionOne(t *testing.T) {
+	t.Parallel()
+	svc, c := seeded(t)
+
+	stored, err := svc.Get(t.Context(), c.ID())
+
+	require.NoError(t, err)
+	assert.Equal(t, ada(), stored.Fields())
+	assert.Equal(t, int64(1), stored.Version())
+	assert.Equal(t, "ana", stored.UpdatedBy())
+}
+
+func TestService_Create_refusesAnInvalidContactWithoutStoring(t *testing.T) {
+	t.Parallel()
+	svc := contacts.NewService(memory.New().Contacts)
+
+	_, err := svc.Create(t.Context(), "ana", contact.Fields{Email: "not an email"})
+
+	var invalid *domain.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "Name is required.", invalid.For(contact.FieldName))
+	assert.NotEmpty(t, invalid.For(contact.FieldEmail))
+	p, err := svc.List(t.Context(), contacts.ListQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, p.Items, "nothing stored")
+}
+
 func TestService_Update_staleSaveExplainsTheConflictFieldByField(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	svc := contacts.NewService(newMemory())
-	c, err := svc.Create(ctx, "ana", ada())
-	require.NoError(t, err)
+	svc, c := seeded(t)
 	theirs := ada()
 	theirs.Phone, theirs.Company = "555 0199", "Babbage & Co"
-	_, err = svc.Update(ctx, "bruno", c.ID(), 1, theirs)
+	_, err := svc.Update(t.Context(), "bruno", c.ID(), 1, theirs)
 	require.NoError(t, err)
 	yours := ada()
 	yours.Email, yours.Company = "ada@lovelace.org", "Difference Engines"
 
-	_, err = svc.Update(ctx, "carla", c.ID(), 1, yours)
+	_, err = svc.Update(t.Context(), "carla", c.ID(), 1, yours)
 
-	var conflict *contacts.ConflictError
-	require.ErrorAs(t, err, &conflict)
+	var cf *contactConflict
+	require.ErrorAs(t, err, &cf)
 	lock, ok := domain.AsOptimisticLock(err)
 	require.True(t, ok, "errors.As still finds the optimistic-lock error")
 	assert.Equal(t, domain.OptimisticLockError{Kind: contact.Kind, ID: c.ID(), Expected: 1, Actual: 2}, *lock)
-	assert.Equal(t, int64(2), conflict.Current.Version())
-	assert.Equal(t, "bruno", conflict.Current.UpdatedBy())
-	require.NotNil(t, conflict.Base)
-	assert.Equal(t, ada(), conflict.Base.Fields())
-	assert.Equal(t, yours, conflict.Yours)
-	assert.Equal(t, []string{contact.FieldEmail}, conflict.Compare.Yours)
-	assert.Equal(t, []string{contact.FieldPhone}, conflict.Compare.Theirs)
-	assert.Equal(t, []string{contact.FieldCompany}, conflict.Compare.Conflicts)
+	assert.Equal(t, int64(2), cf.Current.Version())
+	assert.Equal(t, "bruno", cf.Current.UpdatedBy())
+	require.True(t, cf.HasBase())
+	require.NotNil(t, cf.Base)
+	assert.Equal(t, ada(), cf.Base.Fields())
+	require.NotNil(t, cf.Yours)
+	assert.Equal(t, yours, *cf.Yours)
+	assert.Empty(t, cf.Wanted, "a field save wants no state")
+	assert.Equal(t, []string{contact.FieldEmail}, cf.Compare.Yours)
+	assert.Equal(t, []string{contact.FieldPhone}, cf.Compare.Theirs)
+	assert.Equal(t, []string{contact.FieldCompany}, cf.Compare.Conflicts)
 	assert.Equal(t, contact.Fields{Name: "Ada Lovelace", Email: "ada@lovelace.org", Phone: "555 0199", Company: "Difference Engines"},
-		conflict.Compare.Proposed, "their phone, your email, and your company where you both changed it")
+		cf.Compare.Proposed, "their phone, your email, and your company where you both changed it")
+
+	stored, err := svc.Get(t.Context(), c.ID())
+	require.NoError(t, err)
+	assert.Equal(t, theirs, stored.Fields(), "nothing written")
 }
 
 func TestService_Update_fromAVersionNeverSavedComparesWithoutABase(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	svc := contacts.NewService(newMemory())
-	c, err := svc.Create(ctx, "ana", ada())
-	require.NoError(t, err)
+	svc, c := seeded(t)
 	yours := ada()
 	yours.Email = "ada@lovelace.org"
 
-	_, err = svc.Update(ctx, "carla", c.ID(), 5, yours)
+	_, err := svc.Update(t.Context(), "carla", c.ID(), 5, yours)
 
-	var conflict *contacts.ConflictError
-	require.ErrorAs(t, err, &conflict)
-	assert.Nil(t, conflict.Base)
-	assert.Equal(t, []string{contact.FieldEmail}, conflict.Compare.Conflicts)
+	var cf *contactConflict
+	require.ErrorAs(t, err, &cf)
+	assert.False(t, cf.HasBase())
+	assert.Nil(t, cf.Base)
+	assert.Equal(t, int64(1), cf.Current.Version())
+	assert.Equal(t, []string{contact.FieldEmail}, cf.Compare.Conflicts, "without a base every difference is a conflict")
 }
 
 func TestService_Update_otherErrorsAreNoConflict(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	svc := contacts.NewService(newMemory())
-	c, err := svc.Create(ctx, "ana", ada())
-	require.NoError(t, err)
+	svc, c := seeded(t)
 
-	_, err = svc.Update(ctx, "bruno", c.ID(), 1, contact.Fields{})
-	var invalid *domain.ValidationError
-	require.ErrorAs(t, err, &invalid)
-	assert.Equal(t, "Name is required.", invalid.For(contact.FieldName))
-
-	_, err = svc.Update(ctx, "bruno", 999, 1, ada())
-	assert.ErrorIs(t, err, domain.ErrNotFound)
-	var conflict *contacts.ConflictError
-	assert.False(t, errors.As(err, &conflict))
+	t.Run("an invalid contact is a validation error", func(t *testing.T) {
+		t.Parallel()
+		_, err := svc.Update(t.Context(), "bruno", c.ID(), 1, contact.Fields{})
+		var invalid *domain.ValidationError
+		require.ErrorAs(t, err, &invalid)
+		assert.Equal(t, "Name is required.", invalid.For(contact.FieldName))
+		var cf *contactConflict
+		assert.False(t, errors.As(err, &cf))
+	})
+	t.Run("a missing contact is not found", func(t *testing.T) {
+		t.Parallel()
+		_, err := svc.Update(t.Context(), "bruno", 999, 1, ada())
+		assert.ErrorIs(t, err, domain.ErrNotFound)
+		var nf *domain.NotFoundError
+		require.ErrorAs(t, err, &nf)
+		assert.Equal(t, &domain.NotFoundError{Kind: contact.Kind, ID: 999}, nf)
+		var cf *contactConflict
+		assert.False(t, errors.As(err, &cf))
+		assert.False(t, domain.IsOptimisticLock(err))
+	})
 }
 
 func TestService_Update_withNoChangeKeepsTheVersion(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	svc := contacts.NewService(newMemory())
-	c, err := svc.Create(ctx, "ana", ada())
-	require.NoError(t, err)
+	svc, c := seeded(t)
 	same := ada()
-	same.Name = "  " + same.Name
+	same.Name = "  " + same.Name + " "
 
-	saved, err := svc.Update(ctx, "bruno", c.ID(), 1, same)
+	saved, err := svc.Update(t.Context(), "bruno", c.ID(), 1, same)
 
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), saved.Version())
 	assert.Equal(t, "ana", saved.UpdatedBy())
+	h, err := svc.History(t.Context(), c.ID())
+	require.NoError(t, err)
+	require.Len(t, h, 1, "no event for a save that changed nothing")
+	assert.Equal(t, contact.EventCreated, h[0].Name)
 }
 
-func TestService_FindByEmail_anEmptyEmailFindsNothingWithoutAsking(t *testing.T) {
+func TestService_Save_mergesAStaleSaveOfOtherFields(t *testing.T) {
 	t.Parallel()
-	repo := newMemory()
-	svc := contacts.NewService(repo)
+	svc, c := seeded(t)
+	theirs := ada()
+	theirs.Phone = "555 0199"
+	_, err := svc.Save(t.Context(), "bruno", c.ID(), 1, theirs)
+	require.NoError(t, err)
+	yours := ada()
+	yours.Company = "Difference Engines"
 
-	for _, email := range []string{"", "   "} {
-		_, err := svc.FindByEmail(context.Background(), email)
+	saved, err := svc.Save(t.Context(), "carla", c.ID(), 1, yours)
+
+	require.NoError(t, err)
+	assert.Equal(t, &conflict.Merge{From: 1, Onto: 2, By: "bruno", Kept: []string{contact.FieldPhone}, Applied: []string{contact.FieldCompany}}, saved.Merge)
+	assert.Equal(t, int64(3), saved.Record.Version())
+	assert.Equal(t, contact.Fields{Name: "Ada Lovelace", Email: "ada@example.com", Phone: "555 0199", Company: "Difference Engines"},
+		saved.Record.Fields(), "both reps' changes kept")
+}
+
+func TestService_FindByEmail(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	svc := contacts.NewService(memory.New().Contacts)
+	noEmail, err := svc.Create(ctx, "ana", contact.Fields{Name: "Nobody Known"})
+	require.NoError(t, err)
+	_, err = svc.Create(ctx, "ana", ada())
+	require.NoError(t, err)
+	newer, err := svc.Create(ctx, "ana", contact.Fields{Name: "Augusta Ada King", Email: "ADA@example.com"})
+	require.NoError(t, err)
+	require.Empty(t, noEmail.Fields().Email)
+
+	t.Run("an empty email finds nothing, not even a contact stored without one", func(t *testing.T) {
+		t.Parallel()
+		for _, email := range []string{"", "   "} {
+			c, err := svc.FindByEmail(ctx, email)
+			assert.ErrorIs(t, err, domain.ErrNotFound, "email %q", email)
+			assert.Nil(t, c)
+		}
+	})
+	t.Run("an email finds the newest contact with it, ignoring case and spaces", func(t *testing.T) {
+		t.Parallel()
+		c, err := svc.FindByEmail(ctx, "  Ada@Example.com ")
+		require.NoError(t, err)
+		assert.Equal(t, newer.ID(), c.ID())
+	})
+	t.Run("an unknown email is not found", func(t *testing.T) {
+		t.Parallel()
+		_, err := svc.FindByEmail(ctx, "grace@navy.mil")
 		assert.ErrorIs(t, err, domain.ErrNotFound)
-	}
-	assert.Zero(t, repo.findCalls)
+	})
 }
 
-func TestService_List_clampsThePageSize(t *testing.T) {
+func TestService_List_returnsNewestFirstWithAWorkingCursor(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name       string
-		limit, got int
-	}{
-		{"no limit is the default page", 0, contacts.DefaultPageSize},
-		{"a negative limit is the default page", -5, contacts.DefaultPageSize},
-		{"a limit in range is kept", 20, 20},
-		{"a limit over the maximum is the maximum", 10_000, contacts.MaxPageSize},
+	ctx := t.Context()
+	svc := contacts.NewService(memory.New().Contacts)
+	var ids []int64
+	for _, name := range []string{"Ada Lovelace", "Grace Hopper", "Alan Turing", "Ada Yonath"} {
+		c, err := svc.Create(ctx, "ana", contact.Fields{Name: name})
+		require.NoError(t, err)
+		ids = append(ids, c.ID())
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			repo := newMemory()
-			_, err := contacts.NewService(repo).List(context.Background(), contacts.ListQuery{Limit: tt.limit})
-			require.NoError(t, err)
-			assert.Equal(t, tt.got, repo.lastQuery.Limit)
-		})
+	idsOf := func(p record.Page[*contact.Contact]) []int64 {
+		out := []int64{}
+		for _, c := range p.Items {
+			out = append(out, c.ID())
+		}
+		return out
 	}
+
+	first, err := svc.List(ctx, contacts.ListQuery{Paging: record.Paging{Limit: 3}})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{ids[3], ids[2], ids[1]}, idsOf(first), "newest first")
+	assert.Equal(t, ids[1], first.Next, "the cursor is the last id shown")
+
+	second, err := svc.List(ctx, contacts.ListQuery{Paging: record.Paging{After: first.Next, Limit: 3}})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{ids[0]}, idsOf(second))
+	assert.Zero(t, second.Next, "the last page has no next")
+
+	all, err := svc.List(ctx, contacts.ListQuery{})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{ids[3], ids[2], ids[1], ids[0]}, idsOf(all), "the default page holds them all")
+	assert.Zero(t, all.Next)
+
+	found, err := svc.List(ctx, contacts.ListQuery{Search: " ada "})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{ids[3], ids[0]}, idsOf(found), "search filters the list")
 }

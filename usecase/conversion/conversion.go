@@ -118,14 +118,6 @@ func (e *InvalidError) Unwrap() []error {
 	return out
 }
 
-// ConflictError is a conversion that started from a lead version that is no
-// longer current: nothing was created. It carries the lead as saved now
-// and as the rep saw it, so the page can say what changed, and errors.As
-// finds the *domain.OptimisticLockError inside it.
-type ConflictError struct {
-	conflict.Versions[*lead.Lead]
-}
-
 // Service runs the conversion.
 type Service struct {
 	uow      UnitOfWork
@@ -175,16 +167,14 @@ func dealTitle(f lead.Fields) string {
 // Convert converts the lead on behalf of rep by, in one unit of work. It
 // returns an *InvalidError when the contact or deal does not validate, a
 // *domain.RuleError when the lead may not be converted (not QUALIFIED,
-// score below 80, already converted), a *ConflictError when the lead moved
-// past req.LeadVersion, and domain.ErrNotFound when the lead is gone. On
+// score below 80, already converted), a *conflict.Error over the lead when
+// it moved past req.LeadVersion (holding the lead as saved now and as the
+// rep saw it, so the page can say what changed), and domain.ErrNotFound when the lead is gone. On
 // any error nothing at all was written.
 func (s *Service) Convert(ctx context.Context, by string, req Request) (Result, error) {
 	res, err := s.convert(ctx, by, req)
 	if err != nil {
-		v, err := conflict.Explain(ctx, s.leads, err)
-		if v != nil {
-			err = &ConflictError{Versions: *v}
-		}
+		err = conflict.Explain[*lead.Lead, lead.Fields](ctx, s.leads, err, nil)
 		return Result{}, fmt.Errorf("convert lead %d: %w", req.LeadID, err)
 	}
 	return res, nil

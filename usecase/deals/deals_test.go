@@ -1,7 +1,6 @@
 package deals_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -9,101 +8,78 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"crm/domain"
+	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/infrastructure/memory"
+	"crm/usecase/conflict"
 	"crm/usecase/deals"
+	"crm/usecase/record"
 )
 
-// memory is an in-memory Repository: every saved version of every deal.
-type memory struct {
-	versions  map[int64][]deal.Snapshot // id → versions, oldest first
-	lastQuery deals.ListQuery
-	creates   int
-}
-
-var _ deals.Repository = (*memory)(nil)
-
-func newMemory() *memory { return &memory{versions: map[int64][]deal.Snapshot{}} }
-
-func (m *memory) Create(_ context.Context, d *deal.Deal) (*deal.Deal, error) {
-	m.creates++
-	s := d.Snapshot()
-	s.ID, s.Version = int64(len(m.versions)+1), 1
-	m.versions[s.ID] = []deal.Snapshot{s}
-	return deal.Rehydrate(s), nil
-}
-
-func (m *memory) Get(_ context.Context, id int64) (*deal.Deal, error) {
-	vs, ok := m.versions[id]
-	if !ok {
-		return nil, domain.ErrNotFound
-	}
-	return deal.Rehydrate(vs[len(vs)-1]), nil
-}
-
-func (m *memory) Version(_ context.Context, id, version int64) (*deal.Deal, error) {
-	vs := m.versions[id]
-	if version < 1 || version > int64(len(vs)) {
-		return nil, domain.ErrNotFound
-	}
-	return deal.Rehydrate(vs[version-1]), nil
-}
-
-func (m *memory) Update(ctx context.Context, id, version int64, apply func(*deal.Deal) (bool, error)) (*deal.Deal, error) {
-	d, err := m.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if d.Version() != version {
-		return nil, &domain.OptimisticLockError{Kind: deal.Kind, ID: id, Expected: version, Actual: d.Version()}
-	}
-	changed, err := apply(d)
-	if err != nil || !changed {
-		return deal.Rehydrate(m.versions[id][version-1]), err
-	}
-	s := d.Snapshot()
-	s.Version++
-	m.versions[id] = append(m.versions[id], s)
-	return deal.Rehydrate(s), nil
-}
-
-func (m *memory) List(_ context.Context, q deals.ListQuery) (deals.Page, error) {
-	m.lastQuery = q
-	return deals.Page{}, nil
-}
-
-func (m *memory) ListByContact(context.Context, int64) ([]*deal.Deal, error) { return nil, nil }
-
-func (m *memory) History(context.Context, int64) ([]domain.RecordedEvent, error) { return nil, nil }
+// dealConflict is the conflict error of a deal write.
+type dealConflict = conflict.Error[*deal.Deal, deal.Fields]
 
 func engines() deal.Fields {
 	return deal.Fields{Title: "Analytical Engine", Amount: deal.Money{Minor: 125000, Currency: "EUR"}}
 }
 
-func seeded(t *testing.T) (*deals.Service, *memory, int64) {
+// withContact stores a contact named name in db and returns its id.
+func withContact(t *testing.T, db *memory.DB, name string) int64 {
 	t.Helper()
-	m := newMemory()
-	svc := deals.NewService(m)
-	d, err := svc.Create(t.Context(), "ana", 7, engines())
+	c, err := contact.New(contact.Fields{Name: name}, "ana")
 	require.NoError(t, err)
-	return svc, m, d.ID()
+	c, err = db.Contacts.Create(t.Context(), c)
+	require.NoError(t, err)
+	return c.ID()
 }
 
-func TestService_CreateRefusesAnInvalidDealWithoutStoring(t *testing.T) {
-	t.Parallel()
-	m := newMemory()
+// seeded returns a service on a fresh in-memory database and the id of
+// the engines deal, created by ana at version 1 with Ada's contact.
+func seeded(t *testing.T) (*deals.Service, int64) {
+	t.Helper()
+	db := memory.New()
+	svc := deals.NewService(db.Deals)
+	d, err := svc.Create(t.Context(), "ana", withContact(t, db, "Ada Lovelace"), engines())
+	require.NoError(t, err)
+	require.Equal(t, int64(1), d.Version())
+	require.Equal(t, deal.StageOpen, d.Stage())
+	return svc, d.ID()
+}
 
-	_, err := deals.NewService(m).Create(t.Context(), "ana", 0, deal.Fields{Amount: engines().Amount})
+func TestService_Create_refusesAnInvalidDealWithoutStoring(t *testing.T) {
+	t.Parallel()
+	db := memory.New()
+	svc := deals.NewService(db.Deals)
+
+	_, err := svc.Create(t.Context(), "ana", 0, deal.Fields{Amount: engines().Amount})
 
 	var v *domain.ValidationError
 	require.ErrorAs(t, err, &v)
 	assert.Equal(t, "Title is required.", v.For(deal.FieldTitle))
 	assert.Equal(t, "Choose the contact the deal is with.", v.For(deal.FieldContact))
-	assert.Zero(t, m.creates)
+	p, err := svc.List(t.Context(), deals.ListQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, p.Items, "nothing stored")
 }
 
-func TestService_UpdateFromAStaleVersionExplainsTheConflict(t *testing.T) {
+func TestService_Create_refusesADealWhoseContactDoesNotExist(t *testing.T) {
 	t.Parallel()
-	svc, _, id := seeded(t)
+	db := memory.New()
+	svc := deals.NewService(db.Deals)
+
+	_, err := svc.Create(t.Context(), "ana", 42, engines())
+
+	var v *domain.ValidationError
+	require.ErrorAs(t, err, &v)
+	assert.Equal(t, "The contact does not exist.", v.For(deal.FieldContact))
+	p, err := svc.List(t.Context(), deals.ListQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, p.Items, "nothing stored")
+}
+
+func TestService_Update_fromAStaleVersionExplainsTheConflict(t *testing.T) {
+	t.Parallel()
+	svc, id := seeded(t)
 	theirs := engines()
 	theirs.Amount.Minor = 99900
 	_, err := svc.Update(t.Context(), "bruno", id, 1, theirs)
@@ -114,39 +90,82 @@ func TestService_UpdateFromAStaleVersionExplainsTheConflict(t *testing.T) {
 	yours.Amount.Minor = 250000
 	_, err = svc.Update(t.Context(), "carla", id, 1, yours)
 
-	var c *deals.ConflictError
+	var c *dealConflict
 	require.ErrorAs(t, err, &c)
 	assert.Equal(t, domain.OptimisticLockError{Kind: deal.Kind, ID: id, Expected: 1, Actual: 2}, *c.Lock)
 	assert.Equal(t, int64(2), c.Current.Version())
-	require.NotNil(t, c.Base)
+	require.True(t, c.HasBase())
 	assert.Equal(t, int64(1), c.Base.Version())
 	require.NotNil(t, c.Yours)
 	assert.Equal(t, "Two engines", c.Yours.Title, "what the rep typed, normalized")
 	assert.Equal(t, []string{deal.FieldAmount}, c.Compare.Conflicts)
 	assert.Equal(t, []string{deal.FieldTitle}, c.Compare.Yours)
-	assert.Empty(t, c.WantedStage)
+	assert.Empty(t, c.Wanted, "a field save wants no stage")
 	assert.True(t, domain.IsOptimisticLock(err), "errors.As still finds the lock")
+
+	stored, err := svc.Get(t.Context(), id)
+	require.NoError(t, err)
+	assert.Equal(t, theirs, stored.Fields(), "nothing written")
 }
 
-func TestService_ChangeStageFromAStaleVersionSaysWhereItWanted(t *testing.T) {
+func TestService_ChangeStage_fromAStaleVersionSaysWhereItWanted(t *testing.T) {
 	t.Parallel()
-	svc, _, id := seeded(t)
+	svc, id := seeded(t)
 	_, err := svc.ChangeStage(t.Context(), "bruno", id, 1, deal.StageLost)
 	require.NoError(t, err)
 
 	_, err = svc.ChangeStage(t.Context(), "carla", id, 1, deal.StageWon)
 
-	var c *deals.ConflictError
+	var c *dealConflict
 	require.ErrorAs(t, err, &c)
-	assert.Equal(t, deal.StageWon, c.WantedStage)
+	assert.Equal(t, "Won", c.Wanted, "the stage asked for, as reps read it")
+	assert.Equal(t, deal.StageWon.Label(), c.Wanted)
 	assert.Equal(t, deal.StageLost, c.Current.Stage())
+	require.True(t, c.HasBase())
 	assert.Equal(t, deal.StageOpen, c.Base.Stage())
 	assert.Nil(t, c.Yours)
+	stored, err := svc.Get(t.Context(), id)
+	require.NoError(t, err)
+	assert.Equal(t, deal.StageLost, stored.Stage(), "nothing written")
+	assert.Equal(t, int64(2), stored.Version())
+}
+
+func TestService_Move(t *testing.T) {
+	t.Parallel()
+
+	t.Run("is made on a newer version nobody moved", func(t *testing.T) {
+		t.Parallel()
+		svc, id := seeded(t)
+		theirs := engines()
+		theirs.Title = "Difference Engine"
+		_, err := svc.Update(t.Context(), "bruno", id, 1, theirs)
+		require.NoError(t, err)
+
+		saved, err := svc.Move(t.Context(), "carla", id, 1, deal.StageWon)
+
+		require.NoError(t, err)
+		assert.Equal(t, deal.StageWon, saved.Record.Stage())
+		assert.Equal(t, "Difference Engine", saved.Record.Fields().Title, "bruno's save kept")
+		assert.Equal(t, &conflict.Merge{From: 1, Onto: 2, By: "bruno", Kept: []string{deal.FieldTitle}, Applied: []string{deal.FieldStage}}, saved.Merge)
+	})
+	t.Run("is a conflict when someone moved the deal meanwhile", func(t *testing.T) {
+		t.Parallel()
+		svc, id := seeded(t)
+		_, err := svc.Move(t.Context(), "bruno", id, 1, deal.StageLost)
+		require.NoError(t, err)
+
+		_, err = svc.Move(t.Context(), "carla", id, 1, deal.StageWon)
+
+		var c *dealConflict
+		require.ErrorAs(t, err, &c)
+		assert.Equal(t, "Won", c.Wanted)
+		assert.Equal(t, deal.StageLost, c.Current.Stage())
+	})
 }
 
 func TestService_RuleAndNotFoundErrorsPassThrough(t *testing.T) {
 	t.Parallel()
-	svc, _, id := seeded(t)
+	svc, id := seeded(t)
 	_, err := svc.ChangeStage(t.Context(), "bruno", id, 1, deal.StageWon)
 	require.NoError(t, err)
 
@@ -158,27 +177,71 @@ func TestService_RuleAndNotFoundErrorsPassThrough(t *testing.T) {
 
 	_, err = svc.Update(t.Context(), "bruno", 999, 1, engines())
 	assert.ErrorIs(t, err, domain.ErrNotFound)
-	var c *deals.ConflictError
+	var nf *domain.NotFoundError
+	require.ErrorAs(t, err, &nf)
+	assert.Equal(t, deal.Kind, nf.Kind)
+	var c *dealConflict
 	assert.False(t, errors.As(err, &c))
 }
 
-func TestService_UnchangedSaveKeepsTheVersion(t *testing.T) {
+func TestService_Update_withNoChangeKeepsTheVersion(t *testing.T) {
 	t.Parallel()
-	svc, _, id := seeded(t)
+	svc, id := seeded(t)
+	same := engines()
+	same.Title = " " + same.Title + "  "
 
-	d, err := svc.Update(t.Context(), "bruno", id, 1, engines())
+	d, err := svc.Update(t.Context(), "bruno", id, 1, same)
 
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), d.Version())
 	assert.Equal(t, "ana", d.UpdatedBy())
 }
 
-func TestService_ListClampsThePageSize(t *testing.T) {
+func TestService_List_returnsNewestFirstWithAWorkingCursor(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct{ asked, want int }{{0, deals.DefaultPageSize}, {-3, deals.DefaultPageSize}, {10, 10}, {10_000, deals.MaxPageSize}} {
-		m := newMemory()
-		_, err := deals.NewService(m).List(t.Context(), deals.ListQuery{Stage: deal.StageWon, Limit: tt.asked})
+	ctx := t.Context()
+	db := memory.New()
+	svc := deals.NewService(db.Deals)
+	ada, grace := withContact(t, db, "Ada Lovelace"), withContact(t, db, "Grace Hopper")
+	var ids []int64
+	for i, contactID := range []int64{ada, grace, ada, grace} {
+		f := engines()
+		f.Amount.Minor += int64(i)
+		d, err := svc.Create(ctx, "ana", contactID, f)
 		require.NoError(t, err)
-		assert.Equal(t, deals.ListQuery{Stage: deal.StageWon, Limit: tt.want}, m.lastQuery, "asked %d", tt.asked)
+		ids = append(ids, d.ID())
 	}
+	_, err := svc.ChangeStage(ctx, "ana", ids[1], 1, deal.StageWon)
+	require.NoError(t, err)
+	idsOf := func(p deals.Page) []int64 {
+		out := []int64{}
+		for _, d := range p.Items {
+			out = append(out, d.ID())
+		}
+		return out
+	}
+
+	first, err := svc.List(ctx, deals.ListQuery{Paging: record.Paging{Limit: 2}})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{ids[3], ids[2]}, idsOf(first), "newest first")
+	assert.Equal(t, ids[2], first.Next, "the cursor is the last id shown")
+	assert.Equal(t, map[int64]string{ada: "Ada Lovelace", grace: "Grace Hopper"}, first.ContactNames)
+
+	second, err := svc.List(ctx, deals.ListQuery{Paging: record.Paging{After: first.Next, Limit: 2}})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{ids[1], ids[0]}, idsOf(second))
+	assert.Zero(t, second.Next, "the last page has no next")
+
+	won, err := svc.List(ctx, deals.ListQuery{Stage: deal.StageWon})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{ids[1]}, idsOf(won), "the stage filters the list")
+	assert.Equal(t, map[int64]string{grace: "Grace Hopper"}, won.ContactNames, "only the page's contacts are named")
+
+	ofAda, err := svc.ListByContact(ctx, ada)
+	require.NoError(t, err)
+	require.Len(t, ofAda, 2)
+	assert.Equal(t, []int64{ids[2], ids[0]}, []int64{ofAda[0].ID(), ofAda[1].ID()})
+	none, err := svc.ListByContact(ctx, 999)
+	require.NoError(t, err)
+	assert.Empty(t, none, "no deals is an empty list, not an error")
 }

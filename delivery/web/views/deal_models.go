@@ -14,9 +14,6 @@ var DealFieldLabels = map[string]string{
 	deal.FieldStage: "Stage", deal.FieldContact: "Contact", deal.FieldLead: "Lead",
 }
 
-// FormFromDeal fills a form with a deal's saved values.
-func FormFromDeal(d *deal.Deal) Form { return DealForm(d.Fields(), d.Version()) }
-
 // DealForm fills a form with f, to save at version. The amount and its
 // currency, one field to the domain, are two inputs.
 func DealForm(f deal.Fields, version int64) Form {
@@ -27,18 +24,8 @@ func DealForm(f deal.Fields, version int64) Form {
 	}}
 }
 
-// DealView is the deal page's editable part: header, notices, the edit
-// form, the stage actions and the history. Everything that carries a
-// version lives in it, so one swap keeps the page at the current version.
-type DealView struct {
-	Deal     *deal.Deal
-	Form     Form
-	Notice   string
-	Conflict *Conflict
-	// ActionError is a rule violation of a stage move, shown by its buttons.
-	ActionError string
-	History     HistoryView
-}
+// DealView is the deal page's editor.
+type DealView = Editor[*deal.Deal]
 
 // DealListView is the deal list: the stage tab and one page of deals.
 type DealListView struct {
@@ -51,17 +38,7 @@ type DealListView struct {
 
 // ListURL is the list's URL for a stage tab and the page after cursor after.
 func (v DealListView) ListURL(stage deal.Stage, after int64) string {
-	q := url.Values{}
-	if stage != "" {
-		q.Set("stage", string(stage))
-	}
-	if after > 0 {
-		q.Set("after", fmt.Sprint(after))
-	}
-	if len(q) == 0 {
-		return "/deals"
-	}
-	return "/deals?" + q.Encode()
+	return listURL("/deals", url.Values{"stage": {string(stage)}}, after)
 }
 
 // ContactName is the name of deal d's contact, or its number when the
@@ -73,16 +50,7 @@ func (v DealListView) ContactName(d *deal.Deal) string {
 	return fmt.Sprintf("Contact #%d", d.ContactID())
 }
 
-// NewDealView is the create form; its values include the contact's id.
-type NewDealView struct {
-	Form Form
-}
-
-func dealURL(d *deal.Deal) string { return fmt.Sprintf("/deals/%d", d.ID()) }
-
-func contactIDURL(id int64) string { return fmt.Sprintf("/contacts/%d", id) }
-
-func leadIDURL(id int64) string { return fmt.Sprintf("/leads/%d", id) }
+func dealURL(d *deal.Deal) string { return recordURL(deal.Kind, d.ID()) }
 
 // splitAmount splits an amount as deal.Fields.Get reads it ("1250.00 EUR")
 // into the number and the currency, the two inputs the conflict buttons
@@ -95,3 +63,28 @@ func splitAmount(s string) (amount, currency string) {
 }
 
 func newDealURL(contactID int64) string { return fmt.Sprintf("/deals/new?contact=%d", contactID) }
+
+// dealMoves are the stage moves the stage table allows from where the deal
+// stands.
+func dealMoves(v DealView) Moves {
+	d := v.Record
+	m := Moves{Kind: deal.Kind, Name: "Stage", Field: deal.FieldStage, URL: dealURL(d) + "/stage",
+		Version: d.Version(), Final: "A won deal stays won.", Error: v.ActionError}
+	for _, s := range d.NextStages() {
+		c := MoveChoice{State: string(s), Label: s.Label()}
+		if s == deal.StageOpen {
+			c.Label = "Reopen"
+		}
+		m.Choices = append(m.Choices, c)
+	}
+	return m
+}
+
+// dealTabs are the stage tabs of the deal list.
+func dealTabs(v DealListView) []Tab {
+	tabs := []Tab{{URL: v.ListURL("", 0), Label: "All", TestID: "tab-", Current: v.Stage == ""}}
+	for _, s := range deal.Stages {
+		tabs = append(tabs, Tab{URL: v.ListURL(s, 0), Label: s.Label(), TestID: "tab-" + string(s), Current: v.Stage == s})
+	}
+	return tabs
+}

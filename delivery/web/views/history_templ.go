@@ -108,9 +108,9 @@ func History(h HistoryView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var5 templ.SafeURL
-					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(fmt.Sprintf("/%ss/%d", e.Kind, e.AggregateID)))
+					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(recordURL(e.Kind, e.AggregateID)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/history.templ`, Line: 29, Col: 78}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/history.templ`, Line: 29, Col: 65}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 					if templ_7745c5c3_Err != nil {
@@ -123,7 +123,7 @@ func History(h HistoryView) templ.Component {
 					var templ_7745c5c3_Var6 string
 					templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(kindTitle(e.Kind))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/history.templ`, Line: 29, Col: 100}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/history.templ`, Line: 29, Col: 87}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 					if templ_7745c5c3_Err != nil {
@@ -136,7 +136,7 @@ func History(h HistoryView) templ.Component {
 					var templ_7745c5c3_Var7 string
 					templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprint(e.AggregateID))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/history.templ`, Line: 29, Col: 131}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/history.templ`, Line: 29, Col: 118}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 					if templ_7745c5c3_Err != nil {
@@ -476,7 +476,7 @@ func eventTitle(e domain.RecordedEvent) string {
 
 // fieldLabels names each kind's fields as its form does.
 var fieldLabels = map[string]map[string]string{
-	"lead": FieldLabels, "contact": ContactFieldLabels, "deal": DealFieldLabels,
+	"lead": LeadFieldLabels, "contact": ContactFieldLabels, "deal": DealFieldLabels,
 }
 
 // fieldLabel names field of an aggregate of kind; a field without a label
@@ -500,7 +500,7 @@ func refLinks(refs map[string]int64) []refLink {
 	out := make([]refLink, 0, len(refs))
 	for _, kind := range []string{"lead", "contact", "deal"} {
 		if id, ok := refs[kind]; ok && id > 0 {
-			out = append(out, refLink{URL: fmt.Sprintf("/%ss/%d", kind, id), Text: fmt.Sprintf("%s #%d", kind, id)})
+			out = append(out, refLink{URL: recordURL(kind, id), Text: fmt.Sprintf("%s #%d", kind, id)})
 		}
 	}
 	return out

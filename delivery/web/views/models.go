@@ -1,25 +1,18 @@
 // Package views holds the templ components of the web pages and the plain
-// structs they render. Components are named for what they show.
+// structs they render. Components are named for what they show; those every
+// kind of record shares (the editor, the move actions, the list and the
+// create form) are shells its own components fill.
 package views
 
 import (
 	"fmt"
 	"net/url"
 	"time"
-
-	"crm/domain/lead"
 )
 
-// FieldLabels names each lead field as the form shows it.
-var FieldLabels = map[string]string{
-	lead.FieldName: "Name", lead.FieldEmail: "Email", lead.FieldCompany: "Company",
-	lead.FieldPhone: "Phone", lead.FieldSource: "Source", lead.FieldScore: "Score",
-	lead.FieldNotes: "Notes", lead.FieldStatus: "Status",
-}
-
-// Form is a lead form as it should appear: the values to put in the inputs
-// (exactly as typed, even when invalid), a message per field and the version
-// the next save starts from.
+// Form is a record's form as it should appear: the values to put in the
+// inputs (exactly as typed, even when invalid), a message per field and the
+// version the next save starts from.
 type Form struct {
 	Prefix  string // the input ids' prefix, e.g. "lead" gives "lead-name"
 	Values  map[string]string
@@ -27,30 +20,21 @@ type Form struct {
 	Version int64
 }
 
-// FormFromLead fills a form with a lead's saved values.
-func FormFromLead(l *lead.Lead) Form {
-	f := l.Fields()
-	values := make(map[string]string, len(lead.EditableFields))
-	for _, name := range lead.EditableFields {
-		values[name] = f.Get(name)
-	}
-	return Form{Prefix: lead.Kind, Values: values, Version: l.Version()}
-}
-
-// LeadView is the lead page's editable part: header, notices, the edit form
-// and the status and delete actions. Everything that carries a version lives
-// in it, so one swap keeps every form on the page at the current version.
-type LeadView struct {
-	Lead     *lead.Lead
+// Editor is the editable part of any record's page: header, notices, the
+// edit form, the record's actions and its history. Everything that carries
+// a version lives in it, so one swap keeps every form on the page at the
+// current version.
+type Editor[A any] struct {
+	Record   A
 	Form     Form
 	Notice   string
 	Conflict *Conflict
-	// ActionError is a rule violation of a status move, shown by its buttons.
+	// ActionError is a rule violation of a move, shown by its buttons.
 	ActionError string
 	History     HistoryView
 }
 
-// Conflict is what the banner shows after a save that started from an old
+// Conflict is what the banner shows after a write that started from an old
 // version: who saved since, and field by field what changed.
 type Conflict struct {
 	Noun           string // what was changed: "lead", "contact", "deal"
@@ -60,7 +44,7 @@ type Conflict struct {
 	SavedBy        string
 	SavedAt        time.Time
 	Rows           []ConflictRow
-	WantedStatus   string // for a status move that lost, as reps read it
+	WantedStatus   string // for a move that lost, as reps read it
 }
 
 // Row kinds: who changed a field since the rep's starting version.
@@ -96,45 +80,8 @@ func (c *Conflict) Row(field string) (ConflictRow, bool) {
 	return ConflictRow{}, false
 }
 
-// ListView is the lead list: filters, tab counts and one page of leads.
-type ListView struct {
-	Status lead.Status
-	Search string
-	Counts map[lead.Status]int
-	Leads  []*lead.Lead
-	Next   int64
-	Notice string
-}
-
-// Total is the number of leads matching the search, across statuses.
-func (v ListView) Total() int {
-	n := 0
-	for _, c := range v.Counts {
-		n += c
-	}
-	return n
-}
-
-// ListURL is the list's URL for a status tab, keeping the search.
-func (v ListView) ListURL(status lead.Status, after int64) string {
-	q := url.Values{}
-	if status != "" {
-		q.Set("status", string(status))
-	}
-	if v.Search != "" {
-		q.Set("q", v.Search)
-	}
-	if after > 0 {
-		q.Set("after", fmt.Sprint(after))
-	}
-	if len(q) == 0 {
-		return "/leads"
-	}
-	return "/leads?" + q.Encode()
-}
-
-// NewLeadView is the create form.
-type NewLeadView struct {
+// NewRecordView is the form that creates a record of any kind.
+type NewRecordView struct {
 	Form Form
 }
 
@@ -145,7 +92,25 @@ type ErrorView struct {
 	Message string
 }
 
-func leadURL(l *lead.Lead) string { return fmt.Sprintf("/leads/%d", l.ID()) }
+// recordURL is the page of record id of kind.
+func recordURL(kind string, id int64) string { return fmt.Sprintf("/%ss/%d", kind, id) }
+
+// listURL is the URL of the list at path with the query q, leaving out
+// the parameters that are empty, and the page cursor after when it is 0.
+func listURL(path string, q url.Values, after int64) string {
+	for k, v := range q {
+		if len(v) == 0 || v[0] == "" {
+			q.Del(k)
+		}
+	}
+	if after > 0 {
+		q.Set("after", fmt.Sprint(after))
+	}
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
 
 func preview(s string) string {
 	r := []rune(s)

@@ -1,0 +1,141 @@
+// Package app wires the CRM over a PostgreSQL pool: repositories, use
+// cases, the pages and the JSON API. It is the one wiring point: `crm
+// serve` and the functional tests both build the app here, so the tests
+// run exactly what ships. It lives under cmd because it may import every
+// layer; cmd/crm itself is package main and cannot be imported.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"crm/delivery/api"
+	"crm/delivery/web"
+	"crm/infrastructure/password"
+	"crm/infrastructure/postgres"
+	"crm/usecase/auth"
+	"crm/usecase/contacts"
+	"crm/usecase/conversion"
+	"crm/usecase/deals"
+	"crm/usecase/leads"
+)
+
+// SessionCookie names the cookie that carries a rep's session.
+const SessionCookie = "crm_session"
+
+// Session lifetimes: a rep who steps away for two hours signs in again, and
+// nobody stays signed in past a working day. Expired sessions are deleted
+// every sessionSweepInterval.
+const (
+	sessionIdleTimeout   = 2 * time.Hour
+	sessionLifetime      = 12 * time.Hour
+	sessionSweepInterval = 5 * time.Minute
+)
+
+// DefaultLiveWatchers bounds the open pages one instance streams live
+// notices to; past it pages work without them (the stream answers 503).
+const DefaultLiveWatchers = 1000
+
+// Options are what may differ between the app that serves reps and the
+// one a test starts; the zero value is what `crm serve` runs.
+type Options struct {
+	Logger *slog.Logger // nil for slog.Default()
+	// SecureCookies marks the session cookie Secure, for HTTPS.
+	SecureCookies bool
+	// Hasher hashes passwords; nil for bcrypt at its default cost.
+	Hasher auth.Hasher
+	// LiveWatchers bounds the live notice streams; 0 for DefaultLiveWatchers.
+	LiveWatchers int
+}
+
+// App is the whole CRM over one pool. Handler serves every request; the
+// services are there for the commands and tests that act on the store
+// directly, as a rep would through a page.
+type App struct {
+	Handler  http.Handler
+	Leads    *leads.Service
+	Contacts *contacts.Service
+	Deals    *deals.Service
+	Auth     *auth.Service
+	// Feed delivers the saves committed on any instance to the open
+	// pages; Run runs it.
+	Feed *postgres.Feed
+
+	pool *pgxpool.Pool
+	log  *slog.Logger
+}
+
+// New wires the app over pool.
+func New(pool *pgxpool.Pool, opt Options) *App {
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.Hasher == nil {
+		opt.Hasher = password.Bcrypt{}
+	}
+	if opt.LiveWatchers == 0 {
+		opt.LiveWatchers = DefaultLiveWatchers
+	}
+	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
+	a := &App{
+		Leads:    leads.NewService(leadRepo),
+		Contacts: contacts.NewService(contactRepo),
+		Deals:    deals.NewService(postgres.NewDealRepository(pool)),
+		Auth:     NewAuth(pool, opt.Hasher),
+		Feed:     postgres.NewFeed(pool, opt.LiveWatchers, opt.Logger),
+		pool:     pool,
+		log:      opt.Logger,
+	}
+	a.Handler = web.NewRouter(web.Config{
+		Leads:      a.Leads,
+		Contacts:   a.Contacts,
+		Deals:      a.Deals,
+		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
+		Auth:       a.Auth,
+		API: api.NewHandler(api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals,
+			Tokens: a.Auth, Logger: opt.Logger}),
+		Sessions: newSessions(postgres.NewSessionStore(pool), opt.SecureCookies),
+		Live:     a.Feed,
+		Logger:   opt.Logger,
+		Ready:    pool.Ping,
+	})
+	return a
+}
+
+// NewAuth wires the sign-in use cases over pool, for the app and for the
+// commands that add reps and tokens.
+func NewAuth(pool *pgxpool.Pool, hasher auth.Hasher) *auth.Service {
+	return auth.NewService(postgres.NewUserRepository(pool), postgres.NewTokenRepository(pool),
+		postgres.NewLoginFailures(pool, auth.DefaultLimits.Window), hasher, auth.DefaultLimits)
+}
+
+// newSessions keeps sessions in PostgreSQL, so any instance serves any
+// request. Cookies are HttpOnly and SameSite=Lax, and Secure when served
+// over HTTPS.
+func newSessions(store scs.Store, secure bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	sm.IdleTimeout = sessionIdleTimeout
+	sm.Lifetime = sessionLifetime
+	sm.Cookie.Name = SessionCookie
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	return sm
+}
+
+// Run does the app's background work until ctx is cancelled: the live
+// feed's LISTEN and the sweep of expired sessions. It returns once both
+// have stopped.
+func (a *App) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { a.Feed.Run(ctx) })
+	wg.Go(func() { postgres.SweepSessions(ctx, a.pool, sessionSweepInterval, a.log) })
+	wg.Wait()
+}

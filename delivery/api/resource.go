@@ -1,0 +1,168 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"crm/domain"
+	"crm/usecase/conflict"
+	"crm/usecase/record"
+)
+
+// versioned is any aggregate: its version is what ETags carry.
+type versioned interface {
+	ID() int64
+	Version() int64
+}
+
+// resource is how the API serves one kind of record: its name, how one is
+// read, and its JSON representation. Every kind's reads and writes go
+// through its methods, so each follows the same steps in the same order.
+type resource[A versioned, J any] struct {
+	name string // e.g. "lead"; its collection is Prefix + "/leads"
+	// store reads one record; an interface rather than a method value so a
+	// handler built without a service (as the OpenAPI test builds it) can
+	// still list its routes.
+	store interface {
+		Get(context.Context, int64) (A, error)
+	}
+	represent func(A) J
+}
+
+// path is the address of record id.
+func (res resource[A, J]) path(id int64) string {
+	return Prefix + "/" + res.name + "s/" + strconv.FormatInt(id, 10)
+}
+
+// show answers GET of one record, or 304 when the client holds its version.
+func (res resource[A, J]) show(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	a, err := res.store.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	rep := res.represent(a)
+	notMod, err := checkRead(r, res.name, a.Version(), rep)
+	if err != nil {
+		return err
+	}
+	if notMod {
+		notModified(w, a.Version())
+		return nil
+	}
+	return writeResource(w, http.StatusOK, a.Version(), rep)
+}
+
+// create answers a POST that creates a record from a JSON object: read
+// takes the members it needs, every problem with the body is reported at
+// once (readOnly explains the members a client may not set), and then the
+// function read returned creates the record.
+func (res resource[A, J]) create(w http.ResponseWriter, r *http.Request, readOnly map[string]string,
+	read func(o *jsonObject) func(r *http.Request) (A, error)) error {
+	o, err := readObject(w, r, mediaJSON)
+	if err != nil {
+		return err
+	}
+	create := read(o)
+	if err := o.done(withHint(readOnly, "version", "A new "+res.name+" starts at version 1; leave version out.")); err != nil {
+		return err
+	}
+	a, err := create(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", res.path(a.ID()))
+	return writeResource(w, http.StatusCreated, a.Version(), res.represent(a))
+}
+
+// list answers a GET of a collection with one page of it.
+func (res resource[A, J]) list(w http.ResponseWriter, p record.Page[A]) error {
+	items := make([]J, len(p.Items))
+	for i, a := range p.Items {
+		items[i] = res.represent(a)
+	}
+	return writeJSON(w, http.StatusOK, list[J]{Items: items, Next: nextCursor(p.Next)})
+}
+
+// operation is what a write does to the record as loaded at the version
+// the client named; it returns the record as saved.
+type operation[A any] func(r *http.Request, a A) (A, error)
+
+// change is one kind of write to a record: the media types its body may
+// have (none for a write without a body, such as DELETE) and how it is
+// read. read takes the members it needs and returns the hints that explain
+// members it may not set, and the operation to run.
+type change[A any] struct {
+	media []string
+	read  func(o *jsonObject) (hints map[string]string, op operation[A])
+	// noContent answers 204 instead of the saved representation.
+	noContent bool
+}
+
+// write is the one path of every write to an existing record, in the order
+// in which its failures are reported: the path's id, If-Match, the body,
+// the version claimed against the one stored (412 or 409 with the current
+// representation), then the operation, a compare-and-swap in the use case
+// that catches anyone saving after the check (412 again).
+func (res resource[A, J]) write(w http.ResponseWriter, r *http.Request, c change[A]) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	cond, err := requireIfMatch(r)
+	if err != nil {
+		return err
+	}
+	var op operation[A]
+	if len(c.media) > 0 {
+		o, err := readObject(w, r, c.media...)
+		if err != nil {
+			return err
+		}
+		var hints map[string]string
+		hints, op = c.read(o)
+		if err := cond.readBodyVersion(o, hints); err != nil {
+			return err
+		}
+	} else {
+		_, op = c.read(nil)
+	}
+	a, err := res.store.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := cond.check(res.name, a.Version(), res.represent(a)); err != nil {
+		return err
+	}
+	saved, err := op(r, a)
+	if v, ok := conflict.VersionsOf[A](err); ok {
+		// Someone saved between the check and the compare-and-swap: the
+		// If-Match was current when checked and is stale now.
+		return &lostRaceError{lock: v.Lock, current: res.represent(v.Current), err: err}
+	}
+	if err != nil {
+		return err
+	}
+	if c.noContent {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	return writeResource(w, http.StatusOK, saved.Version(), res.represent(saved))
+}
+
+// lostRaceError is a write whose compare-and-swap lost to a save made
+// after its version was checked; current is the representation as saved
+// now.
+type lostRaceError struct {
+	lock    *domain.OptimisticLockError
+	current any
+	err     error
+}
+
+func (e *lostRaceError) Error() string { return e.err.Error() }
+
+func (e *lostRaceError) Unwrap() error { return e.err }

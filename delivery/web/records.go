@@ -1,0 +1,288 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
+
+	"crm/delivery/web/views"
+	"crm/domain"
+	"crm/usecase/conflict"
+	"crm/usecase/record"
+)
+
+// shownRecord is what the pages need of a kind of record's aggregate.
+type shownRecord[F any] interface {
+	record.Aggregate[F]
+	UpdatedAt() time.Time
+}
+
+// recordService is what the pages every kind of record shares need from
+// the kind's use cases.
+type recordService[A record.Aggregate[F], F any] interface {
+	Get(ctx context.Context, id int64) (A, error)
+	// Save saves what a rep typed, merging with saves made since; a field
+	// both changed is a *conflict.Error.
+	Save(ctx context.Context, by string, id, version int64, f F) (record.Saved[A], error)
+	historyReader
+}
+
+// recordPages describes how the pages show one kind of record, and from
+// that description serves the pages every kind shares: the record's page,
+// its save, its moves and delete, its live notices and its create form. A
+// kind's own pages (its list, the conversion) have handlers of their own.
+type recordPages[A shownRecord[F], F domain.FieldSet[F]] struct {
+	s      *server
+	kind   string            // e.g. "lead": its pages are /leads/{id}
+	labels map[string]string // field → label, as the form shows it
+	fields []string          // the editable fields, in form order
+	svc    recordService[A, F]
+	// notices are the only messages a redirect may ask the kind's pages to
+	// show (?notice=saved), so a link cannot make a page say anything else.
+	notices map[string]string
+
+	// decode reads the kind's form: the values exactly as typed (to show
+	// them again), the fields for the use case and, when a value does not
+	// parse, a *domain.ValidationError holding the domain's other messages
+	// too, so the rep sees every problem in one round trip.
+	decode func(r *http.Request) (values map[string]string, f F, err error)
+	// form fills the kind's form with f, to save at version.
+	form func(f F, version int64) views.Form
+	// page and editor render the full page and the editor that writes swap.
+	page, editor func(v views.Editor[A]) templ.Component
+
+	// blank is the create form as first shown; newFields its inputs.
+	blank     func(r *http.Request) views.Form
+	newFields func(form views.Form) templ.Component
+	// create stores a new record from the create form as decode read it;
+	// invalid is decode's error, reported together with create's own.
+	create func(r *http.Request, f F, invalid error) (A, error)
+
+	// move moves a record to the state a move form posts in stateField,
+	// for rep by, starting from version; state is where a record stands,
+	// as reps read it; moved says in a live notice that someone moved it
+	// ("changed this lead's status"). All nil or empty for a kind without
+	// a state machine.
+	move       func(ctx context.Context, by string, id, version int64, to string) (record.Saved[A], error)
+	state      func(A) string
+	stateField string
+	moved      string
+	// remove deletes a record still at version; nil where reps cannot.
+	remove func(ctx context.Context, id, version int64) error
+}
+
+// creator adapts a kind's Create use case to recordPages.create.
+func creator[A, F any](create func(ctx context.Context, by string, f F) (A, error)) func(*http.Request, F, error) (A, error) {
+	return func(r *http.Request, f F, invalid error) (A, error) {
+		if invalid != nil {
+			var zero A
+			return zero, invalid
+		}
+		return create(r.Context(), actor(r), f)
+	}
+}
+
+// routes serves the kind's shared pages under /{kind}s.
+func (p *recordPages[A, F]) routes(r chi.Router) {
+	base := "/" + p.kind + "s"
+	r.Get(base+"/new", p.s.handle(p.showNew))
+	r.Post(base, p.s.handle(p.add))
+	r.Get(base+"/{id}", p.s.handle(p.show))
+	r.Post(base+"/{id}", p.s.handle(p.save))
+	r.Get(base+"/{id}/live", p.s.handle(p.live))
+	if p.move != nil {
+		r.Post(base+"/{id}/"+p.stateField, p.s.handle(p.moveTo))
+	}
+	if p.remove != nil {
+		r.Post(base+"/{id}/delete", p.s.handle(p.delete))
+	}
+}
+
+func (p *recordPages[A, F]) url(id int64) string {
+	return "/" + p.kind + "s/" + strconv.FormatInt(id, 10)
+}
+
+func (p *recordPages[A, F]) formOf(a A) views.Form { return p.form(a.Fields(), a.Version()) }
+
+func (p *recordPages[A, F]) show(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, p.kind)
+	if err != nil {
+		return err
+	}
+	a, err := p.svc.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p.render(w, r, http.StatusOK, views.Editor[A]{Record: a, Form: p.formOf(a), Notice: p.notices[r.URL.Query().Get("notice")]})
+	return nil
+}
+
+func (p *recordPages[A, F]) save(w http.ResponseWriter, r *http.Request) error {
+	id, version, err := decodeWrite(r, p.kind)
+	if err != nil {
+		return err
+	}
+	values, f, err := p.decode(r)
+	var res record.Saved[A]
+	if err == nil {
+		res, err = p.svc.Save(r.Context(), actor(r), id, version, f)
+	}
+	switch {
+	case err == nil:
+		return p.done(w, r, "saved", res, savedNotice(p.kind, res.Merge, p.labels, version, res.Record.Version()))
+	case isInvalid(err):
+		// The form keeps the version the rep started from: moving it on here
+		// would hide a conflict with whoever saved in the meantime.
+		form := views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err), Version: version}
+		return p.refused(w, r, id, func(a A) views.Editor[A] { return views.Editor[A]{Record: a, Form: form} })
+	}
+	return p.failWrite(w, r, err, "save")
+}
+
+func (p *recordPages[A, F]) moveTo(w http.ResponseWriter, r *http.Request) error {
+	id, version, err := decodeWrite(r, p.kind)
+	if err != nil {
+		return err
+	}
+	res, err := p.move(r.Context(), actor(r), id, version, r.PostForm.Get(p.stateField))
+	switch {
+	case err == nil:
+		return p.done(w, r, "moved", res, movedNotice(p.kind, p.state(res.Record), res.Merge, p.labels, res.Record.Version()))
+	case isInvalid(err):
+		return p.refused(w, r, id, func(a A) views.Editor[A] {
+			return views.Editor[A]{Record: a, Form: p.formOf(a), ActionError: ruleMessage(err)}
+		})
+	}
+	return p.failWrite(w, r, err, "status")
+}
+
+// done answers a write that went through: a plain form post is redirected
+// to the record's page with notice (one of the kind's notices), an htmx
+// one gets the editor at the new version saying what happened.
+func (p *recordPages[A, F]) done(w http.ResponseWriter, r *http.Request, notice string, res record.Saved[A], said string) error {
+	if !isHTMX(r) {
+		redirect(w, r, p.url(res.Record.ID())+"?notice="+notice)
+		return nil
+	}
+	p.render(w, r, http.StatusOK, views.Editor[A]{Record: res.Record, Form: p.formOf(res.Record), Notice: said})
+	return nil
+}
+
+func (p *recordPages[A, F]) delete(w http.ResponseWriter, r *http.Request) error {
+	id, version, err := decodeWrite(r, p.kind)
+	if err != nil {
+		return err
+	}
+	if err := p.remove(r.Context(), id, version); err != nil {
+		return p.failWrite(w, r, err, "delete")
+	}
+	redirect(w, r, "/"+p.kind+"s?notice=deleted")
+	return nil
+}
+
+// refused answers a write the rules refused (422) with the editor of the
+// record as it is now, built by build.
+func (p *recordPages[A, F]) refused(w http.ResponseWriter, r *http.Request, id int64, build func(A) views.Editor[A]) error {
+	a, err := p.svc.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p.render(w, r, http.StatusUnprocessableEntity, build(a))
+	return nil
+}
+
+// failWrite answers a write of action ("save", "status", "delete") that
+// failed: a conflict shows the banner over the record as it is now (409),
+// anything else goes to the error table.
+func (p *recordPages[A, F]) failWrite(w http.ResponseWriter, r *http.Request, err error, action string) error {
+	var c *conflict.Error[A, F]
+	if !errors.As(err, &c) {
+		return err
+	}
+	cur := c.Current
+	form := p.formOf(cur)
+	if c.Yours != nil {
+		// The rep's own changes on top of the current values, at the
+		// current version: saving again keeps both reps' work.
+		form = p.form(c.Compare.Proposed, cur.Version())
+	}
+	p.render(w, r, http.StatusConflict, views.Editor[A]{Record: cur, Form: form, Conflict: p.banner(c, action)})
+	return nil
+}
+
+// banner is the conflict banner of c, a write of action that lost the
+// race: who saved since and, field by field, what changed. A field save
+// compares the three versions; any other write shows what changed since
+// the version the rep was looking at.
+func (p *recordPages[A, F]) banner(c *conflict.Error[A, F], action string) *views.Conflict {
+	cur := c.Current
+	b := &views.Conflict{Noun: p.kind, Action: action, BaseVersion: c.Lock.Expected, CurrentVersion: cur.Version(),
+		SavedBy: cur.UpdatedBy(), SavedAt: cur.UpdatedAt(), WantedStatus: c.Wanted}
+	switch {
+	case c.Yours != nil:
+		var base fieldReader // unknown: every difference is the rep's call
+		if c.HasBase() {
+			base = c.Base.Fields()
+		}
+		b.Rows = compareRows(c.Compare, p.labels, base, cur.Fields(), *c.Yours)
+	case c.HasBase():
+		b.Rows = p.changes(c.Base, cur)
+	}
+	return b
+}
+
+// changes lists what changed on a record from base to cur, fields then
+// state, for a write that typed no fields.
+func (p *recordPages[A, F]) changes(base, cur A) []views.ConflictRow {
+	rows := bannerRows(domain.Changed(p.fields, base.Fields(), cur.Fields()), views.ChangedByThem, p.labels, base.Fields(), cur.Fields(), nil)
+	if p.state != nil && p.state(base) != p.state(cur) {
+		rows = append(rows, views.ConflictRow{Field: p.stateField, Label: p.labels[p.stateField],
+			Kind: views.ChangedByThem, Base: p.state(base), Theirs: p.state(cur)})
+	}
+	return rows
+}
+
+// render renders the record's page, or its editor for htmx, with the
+// record's history.
+func (p *recordPages[A, F]) render(w http.ResponseWriter, r *http.Request, status int, v views.Editor[A]) {
+	v.History = p.s.history(r.Context(), p.kind, p.svc, v.Record.ID())
+	p.s.render(w, r, status, p.page(v), p.editor(v))
+}
+
+func (p *recordPages[A, F]) showNew(w http.ResponseWriter, r *http.Request) error {
+	n := views.NewRecord{Kind: p.kind, Fields: p.newFields(p.blank(r))}
+	p.s.render(w, r, http.StatusOK, views.NewRecordPage(n), views.NewRecordForm(n))
+	return nil
+}
+
+func (p *recordPages[A, F]) add(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	values, f, err := p.decode(r)
+	created, err := p.create(r, f, err)
+	switch {
+	case isInvalid(err):
+		form := views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err)}
+		n := views.NewRecord{Kind: p.kind, Fields: p.newFields(form)}
+		p.s.render(w, r, http.StatusUnprocessableEntity, views.NewRecordPage(n), views.NewRecordForm(n))
+		return nil
+	case err != nil:
+		return err
+	}
+	redirect(w, r, p.url(created.ID())+"?notice=created")
+	return nil
+}
+
+func (p *recordPages[A, F]) live(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, p.kind)
+	if err != nil {
+		return err
+	}
+	return p.s.stream(w, r, p.kind, id, p.savedMessage)
+}

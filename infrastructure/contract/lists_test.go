@@ -1,0 +1,433 @@
+package contract_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain"
+	"crm/domain/contact"
+	"crm/domain/deal"
+	"crm/domain/lead"
+	"crm/usecase/contacts"
+	"crm/usecase/conversion"
+	"crm/usecase/deals"
+	"crm/usecase/leads"
+	"crm/usecase/record"
+)
+
+// The contracts of what only one kind of repository does: its lists, its
+// lookups and the references it checks.
+
+func addLead(t *testing.T, b backend, f lead.Fields) *lead.Lead {
+	t.Helper()
+	return must(b.leads.Create(t.Context(), must(lead.New(f, "ana"))(t)))(t)
+}
+
+func addContact(t *testing.T, b backend, f contact.Fields) *contact.Contact {
+	t.Helper()
+	return must(b.contacts.Create(t.Context(), must(contact.New(f, "ana"))(t)))(t)
+}
+
+func addDeal(t *testing.T, b backend, contactID, leadID int64) *deal.Deal {
+	t.Helper()
+	return must(b.deals.Create(t.Context(), newDeal(t, contactID, leadID)))(t)
+}
+
+func newDeal(t *testing.T, contactID, leadID int64) *deal.Deal {
+	t.Helper()
+	return must(deal.New(deal.Fields{Title: "Engines", Amount: deal.Money{Minor: 100, Currency: "EUR"}}, contactID, leadID, "ana"))(t)
+}
+
+func moveLead(t *testing.T, b backend, l *lead.Lead, to lead.Status) *lead.Lead {
+	t.Helper()
+	return must(b.leads.Update(t.Context(), l.ID(), l.Version(), func(l *lead.Lead) (bool, error) { return true, l.MoveTo(to, "bruno") }))(t)
+}
+
+func ids[A interface{ ID() int64 }](as []A) []int64 {
+	var out []int64
+	for _, a := range as {
+		out = append(out, a.ID())
+	}
+	return out
+}
+
+// pageAll follows a list's cursor from the first page, size at a time,
+// and returns every id it saw and how many pages it took.
+func pageAll[A interface{ ID() int64 }](t *testing.T, size int, list func(record.Paging) (record.Page[A], error)) ([]int64, int) {
+	t.Helper()
+	var seen []int64
+	p := record.Paging{Limit: size}
+	for pages := 1; ; pages++ {
+		require.LessOrEqual(t, pages, 100, "the cursor does not end")
+		page, err := list(p)
+		require.NoError(t, err)
+		seen = append(seen, ids(page.Items)...)
+		if page.Next == 0 {
+			return seen, pages
+		}
+		assert.Len(t, page.Items, size, "only the last page is short")
+		assert.Equal(t, page.Items[len(page.Items)-1].ID(), page.Next, "the cursor is the last id shown")
+		p.After = page.Next
+	}
+}
+
+func TestLeadRepositories(t *testing.T) {
+	t.Parallel()
+	t.Run("the list pages newest first without gaps or duplicates", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			var want []int64
+			for i := range 7 {
+				want = append([]int64{addLead(t, b, lead.Fields{Name: fmt.Sprintf("Lead %d", i)}).ID()}, want...)
+			}
+			got, pages := pageAll(t, 3, func(p record.Paging) (record.Page[*lead.Lead], error) {
+				return b.leads.List(t.Context(), leads.ListQuery{Paging: p})
+			})
+			assert.Equal(t, want, got)
+			assert.Equal(t, 3, pages)
+
+			exact, err := b.leads.List(t.Context(), leads.ListQuery{Paging: record.Paging{Limit: 7}})
+			require.NoError(t, err)
+			assert.Len(t, exact.Items, 7)
+			assert.Zero(t, exact.Next, "exactly one page has no next")
+			none, err := b.leads.List(t.Context(), leads.ListQuery{Search: "nobody has this"})
+			require.NoError(t, err)
+			assert.NotNil(t, none.Items)
+			assert.Empty(t, none.Items)
+			assert.Zero(t, none.Next)
+		})
+	})
+	t.Run("the list filters by status and pages within it", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			var contacted []int64
+			for i := range 5 {
+				l := addLead(t, b, lead.Fields{Name: "Ada"})
+				if i%2 == 0 {
+					contacted = append([]int64{moveLead(t, b, l, lead.StatusContacted).ID()}, contacted...)
+				}
+			}
+			got, _ := pageAll(t, 2, func(p record.Paging) (record.Page[*lead.Lead], error) {
+				return b.leads.List(t.Context(), leads.ListQuery{Status: lead.StatusContacted, Paging: p})
+			})
+			assert.Equal(t, contacted, got)
+		})
+	})
+	t.Run("search finds text in name, email or company, literally and in any case", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			mk := func(name, email, company string) int64 {
+				return addLead(t, b, lead.Fields{Name: name, Email: email, Company: company}).ID()
+			}
+			percent := mk("Grace Hopper", "grace@navy.mil", "100% Cotton Ltd")
+			plain := mk("Alan Turing", "alan@bletchley.uk", "1000 Cotton Mills")
+			underscore := mk("Edsger Dijkstra", "edsger_d@tue.nl", "Go To Harmful")
+			backslash := mk("Barbara Liskov", "edsgerxd@mit.edu", `Back\slash Inc`) // "rxd" would match an unescaped r_d
+			for _, tc := range []struct {
+				search string
+				want   []int64
+			}{
+				{"100%", []int64{percent}},       // not "100 then anything"
+				{"100", []int64{plain, percent}}, // newest first
+				{"r_d", []int64{underscore}},     // not "r, any one character, d"
+				{`k\s`, []int64{backslash}},      // a backslash is no escape
+				{"GRACE", []int64{percent}},      // case-insensitive, in name
+				{"bletchley", []int64{plain}},    // in email
+				{"harmful", []int64{underscore}}, // in company
+				{"Cotton Grace", nil},            // a substring, not a set of words
+				{"  turing  ", []int64{plain}},   // surrounding spaces ignored
+				{"", []int64{backslash, underscore, plain, percent}},
+			} {
+				page, err := b.leads.List(t.Context(), leads.ListQuery{Search: tc.search})
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, ids(page.Items), "search %q", tc.search)
+			}
+		})
+	})
+	t.Run("counts per status have every status and follow the search", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			counts, err := b.leads.CountByStatus(t.Context(), "")
+			require.NoError(t, err)
+			assert.Equal(t, map[lead.Status]int{"NEW": 0, "CONTACTED": 0, "QUALIFIED": 0, "CONVERTED": 0, "LOST": 0}, counts)
+			for i := range 4 {
+				l := addLead(t, b, lead.Fields{Name: "Ada", Company: fmt.Sprintf("Firm %d_x", i)})
+				if i == 0 {
+					moveLead(t, b, l, lead.StatusLost)
+				}
+			}
+			addLead(t, b, lead.Fields{Name: "Someone else"})
+
+			for search, want := range map[string]map[lead.Status]int{
+				"":     {"NEW": 4, "CONTACTED": 0, "QUALIFIED": 0, "CONVERTED": 0, "LOST": 1},
+				"FIRM": {"NEW": 3, "CONTACTED": 0, "QUALIFIED": 0, "CONVERTED": 0, "LOST": 1},
+				"0_x":  {"NEW": 0, "CONTACTED": 0, "QUALIFIED": 0, "CONVERTED": 0, "LOST": 1},
+			} {
+				counts, err := b.leads.CountByStatus(t.Context(), search)
+				require.NoError(t, err)
+				assert.Equal(t, want, counts, "search %q", search)
+			}
+		})
+	})
+	t.Run("ten reps moving one lead from one version: exactly one move lands", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			l := addLead(t, b, lead.Fields{Name: "Ada"})
+			moves := []lead.Status{lead.StatusContacted, lead.StatusLost}
+			errs := make([]error, 10)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Go(func() {
+					<-start
+					_, errs[i] = b.leads.Update(context.Background(), l.ID(), 1, func(l *lead.Lead) (bool, error) {
+						return true, l.MoveTo(moves[i%2], fmt.Sprintf("rep%d", i))
+					})
+				})
+			}
+			close(start)
+			wg.Wait()
+			won := 0
+			for _, err := range errs {
+				if err == nil {
+					won++
+					continue
+				}
+				assert.True(t, domain.IsOptimisticLock(err), "got %v", err)
+			}
+			assert.Equal(t, 1, won)
+			got := must(b.leads.Get(t.Context(), l.ID()))(t)
+			assert.Equal(t, int64(2), got.Version())
+			assert.Contains(t, moves, got.Status())
+		})
+	})
+	t.Run("a lead's history goes on with its deal's events", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			l := addLead(t, b, lead.Fields{Name: "Ada"})
+			d := addDeal(t, b, addContact(t, b, contact.Fields{Name: "Ada"}).ID(), l.ID())
+			other := addDeal(t, b, addContact(t, b, contact.Fields{Name: "Alan"}).ID(), 0)
+
+			h, err := b.leads.History(t.Context(), l.ID())
+			require.NoError(t, err)
+			require.Len(t, h, 2)
+			assert.Equal(t, []string{deal.Kind, lead.Kind}, []string{h[0].Kind, h[1].Kind}, "newest first")
+			assert.Equal(t, d.ID(), h[0].AggregateID)
+			assert.NotEqual(t, other.ID(), h[0].AggregateID)
+		})
+	})
+}
+
+func TestContactRepositories(t *testing.T) {
+	t.Parallel()
+	t.Run("the list pages newest first and searches name, email and company literally", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			var all []int64
+			for i := range 7 {
+				f := contact.Fields{Name: fmt.Sprintf("Contact %d", i), Email: "grace@navy.mil"}
+				if i%3 == 0 {
+					f.Company = "100% Pure_Co"
+				}
+				all = append([]int64{addContact(t, b, f).ID()}, all...)
+			}
+			got, pages := pageAll(t, 3, func(p record.Paging) (record.Page[*contact.Contact], error) {
+				return b.contacts.List(t.Context(), contacts.ListQuery{Paging: p})
+			})
+			assert.Equal(t, all, got)
+			assert.Equal(t, 3, pages)
+
+			page, err := b.contacts.List(t.Context(), contacts.ListQuery{Search: " 100% pure_ "})
+			require.NoError(t, err)
+			assert.Equal(t, []int64{all[0], all[3], all[6]}, ids(page.Items))
+			page, err = b.contacts.List(t.Context(), contacts.ListQuery{Search: "100%_"})
+			require.NoError(t, err)
+			assert.Empty(t, page.Items)
+			page, err = b.contacts.List(t.Context(), contacts.ListQuery{Search: "NAVY.MIL", Paging: record.Paging{Limit: 4}})
+			require.NoError(t, err)
+			assert.Equal(t, all[:4], ids(page.Items))
+			assert.Equal(t, all[3], page.Next)
+		})
+	})
+	t.Run("FindByEmail finds the newest contact with the email in any case", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			addContact(t, b, contact.Fields{Name: "Ada", Email: "Ada@Example.com"})
+			want := addContact(t, b, contact.Fields{Name: "Ada King", Email: "ada@example.COM"})
+			addContact(t, b, contact.Fields{Name: "Ada", Email: "ada@example.org"})
+			addContact(t, b, contact.Fields{Name: "Ada"})
+
+			for _, email := range []string{"ada@example.com", "ADA@EXAMPLE.COM", "  Ada@example.com "} {
+				got, err := b.contacts.FindByEmail(t.Context(), email)
+				require.NoError(t, err, email)
+				assert.Equal(t, want.Snapshot(), got.Snapshot(), email)
+			}
+			for _, email := range []string{"nobody@example.com", "ada@example", "", "  ", "%@example.com"} {
+				_, err := b.contacts.FindByEmail(t.Context(), email)
+				assert.ErrorIs(t, err, domain.ErrNotFound, "%q", email)
+			}
+		})
+	})
+}
+
+func TestDealRepositories(t *testing.T) {
+	t.Parallel()
+	t.Run("a deal keeps the lead it was converted from", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			l := addLead(t, b, lead.Fields{Name: "Ada"})
+			c := addContact(t, b, contact.Fields{Name: "Ada"})
+			d := addDeal(t, b, c.ID(), l.ID())
+
+			got, err := b.deals.Get(t.Context(), d.ID())
+			require.NoError(t, err)
+			assert.Equal(t, l.ID(), got.LeadID())
+			assert.Equal(t, c.ID(), got.ContactID())
+			assert.Equal(t, deal.StageOpen, got.Stage())
+		})
+	})
+	t.Run("what a deal refers to must exist, and a lead becomes one deal", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			c := addContact(t, b, contact.Fields{Name: "Ada"})
+			l := addLead(t, b, lead.Fields{Name: "Ada"})
+			addDeal(t, b, c.ID(), l.ID())
+			for _, tc := range []struct {
+				name              string
+				contactID, leadID int64
+				field, message    string
+			}{
+				{"an unknown contact", 424242, 0, deal.FieldContact, "The contact does not exist."},
+				{"an unknown lead", c.ID(), 424242, deal.FieldLead, "The lead does not exist."},
+				{"a lead that has a deal", c.ID(), l.ID(), deal.FieldLead, "This lead already has a deal."},
+			} {
+				_, err := b.deals.Create(t.Context(), newDeal(t, tc.contactID, tc.leadID))
+				var invalid *domain.ValidationError
+				var rule *domain.RuleError
+				switch {
+				case errors.As(err, &invalid):
+					assert.Equal(t, tc.message, invalid.For(tc.field), tc.name)
+				case errors.As(err, &rule):
+					assert.Equal(t, domain.RuleError{Field: tc.field, Message: tc.message}, *rule, tc.name)
+				default:
+					t.Errorf("%s: want a refusal the rep can act on, got %v", tc.name, err)
+				}
+			}
+			page, err := b.deals.List(t.Context(), deals.ListQuery{})
+			require.NoError(t, err)
+			assert.Len(t, page.Items, 1, "nothing more is stored")
+		})
+	})
+	t.Run("the list pages by stage with the contacts' names", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			ada := addContact(t, b, contact.Fields{Name: "Ada"})
+			alan := addContact(t, b, contact.Fields{Name: "Alan"})
+			var won, all []int64
+			for i := range 6 {
+				c := ada
+				if i%2 == 1 {
+					c = alan
+				}
+				d := addDeal(t, b, c.ID(), 0)
+				if i < 4 {
+					d = must(b.deals.Update(t.Context(), d.ID(), 1, func(d *deal.Deal) (bool, error) { return true, d.MoveTo(deal.StageWon, "ana") }))(t)
+					won = append([]int64{d.ID()}, won...)
+				}
+				all = append([]int64{d.ID()}, all...)
+			}
+			got, _ := pageAll(t, 4, func(p record.Paging) (record.Page[*deal.Deal], error) {
+				page, err := b.deals.List(t.Context(), deals.ListQuery{Paging: p})
+				return page.Page, err
+			})
+			assert.Equal(t, all, got)
+			got, _ = pageAll(t, 3, func(p record.Paging) (record.Page[*deal.Deal], error) {
+				page, err := b.deals.List(t.Context(), deals.ListQuery{Stage: deal.StageWon, Paging: p})
+				return page.Page, err
+			})
+			assert.Equal(t, won, got)
+			page, err := b.deals.List(t.Context(), deals.ListQuery{Stage: deal.StageLost})
+			require.NoError(t, err)
+			assert.Empty(t, page.Items)
+			page, err = b.deals.List(t.Context(), deals.ListQuery{})
+			require.NoError(t, err)
+			assert.Equal(t, map[int64]string{ada.ID(): "Ada", alan.ID(): "Alan"}, page.ContactNames)
+		})
+	})
+	t.Run("a contact's deals are listed newest first", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			ada := addContact(t, b, contact.Fields{Name: "Ada"})
+			alan := addContact(t, b, contact.Fields{Name: "Alan"})
+			first := addDeal(t, b, ada.ID(), 0)
+			addDeal(t, b, alan.ID(), 0)
+			second := addDeal(t, b, ada.ID(), 0)
+
+			got, err := b.deals.ListByContact(t.Context(), ada.ID())
+			require.NoError(t, err)
+			assert.Equal(t, []int64{second.ID(), first.ID()}, ids(got))
+			none, err := b.deals.ListByContact(t.Context(), 424242)
+			require.NoError(t, err)
+			assert.NotNil(t, none, "none is an empty list")
+			assert.Empty(t, none)
+		})
+	})
+}
+
+func TestUnitsOfWork(t *testing.T) {
+	t.Parallel()
+	t.Run("a unit of work commits every repository's writes or none", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			l := addLead(t, b, lead.Fields{Name: "Ada"})
+			var kept *contact.Contact
+			require.NoError(t, b.work.Do(t.Context(), func(ctx context.Context, r conversion.Repos) (err error) {
+				kept, err = r.Contacts().Create(ctx, must(contact.New(contact.Fields{Name: "Kept"}, "ana"))(t))
+				return err
+			}))
+
+			failure := errors.New("the last step failed")
+			var created *contact.Contact
+			var createdDeal *deal.Deal
+			err := b.work.Do(t.Context(), func(ctx context.Context, r conversion.Repos) (err error) {
+				if created, err = r.Contacts().Create(ctx, must(contact.New(contact.Fields{Name: "Rolled back"}, "ana"))(t)); err != nil {
+					return err
+				}
+				if createdDeal, err = r.Deals().Create(ctx, newDeal(t, created.ID(), l.ID())); err != nil {
+					return err
+				}
+				if _, err := r.Leads().Lock(ctx, l.ID(), 1); err != nil {
+					return err
+				}
+				if _, err := r.Leads().Update(ctx, l.ID(), 1, func(l *lead.Lead) (bool, error) { return true, l.MoveTo(lead.StatusLost, "ana") }); err != nil {
+					return err
+				}
+				return failure
+			})
+
+			assert.Same(t, failure, err, "the unit of work's own error comes back as it is")
+			_, err = b.contacts.Get(t.Context(), kept.ID())
+			assert.NoError(t, err, "the committed unit of work stays")
+			_, err = b.contacts.Get(t.Context(), created.ID())
+			assert.ErrorIs(t, err, domain.ErrNotFound)
+			_, err = b.deals.Get(t.Context(), createdDeal.ID())
+			assert.ErrorIs(t, err, domain.ErrNotFound)
+			got, err := b.leads.Get(t.Context(), l.ID())
+			require.NoError(t, err)
+			assert.Equal(t, l.Snapshot(), got.Snapshot(), "the lead is as it was")
+			h, err := b.leads.History(t.Context(), l.ID())
+			require.NoError(t, err)
+			assert.Len(t, h, 1, "no event of the rolled back work is left")
+			h, err = b.contacts.History(t.Context(), created.ID())
+			require.NoError(t, err)
+			assert.Empty(t, h)
+			again := addDeal(t, b, kept.ID(), l.ID())
+			assert.Greater(t, again.ID(), createdDeal.ID(), "ids are not handed out twice")
+		})
+	})
+	t.Run("a lead locked at another version is the lock error", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			l := moveLead(t, b, addLead(t, b, lead.Fields{Name: "Ada"}), lead.StatusContacted)
+			err := b.work.Do(t.Context(), func(ctx context.Context, r conversion.Repos) error {
+				_, err := r.Leads().Lock(ctx, l.ID(), 1)
+				return err
+			})
+			lock, ok := domain.AsOptimisticLock(err)
+			require.True(t, ok, "got %v", err)
+			assert.Equal(t, domain.OptimisticLockError{Kind: lead.Kind, ID: l.ID(), Expected: 1, Actual: 2}, *lock)
+		})
+	})
+}

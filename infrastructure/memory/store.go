@@ -1,0 +1,287 @@
+// Package memory keeps the CRM's aggregates in memory, for the unit tests
+// of the use cases: a test that needs a repository but not PostgreSQL's
+// behaviour gets one that starts empty in a microsecond. It may stand in for
+// PostgreSQL only because one contract suite (infrastructure/contract) runs
+// every repository here and in package postgres through the same cases.
+package memory
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"crm/domain"
+)
+
+// Aggregate is what a Store needs of an aggregate root: what every root has
+// (domain.Root gives all of it).
+type Aggregate interface {
+	domain.AggregateRoot
+	UpdatedBy() string
+	Meta() domain.Meta
+	Stamp(domain.Meta)
+}
+
+// saved is one saved version of an aggregate: what a store assigned, and
+// the aggregate's own state as its Snapshot gives it.
+type saved[S any] struct {
+	meta domain.Meta
+	snap S
+}
+
+// Store keeps the aggregates of one kind as the PostgreSQL store does: each
+// save is a compare-and-swap on the version, every saved version stays
+// readable (as the *_versions tables keep them, deletes included) and the
+// events of a save are recorded with it. It is safe for concurrent use, and
+// like the database it holds no lock while apply runs, so another save can
+// land between an Update's read and its compare-and-swap.
+type Store[A Aggregate, S any] struct {
+	kind      string
+	snapshot  func(A) S
+	rehydrate func(S) A
+	// check refuses what the database's constraints would refuse on
+	// Create, such as a deal whose contact does not exist, given the
+	// aggregates stored now; nil for none.
+	check func(a A, stored []A) error
+
+	mu       sync.Mutex
+	versions map[int64][]saved[S] // oldest first
+	deleted  map[int64]bool
+	lastID   int64
+	events   *Events
+}
+
+// NewStore returns an empty Store of the aggregates of kind, copied in and
+// out through their Snapshot and Rehydrate so no caller shares its state.
+// events records what saves record; stores of one unit of work share it.
+func NewStore[A Aggregate, S any](kind string, snapshot func(A) S, rehydrate func(S) A, events *Events) *Store[A, S] {
+	return &Store[A, S]{kind: kind, snapshot: snapshot, rehydrate: rehydrate, events: events,
+		versions: map[int64][]saved[S]{}, deleted: map[int64]bool{}}
+}
+
+func (s *Store[A, S]) load(v saved[S]) A {
+	a := s.rehydrate(v.snap)
+	a.Stamp(v.meta)
+	return a
+}
+
+func (s *Store[A, S]) notFound(id int64) error { return &domain.NotFoundError{Kind: s.kind, ID: id} }
+
+// now is the time a save commits, in the database's precision.
+func now() time.Time { return time.Now().Truncate(time.Microsecond) }
+
+// Create stores a as a new aggregate at version 1, with its events.
+func (s *Store[A, S]) Create(ctx context.Context, a A) (A, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.check != nil {
+		if err := s.check(a, s.current()); err != nil {
+			var zero A
+			return zero, err
+		}
+	}
+	s.lastID++
+	at := now()
+	v := saved[S]{meta: domain.Meta{ID: s.lastID, Version: 1, CreatedAt: at, UpdatedAt: at, UpdatedBy: a.UpdatedBy()},
+		snap: s.snapshot(a)}
+	s.versions[v.meta.ID] = []saved[S]{v}
+	s.events.record(s.kind, v.meta, a.DomainEvents())
+	onRollback(ctx, func() { s.forget(v.meta) })
+	a.ClearEvents()
+	return s.load(v), nil
+}
+
+// Get returns aggregate id, or a *domain.NotFoundError.
+func (s *Store[A, S]) Get(_ context.Context, id int64) (A, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	vs := s.versions[id]
+	if len(vs) == 0 || s.deleted[id] {
+		var zero A
+		return zero, s.notFound(id)
+	}
+	return s.load(vs[len(vs)-1]), nil
+}
+
+// Version returns aggregate id as saved at version, or a
+// *domain.NotFoundError.
+func (s *Store[A, S]) Version(_ context.Context, id, version int64) (A, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	vs := s.versions[id]
+	if version < 1 || version > int64(len(vs)) {
+		var zero A
+		return zero, s.notFound(id)
+	}
+	return s.load(vs[version-1]), nil
+}
+
+// Lock returns aggregate id if it is still at version. A memory store has
+// no row lock to hold: units of work run one at a time, but a save outside
+// one may land before the unit of work writes the aggregate, which then
+// gets the optimistic-lock error and rolls back, where PostgreSQL would
+// have made that save wait. Either way nothing is lost.
+func (s *Store[A, S]) Lock(ctx context.Context, id, version int64) (A, error) {
+	a, err := s.Get(ctx, id)
+	if err == nil && a.Version() != version {
+		var zero A
+		return zero, s.stale(id, version, a.Version())
+	}
+	return a, err
+}
+
+func (s *Store[A, S]) stale(id, expected, actual int64) error {
+	return &domain.OptimisticLockError{Kind: s.kind, ID: id, Expected: expected, Actual: actual}
+}
+
+// Update loads aggregate id, checks it is still at version, lets apply
+// change it and, when apply reports a change, saves it at version+1 with
+// its events, if nobody saved in between; errors as the PostgreSQL store's.
+func (s *Store[A, S]) Update(ctx context.Context, id, version int64, apply func(A) (changed bool, err error)) (A, error) {
+	var zero A
+	current, err := s.Get(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	if current.Version() != version {
+		return zero, s.stale(id, version, current.Version())
+	}
+	changed, err := apply(current)
+	if err != nil {
+		return zero, err
+	}
+	if !changed {
+		return s.Get(ctx, id)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	vs := s.versions[id]
+	if s.deleted[id] {
+		return zero, s.notFound(id)
+	}
+	last := vs[len(vs)-1].meta
+	if last.Version != version {
+		return zero, s.stale(id, version, last.Version)
+	}
+	v := saved[S]{meta: domain.Meta{ID: id, Version: version + 1, CreatedAt: last.CreatedAt, UpdatedAt: now(),
+		UpdatedBy: current.UpdatedBy()}, snap: s.snapshot(current)}
+	s.versions[id] = append(vs, v)
+	s.events.record(s.kind, v.meta, current.DomainEvents())
+	onRollback(ctx, func() { s.forget(v.meta) })
+	current.ClearEvents()
+	return s.load(v), nil
+}
+
+// Delete removes aggregate id if it is still at version; its saved versions
+// stay readable, as in PostgreSQL.
+func (s *Store[A, S]) Delete(_ context.Context, id, version int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	vs := s.versions[id]
+	if len(vs) == 0 || s.deleted[id] {
+		return s.notFound(id)
+	}
+	if last := vs[len(vs)-1].meta.Version; last != version {
+		return s.stale(id, version, last)
+	}
+	s.deleted[id] = true
+	return nil
+}
+
+// History returns aggregate id's recorded events, newest first.
+func (s *Store[A, S]) History(_ context.Context, id int64) ([]domain.RecordedEvent, error) {
+	return s.events.of(s.kind, id), nil
+}
+
+// forget takes back the save that made version m and its events, when the
+// unit of work it was part of fails.
+func (s *Store[A, S]) forget(m domain.Meta) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if vs := s.versions[m.ID]; int64(len(vs)) == m.Version {
+		s.versions[m.ID] = vs[:len(vs)-1]
+	}
+	s.events.forget(s.kind, m)
+}
+
+// all returns the current version of every aggregate, newest first, for
+// the lists built on a Store.
+func (s *Store[A, S]) all() []A {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.current()
+}
+
+// current is all for a caller that holds s.mu.
+func (s *Store[A, S]) current() []A {
+	out := make([]A, 0, len(s.versions))
+	for id, vs := range s.versions {
+		if len(vs) > 0 && !s.deleted[id] {
+			out = append(out, s.load(vs[len(vs)-1]))
+		}
+	}
+	slices.SortFunc(out, func(a, b A) int { return int(b.ID() - a.ID()) })
+	return out
+}
+
+// exists reports whether aggregate id exists, for the checks of other
+// stores that refer to it.
+func (s *Store[A, S]) exists(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.versions[id]) > 0 && !s.deleted[id]
+}
+
+// Events is the activity of every Store that shares it: the events saves
+// recorded, in order.
+type Events struct {
+	mu       sync.Mutex
+	recorded []domain.RecordedEvent
+}
+
+// maxHistory bounds one history, as in the PostgreSQL store.
+const maxHistory = 200
+
+func (e *Events) record(kind string, m domain.Meta, events []domain.Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, ev := range events {
+		// Stored as PostgreSQL stores them: JSON, where none is empty.
+		if ev.Changes == nil {
+			ev.Changes = []domain.Change{}
+		}
+		if ev.Refs == nil {
+			ev.Refs = map[string]int64{}
+		}
+		e.recorded = append(e.recorded, domain.RecordedEvent{Event: ev, Kind: kind, AggregateID: m.ID, Version: m.Version, At: m.UpdatedAt})
+	}
+}
+
+// forget drops the events that version m of an aggregate of kind recorded.
+func (e *Events) forget(kind string, m domain.Meta) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.recorded = slices.DeleteFunc(e.recorded, func(ev domain.RecordedEvent) bool {
+		return ev.Kind == kind && ev.AggregateID == m.ID && ev.Version == m.Version
+	})
+}
+
+// of returns the events of aggregate id of kind, newest first.
+func (e *Events) of(kind string, id int64) []domain.RecordedEvent {
+	return e.matching(func(ev domain.RecordedEvent) bool { return ev.Kind == kind && ev.AggregateID == id })
+}
+
+// matching returns the events keep accepts, newest first.
+func (e *Events) matching(keep func(domain.RecordedEvent) bool) []domain.RecordedEvent {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := []domain.RecordedEvent{}
+	for i := len(e.recorded) - 1; i >= 0 && len(out) < maxHistory; i-- {
+		if keep(e.recorded[i]) {
+			out = append(out, e.recorded[i])
+		}
+	}
+	return out
+}

@@ -1,0 +1,253 @@
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"crm/domain"
+	"crm/domain/user"
+	"crm/usecase/auth"
+)
+
+var (
+	_ auth.Users    = (*Users)(nil)
+	_ auth.Tokens   = (*Tokens)(nil)
+	_ auth.Failures = (*LoginFailures)(nil)
+)
+
+// errBadText is what PostgreSQL answers for a string it cannot store in a
+// TEXT column: invalid UTF-8, or a NUL byte.
+var errBadText = errors.New(`invalid byte sequence for encoding "UTF8"`)
+
+// checkText refuses strings PostgreSQL refuses before it even runs the
+// statement, so before an id is drawn.
+func checkText(values ...string) error {
+	for _, s := range values {
+		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+			return errBadText
+		}
+	}
+	return nil
+}
+
+// violates is the error of a statement a table's constraint refused, naming
+// the constraint as PostgreSQL's message does.
+func violates(op, kind, constraint string) error {
+	return fmt.Errorf("%s: violates %s constraint %q", op, kind, constraint)
+}
+
+// storedUser is one row of users.
+type storedUser struct {
+	user user.User
+	hash string
+}
+
+// Users keeps the reps who can sign in as the users table does: ids drawn
+// from 1 upwards like an identity column (a refused insert uses one up
+// too), emails compared exactly and unique, and the table's CHECKs applied:
+// an email of 3 to 254 characters already in lower case, a name of 1 to 200
+// characters. It is safe for concurrent use.
+type Users struct {
+	mu      sync.Mutex
+	byID    map[int64]storedUser
+	byEmail map[string]int64
+	lastID  int64
+}
+
+// NewUsers returns an empty Users.
+func NewUsers() *Users {
+	return &Users{byID: map[int64]storedUser{}, byEmail: map[string]int64{}}
+}
+
+// Create stores u with its password hash and returns it with its new id. A
+// taken email is a *domain.ValidationError on user.FieldEmail; what the
+// table's CHECKs refuse is a plain error naming the constraint. Nothing is
+// stored when it fails.
+func (r *Users) Create(_ context.Context, u user.User, passwordHash string) (user.User, error) {
+	if err := checkText(u.Email, u.Name, passwordHash); err != nil {
+		return user.User{}, fmt.Errorf("insert user: %w", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lastID++ // drawn before the constraints are checked, as nextval is
+	// PostgreSQL checks CHECK constraints in name order, then unique indexes.
+	switch n := utf8.RuneCountInString(u.Email); {
+	case n < 3 || n > 254:
+		return user.User{}, violates("insert user", "check", "users_email_length")
+	case u.Email != strings.ToLower(u.Email):
+		return user.User{}, violates("insert user", "check", "users_email_lower")
+	}
+	if n := utf8.RuneCountInString(u.Name); n < 1 || n > user.MaxNameLen {
+		return user.User{}, violates("insert user", "check", "users_name_length")
+	}
+	if _, taken := r.byEmail[u.Email]; taken {
+		return user.User{}, &domain.ValidationError{Fields: []domain.FieldError{{
+			Field: user.FieldEmail, Message: "A user with this email already exists."}}}
+	}
+	u.ID = r.lastID
+	r.byID[u.ID] = storedUser{user: u, hash: passwordHash}
+	r.byEmail[u.Email] = u.ID
+	return u, nil
+}
+
+// ByEmail returns the user whose email is exactly email, with its password
+// hash, or domain.ErrNotFound.
+func (r *Users) ByEmail(_ context.Context, email string) (user.User, string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	id, ok := r.byEmail[email]
+	if !ok {
+		return user.User{}, "", domain.ErrNotFound
+	}
+	s := r.byID[id]
+	return s.user, s.hash, nil
+}
+
+// Get returns user id, or domain.ErrNotFound.
+func (r *Users) Get(_ context.Context, id int64) (user.User, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.byID[id]
+	if !ok {
+		return user.User{}, domain.ErrNotFound
+	}
+	return s.user, nil
+}
+
+// Tokens keeps API token hashes as the api_tokens table does: each belongs
+// to a user of its Users, which must exist (the foreign key), is 32 bytes
+// (a SHA-256) and unique. It is safe for concurrent use.
+type Tokens struct {
+	users *Users
+
+	mu     sync.Mutex
+	owners map[string]int64 // hash → user id
+}
+
+// NewTokens returns an empty Tokens whose tokens belong to users' users,
+// as api_tokens rows join users.
+func NewTokens(users *Users) *Tokens {
+	return &Tokens{users: users, owners: map[string]int64{}}
+}
+
+// Create stores a token hash for user userID. An unknown user, no hash (nil
+// is NULL), a hash that is not 32 bytes or one already stored is an error
+// naming the constraint that refused it, and nothing is stored.
+func (r *Tokens) Create(ctx context.Context, userID int64, hash []byte) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch _, taken := r.owners[string(hash)]; {
+	case hash == nil:
+		return errors.New(`insert token: null value in column "token_hash" of relation "api_tokens" violates not-null constraint`)
+	case len(hash) != 32:
+		return violates("insert token", "check", "api_tokens_hash_size")
+	case taken:
+		return violates("insert token", "unique", "api_tokens_hash_key")
+	}
+	if _, err := r.users.Get(ctx, userID); err != nil {
+		return violates("insert token", "foreign key", "api_tokens_user_fkey")
+	}
+	r.owners[string(hash)] = userID
+	return nil
+}
+
+// UserByHash returns the user a token hash belongs to, as it is now, or
+// domain.ErrNotFound.
+func (r *Tokens) UserByHash(ctx context.Context, hash []byte) (user.User, error) {
+	r.mu.Lock()
+	id, ok := r.owners[string(hash)]
+	r.mu.Unlock()
+	if !ok {
+		return user.User{}, domain.ErrNotFound
+	}
+	return r.users.Get(ctx, id)
+}
+
+// failure is one row of login_failures.
+type failure struct {
+	email, address string
+	at             time.Time
+}
+
+// LoginFailures counts failed sign-ins as the login_failures table does,
+// stamped with the current time at the database's precision (microseconds)
+// and compared exactly by email and by address. It is safe for concurrent
+// use.
+type LoginFailures struct {
+	// keep is how long a failure is worth keeping: older ones are deleted
+	// as new failures arrive.
+	keep time.Duration
+
+	mu       sync.Mutex
+	failures []failure // oldest first
+}
+
+// NewLoginFailures returns an empty LoginFailures that forgets failures
+// older than keep.
+func NewLoginFailures(keep time.Duration) *LoginFailures {
+	return &LoginFailures{keep: keep}
+}
+
+// Record stores one failed sign-in now and deletes the expired ones.
+func (f *LoginFailures) Record(_ context.Context, email, address string) error {
+	if err := checkText(email, address); err != nil {
+		return fmt.Errorf("record login failure: %w", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	at := now()
+	expired := at.Add(-f.keep.Truncate(time.Microsecond)) // an interval holds microseconds
+	kept := f.failures[:0]
+	for _, x := range f.failures {
+		if !x.at.Before(expired) {
+			kept = append(kept, x)
+		}
+	}
+	f.failures = append(kept, failure{email: email, address: address, at: at})
+	return nil
+}
+
+// Count returns the failures for email and from address at or after
+// since.
+func (f *LoginFailures) Count(_ context.Context, email, address string, since time.Time) (byEmail, byAddress int, err error) {
+	if err := checkText(email, address); err != nil {
+		return 0, 0, fmt.Errorf("count login failures: %w", err)
+	}
+	since = since.Truncate(time.Microsecond) // a timestamptz holds microseconds
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, x := range f.failures {
+		if x.at.Before(since) {
+			continue
+		}
+		if x.email == email {
+			byEmail++
+		}
+		if x.address == address {
+			byAddress++
+		}
+	}
+	return byEmail, byAddress, nil
+}
+
+// Clear forgets every failure for exactly email.
+func (f *LoginFailures) Clear(_ context.Context, email string) error {
+	if err := checkText(email); err != nil {
+		return fmt.Errorf("clear login failures: %w", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	kept := f.failures[:0]
+	for _, x := range f.failures {
+		if x.email != email {
+			kept = append(kept, x)
+		}
+	}
+	f.failures = kept
+	return nil
+}

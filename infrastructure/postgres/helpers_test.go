@@ -1,0 +1,67 @@
+package postgres_test
+
+// The helpers the PostgreSQL tests share. What every repository
+// promises is checked for PostgreSQL and memory alike by the contract
+// suites in infrastructure/contract; the tests here are those only
+// PostgreSQL can have (the feed, migrations, a unit of work under load).
+
+import (
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain/contact"
+	"crm/domain/deal"
+	"crm/domain/lead"
+	"crm/infrastructure/postgres"
+)
+
+func create(t *testing.T, repo *postgres.LeadRepository, f lead.Fields) *lead.Lead {
+	t.Helper()
+	l, err := lead.New(f, "ana")
+	require.NoError(t, err)
+	created, err := repo.Create(t.Context(), l)
+	require.NoError(t, err)
+	return created
+}
+
+func ada() lead.Fields {
+	return lead.Fields{Name: "Ada Lovelace", Email: "ada@example.com", Company: "Analytical Engines", Phone: "+44 20 7946 0000", Source: "Referral", Score: 70, Notes: "Met at the\nRoyal Society."}
+}
+
+// setScore is an apply closure that edits the score as the use case would.
+func setScore(score int, by string) func(*lead.Lead) (bool, error) {
+	return func(l *lead.Lead) (bool, error) {
+		f := l.Fields()
+		f.Score = score
+		changed, err := l.Edit(f, by)
+		return len(changed) > 0, err
+	}
+}
+
+func createContact(t *testing.T, repo *postgres.ContactRepository, f contact.Fields) *contact.Contact {
+	t.Helper()
+	c, err := contact.New(f, "ana")
+	require.NoError(t, err)
+	created, err := repo.Create(t.Context(), c)
+	require.NoError(t, err)
+	return created
+}
+
+func grace() contact.Fields {
+	return contact.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Phone: "+1 555 0100", Company: "US Navy"}
+}
+
+// insertContactRow stores a contact behind the repositories' back.
+func insertContactRow(t *testing.T, pool *pgxpool.Pool, name string) int64 {
+	t.Helper()
+	var id int64
+	require.NoError(t, pool.QueryRow(t.Context(), `INSERT INTO contacts (name) VALUES ($1) RETURNING id`, name).Scan(&id))
+	return id
+}
+
+// moveDealTo is an apply closure that moves a deal as the use case would.
+func moveDealTo(to deal.Stage, by string) func(*deal.Deal) (bool, error) {
+	return func(d *deal.Deal) (bool, error) { return true, d.MoveTo(to, by) }
+}

@@ -1,0 +1,284 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"crm/domain"
+	"crm/usecase/record"
+)
+
+// table describes how one kind of aggregate is stored: the SQL that reads
+// and writes its rows and how a row becomes the aggregate. It is what
+// varies between kinds; store is the code that does not.
+type table[A domain.AggregateRoot, R any] struct {
+	kind string // e.g. "lead", as activity and errors name it
+	name string // the table, e.g. "leads"
+	// columns is the select list a row R is read from (pgx matches R's db
+	// tags to it by name, so a column without a field fails loudly).
+	columns string
+	// insert stores a new row from the named arguments of args and returns
+	// columns; update is the compare-and-swap: it writes only where id =
+	// @id AND version = @version and bumps the version in the same
+	// statement, so two saves from one version can never both succeed.
+	insert, update string
+	// selectVersion reads one saved version from the *_versions table the
+	// triggers fill: $1 is the id, $2 the version, the same columns.
+	selectVersion string
+	// history is the FROM item of the aggregate's history (see readHistory).
+	history  string
+	toDomain func(R) A
+	// args returns the columns a save may set, named as insert and update
+	// name them. Id, version and the timestamps are the database's to set.
+	args func(A) pgx.NamedArgs
+	// refused turns the violation of a constraint a rep can cause into the
+	// domain error that says so, and returns nil for anything else; nil
+	// when the table has none.
+	refused func(error) error
+}
+
+// stamps are the columns every aggregate's row has besides its own state,
+// domain.Meta with column names: a row struct embeds it, and pgx reads its
+// fields as the row's own.
+type stamps struct {
+	ID        int64     `db:"id"`
+	Version   int64     `db:"version"`
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
+	UpdatedBy string    `db:"updated_by"`
+}
+
+// stamped gives a, rehydrated from a row's own columns, the row's stamps.
+func stamped[A interface{ Stamp(domain.Meta) }](a A, s stamps) A {
+	a.Stamp(domain.Meta(s))
+	return a
+}
+
+// store keeps the aggregates of one table. Each write is one
+// compare-and-swap statement on the version column, in a short transaction
+// with the aggregate's domain events (written to activity, announced with
+// pg_notify); no row lock is held between reading an aggregate and saving
+// it. Built over a transaction, as a unit of work builds it, its own
+// transactions become savepoints of that one.
+type store[A domain.AggregateRoot, R any] struct {
+	db querier
+	t  *table[A, R]
+}
+
+func (s *store[A, R]) collect(rows pgx.Rows, err error) (A, error) {
+	var zero A
+	if err != nil {
+		return zero, err
+	}
+	row, err := pgx.CollectOneRow(rows, pgx.RowToStructByName[R])
+	if err != nil {
+		return zero, err
+	}
+	return s.t.toDomain(row), nil
+}
+
+func (s *store[A, R]) notFound(id int64) error { return &domain.NotFoundError{Kind: s.t.kind, ID: id} }
+
+// Create stores a as a new aggregate with its events. The database assigns
+// the id, version 1 and both timestamps, so the returned aggregate is what
+// a later Get would return. A constraint the rep broke is reported as the
+// domain error refused gives.
+func (s *store[A, R]) Create(ctx context.Context, a A) (A, error) {
+	var created A
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) (err error) {
+		if created, err = s.collect(tx.Query(ctx, s.t.insert, s.t.args(a))); err != nil {
+			if s.t.refused != nil {
+				if refused := s.t.refused(err); refused != nil {
+					return refused
+				}
+			}
+			return failed("insert "+s.t.kind, err)
+		}
+		return recordEvents(ctx, tx, s.t.kind, created.ID(), created.Version(), a.DomainEvents())
+	})
+	if err != nil {
+		var zero A
+		return zero, failed("create "+s.t.kind, err)
+	}
+	a.ClearEvents()
+	return created, nil
+}
+
+// Get returns aggregate id, or a *domain.NotFoundError.
+func (s *store[A, R]) Get(ctx context.Context, id int64) (A, error) {
+	return s.read(ctx, id, `SELECT `+s.t.columns+` FROM `+s.t.name+` WHERE id = $1`, id)
+}
+
+// Version returns aggregate id as it was saved at version, or a
+// *domain.NotFoundError when that version was never saved.
+func (s *store[A, R]) Version(ctx context.Context, id, version int64) (A, error) {
+	return s.read(ctx, id, s.t.selectVersion, id, version)
+}
+
+// Lock returns aggregate id if it is still at version and holds its row
+// lock until the surrounding transaction ends, so a unit of work can check
+// the version first and write the aggregate last without anyone saving in
+// between. A concurrent Lock or save waits for that transaction, then sees
+// the new version and gets a *domain.OptimisticLockError. Outside a unit of
+// work the lock ends with the statement, so only the check remains.
+func (s *store[A, R]) Lock(ctx context.Context, id, version int64) (A, error) {
+	a, err := s.read(ctx, id, `SELECT `+s.t.columns+` FROM `+s.t.name+` WHERE id = $1 FOR UPDATE`, id)
+	if err == nil && a.Version() != version {
+		var zero A
+		return zero, staleVersion(s.t.kind, id, version, a.Version())
+	}
+	return a, err
+}
+
+// read runs a query of aggregate id's row.
+func (s *store[A, R]) read(ctx context.Context, id int64, sql string, args ...any) (A, error) {
+	a, err := s.collect(s.db.Query(ctx, sql, args...))
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return a, s.notFound(id)
+	case err != nil:
+		return a, failed("select "+s.t.kind, err)
+	}
+	return a, nil
+}
+
+// Update loads aggregate id, checks it is still at version, lets apply
+// change it and, when apply reports a change, saves it at version+1
+// together with the events apply recorded. It returns a
+// *domain.NotFoundError (also when the aggregate is deleted meanwhile), a
+// *domain.OptimisticLockError when someone else saved first, or apply's
+// error unchanged; on any error nothing is written, events included. It
+// does not retry: a stale save is the rep's to resolve.
+func (s *store[A, R]) Update(ctx context.Context, id, version int64, apply func(A) (changed bool, err error)) (A, error) {
+	var zero A
+	current, err := s.Get(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	if current.Version() != version {
+		// Checked before apply so a stale caller never sees its change
+		// validated against an aggregate it did not start from.
+		return zero, staleVersion(s.t.kind, id, version, current.Version())
+	}
+	changed, err := apply(current)
+	if err != nil {
+		return zero, err
+	}
+	if !changed {
+		// Read again rather than returning current, in case apply touched
+		// it while reporting no change: callers get what is stored.
+		return s.Get(ctx, id)
+	}
+	args := s.t.args(current)
+	args["id"], args["version"] = id, version
+	var saved A
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) (err error) {
+		if saved, err = s.collect(tx.Query(ctx, s.t.update, args)); err != nil {
+			return err
+		}
+		return recordEvents(ctx, tx, s.t.kind, id, saved.Version(), current.DomainEvents())
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return zero, s.whyMissed(ctx, id, version)
+	}
+	if err != nil {
+		return zero, failed("update "+s.t.kind, err)
+	}
+	current.ClearEvents()
+	return saved, nil
+}
+
+// Delete removes aggregate id if it is still at version; it returns a
+// *domain.NotFoundError or a *domain.OptimisticLockError as Update does.
+func (s *store[A, R]) Delete(ctx context.Context, id, version int64) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM `+s.t.name+` WHERE id = $1 AND version = $2`, id, version)
+	if err != nil {
+		return failed("delete "+s.t.kind, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return s.whyMissed(ctx, id, version)
+	}
+	return nil
+}
+
+// History returns aggregate id's recorded events, newest first.
+func (s *store[A, R]) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
+	return readHistory(ctx, s.db, s.t.history, s.t.kind, id)
+}
+
+// page reads one page of the aggregates matching where, conditions over
+// the named args, newest first and paged by id (keyset): a page is as fast
+// deep in the list as at its start, and aggregates added meanwhile do not
+// shift later pages. mode is how the statement is planned (see planMode).
+func (s *store[A, R]) page(ctx context.Context, where []string, args pgx.NamedArgs, p record.Paging, mode pgx.QueryExecMode) (record.Page[A], error) {
+	limit := p.Size()
+	args["limit"] = limit + 1 // one more tells whether a next page exists
+	if p.After > 0 {
+		where = append(where, `id < @after`)
+		args["after"] = p.After
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+s.t.columns+` FROM `+s.t.name+whereClause(where)+
+		` ORDER BY id DESC LIMIT @limit`, mode, args)
+	if err != nil {
+		return record.Page[A]{}, failed("select "+s.t.name, err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[R])
+	if err != nil {
+		return record.Page[A]{}, failed("select "+s.t.name, err)
+	}
+	more := len(got) > limit
+	if more {
+		got = got[:limit]
+	}
+	page := record.Page[A]{Items: make([]A, len(got))}
+	for i, row := range got {
+		page.Items[i] = s.t.toDomain(row)
+	}
+	if more {
+		page.Next = page.Items[limit-1].ID()
+	}
+	return page, nil
+}
+
+// whyMissed tells why a compare-and-swap on (id, expected) matched no row:
+// the aggregate is gone (a *domain.NotFoundError) or at another version
+// (the optimistic-lock error with that version).
+//
+// It asks with a second statement on purpose. Under READ COMMITTED a CAS
+// that finds the row locked by a concurrent save waits for it, then re-checks
+// the newly committed row and misses; a fallback SELECT inside the same
+// statement (a CTE) would still read the statement's older snapshot and
+// could answer "you started from 3, it is now at 3". This SELECT takes a
+// fresh snapshot after the CAS finished, so it sees at least the state that
+// made the CAS miss. Versions only grow and identity ids are never reused,
+// so what it reads is either no row (the aggregate was deleted and cannot
+// come back) or a version above expected: the current one, possibly newer
+// still if more saves landed since, which is the version the rep must start
+// from. This needs each statement to take its own snapshot: true on the
+// pool, and in READ COMMITTED transactions (a REPEATABLE READ transaction
+// gets a serialization failure from the CAS instead of zero rows).
+func (s *store[A, R]) whyMissed(ctx context.Context, id, expected int64) error {
+	var actual int64
+	err := s.db.QueryRow(ctx, `SELECT version FROM `+s.t.name+` WHERE id = $1`, id).Scan(&actual)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return s.notFound(id)
+	case err != nil:
+		return failed("read version after missed save", err)
+	case actual == expected:
+		// Unreachable while versions only grow; refuse to report a conflict
+		// with itself rather than confuse the rep.
+		return fmt.Errorf("save missed but %s %d is still at version %d", s.t.kind, id, actual)
+	}
+	return staleVersion(s.t.kind, id, expected, actual)
+}
+
+// staleVersion is the optimistic-lock error of a caller that started from
+// version expected of aggregate kind id, now at version actual.
+func staleVersion(kind string, id, expected, actual int64) error {
+	return &domain.OptimisticLockError{Kind: kind, ID: id, Expected: expected, Actual: actual}
+}

@@ -1,0 +1,226 @@
+// Package record holds the use cases every kind of record shares (leads,
+// contacts, deals and whatever comes next): read one and its history, save
+// what a rep typed while merging with the saves made since, write exactly
+// the version an API client named, move through a state machine, delete.
+// Every write starts from the version the rep saw, so none can silently
+// overwrite another. A kind's own package wraps a Service with what only it
+// has: its constructor, its moves, its list filters.
+package record
+
+import (
+	"context"
+	"fmt"
+
+	"crm/domain"
+	"crm/usecase/conflict"
+)
+
+// Aggregate is what the use cases need of a record kind's aggregate root.
+type Aggregate[F any] interface {
+	domain.AggregateRoot
+	UpdatedBy() string
+	// Fields returns the fields reps edit.
+	Fields() F
+	// Edit replaces the fields on behalf of rep by, checking every rule,
+	// and reports which fields changed; none leaves the aggregate as it was.
+	Edit(f F, by string) (changed []string, err error)
+}
+
+// Fields is what the use cases need of a record's editable fields.
+type Fields[F any] interface {
+	domain.FieldSet[F]
+	// Normalize returns the fields as they are compared and stored
+	// (trimmed), so white space is never a change.
+	Normalize() F
+}
+
+// Repository stores one kind of record. Every write is a compare-and-swap
+// on the version, stored in one transaction with the record's domain events.
+type Repository[A any] interface {
+	// Create stores a new record at version 1 and returns it with its id.
+	Create(ctx context.Context, a A) (A, error)
+	// Get returns the record or a *domain.NotFoundError; Version returns it
+	// as saved at an earlier version, or an error matching
+	// domain.ErrNotFound when that version was never saved.
+	conflict.Reader[A]
+	// Update loads the record, checks it is still at version, calls apply
+	// and, when apply reports a change, saves it at version+1. It returns a
+	// *domain.NotFoundError, a *domain.OptimisticLockError when the record
+	// has moved on, or apply's own error; on any error nothing is written.
+	Update(ctx context.Context, id, version int64, apply func(A) (changed bool, err error)) (A, error)
+	// Delete removes the record if it is still at version; errors as Update.
+	Delete(ctx context.Context, id, version int64) error
+	// History returns the record's recorded events, newest first.
+	History(ctx context.Context, id int64) ([]domain.RecordedEvent, error)
+}
+
+// Saved is what a rep's write did: the record as stored and, when the rep
+// started from an old version, how their change was merged with the saves
+// made since.
+type Saved[A any] struct {
+	Record A
+	Merge  *conflict.Merge // nil when the rep's version was current
+}
+
+// Service runs the use cases of one kind of record, stored in a Repository.
+type Service[A Aggregate[F], F Fields[F]] struct {
+	kind   string   // e.g. "lead", for error messages
+	fields []string // the editable fields, in form order
+	repo   Repository[A]
+}
+
+// NewService returns the Service of the records of kind, whose editable
+// fields are fields (in form order), stored in repo.
+func NewService[A Aggregate[F], F Fields[F]](kind string, fields []string, repo Repository[A]) *Service[A, F] {
+	return &Service[A, F]{kind: kind, fields: fields, repo: repo}
+}
+
+// Add stores a, a new record its kind's constructor has validated.
+func (s *Service[A, F]) Add(ctx context.Context, a A) (A, error) {
+	created, err := s.repo.Create(ctx, a)
+	if err != nil {
+		return created, fmt.Errorf("create %s: %w", s.kind, err)
+	}
+	return created, nil
+}
+
+// Get returns record id.
+func (s *Service[A, F]) Get(ctx context.Context, id int64) (A, error) {
+	a, err := s.repo.Get(ctx, id)
+	if err != nil {
+		return a, fmt.Errorf("get %s %d: %w", s.kind, id, err)
+	}
+	return a, nil
+}
+
+// History returns what happened to record id, newest first.
+func (s *Service[A, F]) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
+	h, err := s.repo.History(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("history of %s %d: %w", s.kind, id, err)
+	}
+	return h, nil
+}
+
+// Save saves the fields rep by typed, starting from version, as reps save:
+// when someone saved since, the fields only the rep changed are applied on
+// top of the newer version (every rule checked again), so both reps' work
+// is kept. Only when both changed a field differently does it return a
+// *conflict.Error for the rep to resolve. Update, by contrast, never merges.
+func (s *Service[A, F]) Save(ctx context.Context, by string, id, version int64, f F) (Saved[A], error) {
+	f = f.Normalize()
+	a, merge, err := conflict.SaveMerging(ctx, conflict.Saver[A, F]{
+		ID: id, Reader: s.repo, Fields: A.Fields, Compare: s.compare,
+		Save: func(ctx context.Context, version int64, f F) (A, error) {
+			return s.repo.Update(ctx, id, version, edit[A](f, by))
+		},
+	}, version, f)
+	if err != nil {
+		return Saved[A]{}, fmt.Errorf("save %s %d: %w", s.kind, id, err)
+	}
+	return Saved[A]{Record: a, Merge: merge}, nil
+}
+
+// Update saves the fields rep by typed at exactly version. A save that
+// changes nothing writes nothing and keeps the version. When someone else
+// saved since version, it returns a *conflict.Error comparing the rep's
+// fields with the version they started from and the one saved now. It
+// never merges: it serves callers that made the version a precondition
+// (an API client's If-Match); people save through Save.
+func (s *Service[A, F]) Update(ctx context.Context, by string, id, version int64, f F) (A, error) {
+	f = f.Normalize()
+	a, err := s.repo.Update(ctx, id, version, edit[A](f, by))
+	if err != nil {
+		err = conflict.Explain(ctx, s.repo, err, func(c *conflict.Error[A, F]) {
+			var base *F
+			if c.HasBase() {
+				bf := c.Base.Fields()
+				base = &bf
+			}
+			c.Yours, c.Compare = &f, s.compare(base, c.Current.Fields(), f)
+		})
+		return a, fmt.Errorf("update %s %d: %w", s.kind, id, err)
+	}
+	return a, nil
+}
+
+// Move is a move of a record through its state machine, described for
+// Transition: see MoveTo.
+type Move[A any] struct {
+	To    string // the state asked for, as stored, for error messages
+	Label string // the state as reps read it, for a conflict
+	Field string // the field the move changes, e.g. "status"
+	// Apply makes the move with the aggregate's own method, which checks
+	// the state machine and every rule.
+	Apply func(A) error
+	// Same reports whether two versions stand in the same state.
+	Same func(a, b A) bool
+}
+
+// MoveTo describes the move of rep by to state to, made with the
+// aggregate's method move and compared with its accessor state, e.g.
+// MoveTo(lead.FieldStatus, to, by, (*lead.Lead).Status, (*lead.Lead).MoveTo).
+func MoveTo[A any, S interface {
+	~string
+	Label() string
+}](field string, to S, by string, state func(A) S, move func(A, S, string) error) Move[A] {
+	return Move[A]{
+		To: string(to), Label: to.Label(), Field: field,
+		Apply: func(a A) error { return move(a, to, by) },
+		Same:  func(a, b A) bool { return state(a) == state(b) },
+	}
+}
+
+// Transition makes move for a rep who started from version. When someone
+// saved since without moving the record, the move is made on the newer
+// version; when it was moved meanwhile it returns a *conflict.Error.
+// TransitionAt, by contrast, never merges.
+func (s *Service[A, F]) Transition(ctx context.Context, id, version int64, m Move[A]) (Saved[A], error) {
+	a, merge, err := conflict.MoveMerging(ctx, conflict.Mover[A, F]{
+		ID: id, Reader: s.repo, Same: m.Same, Field: m.Field, Wanted: m.Label,
+		Changed: func(base, current A) []string { return domain.Changed(s.fields, base.Fields(), current.Fields()) },
+		Move: func(ctx context.Context, version int64) (A, error) {
+			return s.repo.Update(ctx, id, version, apply(m.Apply))
+		},
+	}, version)
+	if err != nil {
+		return Saved[A]{}, fmt.Errorf("move %s %d to %s: %w", s.kind, id, m.To, err)
+	}
+	return Saved[A]{Record: a, Merge: merge}, nil
+}
+
+// TransitionAt makes move at exactly version; see Update for why it never
+// merges, and Transition for the move people make.
+func (s *Service[A, F]) TransitionAt(ctx context.Context, id, version int64, m Move[A]) (A, error) {
+	a, err := s.repo.Update(ctx, id, version, apply(m.Apply))
+	if err != nil {
+		err = conflict.Explain(ctx, s.repo, err, func(c *conflict.Error[A, F]) { c.Wanted = m.Label })
+		return a, fmt.Errorf("move %s %d to %s: %w", s.kind, id, m.To, err)
+	}
+	return a, nil
+}
+
+// Delete removes record id if nobody changed it since version.
+func (s *Service[A, F]) Delete(ctx context.Context, id, version int64) error {
+	if err := s.repo.Delete(ctx, id, version); err != nil {
+		return fmt.Errorf("delete %s %d: %w", s.kind, id, conflict.Explain[A, F](ctx, s.repo, err, nil))
+	}
+	return nil
+}
+
+func (s *Service[A, F]) compare(base *F, theirs, yours F) domain.ThreeWay[F] {
+	return domain.CompareThreeWay(s.fields, base, theirs, yours)
+}
+
+// edit is the apply step of a field save by rep by.
+func edit[A Aggregate[F], F any](f F, by string) func(A) (bool, error) {
+	return func(a A) (bool, error) {
+		changed, err := a.Edit(f, by)
+		return len(changed) > 0, err
+	}
+}
+
+// apply is the apply step of a write that always changes the record.
+func apply[A any](do func(A) error) func(A) (bool, error) {
+	return func(a A) (bool, error) { return true, do(a) }
+}
