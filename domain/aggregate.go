@@ -94,6 +94,38 @@ func (r *Root) DomainEvents() []Event { return r.pending }
 // ClearEvents forgets the recorded events, once they are stored.
 func (r *Root) ClearEvents() { r.pending = nil }
 
+// EditableFields is what Edit needs of an aggregate's field set.
+type EditableFields[F any] interface {
+	Comparable[F]
+	Normalize() F
+	Validate() error
+}
+
+// Edit is the edit every aggregate makes of its fields on behalf of rep by:
+// f is normalized and validated, rule (nil for none) checks it against the
+// rest of the aggregate, and when any field changed, r records event with
+// each change, old → new, and *fields becomes f. It
+// reports which fields changed; when none did nothing changes and nothing
+// is recorded, so a save writes nothing.
+func Edit[F EditableFields[F]](r *Root, fields *F, f F, event, by string, rule func(F) error) ([]string, error) {
+	f = f.Normalize()
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	changed := (*fields).Changed(f)
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	if rule != nil {
+		if err := rule(f); err != nil {
+			return nil, err
+		}
+	}
+	r.Record(Event{Name: event, Actor: by, Changes: Diff(*fields, f)})
+	*fields = f
+	return changed, nil
+}
+
 // RecordedEvent is an event as stored: which aggregate, the version the
 // change produced, and when it committed.
 type RecordedEvent struct {

@@ -19,11 +19,18 @@ func Changed[F FieldSet[F]](names []string, a, b F) []string {
 	return out
 }
 
-// Diff lists the named fields that differ between from and to, old → new,
-// as events record them.
-func Diff[F FieldSet[F]](names []string, from, to F) []Change {
+// Comparable is a field set that lists its own changes.
+type Comparable[F any] interface {
+	FieldSet[F]
+	// Changed lists the fields whose values differ from g's, in form order.
+	Changed(g F) []string
+}
+
+// Diff lists the fields that differ between from and to, old → new, as
+// events record them.
+func Diff[F Comparable[F]](from, to F) []Change {
 	var out []Change
-	for _, name := range Changed(names, from, to) {
+	for _, name := range from.Changed(to) {
 		out = append(out, Change{Field: name, Old: from.Get(name), New: to.Get(name)})
 	}
 	return out

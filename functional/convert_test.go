@@ -24,7 +24,7 @@ func (a *instance) qualifiedLead(score int) *lead.Lead {
 	l := a.seedLead(lead.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Company: "US Navy", Phone: "+1 555 0100", Score: score})
 	for _, to := range []lead.Status{lead.StatusContacted, lead.StatusQualified} {
 		var err error
-		l, err = a.leads.ChangeStatus(context.Background(), "seed", l.ID(), l.Version(), to)
+		l, err = a.leads.MoveAt(context.Background(), "seed", l.ID(), l.Version(), to)
 		require.NoError(a.t, err)
 	}
 	require.Equal(a.t, int64(3), l.Version())

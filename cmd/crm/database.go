@@ -74,3 +74,17 @@ func permanent(err error) bool {
 	return strings.HasPrefix(pgErr.Code, "28") || // invalid authorization
 		pgErr.Code == "3D000" // database does not exist
 }
+
+// openMigrated connects and applies pending migrations, so a command works
+// on a new database too; the caller closes the pool.
+func openMigrated(ctx context.Context, cfg Config, log *slog.Logger) (*pgxpool.Pool, error) {
+	pool, err := connect(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := postgres.MigrateUp(ctx, cfg.DatabaseURL); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("apply migrations: %w", err)
+	}
+	return pool, nil
+}

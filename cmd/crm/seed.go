@@ -21,15 +21,11 @@ const progressFrom = 1000
 // one-shot seed service of docker-compose.yml needs), then brings the lead
 // table up to at least n leads.
 func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.Writer, n int, start time.Time) error {
-	pool, err := connect(ctx, cfg, log)
+	pool, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := postgres.MigrateUp(ctx, cfg.DatabaseURL); err != nil {
-		return fmt.Errorf("apply migrations: %w", err)
-	}
-
 	inserted, err := postgres.Seed(ctx, pool, n, progressPrinter(stderr, n))
 	if err != nil {
 		return fmt.Errorf("seed %d leads: %w", n, err)

@@ -40,13 +40,9 @@ type Server struct {
 // Open waits for the database, applies pending migrations, listens on
 // cfg.Addr and starts serving in the background.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
-	pool, err := connect(ctx, cfg, log)
+	pool, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return nil, err
-	}
-	if err := postgres.MigrateUp(ctx, cfg.DatabaseURL); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("apply migrations: %w", err)
 	}
 	version, _, err := postgres.MigrationVersion(ctx, cfg.DatabaseURL)
 	if err != nil {

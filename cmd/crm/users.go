@@ -17,7 +17,6 @@ import (
 	"crm/cmd/crm/app"
 	"crm/domain"
 	"crm/infrastructure/password"
-	"crm/infrastructure/postgres"
 	"crm/usecase/auth"
 )
 
@@ -95,15 +94,11 @@ func tokenCommand(ctx context.Context, args []string, e env, stdout, stderr io.W
 
 // withPool connects, applies pending migrations and runs fn.
 func withPool(ctx context.Context, cfg Config, stderr io.Writer, fn func(*pgxpool.Pool) error) error {
-	log := newLogger(stderr, max(cfg.LogLevel, slog.LevelWarn))
-	pool, err := connect(ctx, cfg, log)
+	pool, err := openMigrated(ctx, cfg, newLogger(stderr, max(cfg.LogLevel, slog.LevelWarn)))
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := postgres.MigrateUp(ctx, cfg.DatabaseURL); err != nil {
-		return fmt.Errorf("apply migrations: %w", err)
-	}
 	return fn(pool)
 }
 

@@ -30,41 +30,22 @@ func newContactJSON(c *contact.Contact) contactJSON {
 	}
 }
 
-// contactPatch is the editable members a body sets; nil leaves a field as it is.
-type contactPatch struct {
-	name, email, phone, company *string
-}
-
-func readContactPatch(o *jsonObject) contactPatch {
-	return contactPatch{
-		name: o.text(contact.FieldName), email: o.text(contact.FieldEmail),
-		phone: o.text(contact.FieldPhone), company: o.text(contact.FieldCompany),
+// readContactPatch reads the members of a contact a body may set; see
+// resource.patch.
+func readContactPatch(o *jsonObject) func(contact.Fields) (contact.Fields, error) {
+	name, email := o.text(contact.FieldName), o.text(contact.FieldEmail)
+	phone, company := o.text(contact.FieldPhone), o.text(contact.FieldCompany)
+	return func(f contact.Fields) (contact.Fields, error) {
+		set(&f.Name, name)
+		set(&f.Email, email)
+		set(&f.Phone, phone)
+		set(&f.Company, company)
+		return f, nil
 	}
-}
-
-// applyTo merges the patch onto f, as RFC 7396 merges a patch onto a document.
-func (p contactPatch) applyTo(f contact.Fields) contact.Fields {
-	set(&f.Name, p.name)
-	set(&f.Email, p.email)
-	set(&f.Phone, p.phone)
-	set(&f.Company, p.company)
-	return f
-}
-
-// contactReadOnly explains the members of a contact a body may not set.
-var contactReadOnly = map[string]string{
-	"id":         "Read-only.",
-	"created_at": "Read-only.",
-	"updated_at": "Read-only.",
-	"updated_by": "Read-only.",
 }
 
 func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
-	page, err := readListPage(r)
-	if err != nil {
-		return err
-	}
-	search, err := readSearch(r)
+	page, search, err := readSearchedList(r)
 	if err != nil {
 		return err
 	}
@@ -76,19 +57,9 @@ func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) createContact(w http.ResponseWriter, r *http.Request) error {
-	return s.contactRes.create(w, r, contactReadOnly, func(o *jsonObject) func(*http.Request) (*contact.Contact, error) {
-		patch := readContactPatch(o)
-		return func(r *http.Request) (*contact.Contact, error) {
-			return s.contacts.Create(r.Context(), actor(r), patch.applyTo(contact.Fields{}))
-		}
-	})
+	return s.contactRes.createWith(w, r, s.contacts.Create)
 }
 
 func (s *server) patchContact(w http.ResponseWriter, r *http.Request) error {
-	return s.contactRes.write(w, r, mergePatch(func(o *jsonObject) (map[string]string, operation[*contact.Contact]) {
-		patch := readContactPatch(o)
-		return contactReadOnly, func(r *http.Request, c *contact.Contact) (*contact.Contact, error) {
-			return s.contacts.Update(r.Context(), actor(r), c.ID(), c.Version(), patch.applyTo(c.Fields()))
-		}
-	}))
+	return s.contactRes.patchWith(w, r, s.contacts.Update)
 }

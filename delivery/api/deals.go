@@ -47,45 +47,38 @@ func newDealJSON(d *deal.Deal) dealJSON {
 	return j
 }
 
-// dealPatch is the editable members a body sets; nil leaves a field as it
-// is. The amount's value and currency merge separately, as RFC 7396 merges
-// nested objects: {"amount":{"value":"90"}} keeps the currency.
-type dealPatch struct {
-	title           *string
-	value, currency *string
-}
-
-func readDealPatch(o *jsonObject) dealPatch {
-	p := dealPatch{title: o.text(deal.FieldTitle)}
+// readDealPatch reads the members of a deal a body may set; see
+// resource.patch. The amount's value and currency merge separately, as RFC
+// 7396 merges nested objects: {"amount":{"value":"90"}} keeps the currency.
+// The amount is parsed again from its merged value and currency, since
+// whether "12.5" is valid depends on the currency.
+func readDealPatch(o *jsonObject) func(deal.Fields) (deal.Fields, error) {
+	title := o.text(deal.FieldTitle)
+	var value, currency *string
 	if amount := o.object(deal.FieldAmount); amount != nil {
-		p.value, p.currency = amount.text("value"), amount.text("currency")
+		value, currency = amount.text("value"), amount.text("currency")
 		amount.rejectUnknown(nil)
 	}
-	return p
-}
-
-// applyTo merges the patch onto f. The amount is parsed again from its
-// merged value and currency, since whether "12.5" is valid depends on the
-// currency.
-func (p dealPatch) applyTo(f deal.Fields) (deal.Fields, error) {
-	set(&f.Title, p.title)
-	if p.value == nil && p.currency == nil {
+	return func(f deal.Fields) (deal.Fields, error) {
+		set(&f.Title, title)
+		if value == nil && currency == nil && f.Amount != (deal.Money{}) {
+			return f, nil
+		}
+		v, c := f.Amount.Decimal(), f.Amount.Currency
+		if f.Amount == (deal.Money{}) {
+			v = "" // a new deal: no amount is no amount, which ParseMoney refuses
+		}
+		set(&v, value)
+		set(&c, currency)
+		m, err := deal.ParseMoney(v, c)
+		if err != nil {
+			// Report the title's problems too: every problem at once.
+			f.Amount = placeholderMoney
+			return f, joinValidation(err, f.Normalize().Validate())
+		}
+		f.Amount = m
 		return f, nil
 	}
-	value, currency := f.Amount.Decimal(), f.Amount.Currency
-	if f.Amount == (deal.Money{}) {
-		value = ""
-	}
-	set(&value, p.value)
-	set(&currency, p.currency)
-	m, err := deal.ParseMoney(value, currency)
-	if err != nil {
-		// Report the title's problems too: every problem at once.
-		f.Amount = placeholderMoney
-		return f, joinValidation(err, f.Normalize().Validate())
-	}
-	f.Amount = m
-	return f, nil
 }
 
 // placeholderMoney stands in for an amount that could not be parsed, so
@@ -131,14 +124,12 @@ func joinValidation(errs ...error) error {
 	return v.Err()
 }
 
-// dealReadOnly explains the members of a deal a body may not set.
+// dealReadOnly explains the members only a deal has that a body may not
+// set. The contact is set when the deal is created, and only then.
 var dealReadOnly = map[string]string{
-	"id":         "Read-only.",
 	"stage":      "Change it with POST " + Prefix + "/deals/{id}/stage.",
 	"lead_id":    "Read-only: a deal gets its lead when the lead is converted.",
-	"created_at": "Read-only.",
-	"updated_at": "Read-only.",
-	"updated_by": "Read-only.",
+	"contact_id": "The contact of a deal cannot be changed.",
 }
 
 func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
@@ -160,15 +151,11 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) createDeal(w http.ResponseWriter, r *http.Request) error {
-	return s.dealRes.create(w, r, dealReadOnly, func(o *jsonObject) func(*http.Request) (*deal.Deal, error) {
-		patch := readDealPatch(o)
+	return s.dealRes.create(w, r, func(o *jsonObject) func(*http.Request) (*deal.Deal, error) {
+		apply := readDealPatch(o)
 		contactID, _ := o.integer("contact_id", "7")
 		return func(r *http.Request) (*deal.Deal, error) {
-			if patch.value == nil && patch.currency == nil {
-				// No amount at all: let ParseMoney say what is required.
-				patch.value = new(string)
-			}
-			f, err := patch.applyTo(deal.Fields{})
+			f, err := apply(deal.Fields{})
 			if err != nil {
 				// Add the contact's problem, which the domain checks on creation.
 				_, other := deal.New(f, contactID, 0, actor(r))
@@ -193,25 +180,9 @@ func withoutFields(err error, fields ...string) error {
 }
 
 func (s *server) patchDeal(w http.ResponseWriter, r *http.Request) error {
-	return s.dealRes.write(w, r, mergePatch(func(o *jsonObject) (map[string]string, operation[*deal.Deal]) {
-		patch := readDealPatch(o)
-		return withHint(dealReadOnly, "contact_id", "The contact of a deal cannot be changed."),
-			func(r *http.Request, d *deal.Deal) (*deal.Deal, error) {
-				f, err := patch.applyTo(d.Fields())
-				if err != nil {
-					return nil, err
-				}
-				return s.deals.Update(r.Context(), actor(r), d.ID(), d.Version(), f)
-			}
-	}))
+	return s.dealRes.patchWith(w, r, s.deals.Update)
 }
 
 func (s *server) changeDealStage(w http.ResponseWriter, r *http.Request) error {
-	return s.dealRes.write(w, r, move(deal.FieldStage, `"WON"`, func(r *http.Request, d *deal.Deal, to string) (*deal.Deal, error) {
-		stage, err := deal.ParseStage(to)
-		if err != nil {
-			return nil, err
-		}
-		return s.deals.ChangeStage(r.Context(), actor(r), d.ID(), d.Version(), stage)
-	}))
+	return moveWith(s.dealRes, w, r, deal.FieldStage, `"WON"`, deal.ParseStage, s.deals.MoveAt)
 }

@@ -37,8 +37,8 @@ type LeadService interface {
 	// Update saves f starting from version; a lost compare-and-swap is a
 	// *conflict.Error, a broken rule a *domain.RuleError.
 	Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error)
-	// ChangeStatus moves the lead starting from version; errors as Update.
-	ChangeStatus(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error)
+	// MoveAt moves the lead starting from version; errors as Update.
+	MoveAt(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error)
 	// Delete removes the lead if it is still at version; errors as Update.
 	Delete(ctx context.Context, id, version int64) error
 }
@@ -68,9 +68,9 @@ type DealService interface {
 	// Update saves f starting from version; a lost compare-and-swap is a
 	// *conflict.Error.
 	Update(ctx context.Context, by string, id, version int64, f deal.Fields) (*deal.Deal, error)
-	// ChangeStage moves the deal starting from version; errors as Update,
+	// MoveAt moves the deal starting from version; errors as Update,
 	// a move the stage table refuses is a *domain.RuleError.
-	ChangeStage(ctx context.Context, by string, id, version int64, to deal.Stage) (*deal.Deal, error)
+	MoveAt(ctx context.Context, by string, id, version int64, to deal.Stage) (*deal.Deal, error)
 }
 
 // TokenAuthenticator finds the user a bearer token belongs to; an unknown,
@@ -97,18 +97,21 @@ type server struct {
 	tokens   TokenAuthenticator
 	log      *slog.Logger
 
-	leadRes    resource[*lead.Lead, leadJSON]
-	contactRes resource[*contact.Contact, contactJSON]
-	dealRes    resource[*deal.Deal, dealJSON]
+	leadRes    resource[*lead.Lead, lead.Fields, leadJSON]
+	contactRes resource[*contact.Contact, contact.Fields, contactJSON]
+	dealRes    resource[*deal.Deal, deal.Fields, dealJSON]
 }
 
 // NewHandler serves every path under /api/v1/. Its routes carry the full
 // prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
 func NewHandler(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, tokens: cfg.Tokens, log: cfg.Logger,
-		leadRes:    resource[*lead.Lead, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON},
-		contactRes: resource[*contact.Contact, contactJSON]{name: contact.Kind, store: cfg.Contacts, represent: newContactJSON},
-		dealRes:    resource[*deal.Deal, dealJSON]{name: deal.Kind, store: cfg.Deals, represent: newDealJSON},
+		leadRes: resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
+			patch: readLeadPatch, readOnly: leadReadOnly},
+		contactRes: resource[*contact.Contact, contact.Fields, contactJSON]{name: contact.Kind, store: cfg.Contacts,
+			represent: newContactJSON, patch: readContactPatch},
+		dealRes: resource[*deal.Deal, deal.Fields, dealJSON]{name: deal.Kind, store: cfg.Deals, represent: newDealJSON,
+			patch: readDealPatch, readOnly: dealReadOnly},
 	}
 	if s.log == nil {
 		s.log = slog.Default()

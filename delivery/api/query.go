@@ -54,6 +54,17 @@ func readSearch(r *http.Request) (string, error) {
 	return s, nil
 }
 
+// readSearchedList reads the query parameters of a list with a search:
+// after, limit and q.
+func readSearchedList(r *http.Request) (record.Paging, string, error) {
+	page, err := readListPage(r)
+	if err != nil {
+		return page, "", err
+	}
+	search, err := readSearch(r)
+	return page, search, err
+}
+
 // queryParamError turns the domain's refusal of a query parameter (an
 // unknown status) into a 400: a query string is not a form to correct.
 func queryParamError(name string, err error) error {

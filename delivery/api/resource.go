@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strconv"
 
@@ -10,16 +11,18 @@ import (
 	"crm/usecase/record"
 )
 
-// versioned is any aggregate: its version is what ETags carry.
-type versioned interface {
+// versioned is any record with fields F: its version is what ETags carry.
+type versioned[F any] interface {
 	ID() int64
 	Version() int64
+	Fields() F
 }
 
 // resource is how the API serves one kind of record: its name, how one is
-// read, and its JSON representation. Every kind's reads and writes go
-// through its methods, so each follows the same steps in the same order.
-type resource[A versioned, J any] struct {
+// read, its JSON representation and what a body may change. Every kind's
+// reads and writes go through its methods, so each follows the same steps
+// in the same order.
+type resource[A versioned[F], F, J any] struct {
 	name string // e.g. "lead"; its collection is Prefix + "/leads"
 	// store reads one record; an interface rather than a method value so a
 	// handler built without a service (as the OpenAPI test builds it) can
@@ -28,15 +31,31 @@ type resource[A versioned, J any] struct {
 		Get(context.Context, int64) (A, error)
 	}
 	represent func(A) J
+	// patch reads the members a body may set and returns how they change
+	// a record's fields, as RFC 7396 merges a patch onto a document: an
+	// absent member is no change. Its error is a value the record cannot
+	// take (an amount in the wrong form).
+	patch func(o *jsonObject) func(F) (F, error)
+	// readOnly explains the members of the representation a body may not
+	// set, besides those every record has (see readOnly).
+	readOnly map[string]string
+}
+
+// readOnly explains the members of a record that a body may not set:
+// those every record has, and hints, the kind's own.
+func readOnly(hints map[string]string) map[string]string {
+	out := map[string]string{"id": "Read-only.", "created_at": "Read-only.", "updated_at": "Read-only.", "updated_by": "Read-only."}
+	maps.Copy(out, hints)
+	return out
 }
 
 // path is the address of record id.
-func (res resource[A, J]) path(id int64) string {
+func (res resource[A, F, J]) path(id int64) string {
 	return Prefix + "/" + res.name + "s/" + strconv.FormatInt(id, 10)
 }
 
 // show answers GET of one record, or 304 when the client holds its version.
-func (res resource[A, J]) show(w http.ResponseWriter, r *http.Request) error {
+func (res resource[A, F, J]) show(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -57,18 +76,33 @@ func (res resource[A, J]) show(w http.ResponseWriter, r *http.Request) error {
 	return writeResource(w, http.StatusOK, a.Version(), rep)
 }
 
+// createWith answers a POST that creates a record from its members, with
+// the kind's use case create.
+func (res resource[A, F, J]) createWith(w http.ResponseWriter, r *http.Request, create func(ctx context.Context, by string, f F) (A, error)) error {
+	return res.create(w, r, func(o *jsonObject) func(*http.Request) (A, error) {
+		apply := res.patch(o)
+		return func(r *http.Request) (A, error) {
+			var blank F
+			f, err := apply(blank)
+			if err != nil {
+				var zero A
+				return zero, err
+			}
+			return create(r.Context(), actor(r), f)
+		}
+	})
+}
+
 // create answers a POST that creates a record from a JSON object: read
 // takes the members it needs, every problem with the body is reported at
-// once (readOnly explains the members a client may not set), and then the
-// function read returned creates the record.
-func (res resource[A, J]) create(w http.ResponseWriter, r *http.Request, readOnly map[string]string,
-	read func(o *jsonObject) func(r *http.Request) (A, error)) error {
+// once, and then the function read returned creates the record.
+func (res resource[A, F, J]) create(w http.ResponseWriter, r *http.Request, read func(o *jsonObject) func(r *http.Request) (A, error)) error {
 	o, err := readObject(w, r, mediaJSON)
 	if err != nil {
 		return err
 	}
 	create := read(o)
-	if err := o.done(withHint(readOnly, "version", "A new "+res.name+" starts at version 1; leave version out.")); err != nil {
+	if err := o.done(withHint(readOnly(res.readOnly), "version", "A new "+res.name+" starts at version 1; leave version out.")); err != nil {
 		return err
 	}
 	a, err := create(r)
@@ -80,12 +114,59 @@ func (res resource[A, J]) create(w http.ResponseWriter, r *http.Request, readOnl
 }
 
 // list answers a GET of a collection with one page of it.
-func (res resource[A, J]) list(w http.ResponseWriter, p record.Page[A]) error {
+func (res resource[A, F, J]) list(w http.ResponseWriter, p record.Page[A]) error {
 	items := make([]J, len(p.Items))
 	for i, a := range p.Items {
 		items[i] = res.represent(a)
 	}
 	return writeJSON(w, http.StatusOK, list[J]{Items: items, Next: nextCursor(p.Next)})
+}
+
+// patchWith answers a PATCH of a record with the kind's exact update: the
+// body is an RFC 7396 merge patch (or plain JSON, read the same way) of the
+// record's fields.
+func (res resource[A, F, J]) patchWith(w http.ResponseWriter, r *http.Request,
+	update func(ctx context.Context, by string, id, version int64, f F) (A, error)) error {
+	return res.write(w, r, change[A]{media: []string{mediaMergePatch, mediaJSON},
+		read: func(o *jsonObject) (map[string]string, operation[A]) {
+			apply := res.patch(o)
+			return readOnly(res.readOnly), func(r *http.Request, a A) (A, error) {
+				f, err := apply(a.Fields())
+				if err != nil {
+					var zero A
+					return zero, err
+				}
+				return update(r.Context(), actor(r), a.ID(), a.Version(), f)
+			}
+		}})
+}
+
+// moveWith answers a POST that moves a record of res through its state
+// machine with the kind's exact move: a body holding only field, the state
+// to move to (like example, read by parse), and perhaps the version. It is
+// a function rather than a method because of the state's type.
+func moveWith[A versioned[F], F, J any, S ~string](res resource[A, F, J], w http.ResponseWriter, r *http.Request,
+	field, example string, parse func(string) (S, error),
+	move func(ctx context.Context, by string, id, version int64, to S) (A, error)) error {
+	return res.write(w, r, change[A]{media: []string{mediaJSON}, read: func(o *jsonObject) (map[string]string, operation[A]) {
+		o.require(field, example)
+		state := o.text(field)
+		return nil, func(r *http.Request, a A) (A, error) {
+			to, err := parse(*state)
+			if err != nil {
+				var zero A
+				return zero, err
+			}
+			return move(r.Context(), actor(r), a.ID(), a.Version(), to)
+		}
+	}})
+}
+
+// deleteWith answers a DELETE of a record with the kind's exact delete.
+func (res resource[A, F, J]) deleteWith(w http.ResponseWriter, r *http.Request, remove func(ctx context.Context, id, version int64) error) error {
+	return res.write(w, r, change[A]{noContent: true, read: func(*jsonObject) (map[string]string, operation[A]) {
+		return nil, func(r *http.Request, a A) (A, error) { return a, remove(r.Context(), a.ID(), a.Version()) }
+	}})
 }
 
 // operation is what a write does to the record as loaded at the version
@@ -108,7 +189,7 @@ type change[A any] struct {
 // the version claimed against the one stored (412 or 409 with the current
 // representation), then the operation, a compare-and-swap in the use case
 // that catches anyone saving after the check (412 again).
-func (res resource[A, J]) write(w http.ResponseWriter, r *http.Request, c change[A]) error {
+func (res resource[A, F, J]) write(w http.ResponseWriter, r *http.Request, c change[A]) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err

@@ -36,27 +36,24 @@ func actor(r *http.Request) string {
 // requireUser lets a request through only with a session of a rep who
 // still exists, and puts that rep in the context.
 func (s *server) requireUser(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		id := s.sessions.GetInt64(ctx, sessionUserKey)
 		if id == 0 {
-			s.toLogin(w, r)
-			return
+			return s.toLogin(w, r)
 		}
 		u, err := s.auth.User(ctx, id)
 		if errors.Is(err, domain.ErrUnauthenticated) {
 			if err := s.sessions.Destroy(ctx); err != nil {
-				s.fail(w, r, err)
-				return
+				return err
 			}
-			s.toLogin(w, r)
-			return
+			return s.toLogin(w, r)
 		}
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		next.ServeHTTP(w, r.WithContext(views.WithUser(ctx, u)))
+		return nil
 	})
 }
 
@@ -67,17 +64,17 @@ var errSignedOut = &httpError{status: http.StatusUnauthorized, title: "Please si
 
 // toLogin sends a request without a session to the sign-in page, which
 // brings the rep back to the page they asked for.
-func (s *server) toLogin(w http.ResponseWriter, r *http.Request) {
+func (s *server) toLogin(w http.ResponseWriter, r *http.Request) error {
 	target := "/login"
 	if r.Method == http.MethodGet {
 		target += "?" + url.Values{"next": {r.URL.RequestURI()}}.Encode()
 	}
 	if isHTMX(r) {
 		w.Header().Set(headerHXRedirect, target)
-		s.fail(w, r, errSignedOut)
-		return
+		return errSignedOut
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
+	return nil
 }
 
 // safeNext keeps a post-login destination on this site: a path, never
@@ -90,22 +87,22 @@ func safeNext(next string) string {
 	return next
 }
 
-func (s *server) showLogin(w http.ResponseWriter, r *http.Request) {
+func (s *server) showLogin(w http.ResponseWriter, r *http.Request) error {
 	v := views.LoginView{Next: safeNext(r.URL.Query().Get("next"))}
 	if s.sessions.GetInt64(r.Context(), sessionUserKey) != 0 {
 		http.Redirect(w, r, v.Next, http.StatusSeeOther)
-		return
+		return nil
 	}
 	if r.URL.Query().Get("signed_out") != "" {
 		v.Notice = "You are signed out."
 	}
 	s.render(w, r, http.StatusOK, views.LoginPage(v), views.LoginPage(v))
+	return nil
 }
 
-func (s *server) login(w http.ResponseWriter, r *http.Request) {
+func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v := views.LoginView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next"))}
 	u, err := s.auth.SignIn(r.Context(), v.Email, r.PostForm.Get("password"), clientAddress(r))
@@ -115,32 +112,31 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, domain.ErrUnauthenticated):
 		v.Error = "The email or the password is wrong."
 		s.render(w, r, http.StatusUnauthorized, views.LoginPage(v), views.LoginPage(v))
-		return
+		return nil
 	case errors.As(err, &limited):
 		w.Header().Set("Retry-After", strconv.Itoa(int(limited.RetryAfter/time.Second)))
 		v.Error = fmt.Sprintf("Too many failed attempts. Try again in %d minutes.", int(limited.RetryAfter/time.Minute))
 		s.render(w, r, http.StatusTooManyRequests, views.LoginPage(v), views.LoginPage(v))
-		return
+		return nil
 	default:
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// A new session id at sign-in, so an id planted before (session
 	// fixation) never becomes a signed-in one.
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+	return nil
 }
 
-func (s *server) logout(w http.ResponseWriter, r *http.Request) {
+func (s *server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.Destroy(r.Context()); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	redirect(w, r, "/login?signed_out=1")
+	return nil
 }
 
 // clientAddress is the address the login rate limit counts per. It is the

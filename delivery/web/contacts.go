@@ -60,12 +60,7 @@ func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := views.ContactListView{Search: search, Contacts: page.Items, Next: page.Next,
 		Notice: s.contactPages.notices[r.URL.Query().Get("notice")]}
-	if isHTMX(r) && paging.After > 0 {
-		s.render(w, r, http.StatusOK, nil, views.ContactRows(v))
-		return nil
-	}
-	s.render(w, r, http.StatusOK, views.ContactListPage(v), views.ContactResults(v))
-	return nil
+	return s.renderList(w, r, paging, views.ContactRows(v), views.ContactListPage(v), views.ContactResults(v))
 }
 
 // contactDeals reads the deals of contact id for its page. As with the

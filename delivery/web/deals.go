@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,13 +52,7 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 			}
 			return svc.Create(r.Context(), actor(r), contactID, f)
 		},
-		move: func(ctx context.Context, by string, id, version int64, to string) (record.Saved[*deal.Deal], error) {
-			stage, err := deal.ParseStage(to)
-			if err != nil {
-				return record.Saved[*deal.Deal]{}, err
-			}
-			return svc.Move(ctx, by, id, version, stage)
-		},
+		move:       mover(deal.ParseStage, svc.Move),
 		state:      func(d *deal.Deal) string { return d.Stage().Label() },
 		stateField: deal.FieldStage, moved: "moved this deal to another stage",
 	}
@@ -100,10 +93,8 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	query := deals.ListQuery{Paging: paging}
-	if raw := r.URL.Query().Get("stage"); raw != "" {
-		if query.Stage, err = deal.ParseStage(raw); err != nil {
-			return &badRequest{msg: fmt.Sprintf("%q is not a stage.", raw)}
-		}
+	if query.Stage, err = stateFilter(r, deal.FieldStage, deal.ParseStage); err != nil {
+		return err
 	}
 	page, err := s.deals.List(r.Context(), query)
 	if err != nil {
@@ -111,10 +102,5 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := views.DealListView{Stage: query.Stage, Deals: page.Items, ContactNames: page.ContactNames, Next: page.Next,
 		Notice: s.dealPages.notices[r.URL.Query().Get("notice")]}
-	if isHTMX(r) && paging.After > 0 {
-		s.render(w, r, http.StatusOK, nil, views.DealRows(v))
-		return nil
-	}
-	s.render(w, r, http.StatusOK, views.DealListPage(v), views.DealResults(v))
-	return nil
+	return s.renderList(w, r, paging, views.DealRows(v), views.DealListPage(v), views.DealResults(v))
 }

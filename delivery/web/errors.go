@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/a-h/templ"
 
@@ -54,7 +53,7 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 	case errors.Is(err, domain.ErrUnauthenticated):
 		return views.ErrorView{Status: http.StatusUnauthorized, Title: "Please sign in", Message: "Nothing was saved."}
 	case errors.As(err, &missing):
-		return views.ErrorView{Status: http.StatusNotFound, Title: kindTitle(missing.Kind) + " not found",
+		return views.ErrorView{Status: http.StatusNotFound, Title: views.KindTitle(missing.Kind) + " not found",
 			Message: "It does not exist or someone deleted it."}
 	case errors.Is(err, domain.ErrNotFound):
 		return views.ErrorView{Status: http.StatusNotFound, Title: "Not found",
@@ -88,14 +87,6 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 	}
 	s.render(w, r, v.Status, views.ErrorPage(v), views.ErrorMessage(v))
-}
-
-// kindTitle is a kind as a title: "deal" is "Deal".
-func kindTitle(kind string) string {
-	if kind == "" {
-		return "Record"
-	}
-	return strings.ToUpper(kind[:1]) + kind[1:]
 }
 
 // render writes full for ordinary requests and fragment for htmx requests,

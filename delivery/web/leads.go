@@ -37,15 +37,9 @@ func newLeadPages(s *server, svc LeadService) *recordPages[*lead.Lead, lead.Fiel
 		blank: func(*http.Request) views.Form {
 			return views.Form{Prefix: lead.Kind, Values: map[string]string{lead.FieldScore: "0"}}
 		},
-		newFields: func(form views.Form) templ.Component { return views.LeadFields(form, nil) },
-		create:    creator(svc.Create),
-		move: func(ctx context.Context, by string, id, version int64, to string) (record.Saved[*lead.Lead], error) {
-			status, err := lead.ParseStatus(to)
-			if err != nil {
-				return record.Saved[*lead.Lead]{}, err
-			}
-			return svc.Move(ctx, by, id, version, status)
-		},
+		newFields:  func(form views.Form) templ.Component { return views.LeadFields(form, nil) },
+		create:     creator(svc.Create),
+		move:       mover(lead.ParseStatus, svc.Move),
 		state:      func(l *lead.Lead) string { return l.Status().Label() },
 		stateField: lead.FieldStatus, moved: "changed this lead's status",
 		remove: svc.Delete,
@@ -80,10 +74,8 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	query := leads.ListQuery{Search: search, Paging: paging}
-	if raw := r.URL.Query().Get("status"); raw != "" {
-		if query.Status, err = lead.ParseStatus(raw); err != nil {
-			return &badRequest{msg: fmt.Sprintf("%q is not a status.", raw)}
-		}
+	if query.Status, err = stateFilter(r, lead.FieldStatus, lead.ParseStatus); err != nil {
+		return err
 	}
 	page, err := s.leads.List(r.Context(), query)
 	if err != nil {
@@ -91,13 +83,10 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := views.LeadListView{Status: query.Status, Search: query.Search, Leads: page.Items, Next: page.Next,
 		Notice: s.leadPages.notices[r.URL.Query().Get("notice")]}
-	if isHTMX(r) && query.After > 0 {
-		s.render(w, r, http.StatusOK, nil, views.LeadRows(v))
-		return nil
+	if !loadingMore(r, paging) { // the tabs' counts are not on the next rows
+		if v.Counts, err = s.leads.CountByStatus(r.Context(), query.Search); err != nil {
+			return err
+		}
 	}
-	if v.Counts, err = s.leads.CountByStatus(r.Context(), query.Search); err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, views.LeadListPage(v), views.LeadResults(v))
-	return nil
+	return s.renderList(w, r, paging, views.LeadRows(v), views.LeadListPage(v), views.LeadResults(v))
 }

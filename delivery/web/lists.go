@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
+
 	"crm/usecase/record"
 )
 
@@ -27,4 +29,33 @@ func listQuery(r *http.Request) (search string, p record.Paging, err error) {
 		}
 	}
 	return search, p, nil
+}
+
+// loadingMore reports whether r is a list's "Load more": an htmx request
+// for a page past the first, answered with its rows alone.
+func loadingMore(r *http.Request, p record.Paging) bool { return isHTMX(r) && p.After > 0 }
+
+// renderList answers a list request: the next rows for "Load more", the
+// results (what a search or a tab replaces) for another htmx request, and
+// the whole page otherwise.
+func (s *server) renderList(w http.ResponseWriter, r *http.Request, p record.Paging, rows, page, results templ.Component) error {
+	if loadingMore(r, p) {
+		page, results = nil, rows
+	}
+	s.render(w, r, http.StatusOK, page, results)
+	return nil
+}
+
+// stateFilter reads the list filter name (a status, a stage): "" when the
+// query has none, a 400 when parse refuses it.
+func stateFilter[S ~string](r *http.Request, name string, parse func(string) (S, error)) (S, error) {
+	raw := r.URL.Query().Get(name)
+	if raw == "" {
+		return "", nil
+	}
+	s, err := parse(raw)
+	if err != nil {
+		return "", &badRequest{msg: fmt.Sprintf("%q is not a %s.", raw, name)}
+	}
+	return s, nil
 }

@@ -87,6 +87,20 @@ func creator[A, F any](create func(ctx context.Context, by string, f F) (A, erro
 	}
 }
 
+// mover adapts a kind's Move use case to recordPages.move: the posted
+// state is read by parse, which refuses an unknown one (a 422).
+func mover[A any, S ~string](parse func(string) (S, error),
+	move func(ctx context.Context, by string, id, version int64, to S) (record.Saved[A], error),
+) func(ctx context.Context, by string, id, version int64, to string) (record.Saved[A], error) {
+	return func(ctx context.Context, by string, id, version int64, to string) (record.Saved[A], error) {
+		state, err := parse(to)
+		if err != nil {
+			return record.Saved[A]{}, err
+		}
+		return move(ctx, by, id, version, state)
+	}
+}
+
 // routes serves the kind's shared pages under /{kind}s.
 func (p *recordPages[A, F]) routes(r chi.Router) {
 	base := "/" + p.kind + "s"

@@ -66,9 +66,9 @@ func NewRouter(cfg Config) http.Handler {
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.sessions.LoadAndSave)
-		r.Get("/login", s.showLogin)
-		r.Post("/login", s.login)
-		r.Post("/logout", s.logout)
+		r.Get("/login", s.handle(s.showLogin))
+		r.Post("/login", s.handle(s.login))
+		r.Post("/logout", s.handle(s.logout))
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireUser)
@@ -83,7 +83,7 @@ func NewRouter(cfg Config) http.Handler {
 	// on their own, so a forged cross-site request carries no credentials;
 	// its own 401 answers such a request in the API's format.
 	csrf.AddInsecureBypassPattern("/api/v1/")
-	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errCrossOrigin) }))
+	csrf.SetDenyHandler(s.handle(func(http.ResponseWriter, *http.Request) error { return errCrossOrigin }))
 	return csrf.Handler(r)
 }
 

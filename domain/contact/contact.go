@@ -35,7 +35,7 @@ func New(f Fields, by string) (*Contact, error) {
 		return nil, err
 	}
 	c := &Contact{fields: f}
-	c.Record(domain.Event{Name: EventCreated, Actor: by, Changes: domain.Diff(EditableFields, Fields{}, f)})
+	c.Record(domain.Event{Name: EventCreated, Actor: by, Changes: domain.Diff(Fields{}, f)})
 	return c, nil
 }
 
@@ -72,15 +72,5 @@ func (c *Contact) Fields() Fields { return c.fields }
 // fields changed; when none did the contact is left as it was and nothing
 // is recorded, so a save writes nothing.
 func (c *Contact) Edit(f Fields, by string) ([]string, error) {
-	f = f.Normalize()
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	changed := c.fields.Changed(f)
-	if len(changed) == 0 {
-		return nil, nil
-	}
-	c.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: domain.Diff(EditableFields, c.fields, f)})
-	c.fields = f
-	return changed, nil
+	return domain.Edit(&c.Root, &c.fields, f, EventUpdated, by, nil)
 }

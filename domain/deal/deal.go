@@ -5,7 +5,6 @@ package deal
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"crm/domain"
@@ -59,7 +58,7 @@ func New(f Fields, contactID, leadID int64, by string) (*Deal, error) {
 	if leadID > 0 {
 		refs[FieldLead] = leadID
 	}
-	d.Record(domain.Event{Name: EventCreated, Actor: by, Changes: domain.Diff(EditableFields, Fields{}, f), Refs: refs})
+	d.Record(domain.Event{Name: EventCreated, Actor: by, Changes: domain.Diff(Fields{}, f), Refs: refs})
 	return d, nil
 }
 
@@ -132,31 +131,14 @@ func (d *Deal) NextStages() []Stage { return d.stage.Next() }
 // fields changed; when none did the deal is left as it was and nothing is
 // recorded.
 func (d *Deal) Edit(f Fields, by string) ([]string, error) {
-	f = f.Normalize()
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	changed := d.fields.Changed(f)
-	if len(changed) == 0 {
-		return nil, nil
-	}
-	d.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: domain.Diff(EditableFields, d.fields, f)})
-	d.fields = f
-	return changed, nil
+	return domain.Edit(&d.Root, &d.fields, f, EventUpdated, by, nil)
 }
 
 // MoveTo moves the deal to stage to on behalf of rep by, if the stage
 // table allows it.
 func (d *Deal) MoveTo(to Stage, by string) error {
-	if to == d.stage {
-		return &domain.RuleError{Field: FieldStage, Message: fmt.Sprintf("The deal is already %s.", d.stage)}
-	}
-	if !d.stage.CanMoveTo(to) {
-		msg := fmt.Sprintf("Cannot move from %s to %s.", d.stage, to)
-		if d.stage == StageWon {
-			msg += " A won deal stays won."
-		}
-		return &domain.RuleError{Field: FieldStage, Message: msg}
+	if err := machine.Check(d.stage, to); err != nil {
+		return err
 	}
 	d.Record(domain.Event{Name: EventStageChanged, Actor: by, Changes: []domain.Change{
 		{Field: FieldStage, Old: string(d.stage), New: string(to)}}})

@@ -1,12 +1,6 @@
 package deal
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-
-	"crm/domain"
-)
+import "crm/domain"
 
 // Stage is where a deal stands: still open, won or lost.
 type Stage string
@@ -21,35 +15,22 @@ const (
 // Stages lists every stage, for tabs and filters.
 var Stages = []Stage{StageOpen, StageWon, StageLost}
 
-// transitions is the one table of allowed moves; everything not listed is
+// machine is the one table of allowed moves; everything not listed is
 // refused. A lost deal may be reopened; a won deal stays won.
-var transitions = map[Stage][]Stage{
+var machine = domain.Machine[Stage]{Kind: Kind, Field: FieldStage, States: Stages, Moves: map[Stage][]Stage{
 	StageOpen: {StageWon, StageLost},
 	StageLost: {StageOpen},
 	StageWon:  nil,
-}
+}}
 
 // ParseStage turns user input into a Stage, refusing anything unknown.
-func ParseStage(s string) (Stage, error) {
-	st := Stage(s)
-	if _, ok := transitions[st]; !ok {
-		return "", &domain.ValidationError{Fields: []domain.FieldError{{
-			Field: FieldStage, Message: fmt.Sprintf("%q is not a stage; use one of OPEN, WON, LOST.", s),
-		}}}
-	}
-	return st, nil
-}
+func ParseStage(s string) (Stage, error) { return machine.Parse(s) }
 
 // Next returns the stages a deal in s may move to, in table order.
-func (s Stage) Next() []Stage { return slices.Clone(transitions[s]) }
+func (s Stage) Next() []Stage { return machine.Next(s) }
 
 // CanMoveTo reports whether the table allows s → to.
-func (s Stage) CanMoveTo(to Stage) bool { return slices.Contains(transitions[s], to) }
+func (s Stage) CanMoveTo(to Stage) bool { return machine.Allows(s, to) }
 
 // Label is the stage as a rep reads it ("Won").
-func (s Stage) Label() string {
-	if s == "" {
-		return ""
-	}
-	return string(s[0]) + strings.ToLower(string(s[1:]))
-}
+func (s Stage) Label() string { return domain.Label(s) }

@@ -46,7 +46,7 @@ func New(f Fields, owner string) (*Lead, error) {
 		return nil, err
 	}
 	l := &Lead{fields: f, status: StatusNew, owner: owner}
-	l.Record(domain.Event{Name: EventCreated, Actor: owner, Changes: domain.Diff(EditableFields, Fields{}, f)})
+	l.Record(domain.Event{Name: EventCreated, Actor: owner, Changes: domain.Diff(Fields{}, f)})
 	return l, nil
 }
 
@@ -93,21 +93,17 @@ func (l *Lead) NextStatuses() []Status { return l.status.Next() }
 // Edit replaces the editable fields on behalf of rep by. It reports which
 // fields changed; when none did the lead is left as it was.
 func (l *Lead) Edit(f Fields, by string) ([]string, error) {
-	f = f.Normalize()
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	changed := l.fields.Changed(f)
-	if len(changed) == 0 {
-		return nil, nil
-	}
+	return domain.Edit(&l.Root, &l.fields, f, EventUpdated, by, l.keepsItsScore)
+}
+
+// keepsItsScore is the rule a converted lead's fields keep: the score that
+// let it convert.
+func (l *Lead) keepsItsScore(f Fields) error {
 	if l.status == StatusConverted && f.Score < ConvertMinScore {
-		return nil, &domain.RuleError{Field: FieldScore, Message: fmt.Sprintf(
+		return &domain.RuleError{Field: FieldScore, Message: fmt.Sprintf(
 			"A converted lead keeps a score of at least %d; %d is too low.", ConvertMinScore, f.Score)}
 	}
-	l.Record(domain.Event{Name: EventUpdated, Actor: by, Changes: domain.Diff(EditableFields, l.fields, f)})
-	l.fields = f
-	return changed, nil
+	return nil
 }
 
 // MoveTo moves the lead to status to on behalf of rep by, if the state
@@ -154,19 +150,7 @@ func (l *Lead) Convert(contactID, dealID int64, by string) error {
 }
 
 // checkMove applies the state machine to a move to status to.
-func (l *Lead) checkMove(to Status) error {
-	if to == l.status {
-		return &domain.RuleError{Field: FieldStatus, Message: fmt.Sprintf("The lead is already %s.", l.status)}
-	}
-	if !l.status.CanMoveTo(to) {
-		msg := fmt.Sprintf("Cannot move from %s to %s.", l.status, to)
-		if l.status == StatusConverted {
-			msg += " A converted lead stays converted."
-		}
-		return &domain.RuleError{Field: FieldStatus, Message: msg}
-	}
-	return nil
-}
+func (l *Lead) checkMove(to Status) error { return machine.Check(l.status, to) }
 
 // moveTo sets the status and records ev with the status change.
 func (l *Lead) moveTo(to Status, ev domain.Event) {

@@ -1,11 +1,6 @@
 package lead
 
-import (
-	"fmt"
-	"slices"
-
-	"crm/domain"
-)
+import "crm/domain"
 
 // Status is where a lead stands in the sales funnel.
 type Status string
@@ -25,48 +20,25 @@ var Statuses = []Status{StatusNew, StatusContacted, StatusQualified, StatusConve
 // ConvertMinScore is the lowest score at which a lead may be converted.
 const ConvertMinScore = 80
 
-// transitions is the one table of allowed moves; everything not listed is
+// machine is the one table of allowed moves; everything not listed is
 // refused.
-var transitions = map[Status][]Status{
+var machine = domain.Machine[Status]{Kind: Kind, Field: FieldStatus, States: Statuses, Moves: map[Status][]Status{
 	StatusNew:       {StatusContacted, StatusLost},
 	StatusContacted: {StatusQualified, StatusLost},
 	StatusQualified: {StatusConverted, StatusContacted, StatusLost},
 	StatusLost:      {StatusNew},
 	StatusConverted: nil,
-}
+}}
 
 // ParseStatus turns user input into a Status, refusing anything unknown.
-func ParseStatus(s string) (Status, error) {
-	st := Status(s)
-	if _, ok := transitions[st]; !ok {
-		return "", &domain.ValidationError{Fields: []domain.FieldError{{
-			Field: "status", Message: fmt.Sprintf("%q is not a status; use one of NEW, CONTACTED, QUALIFIED, CONVERTED, LOST.", s),
-		}}}
-	}
-	return st, nil
-}
+func ParseStatus(s string) (Status, error) { return machine.Parse(s) }
 
 // Next returns the statuses a lead in s may move to, in table order.
-func (s Status) Next() []Status { return slices.Clone(transitions[s]) }
+func (s Status) Next() []Status { return machine.Next(s) }
 
 // CanMoveTo reports whether the state machine allows s → to. It does not
 // check the score rule; Lead.MoveTo does.
-func (s Status) CanMoveTo(to Status) bool { return slices.Contains(transitions[s], to) }
+func (s Status) CanMoveTo(to Status) bool { return machine.Allows(s, to) }
 
 // Label is the status as a rep reads it ("Contacted").
-func (s Status) Label() string {
-	if s == "" {
-		return ""
-	}
-	return string(s[0]) + toLower(string(s[1:]))
-}
-
-func toLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
+func (s Status) Label() string { return domain.Label(s) }

@@ -5,23 +5,14 @@ import (
 	"strings"
 	"sync"
 
-	"crm/domain"
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
-	"crm/usecase/contacts"
 	"crm/usecase/conversion"
-	"crm/usecase/deals"
-	"crm/usecase/leads"
 	"crm/usecase/record"
 )
 
-var (
-	_ leads.Repository      = (*Leads)(nil)
-	_ contacts.Repository   = (*Contacts)(nil)
-	_ deals.Repository      = (*Deals)(nil)
-	_ conversion.UnitOfWork = (*DB)(nil)
-)
+var _ conversion.UnitOfWork = (*DB)(nil)
 
 // DB stands in for the CRM's database: a store per aggregate, one activity
 // log they share, the references between them checked as the database's
@@ -135,101 +126,4 @@ func page[A interface{ ID() int64 }](items []A, p record.Paging, keep func(A) bo
 func matches(search string, values ...string) bool {
 	search = strings.ToLower(strings.TrimSpace(search))
 	return search == "" || strings.Contains(strings.ToLower(strings.Join(values, " ")), search)
-}
-
-// Leads keeps leads, with the lists of leads.Repository.
-type Leads struct {
-	*Store[*lead.Lead, lead.Snapshot]
-	db *DB
-}
-
-// History returns the lead's events and its deal's, newest first, as a
-// lead's history in PostgreSQL tells the story to its end.
-func (r *Leads) History(_ context.Context, id int64) ([]domain.RecordedEvent, error) {
-	deals := map[int64]bool{}
-	for _, d := range r.db.Deals.all() {
-		if d.LeadID() == id {
-			deals[d.ID()] = true
-		}
-	}
-	return r.events.matching(func(e domain.RecordedEvent) bool {
-		return (e.Kind == lead.Kind && e.AggregateID == id) || (e.Kind == deal.Kind && deals[e.AggregateID])
-	}), nil
-}
-
-// List returns one page of the leads matching q, newest first.
-func (r *Leads) List(_ context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error) {
-	return page(r.all(), q.Paging, func(l *lead.Lead) bool {
-		return (q.Status == "" || l.Status() == q.Status) && leadMatches(l, q.Search)
-	}), nil
-}
-
-// CountByStatus counts the leads matching search per status, every status
-// present.
-func (r *Leads) CountByStatus(_ context.Context, search string) (map[lead.Status]int, error) {
-	counts := make(map[lead.Status]int, len(lead.Statuses))
-	for _, s := range lead.Statuses {
-		counts[s] = 0
-	}
-	for _, l := range r.all() {
-		if leadMatches(l, search) {
-			counts[l.Status()]++
-		}
-	}
-	return counts, nil
-}
-
-func leadMatches(l *lead.Lead, search string) bool {
-	f := l.Fields()
-	return matches(search, f.Name, f.Email, f.Company)
-}
-
-// Contacts keeps contacts, with the list and lookup of contacts.Repository.
-type Contacts struct {
-	*Store[*contact.Contact, contact.Snapshot]
-}
-
-// List returns one page of the contacts matching q, newest first.
-func (r *Contacts) List(_ context.Context, q contacts.ListQuery) (record.Page[*contact.Contact], error) {
-	return page(r.all(), q.Paging, func(c *contact.Contact) bool {
-		f := c.Fields()
-		return matches(q.Search, f.Name, f.Email, f.Company)
-	}), nil
-}
-
-// FindByEmail returns the most recently created contact whose email is
-// email ignoring case, or domain.ErrNotFound; an empty email finds none.
-func (r *Contacts) FindByEmail(_ context.Context, email string) (*contact.Contact, error) {
-	email = strings.TrimSpace(email)
-	for _, c := range r.all() {
-		if e := c.Fields().Email; e != "" && strings.EqualFold(e, email) {
-			return c, nil
-		}
-	}
-	return nil, domain.ErrNotFound
-}
-
-// Deals keeps deals, with the lists of deals.Repository.
-type Deals struct {
-	*Store[*deal.Deal, deal.Snapshot]
-	db *DB
-}
-
-// List returns one page of the deals in q's stage, newest first, with the
-// names of their contacts.
-func (r *Deals) List(ctx context.Context, q deals.ListQuery) (deals.Page, error) {
-	p := page(r.all(), q.Paging, func(d *deal.Deal) bool { return q.Stage == "" || d.Stage() == q.Stage })
-	names := map[int64]string{}
-	for _, d := range p.Items {
-		if c, err := r.db.Contacts.Get(ctx, d.ContactID()); err == nil {
-			names[c.ID()] = c.Fields().Name
-		}
-	}
-	return deals.Page{Page: p, ContactNames: names}, nil
-}
-
-// ListByContact returns contact contactID's deals, newest first, at most
-// record.MaxPageSize of them.
-func (r *Deals) ListByContact(_ context.Context, contactID int64) ([]*deal.Deal, error) {
-	return page(r.all(), record.Paging{Limit: record.MaxPageSize}, func(d *deal.Deal) bool { return d.ContactID() == contactID }).Items, nil
 }

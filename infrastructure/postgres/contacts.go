@@ -24,10 +24,8 @@ type ContactRepository struct {
 }
 
 // NewContactRepository returns a ContactRepository over pool.
-func NewContactRepository(pool *pgxpool.Pool) *ContactRepository { return contactsOn(pool) }
-
-func contactsOn(db querier) *ContactRepository {
-	return &ContactRepository{store[*contact.Contact, contactRow]{db: db, t: &contactsTable}}
+func NewContactRepository(pool *pgxpool.Pool) *ContactRepository {
+	return &ContactRepository{contactsTable.on(pool)}
 }
 
 // contactRow is one row of contacts (or contact_versions) as stored.

@@ -23,10 +23,8 @@ type DealRepository struct {
 }
 
 // NewDealRepository returns a DealRepository over pool.
-func NewDealRepository(pool *pgxpool.Pool) *DealRepository { return dealsOn(pool) }
-
-func dealsOn(db querier) *DealRepository {
-	return &DealRepository{store[*deal.Deal, dealRow]{db: db, t: &dealsTable}}
+func NewDealRepository(pool *pgxpool.Pool) *DealRepository {
+	return &DealRepository{dealsTable.on(pool)}
 }
 
 // dealRow is one row of deals (or deal_versions) as stored.

@@ -21,10 +21,8 @@ type LeadRepository struct {
 }
 
 // NewLeadRepository returns a LeadRepository over pool.
-func NewLeadRepository(pool *pgxpool.Pool) *LeadRepository { return leadsOn(pool) }
-
-func leadsOn(db querier) *LeadRepository {
-	return &LeadRepository{store[*lead.Lead, leadRow]{db: db, t: &leadsTable}}
+func NewLeadRepository(pool *pgxpool.Pool) *LeadRepository {
+	return &LeadRepository{leadsTable.on(pool)}
 }
 
 // leadRow is one row of leads (or lead_versions) as stored.

@@ -69,6 +69,10 @@ type store[A domain.AggregateRoot, R any] struct {
 	t  *table[A, R]
 }
 
+// on returns the store of t over db: the pool, or a unit of work's
+// transaction.
+func (t *table[A, R]) on(db querier) store[A, R] { return store[A, R]{db: db, t: t} }
+
 func (s *store[A, R]) collect(rows pgx.Rows, err error) (A, error) {
 	var zero A
 	if err != nil {

@@ -46,6 +46,8 @@ type txRepos struct {
 	tx pgx.Tx
 }
 
-func (r txRepos) Leads() conversion.LeadStore       { return leadsOn(r.tx) }
-func (r txRepos) Contacts() conversion.ContactStore { return contactsOn(r.tx) }
-func (r txRepos) Deals() conversion.DealStore       { return dealsOn(r.tx) }
+func (r txRepos) Leads() conversion.LeadStore { return &LeadRepository{leadsTable.on(r.tx)} }
+func (r txRepos) Contacts() conversion.ContactStore {
+	return &ContactRepository{contactsTable.on(r.tx)}
+}
+func (r txRepos) Deals() conversion.DealStore { return &DealRepository{dealsTable.on(r.tx)} }

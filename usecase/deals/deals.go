@@ -1,6 +1,6 @@
 // Package deals holds the use cases reps perform on deals: those every
-// record shares (record.Service) and what only deals have, their stage
-// moves and their lists by stage and by contact.
+// record shares (record.Service), stage moves (record.Moves) and what only
+// deals have, their lists by stage and by contact.
 package deals
 
 import (
@@ -41,12 +41,14 @@ type Repository interface {
 // Service runs the deal use cases.
 type Service struct {
 	*record.Service[*deal.Deal, deal.Fields]
+	record.Moves[*deal.Deal, deal.Fields, deal.Stage]
 	repo Repository
 }
 
 // NewService returns a Service storing deals in repo.
 func NewService(repo Repository) *Service {
-	return &Service{Service: record.NewService[*deal.Deal](deal.Kind, deal.EditableFields, repo), repo: repo}
+	svc := record.NewService[*deal.Deal](deal.Kind, deal.EditableFields, repo)
+	return &Service{Service: svc, Moves: record.NewMoves(svc, deal.FieldStage, (*deal.Deal).Stage, (*deal.Deal).MoveTo), repo: repo}
 }
 
 // Create validates f and stores a new OPEN deal with contact contactID,
@@ -57,23 +59,6 @@ func (s *Service) Create(ctx context.Context, by string, contactID int64, f deal
 		return nil, err
 	}
 	return s.Add(ctx, d)
-}
-
-// Move moves the deal to stage to for a rep who started from version,
-// merging with saves made since that did not move it (record.Service's
-// Transition).
-func (s *Service) Move(ctx context.Context, by string, id, version int64, to deal.Stage) (record.Saved[*deal.Deal], error) {
-	return s.Transition(ctx, id, version, moveTo(to, by))
-}
-
-// ChangeStage moves the deal to stage to at exactly version, for API
-// clients; it never merges.
-func (s *Service) ChangeStage(ctx context.Context, by string, id, version int64, to deal.Stage) (*deal.Deal, error) {
-	return s.TransitionAt(ctx, id, version, moveTo(to, by))
-}
-
-func moveTo(to deal.Stage, by string) record.Move[*deal.Deal] {
-	return record.MoveTo(deal.FieldStage, to, by, (*deal.Deal).Stage, (*deal.Deal).MoveTo)
 }
 
 // List returns a page of deals in q's stage, with their contacts' names.

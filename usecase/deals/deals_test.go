@@ -108,13 +108,13 @@ func TestService_Update_fromAStaleVersionExplainsTheConflict(t *testing.T) {
 	assert.Equal(t, theirs, stored.Fields(), "nothing written")
 }
 
-func TestService_ChangeStage_fromAStaleVersionSaysWhereItWanted(t *testing.T) {
+func TestService_MoveAt_fromAStaleVersionSaysWhereItWanted(t *testing.T) {
 	t.Parallel()
 	svc, id := seeded(t)
-	_, err := svc.ChangeStage(t.Context(), "bruno", id, 1, deal.StageLost)
+	_, err := svc.MoveAt(t.Context(), "bruno", id, 1, deal.StageLost)
 	require.NoError(t, err)
 
-	_, err = svc.ChangeStage(t.Context(), "carla", id, 1, deal.StageWon)
+	_, err = svc.MoveAt(t.Context(), "carla", id, 1, deal.StageWon)
 
 	var c *dealConflict
 	require.ErrorAs(t, err, &c)
@@ -166,10 +166,10 @@ func TestService_Move(t *testing.T) {
 func TestService_RuleAndNotFoundErrorsPassThrough(t *testing.T) {
 	t.Parallel()
 	svc, id := seeded(t)
-	_, err := svc.ChangeStage(t.Context(), "bruno", id, 1, deal.StageWon)
+	_, err := svc.MoveAt(t.Context(), "bruno", id, 1, deal.StageWon)
 	require.NoError(t, err)
 
-	_, err = svc.ChangeStage(t.Context(), "bruno", id, 2, deal.StageOpen)
+	_, err = svc.MoveAt(t.Context(), "bruno", id, 2, deal.StageOpen)
 	var rule *domain.RuleError
 	require.ErrorAs(t, err, &rule)
 	assert.Equal(t, "Cannot move from WON to OPEN. A won deal stays won.", rule.Message)
@@ -211,7 +211,7 @@ func TestService_List_returnsNewestFirstWithAWorkingCursor(t *testing.T) {
 		require.NoError(t, err)
 		ids = append(ids, d.ID())
 	}
-	_, err := svc.ChangeStage(ctx, "ana", ids[1], 1, deal.StageWon)
+	_, err := svc.MoveAt(ctx, "ana", ids[1], 1, deal.StageWon)
 	require.NoError(t, err)
 	idsOf := func(p deals.Page) []int64 {
 		out := []int64{}

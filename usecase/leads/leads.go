@@ -1,6 +1,6 @@
 // Package leads holds the use cases reps perform on leads: those every
-// record shares (record.Service) and what only leads have, their status
-// moves and their list with per-status counts.
+// record shares (record.Service), status moves (record.Moves) and what
+// only leads have, their list with per-status counts.
 package leads
 
 import (
@@ -30,12 +30,14 @@ type Repository interface {
 // Service runs the lead use cases.
 type Service struct {
 	*record.Service[*lead.Lead, lead.Fields]
+	record.Moves[*lead.Lead, lead.Fields, lead.Status]
 	repo Repository
 }
 
 // NewService returns a Service storing leads in repo.
 func NewService(repo Repository) *Service {
-	return &Service{Service: record.NewService[*lead.Lead](lead.Kind, lead.EditableFields, repo), repo: repo}
+	svc := record.NewService[*lead.Lead](lead.Kind, lead.EditableFields, repo)
+	return &Service{Service: svc, Moves: record.NewMoves(svc, lead.FieldStatus, (*lead.Lead).Status, (*lead.Lead).MoveTo), repo: repo}
 }
 
 // Create validates f and stores a new lead owned by rep by.
@@ -45,23 +47,6 @@ func (s *Service) Create(ctx context.Context, by string, f lead.Fields) (*lead.L
 		return nil, err
 	}
 	return s.Add(ctx, l)
-}
-
-// Move moves the lead to status to for a rep who started from version,
-// merging with saves made since that did not move it (record.Service's
-// Transition).
-func (s *Service) Move(ctx context.Context, by string, id, version int64, to lead.Status) (record.Saved[*lead.Lead], error) {
-	return s.Transition(ctx, id, version, moveTo(to, by))
-}
-
-// ChangeStatus moves the lead to status to at exactly version, for API
-// clients; it never merges.
-func (s *Service) ChangeStatus(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error) {
-	return s.TransitionAt(ctx, id, version, moveTo(to, by))
-}
-
-func moveTo(to lead.Status, by string) record.Move[*lead.Lead] {
-	return record.MoveTo(lead.FieldStatus, to, by, (*lead.Lead).Status, (*lead.Lead).MoveTo)
 }
 
 // List returns a page of leads matching q.

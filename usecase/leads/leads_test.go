@@ -291,11 +291,11 @@ func TestService_ExactWritesNeverMerge(t *testing.T) {
 		return svc, l
 	}
 
-	t.Run("ChangeStatus from a stale version is a conflict that says where it wanted", func(t *testing.T) {
+	t.Run("MoveAt from a stale version is a conflict that says where it wanted", func(t *testing.T) {
 		t.Parallel()
 		svc, l := setup(t)
 
-		_, err := svc.ChangeStatus(t.Context(), "john", l.ID(), 1, lead.StatusContacted)
+		_, err := svc.MoveAt(t.Context(), "john", l.ID(), 1, lead.StatusContacted)
 
 		var c *leadConflict
 		require.ErrorAs(t, err, &c)
@@ -327,11 +327,11 @@ func TestService_ExactWritesNeverMerge(t *testing.T) {
 		assert.Equal(t, 70, stored.Fields().Score, "nothing written")
 		assert.Equal(t, int64(2), stored.Version())
 	})
-	t.Run("ChangeStatus at the current version moves the lead", func(t *testing.T) {
+	t.Run("MoveAt at the current version moves the lead", func(t *testing.T) {
 		t.Parallel()
 		svc, l := setup(t)
 
-		moved, err := svc.ChangeStatus(t.Context(), "john", l.ID(), 2, lead.StatusContacted)
+		moved, err := svc.MoveAt(t.Context(), "john", l.ID(), 2, lead.StatusContacted)
 
 		require.NoError(t, err)
 		assert.Equal(t, lead.StatusContacted, moved.Status())
@@ -397,8 +397,8 @@ func TestService_ErrorsNameTheMissingLead(t *testing.T) {
 			_, err := svc.Move(ctx, "john", missing, 1, lead.StatusContacted)
 			return err
 		}, "move lead 999 to CONTACTED"},
-		{"ChangeStatus", func(ctx context.Context) error {
-			_, err := svc.ChangeStatus(ctx, "john", missing, 1, lead.StatusContacted)
+		{"MoveAt", func(ctx context.Context) error {
+			_, err := svc.MoveAt(ctx, "john", missing, 1, lead.StatusContacted)
 			return err
 		}, "move lead 999 to CONTACTED"},
 		{"Delete", func(ctx context.Context) error { return svc.Delete(ctx, missing, 1) }, "delete lead 999"},
@@ -432,7 +432,7 @@ func TestService_ListAndCountByStatus(t *testing.T) {
 		require.NoError(t, err)
 		ids = append(ids, l.ID())
 	}
-	_, err := svc.ChangeStatus(ctx, "ana", ids[1], 1, lead.StatusContacted)
+	_, err := svc.MoveAt(ctx, "ana", ids[1], 1, lead.StatusContacted)
 	require.NoError(t, err)
 	idsOf := func(p record.Page[*lead.Lead]) []int64 {
 		out := []int64{}

@@ -1,7 +1,8 @@
 // Package record holds the use cases every kind of record shares (leads,
 // contacts, deals and whatever comes next): read one and its history, save
 // what a rep typed while merging with the saves made since, write exactly
-// the version an API client named, move through a state machine, delete.
+// the version an API client named, move through a state machine (Moves),
+// delete.
 // Every write starts from the version the rep saw, so none can silently
 // overwrite another. A kind's own package wraps a Service with what only it
 // has: its constructor, its moves, its list filters.
@@ -144,62 +145,6 @@ func (s *Service[A, F]) Update(ctx context.Context, by string, id, version int64
 	return a, nil
 }
 
-// Move is a move of a record through its state machine, described for
-// Transition: see MoveTo.
-type Move[A any] struct {
-	To    string // the state asked for, as stored, for error messages
-	Label string // the state as reps read it, for a conflict
-	Field string // the field the move changes, e.g. "status"
-	// Apply makes the move with the aggregate's own method, which checks
-	// the state machine and every rule.
-	Apply func(A) error
-	// Same reports whether two versions stand in the same state.
-	Same func(a, b A) bool
-}
-
-// MoveTo describes the move of rep by to state to, made with the
-// aggregate's method move and compared with its accessor state, e.g.
-// MoveTo(lead.FieldStatus, to, by, (*lead.Lead).Status, (*lead.Lead).MoveTo).
-func MoveTo[A any, S interface {
-	~string
-	Label() string
-}](field string, to S, by string, state func(A) S, move func(A, S, string) error) Move[A] {
-	return Move[A]{
-		To: string(to), Label: to.Label(), Field: field,
-		Apply: func(a A) error { return move(a, to, by) },
-		Same:  func(a, b A) bool { return state(a) == state(b) },
-	}
-}
-
-// Transition makes move for a rep who started from version. When someone
-// saved since without moving the record, the move is made on the newer
-// version; when it was moved meanwhile it returns a *conflict.Error.
-// TransitionAt, by contrast, never merges.
-func (s *Service[A, F]) Transition(ctx context.Context, id, version int64, m Move[A]) (Saved[A], error) {
-	a, merge, err := conflict.MoveMerging(ctx, conflict.Mover[A, F]{
-		ID: id, Reader: s.repo, Same: m.Same, Field: m.Field, Wanted: m.Label,
-		Changed: func(base, current A) []string { return domain.Changed(s.fields, base.Fields(), current.Fields()) },
-		Move: func(ctx context.Context, version int64) (A, error) {
-			return s.repo.Update(ctx, id, version, apply(m.Apply))
-		},
-	}, version)
-	if err != nil {
-		return Saved[A]{}, fmt.Errorf("move %s %d to %s: %w", s.kind, id, m.To, err)
-	}
-	return Saved[A]{Record: a, Merge: merge}, nil
-}
-
-// TransitionAt makes move at exactly version; see Update for why it never
-// merges, and Transition for the move people make.
-func (s *Service[A, F]) TransitionAt(ctx context.Context, id, version int64, m Move[A]) (A, error) {
-	a, err := s.repo.Update(ctx, id, version, apply(m.Apply))
-	if err != nil {
-		err = conflict.Explain(ctx, s.repo, err, func(c *conflict.Error[A, F]) { c.Wanted = m.Label })
-		return a, fmt.Errorf("move %s %d to %s: %w", s.kind, id, m.To, err)
-	}
-	return a, nil
-}
-
 // Delete removes record id if nobody changed it since version.
 func (s *Service[A, F]) Delete(ctx context.Context, id, version int64) error {
 	if err := s.repo.Delete(ctx, id, version); err != nil {
@@ -218,9 +163,4 @@ func edit[A Aggregate[F], F any](f F, by string) func(A) (bool, error) {
 		changed, err := a.Edit(f, by)
 		return len(changed) > 0, err
 	}
-}
-
-// apply is the apply step of a write that always changes the record.
-func apply[A any](do func(A) error) func(A) (bool, error) {
-	return func(a A) (bool, error) { return true, do(a) }
 }

@@ -121,7 +121,7 @@ func History(h HistoryView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var6 string
-					templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(kindTitle(e.Kind))
+					templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(KindTitle(e.Kind))
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/history.templ`, Line: 29, Col: 87}
 					}
@@ -488,8 +488,13 @@ func fieldLabel(kind, field string) string {
 	return field
 }
 
-// kindTitle is a kind as a title: "deal" is "Deal".
-func kindTitle(kind string) string { return strings.ToUpper(kind[:1]) + kind[1:] }
+// KindTitle is a kind as a title: "deal" is "Deal".
+func KindTitle(kind string) string {
+	if kind == "" {
+		return "Record"
+	}
+	return strings.ToUpper(kind[:1]) + kind[1:]
+}
 
 // refLink is a link to another aggregate an event involves.
 type refLink struct{ URL, Text string }

@@ -80,11 +80,6 @@ func (c *Conflict) Row(field string) (ConflictRow, bool) {
 	return ConflictRow{}, false
 }
 
-// NewRecordView is the form that creates a record of any kind.
-type NewRecordView struct {
-	Form Form
-}
-
 // ErrorView is a short message page (404, 400, 500, 503).
 type ErrorView struct {
 	Status  int

@@ -1,0 +1,36 @@
+package memory
+
+import (
+	"context"
+
+	"crm/domain/deal"
+	"crm/usecase/deals"
+	"crm/usecase/record"
+)
+
+var _ deals.Repository = (*Deals)(nil)
+
+// Deals keeps deals, with the lists of deals.Repository.
+type Deals struct {
+	*Store[*deal.Deal, deal.Snapshot]
+	db *DB
+}
+
+// List returns one page of the deals in q's stage, newest first, with the
+// names of their contacts.
+func (r *Deals) List(ctx context.Context, q deals.ListQuery) (deals.Page, error) {
+	p := page(r.all(), q.Paging, func(d *deal.Deal) bool { return q.Stage == "" || d.Stage() == q.Stage })
+	names := map[int64]string{}
+	for _, d := range p.Items {
+		if c, err := r.db.Contacts.Get(ctx, d.ContactID()); err == nil {
+			names[c.ID()] = c.Fields().Name
+		}
+	}
+	return deals.Page{Page: p, ContactNames: names}, nil
+}
+
+// ListByContact returns contact contactID's deals, newest first, at most
+// record.MaxPageSize of them.
+func (r *Deals) ListByContact(_ context.Context, contactID int64) ([]*deal.Deal, error) {
+	return page(r.all(), record.Paging{Limit: record.MaxPageSize}, func(d *deal.Deal) bool { return d.ContactID() == contactID }).Items, nil
+}

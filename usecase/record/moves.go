@@ -1,0 +1,76 @@
+package record
+
+import (
+	"context"
+	"fmt"
+
+	"crm/domain"
+	"crm/usecase/conflict"
+)
+
+// State is a state of a record kind's state machine, such as a lead's
+// status or a deal's stage.
+type State interface {
+	~string
+	// Label is the state as reps read it ("Contacted").
+	Label() string
+}
+
+// Moves are the moves of a kind of record through its state machine:
+// Move for reps, merging with the saves made since, and MoveAt for API
+// clients, at exactly the version they named. A kind's service embeds it
+// beside its Service.
+type Moves[A Aggregate[F], F Fields[F], S State] struct {
+	svc   *Service[A, F]
+	field string // the field a move changes, e.g. "status"
+	state func(A) S
+	// move is the aggregate's own move, which applies the state machine
+	// and every rule.
+	move func(a A, to S, by string) error
+}
+
+// NewMoves returns the moves of svc's records, which stand in state and
+// move with move, e.g. NewMoves(svc, lead.FieldStatus, (*lead.Lead).Status,
+// (*lead.Lead).MoveTo).
+func NewMoves[A Aggregate[F], F Fields[F], S State](svc *Service[A, F], field string,
+	state func(A) S, move func(a A, to S, by string) error) Moves[A, F, S] {
+	return Moves[A, F, S]{svc: svc, field: field, state: state, move: move}
+}
+
+// Move moves record id to state to for rep by, who started from version.
+// A move depends only on where the record stands, so when someone saved
+// since without moving it, the move is made on the newer version (every
+// rule checked again) and the merge reported; when it was moved meanwhile
+// it returns a *conflict.Error whose Wanted is to's label.
+func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, to S) (Saved[A], error) {
+	a, merge, err := conflict.MoveMerging(ctx, conflict.Mover[A, F]{
+		ID: id, Reader: m.svc.repo, Field: m.field, Wanted: to.Label(),
+		Same: func(base, current A) bool { return m.state(base) == m.state(current) },
+		Changed: func(base, current A) []string {
+			return domain.Changed(m.svc.fields, base.Fields(), current.Fields())
+		},
+		Move: func(ctx context.Context, version int64) (A, error) {
+			return m.svc.repo.Update(ctx, id, version, m.apply(to, by))
+		},
+	}, version)
+	if err != nil {
+		return Saved[A]{}, fmt.Errorf("move %s %d to %s: %w", m.svc.kind, id, to, err)
+	}
+	return Saved[A]{Record: a, Merge: merge}, nil
+}
+
+// MoveAt moves record id to state to for rep by at exactly version; see
+// Service.Update for why it never merges.
+func (m Moves[A, F, S]) MoveAt(ctx context.Context, by string, id, version int64, to S) (A, error) {
+	a, err := m.svc.repo.Update(ctx, id, version, m.apply(to, by))
+	if err != nil {
+		err = conflict.Explain(ctx, m.svc.repo, err, func(c *conflict.Error[A, F]) { c.Wanted = to.Label() })
+		return a, fmt.Errorf("move %s %d to %s: %w", m.svc.kind, id, to, err)
+	}
+	return a, nil
+}
+
+// apply is the apply step of a move: it always changes the record.
+func (m Moves[A, F, S]) apply(to S, by string) func(A) (bool, error) {
+	return func(a A) (bool, error) { return true, m.move(a, to, by) }
+}
