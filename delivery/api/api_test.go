@@ -73,6 +73,14 @@ func newClient(t *testing.T) *client {
 	return c
 }
 
+// newClientWithAda is newClient with Ada's lead created through the API,
+// at version 1; it returns the lead's path too.
+func newClientWithAda(t *testing.T) (*client, string) {
+	t.Helper()
+	c := newClient(t)
+	return c, c.createLead(adaJSON)
+}
+
 // response is what a request got back.
 type response struct {
 	status int
@@ -145,6 +153,16 @@ func requireProblem(t *testing.T, r response, status int, kind string) map[strin
 	assert.NotEmpty(t, p["title"])
 	assert.NotEmpty(t, p["detail"])
 	return p
+}
+
+// requireCreated checks that r answers a POST to collection with 201, the
+// new resource's Location and the ETag of version 1, and returns its body.
+func requireCreated(t *testing.T, r response, collection string) map[string]any {
+	t.Helper()
+	require.Equal(t, http.StatusCreated, r.status, "body: %s", r.body)
+	assert.Regexp(t, `^`+collection+`/\d+$`, r.header.Get("Location"))
+	assert.Equal(t, `"1"`, r.header.Get("ETag"))
+	return r.object(t)
 }
 
 // fieldErrors returns the errors extension of a problem as field → message.

@@ -9,7 +9,7 @@ import (
 
 func TestEveryRouteNeedsABearerToken(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := newFakeClient(t, nil, &syncBuffer{}) // no route may reach a service
 
 	for _, route := range []struct{ method, path string }{
 		{http.MethodGet, "/api/v1/leads"}, {http.MethodPost, "/api/v1/leads"}, {http.MethodGet, "/api/v1/leads/1"},
@@ -43,7 +43,7 @@ func TestABadTokenIs401(t *testing.T) {
 
 func TestTheOpenAPIDescriptionNeedsNoToken(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
+	c := newFakeClient(t, nil, &syncBuffer{})
 
 	res := c.get("/api/v1/openapi.yaml", h{"Authorization": ""})
 	assert.Equal(t, http.StatusOK, res.status)

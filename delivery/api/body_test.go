@@ -12,8 +12,7 @@ import (
 
 func TestBodiesMustBeJSON(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", "application/merge-patch+json"} {
 		requireProblem(t, c.post("/api/v1/leads", adaJSON, h{"Content-Type": ct}), http.StatusUnsupportedMediaType, "unsupported-media-type")
@@ -32,8 +31,7 @@ func TestBodiesMustBeJSON(t *testing.T) {
 
 func TestBodiesOver1MiBAre413(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	huge := `{"name":"Ada","notes":"` + strings.Repeat("a", 2<<20) + `"}`
 	requireProblem(t, c.post("/api/v1/leads", huge, nil), http.StatusRequestEntityTooLarge, "body-too-large")
@@ -56,8 +54,7 @@ func TestBodiesOver1MiBAre413(t *testing.T) {
 
 func TestBodiesMustBeValidUTF8WithoutNUL(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	p := requireProblem(t, c.post("/api/v1/leads", "{\"name\":\"Ada \xff\xfe\"}", nil), http.StatusBadRequest, "malformed-request")
 	assert.Contains(t, p["detail"], "UTF-8")
@@ -93,8 +90,7 @@ func TestMalformedBodiesAre400(t *testing.T) {
 
 func TestUnknownAndWronglyTypedMembersAre400(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	p := requireProblem(t, c.patch(path, `{"emial":"ada@example.com"}`, h{"If-Match": `"1"`}), http.StatusBadRequest, "malformed-request")
 	assert.Equal(t, "Unknown field.", fieldErrors(t, p)["emial"])
@@ -118,8 +114,7 @@ func TestUnknownAndWronglyTypedMembersAre400(t *testing.T) {
 
 func TestScoresMustBeJSONIntegers(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	for score, got := range map[string]string{`80.5`: "80.5", `1e3`: "1e3", `"80"`: "a string", `80.0`: "80.0", `true`: "a boolean"} {
 		res := c.patch(path, `{"score":`+score+`}`, h{"If-Match": `"1"`})
@@ -137,8 +132,7 @@ func TestScoresMustBeJSONIntegers(t *testing.T) {
 
 func TestVersionsAndIdsInBodiesArePositiveIntegers(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	for body, msg := range map[string]string{
 		`{"version":0}`:                    "Must be 1 or more.",

@@ -18,11 +18,7 @@ func TestCreateDeal(t *testing.T) {
 	c := newClient(t)
 	contactID := c.createContact(`{"name":"Grace Hopper"}`)
 
-	res := c.post("/api/v1/deals", dealJSON(contactID), nil)
-	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
-	assert.Regexp(t, `^/api/v1/deals/\d+$`, res.header.Get("Location"))
-	assert.Equal(t, `"1"`, res.header.Get("ETag"))
-	d := res.object(t)
+	d := requireCreated(t, c.post("/api/v1/deals", dealJSON(contactID), nil), "/api/v1/deals")
 	assert.Equal(t, map[string]any{"value": "1250.50", "currency": "EUR"}, d["amount"])
 	assert.Equal(t, "OPEN", d["stage"])
 	assert.Equal(t, float64(contactID), d["contact_id"])

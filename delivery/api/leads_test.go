@@ -16,11 +16,8 @@ func TestCreateLeadAnswers201WithLocationAndETag(t *testing.T) {
 	c := newClient(t)
 
 	res := c.post("/api/v1/leads", adaJSON, nil)
-	require.Equal(t, http.StatusCreated, res.status, "body: %s", res.body)
-	assert.Regexp(t, `^/api/v1/leads/\d+$`, res.header.Get("Location"))
-	assert.Equal(t, `"1"`, res.header.Get("ETag"))
+	l := requireCreated(t, res, "/api/v1/leads")
 	assert.Equal(t, "application/json", res.header.Get("Content-Type"))
-	l := res.object(t)
 	assert.Equal(t, "Ada Lovelace", l["name"])
 	assert.Equal(t, float64(70), l["score"])
 	assert.Equal(t, float64(1), l["version"])
@@ -34,8 +31,7 @@ func TestCreateLeadAnswers201WithLocationAndETag(t *testing.T) {
 
 func TestGetLeadCarriesItsVersionAsETagAndHonoursIfNoneMatch(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	res := c.get(path, nil)
 	require.Equal(t, http.StatusOK, res.status)
@@ -67,8 +63,7 @@ func TestGetLeadCarriesItsVersionAsETagAndHonoursIfNoneMatch(t *testing.T) {
 // If-Match, then a stale one, then the current one.
 func TestEditConflictTranscript(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	// Someone else saves first: the lead is at version 2.
 	res := c.patch(path, `{"phone":"+44 20 7946 0000"}`, h{"If-Match": `"1"`})
@@ -100,8 +95,7 @@ func TestEditConflictTranscript(t *testing.T) {
 
 func TestPatchLeadRefusesWritesWithoutAVersion(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	p := requireProblem(t, c.patch(path, `{"score":85}`, nil), http.StatusPreconditionRequired, "precondition-required")
 	assert.Contains(t, p["detail"], "If-Match")
@@ -120,8 +114,7 @@ func TestPatchLeadRefusesWritesWithoutAVersion(t *testing.T) {
 
 func TestPatchLeadWithAStaleBodyVersionIs409(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 	require.Equal(t, http.StatusOK, c.patch(path, `{"notes":"Called."}`, h{"If-Match": `"1"`}).status)
 
 	res := c.patch(path, `{"version":1,"score":85}`, h{"If-Match": `"1"`})
@@ -143,8 +136,7 @@ func TestPatchLeadWithAStaleBodyVersionIs409(t *testing.T) {
 
 func TestTwoPatchesFromTheSameETagSaveOnlyOnce(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 	tag := c.get(path, nil).header.Get("ETag")
 
 	first := c.patch(path, `{"score":90}`, h{"If-Match": tag})
@@ -163,8 +155,7 @@ func TestTwoPatchesFromTheSameETagSaveOnlyOnce(t *testing.T) {
 // the compare-and-swap in the database, it gets 412 and exactly one saves.
 func TestConcurrentPatchesFromTheSameETag(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	const n = 8
 	results := make([]response, n)
@@ -196,8 +187,7 @@ func TestConcurrentPatchesFromTheSameETag(t *testing.T) {
 
 func TestLeadFieldErrorsAre422(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	res := c.patch(path, `{"name":"  ","email":"not-an-email","score":500}`, h{"If-Match": `"1"`})
 	p := requireProblem(t, res, http.StatusUnprocessableEntity, "validation-failed")
@@ -213,8 +203,7 @@ func TestLeadFieldErrorsAre422(t *testing.T) {
 
 func TestPatchThatChangesNothingKeepsTheVersion(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	res := c.patch(path, `{"name":"Ada Lovelace"}`, h{"If-Match": `"1"`, "Content-Type": "application/merge-patch+json"})
 	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
@@ -223,8 +212,7 @@ func TestPatchThatChangesNothingKeepsTheVersion(t *testing.T) {
 
 func TestDeleteLead(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 	require.Equal(t, http.StatusOK, c.patch(path, `{"score":75}`, h{"If-Match": `"1"`}).status)
 
 	requireProblem(t, c.do(http.MethodDelete, path, "", nil), http.StatusPreconditionRequired, "precondition-required")
@@ -242,8 +230,7 @@ func TestDeleteLead(t *testing.T) {
 
 func TestLeadStatusMoves(t *testing.T) {
 	t.Parallel()
-	c := newClient(t)
-	path := c.createLead(adaJSON)
+	c, path := newClientWithAda(t)
 
 	res := c.post(path+"/status", `{"status":"CONTACTED"}`, h{"If-Match": `"1"`})
 	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)

@@ -2,11 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,12 +37,8 @@ func newConversionFixture(t *testing.T) conversionFixture {
 		leads:    postgres.NewLeadRepository(pool),
 		contacts: postgres.NewContactRepository(pool),
 	}
-	fx.service = fx.serviceWith(postgres.NewUnitOfWork(pool))
+	fx.service = conversion.NewService(postgres.NewUnitOfWork(pool), fx.leads, fx.contacts)
 	return fx
-}
-
-func (fx conversionFixture) serviceWith(uow conversion.UnitOfWork) *conversion.Service {
-	return conversion.NewService(uow, fx.leads, fx.contacts)
 }
 
 // qualifiedLead stores Ada's lead with score and moves it to QUALIFIED, at
@@ -112,6 +107,13 @@ func (fx conversionFixture) activitySince(t *testing.T, c counts) []activityRef 
 	return got
 }
 
+// The conversion's outcomes are specified by the use case's own tests in
+// usecase/conversion, on the in-memory store that the contract suites in
+// infrastructure/contract prove behaves like PostgreSQL. The tests here are
+// those only PostgreSQL can have: the rows and events one transaction
+// commits or rolls back, its unique index, its row locks and its history
+// query.
+
 func TestConversion_CreatesTheContactAndTheDealAndConvertsTheLead(t *testing.T) {
 	t.Parallel()
 	fx := newConversionFixture(t)
@@ -147,187 +149,32 @@ func TestConversion_CreatesTheContactAndTheDealAndConvertsTheLead(t *testing.T) 
 	}, fx.activitySince(t, before), "each aggregate's events, committed with the conversion")
 }
 
-func TestConversion_LinksAnExistingContactInsteadOfCreatingOne(t *testing.T) {
-	t.Parallel()
-	fx := newConversionFixture(t)
-	existing := createContact(t, fx.contacts, contact.Fields{Name: "Augusta Ada King", Email: "ADA@example.com"})
-	l := fx.qualifiedLead(t, 90)
-
-	proposal, err := fx.service.Propose(t.Context(), l.ID())
+// diskFull makes PostgreSQL fail every deal's creation at its last write,
+// the deal's activity row, as a full disk would: the conversion's contact
+// and deal rows exist in its transaction when the error comes, the worst
+// moment. It returns the function that frees the disk again.
+func (fx conversionFixture) diskFull(t *testing.T) (free func()) {
+	t.Helper()
+	_, err := fx.pool.Exec(t.Context(), `
+		CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+		END $$;
+		CREATE TRIGGER disk_full AFTER INSERT ON activity
+			FOR EACH ROW WHEN (NEW.aggregate_kind = 'deal') EXECUTE FUNCTION disk_full()`)
 	require.NoError(t, err)
-	require.NotNil(t, proposal.Existing, "the contact with the lead's email is offered")
-	assert.Equal(t, existing.ID(), proposal.Existing.ID())
-
-	req := fx.request(l)
-	req.LinkContact = existing.ID()
-	before := fx.counts(t)
-	res, err := fx.service.Convert(t.Context(), "bob", req)
-
-	require.NoError(t, err)
-	assert.False(t, res.ContactCreated)
-	assert.Equal(t, existing.Snapshot(), res.Contact.Snapshot(), "the linked contact is not edited")
-	assert.Equal(t, existing.ID(), res.Deal.ContactID())
-	after := fx.counts(t)
-	assert.Equal(t, before.Contacts, after.Contacts, "no duplicate contact")
-	assert.Equal(t, before.Deals+1, after.Deals)
-}
-
-func TestConversion_Propose(t *testing.T) {
-	t.Parallel()
-	fx := newConversionFixture(t)
-
-	t.Run("prefills the contact and the deal from the lead", func(t *testing.T) {
-		l := fx.qualifiedLead(t, 85)
-		p, err := fx.service.Propose(t.Context(), l.ID())
+	return func() {
+		_, err := fx.pool.Exec(t.Context(), `DROP TRIGGER disk_full ON activity`)
 		require.NoError(t, err)
-		assert.Equal(t, adaContact(), p.Contact)
-		assert.Equal(t, deal.Fields{Title: "Analytical Engines", Amount: deal.Money{Currency: "EUR"}}, p.Deal)
-		assert.Nil(t, p.Existing, "no contact has this email yet")
-		assert.NoError(t, p.Blocked)
-	})
-	t.Run("a lead without a company names the deal after the person", func(t *testing.T) {
-		f := ada()
-		f.Company, f.Email = "", ""
-		l := create(t, fx.leads, f)
-		p, err := fx.service.Propose(t.Context(), l.ID())
-		require.NoError(t, err)
-		assert.Equal(t, "Ada Lovelace", p.Deal.Title)
-		assert.Nil(t, p.Existing, "an empty email links nothing")
-		var rule *domain.RuleError
-		require.ErrorAs(t, p.Blocked, &rule, "a NEW lead cannot be converted yet")
-		assert.Equal(t, "Cannot move from NEW to CONVERTED.", rule.Message)
-	})
-	t.Run("a missing lead is not found", func(t *testing.T) {
-		_, err := fx.service.Propose(t.Context(), 1<<40)
-		assert.ErrorIs(t, err, domain.ErrNotFound)
-	})
-}
-
-func TestConversion_StaleLeadVersionIsAConflictAndCreatesNothing(t *testing.T) {
-	t.Parallel()
-	fx := newConversionFixture(t)
-	l := fx.qualifiedLead(t, 85)
-	// Maria saves the lead while Bob looks at the conversion page.
-	_, err := fx.leads.Update(t.Context(), l.ID(), l.Version(), setScore(95, "maria"))
-	require.NoError(t, err)
-	before := fx.counts(t)
-
-	_, err = fx.service.Convert(t.Context(), "bob", fx.request(l))
-
-	var c *conflict.Error[*lead.Lead, lead.Fields]
-	require.ErrorAs(t, err, &c)
-	assert.Equal(t, &domain.OptimisticLockError{Kind: lead.Kind, ID: l.ID(), Expected: 3, Actual: 4}, c.Lock)
-	assert.Equal(t, 95, c.Current.Fields().Score, "the lead as Maria saved it")
-	assert.Equal(t, 85, c.Base.Fields().Score, "the lead as Bob saw it")
-	assert.True(t, domain.IsOptimisticLock(err))
-	assert.Equal(t, before, fx.counts(t), "no contact, deal, event or lead version")
-	stored, err := fx.leads.Get(t.Context(), l.ID())
-	require.NoError(t, err)
-	assert.Equal(t, lead.StatusQualified, stored.Status())
-}
-
-func TestConversion_RuleFailuresCreateNothing(t *testing.T) {
-	t.Parallel()
-	fx := newConversionFixture(t)
-	tests := []struct {
-		name  string
-		setup func(t *testing.T) *lead.Lead
-		link  int64 // the contact to link, 0 to create one
-		want  string
-	}{
-		{"a score below 80", func(t *testing.T) *lead.Lead { return fx.qualifiedLead(t, 79) },
-			0, "Score 79 is below the 80 needed to convert."},
-		{"a lead that is not QUALIFIED", func(t *testing.T) *lead.Lead { return create(t, fx.leads, ada()) },
-			0, "Cannot move from NEW to CONVERTED."},
-		{"a lead converted already", func(t *testing.T) *lead.Lead {
-			l := fx.qualifiedLead(t, 85)
-			res, err := fx.service.Convert(t.Context(), "bob", fx.request(l))
-			require.NoError(t, err)
-			return res.Lead
-		}, 0, "The lead is already CONVERTED."},
-		{"a linked contact that no longer exists", func(t *testing.T) *lead.Lead { return fx.qualifiedLead(t, 85) },
-			1 << 40, "The contact to link no longer exists; create a new one or pick another."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l := tt.setup(t)
-			req := fx.request(l)
-			req.LinkContact = tt.link
-			before := fx.counts(t)
-
-			_, err := fx.service.Convert(t.Context(), "bob", req)
-
-			var rule *domain.RuleError
-			require.ErrorAs(t, err, &rule)
-			assert.Equal(t, tt.want, rule.Message)
-			assert.Equal(t, before, fx.counts(t))
-			stored, err := fx.leads.Get(t.Context(), l.ID())
-			require.NoError(t, err)
-			assert.Equal(t, l.Snapshot(), stored.Snapshot())
-		})
 	}
 }
 
-func TestConversion_InvalidContactOrDealIsReportedPerPartAndCreatesNothing(t *testing.T) {
-	t.Parallel()
-	fx := newConversionFixture(t)
-	l := fx.qualifiedLead(t, 85)
-	req := fx.request(l)
-	req.Contact.Name = " "
-	req.Contact.Email = "not an email"
-	req.Deal.Title = ""
-	before := fx.counts(t)
-
-	_, err := fx.service.Convert(t.Context(), "bob", req)
-
-	var invalid *conversion.InvalidError
-	require.ErrorAs(t, err, &invalid)
-	var contactErr, dealErr *domain.ValidationError
-	require.ErrorAs(t, invalid.Contact, &contactErr)
-	require.ErrorAs(t, invalid.Deal, &dealErr)
-	assert.Equal(t, "Name is required.", contactErr.For(contact.FieldName))
-	assert.NotEmpty(t, contactErr.For(contact.FieldEmail))
-	assert.Equal(t, "Title is required.", dealErr.For(deal.FieldTitle))
-	var any *domain.ValidationError
-	assert.ErrorAs(t, err, &any, "the delivery layer sees a validation error")
-	assert.Equal(t, before, fx.counts(t))
-
-	t.Run("a linked contact needs no contact fields", func(t *testing.T) {
-		other := createContact(t, fx.contacts, grace())
-		req := fx.request(l)
-		req.LinkContact = other.ID()
-		req.Contact = contact.Fields{}
-		_, err := fx.service.Convert(t.Context(), "bob", req)
-		require.NoError(t, err)
-	})
-}
-
-// failingUnitOfWork runs the real unit of work but makes the deal insert
-// fail after it reached the database, the worst moment: the contact and
-// the deal rows exist inside the transaction when the error comes.
-type failingUnitOfWork struct {
-	real *postgres.UnitOfWork
-}
-
-var errDiskFull = errors.New("could not extend file: No space left on device")
-
-func (u failingUnitOfWork) Do(ctx context.Context, fn func(context.Context, conversion.Repos) error) error {
-	return u.real.Do(ctx, func(ctx context.Context, r conversion.Repos) error {
-		return fn(ctx, failingDeals{Repos: r})
-	})
-}
-
-type failingDeals struct{ conversion.Repos }
-
-func (r failingDeals) Deals() conversion.DealStore { return failingDealStore{r.Repos.Deals()} }
-
-type failingDealStore struct{ real conversion.DealStore }
-
-func (s failingDealStore) Create(ctx context.Context, d *deal.Deal) (*deal.Deal, error) {
-	if _, err := s.real.Create(ctx, d); err != nil {
-		return nil, err
-	}
-	return nil, errDiskFull
+// requireDiskFull checks that err carries the database's disk_full error.
+func requireDiskFull(t *testing.T, err error) {
+	t.Helper()
+	var pgErr *pgconn.PgError
+	require.ErrorAs(t, err, &pgErr)
+	assert.Equal(t, "53100", pgErr.Code, "disk_full")
 }
 
 func TestConversion_FailingDealInsertLeavesContactDealAndLeadUnchanged(t *testing.T) {
@@ -335,16 +182,18 @@ func TestConversion_FailingDealInsertLeavesContactDealAndLeadUnchanged(t *testin
 	fx := newConversionFixture(t)
 	l := fx.qualifiedLead(t, 85)
 	before := fx.counts(t)
+	free := fx.diskFull(t)
 
-	_, err := fx.serviceWith(failingUnitOfWork{real: postgres.NewUnitOfWork(fx.pool)}).Convert(t.Context(), "bob", fx.request(l))
+	_, err := fx.service.Convert(t.Context(), "bob", fx.request(l))
 
-	require.ErrorIs(t, err, errDiskFull)
+	requireDiskFull(t, err)
 	assert.Equal(t, before, fx.counts(t), "the contact and deal inserts and their events are rolled back")
 	stored, err := fx.leads.Get(t.Context(), l.ID())
 	require.NoError(t, err)
 	assert.Equal(t, l.Snapshot(), stored.Snapshot(), "the lead is still QUALIFIED at version 3")
 
 	// The same request goes through once the database is healthy again.
+	free()
 	res, err := fx.service.Convert(t.Context(), "bob", fx.request(l))
 	require.NoError(t, err)
 	assert.Equal(t, lead.StatusConverted, res.Lead.Status())
@@ -381,17 +230,10 @@ func TestConversion_TenRepsConvertTheSameLeadAtOnce(t *testing.T) {
 	for round := range rounds {
 		l := fx.qualifiedLead(t, 85)
 		before := fx.counts(t)
-		start := make(chan struct{})
 		errs := make([]error, reps)
-		var wg sync.WaitGroup
-		for i := range reps {
-			wg.Go(func() {
-				<-start
-				_, errs[i] = fx.service.Convert(context.Background(), "rep", fx.request(l))
-			})
-		}
-		close(start)
-		wg.Wait()
+		atOnce(reps, func(i int) {
+			_, errs[i] = fx.service.Convert(context.Background(), "rep", fx.request(l))
+		})
 
 		won := 0
 		for _, err := range errs {

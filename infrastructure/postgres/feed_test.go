@@ -97,14 +97,16 @@ func TestFeed_ARolledBackSaveIsNeverAnnounced(t *testing.T) {
 	ch, stop := subscribe(t, feed, l.ID())
 	defer stop()
 
-	_, err := fx.serviceWith(failingUnitOfWork{real: postgres.NewUnitOfWork(fx.pool)}).Convert(t.Context(), "bob", fx.request(l))
-	require.ErrorIs(t, err, errDiskFull)
+	free := fx.diskFull(t)
+	_, err := fx.service.Convert(t.Context(), "bob", fx.request(l))
+	requireDiskFull(t, err)
 	select {
 	case s := <-ch:
 		t.Fatalf("a rolled back conversion was announced: %+v", s)
 	case <-time.After(300 * time.Millisecond):
 	}
 
+	free()
 	_, err = fx.service.Convert(t.Context(), "bob", fx.request(l))
 	require.NoError(t, err)
 	got := receive(t, ch)

@@ -6,12 +6,12 @@ package postgres_test
 // PostgreSQL can have (the feed, migrations, a unit of work under load).
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
-	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
@@ -40,19 +40,6 @@ func setScore(score int, by string) func(*lead.Lead) (bool, error) {
 	}
 }
 
-func createContact(t *testing.T, repo *postgres.ContactRepository, f contact.Fields) *contact.Contact {
-	t.Helper()
-	c, err := contact.New(f, "ana")
-	require.NoError(t, err)
-	created, err := repo.Create(t.Context(), c)
-	require.NoError(t, err)
-	return created
-}
-
-func grace() contact.Fields {
-	return contact.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Phone: "+1 555 0100", Company: "US Navy"}
-}
-
 // insertContactRow stores a contact behind the repositories' back.
 func insertContactRow(t *testing.T, pool *pgxpool.Pool, name string) int64 {
 	t.Helper()
@@ -64,4 +51,19 @@ func insertContactRow(t *testing.T, pool *pgxpool.Pool, name string) int64 {
 // moveDealTo is an apply closure that moves a deal as the use case would.
 func moveDealTo(to deal.Stage, by string) func(*deal.Deal) (bool, error) {
 	return func(d *deal.Deal) (bool, error) { return true, d.MoveTo(to, by) }
+}
+
+// atOnce calls do(i) for every i below n, each on a goroutine of its own,
+// all released together so that they race, and returns when all are done.
+func atOnce(n int, do func(i int)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			do(i)
+		})
+	}
+	close(start)
+	wg.Wait()
 }

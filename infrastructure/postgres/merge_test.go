@@ -1,14 +1,19 @@
 package postgres_test
 
+// Saves of one lead that race each other on PostgreSQL: under READ
+// COMMITTED, with row locks, whatever lands between a read and its
+// compare-and-swap.
+
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/domain"
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
@@ -34,20 +39,13 @@ func TestSave_SevenRepsChangingDifferentFieldsFromOneVersionAllLand(t *testing.T
 			func(f *lead.Fields) { f.Score = 93 },
 			func(f *lead.Fields) { f.Notes = "Wrote the first program." },
 		}
-		var wg sync.WaitGroup
-		ready := make(chan struct{})
 		results := make([]record.Saved[*lead.Lead], len(changes))
 		errs := make([]error, len(changes))
-		for i, change := range changes {
-			wg.Go(func() {
-				f := start
-				change(&f)
-				<-ready
-				results[i], errs[i] = svc.Save(context.Background(), fmt.Sprintf("rep%d", i), l.ID(), 1, f)
-			})
-		}
-		close(ready)
-		wg.Wait()
+		atOnce(len(changes), func(i int) {
+			f := start
+			changes[i](&f)
+			results[i], errs[i] = svc.Save(context.Background(), fmt.Sprintf("rep%d", i), l.ID(), 1, f)
+		})
 
 		merged := 0
 		for i, err := range errs {
@@ -74,19 +72,12 @@ func TestSave_TwentyRepsChangingTheSameFieldFromOneVersion(t *testing.T) {
 	svc := leads.NewService(repo)
 	l := create(t, repo, ada())
 	const reps = 20
-	var wg sync.WaitGroup
-	ready := make(chan struct{})
 	errs := make([]error, reps)
-	for i := range reps {
-		wg.Go(func() {
-			f := l.Fields()
-			f.Score = i + 1 // everyone types a different score
-			<-ready
-			_, errs[i] = svc.Save(context.Background(), fmt.Sprintf("rep%d", i), l.ID(), 1, f)
-		})
-	}
-	close(ready)
-	wg.Wait()
+	atOnce(reps, func(i int) {
+		f := l.Fields()
+		f.Score = i + 1 // everyone types a different score
+		_, errs[i] = svc.Save(context.Background(), fmt.Sprintf("rep%d", i), l.ID(), 1, f)
+	})
 
 	final, err := repo.Get(t.Context(), l.ID())
 	require.NoError(t, err)
@@ -109,4 +100,34 @@ func TestSave_TwentyRepsChangingTheSameFieldFromOneVersion(t *testing.T) {
 		assert.Equal(t, int64(2), c.Lock.Actual)
 	}
 	assert.Equal(t, reps-1, conflicts)
+}
+
+// TestLeadRepository_SaveThatWaitsOnAConcurrentWriterReportsItsVersion is the
+// READ COMMITTED case a single UPDATE-plus-fallback-SELECT statement gets
+// wrong: the compare-and-swap blocks on a writer that commits later, and the
+// conflict must report the version that writer committed, not the old one.
+func TestLeadRepository_SaveThatWaitsOnAConcurrentWriterReportsItsVersion(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	repo := postgres.NewLeadRepository(db.Pool)
+	id := create(t, repo, ada()).ID()
+	committed := make(chan error, 1)
+
+	_, err := repo.Update(t.Context(), id, 1, func(l *lead.Lead) (bool, error) {
+		tx, err := db.Pool.Begin(t.Context())
+		require.NoError(t, err)
+		_, err = tx.Exec(t.Context(), `UPDATE leads SET score = 90, version = version + 1 WHERE id = $1`, id)
+		require.NoError(t, err)
+		go func() {
+			time.Sleep(300 * time.Millisecond) // long enough for the CAS to block on the row
+			committed <- tx.Commit(context.Background())
+		}()
+		return setScore(10, "bruno")(l)
+	})
+
+	require.NoError(t, <-committed)
+	lockErr, ok := domain.AsOptimisticLock(err)
+	require.True(t, ok, "want an optimistic-lock error, got %v", err)
+	assert.Equal(t, int64(1), lockErr.Expected)
+	assert.Equal(t, int64(2), lockErr.Actual)
 }

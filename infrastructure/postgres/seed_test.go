@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -37,9 +36,7 @@ func TestSeed_BringsTheTableUpToNAndARerunInsertsNothing(t *testing.T) {
 
 func TestSeed_SpreadsEveryStatusAndConvertsOnlyFrom80(t *testing.T) {
 	t.Parallel()
-	db := pgtest.New(t)
-	_, err := postgres.Seed(t.Context(), db.Pool, 2000, nil)
-	require.NoError(t, err)
+	db := newSeeded(t, 2000)
 
 	counts, err := postgres.NewLeadRepository(db.Pool).CountByStatus(t.Context(), "")
 	require.NoError(t, err)
@@ -53,9 +50,7 @@ func TestSeed_SpreadsEveryStatusAndConvertsOnlyFrom80(t *testing.T) {
 
 func TestSeed_LeadsAreValidVariedAndNewestFirstById(t *testing.T) {
 	t.Parallel()
-	db := pgtest.New(t)
-	_, err := postgres.Seed(t.Context(), db.Pool, 2000, nil)
-	require.NoError(t, err)
+	db := newSeeded(t, 2000)
 
 	rows, err := db.Pool.Query(t.Context(), `SELECT name, email, company, phone, source, score, notes, created_at FROM leads ORDER BY id`)
 	require.NoError(t, err)
@@ -92,11 +87,7 @@ func TestSeed_LeadsAreValidVariedAndNewestFirstById(t *testing.T) {
 // also exercises both ways Seed maintains the trigram index.
 func TestSeed_LeadNumberIIsAlwaysTheSameLead(t *testing.T) {
 	t.Parallel()
-	straight, stepped := pgtest.New(t), pgtest.New(t)
-	_, err := postgres.Seed(t.Context(), straight.Pool, 2000, nil)
-	require.NoError(t, err)
-	_, err = postgres.Seed(t.Context(), stepped.Pool, 1500, nil)
-	require.NoError(t, err)
+	straight, stepped := newSeeded(t, 2000), newSeeded(t, 1500)
 	inserted, err := postgres.Seed(t.Context(), stepped.Pool, 2000, nil)
 	require.NoError(t, err)
 	require.Equal(t, 500, inserted)
@@ -110,16 +101,12 @@ func TestSeed_LeadNumberIIsAlwaysTheSameLead(t *testing.T) {
 func TestSeed_ConcurrentSeedsInsertOnce(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
-	var wg sync.WaitGroup
 	inserted := make([]int, 3)
-	for i := range inserted {
-		wg.Go(func() {
-			n, err := postgres.Seed(t.Context(), db.Pool, 2000, nil)
-			assert.NoError(t, err)
-			inserted[i] = n
-		})
-	}
-	wg.Wait()
+	atOnce(len(inserted), func(i int) {
+		n, err := postgres.Seed(t.Context(), db.Pool, 2000, nil)
+		assert.NoError(t, err)
+		inserted[i] = n
+	})
 	assert.ElementsMatch(t, []int{2000, 0, 0}, inserted)
 	assert.Equal(t, 2000, countLeads(t, db.Pool))
 }
@@ -141,6 +128,15 @@ func BenchmarkSeed(b *testing.B) {
 		require.Equal(b, n, inserted)
 		b.ReportMetric(time.Since(start).Seconds(), "s/seed")
 	}
+}
+
+// newSeeded is a fresh database seeded with n leads.
+func newSeeded(t *testing.T, n int) *pgtest.DB {
+	t.Helper()
+	db := pgtest.New(t)
+	_, err := postgres.Seed(t.Context(), db.Pool, n, nil)
+	require.NoError(t, err)
+	return db
 }
 
 func countLeads(t *testing.T, pool *pgxpool.Pool) int {
@@ -168,9 +164,7 @@ func contentDigest(t *testing.T, pool *pgxpool.Pool) string {
 
 func TestSeed_EveryConvertedLeadHasItsContactAndDeal(t *testing.T) {
 	t.Parallel()
-	db := pgtest.New(t)
-	_, err := postgres.Seed(t.Context(), db.Pool, 2000, nil)
-	require.NoError(t, err)
+	db := newSeeded(t, 2000)
 
 	converted := countRows(t, db.Pool, `SELECT count(*) FROM leads WHERE status = 'CONVERTED'`)
 	require.Positive(t, converted)

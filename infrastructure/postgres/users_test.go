@@ -21,17 +21,25 @@ import (
 	"crm/usecase/auth"
 )
 
-func newAuth(t *testing.T, limits auth.Limits) (*auth.Service, *pgtest.DB) {
+// newAuth is the auth use case on the PostgreSQL stores of a fresh database.
+func newAuth(t *testing.T) (*auth.Service, *pgtest.DB) {
 	t.Helper()
 	db := pgtest.New(t)
+	limits := auth.DefaultLimits
 	svc := auth.NewService(postgres.NewUserRepository(db.Pool), postgres.NewTokenRepository(db.Pool),
 		postgres.NewLoginFailures(db.Pool, limits.Window), password.Bcrypt{Cost: bcrypt.MinCost}, limits)
 	return svc, db
 }
 
+// Sign-in's rules, its rate limits among them, are specified by the use
+// case's tests in usecase/auth, on the memory stores that the contract
+// suite in infrastructure/contract proves behave like these. The tests here
+// are those that check what only the tables show: the password and token
+// hashes stored, and the tokens a deleted rep takes with them.
+
 func TestAuth_AddUserThenSignIn(t *testing.T) {
 	t.Parallel()
-	svc, db := newAuth(t, auth.DefaultLimits)
+	svc, db := newAuth(t)
 	ctx := t.Context()
 
 	u, err := svc.AddUser(ctx, "  Maria@Example.com ", " Maria Silva ", "correct horse battery")
@@ -61,58 +69,9 @@ func TestAuth_AddUserThenSignIn(t *testing.T) {
 	assert.Equal(t, "The password needs at least 12 characters.", invalid.For(user.FieldPassword))
 }
 
-func TestAuth_FailedSignInsAreLimitedPerAccountAndPerAddress(t *testing.T) {
-	t.Parallel()
-	svc, _ := newAuth(t, auth.Limits{Window: time.Hour, PerAccount: 3, PerAddress: 5})
-	ctx := t.Context()
-	_, err := svc.AddUser(ctx, "maria@example.com", "Maria", "correct horse battery")
-	require.NoError(t, err)
-	_, err = svc.AddUser(ctx, "john@example.com", "John", "staple battery horse")
-	require.NoError(t, err)
-
-	for range 3 {
-		_, err := svc.SignIn(ctx, "maria@example.com", "guess", "10.0.0.1")
-		require.ErrorIs(t, err, domain.ErrUnauthenticated)
-	}
-	_, err = svc.SignIn(ctx, "maria@example.com", "correct horse battery", "10.0.0.2")
-	var limited *auth.RateLimitedError
-	require.ErrorAs(t, err, &limited, "even the right password waits once the account is limited")
-	assert.Equal(t, time.Hour, limited.RetryAfter)
-
-	// John's account is not affected by Maria's, until the address is.
-	_, err = svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.1")
-	require.NoError(t, err)
-	for range 2 {
-		_, err := svc.SignIn(ctx, "someone@example.com", "guess", "10.0.0.1")
-		require.ErrorIs(t, err, domain.ErrUnauthenticated)
-	}
-	_, err = svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.1")
-	require.ErrorAs(t, err, &limited, "five failures from one address limit every account from it")
-	_, err = svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.3")
-	require.NoError(t, err, "another address is not limited")
-}
-
-func TestAuth_SuccessForgetsTheAccountsFailures(t *testing.T) {
-	t.Parallel()
-	svc, _ := newAuth(t, auth.Limits{Window: time.Hour, PerAccount: 3, PerAddress: 100})
-	ctx := t.Context()
-	_, err := svc.AddUser(ctx, "maria@example.com", "Maria", "correct horse battery")
-	require.NoError(t, err)
-	for range 2 {
-		_, _ = svc.SignIn(ctx, "maria@example.com", "typo", "10.0.0.1")
-	}
-	_, err = svc.SignIn(ctx, "maria@example.com", "correct horse battery", "10.0.0.1")
-	require.NoError(t, err)
-	for range 2 {
-		_, _ = svc.SignIn(ctx, "maria@example.com", "typo", "10.0.0.1")
-	}
-	_, err = svc.SignIn(ctx, "maria@example.com", "correct horse battery", "10.0.0.1")
-	assert.NoError(t, err, "two typos after a success are not three in a row")
-}
-
 func TestAuth_Tokens(t *testing.T) {
 	t.Parallel()
-	svc, db := newAuth(t, auth.DefaultLimits)
+	svc, db := newAuth(t)
 	ctx := t.Context()
 	u, err := svc.AddUser(ctx, "maria@example.com", "Maria", "correct horse battery")
 	require.NoError(t, err)

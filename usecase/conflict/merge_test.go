@@ -54,8 +54,14 @@ type board struct {
 	forgetOld bool // Version answers not found, as for a forged version
 }
 
-func newBoard(f cardFields) *board {
-	return &board{history: []cardFields{f}, savedBy: []string{"seed"}}
+// newBoard is a board whose card starts as f, and then has maria's saves
+// of theirs, in order.
+func newBoard(f cardFields, theirs ...cardFields) *board {
+	b := &board{history: []cardFields{f}, savedBy: []string{"seed"}}
+	for _, f := range theirs {
+		b.by("maria", f)
+	}
+	return b
 }
 
 func (b *board) current() *card {
@@ -72,25 +78,39 @@ func (b *board) Version(_ context.Context, _ int64, v int64) (*card, error) {
 	return &card{version: v, by: b.savedBy[v-1], f: b.history[v-1]}, nil
 }
 
+// try is the start of every compare-and-swap write: it counts the try,
+// lets others save first, and refuses a version that is no longer current.
+func (b *board) try(version int64) error {
+	b.saves++
+	if b.others != nil {
+		b.others(b, b.saves)
+	}
+	if cur := b.current(); cur.version != version {
+		return &domain.OptimisticLockError{Kind: "card", ID: 1, Expected: version, Actual: cur.version}
+	}
+	return nil
+}
+
+// check applies b.rule, if any, to f as it would be stored.
+func (b *board) check(f cardFields) error {
+	if b.rule == nil {
+		return nil
+	}
+	return b.rule(f)
+}
+
 func (b *board) save(by string) func(context.Context, int64, cardFields) (*card, error) {
 	return func(_ context.Context, version int64, f cardFields) (*card, error) {
-		b.saves++
-		if b.others != nil {
-			b.others(b, b.saves)
+		if err := b.try(version); err != nil {
+			return nil, err
 		}
-		if cur := b.current(); cur.version != version {
-			return nil, &domain.OptimisticLockError{Kind: "card", ID: 1, Expected: version, Actual: cur.version}
-		}
-		if b.rule != nil {
-			if err := b.rule(f); err != nil {
-				return nil, err
-			}
+		if err := b.check(f); err != nil {
+			return nil, err
 		}
 		if f == b.current().f {
 			return b.current(), nil // nothing changed: nothing written
 		}
-		b.history = append(b.history, f)
-		b.savedBy = append(b.savedBy, by)
+		b.by(by, f)
 		return b.current(), nil
 	}
 }
@@ -100,6 +120,19 @@ func (b *board) by(by string, f cardFields) {
 	b.history = append(b.history, f)
 	b.savedBy = append(b.savedBy, by)
 }
+
+// othersKeepSaving makes someone save field c before every one of the
+// rep's tries.
+func (b *board) othersKeepSaving() {
+	b.others = func(b *board, attempt int) {
+		f := b.current().f
+		f.C = "c" + string(rune('0'+attempt))
+		b.by("maria", f)
+	}
+}
+
+// cardConflict is the conflict error of a card write.
+type cardConflict = conflict.Error[*card, cardFields]
 
 func (b *board) saver(rep string) conflict.Saver[*card, cardFields] {
 	return conflict.Saver[*card, cardFields]{
@@ -111,6 +144,11 @@ func (b *board) saver(rep string) conflict.Saver[*card, cardFields] {
 	}
 }
 
+// johnSaves is John's merging save of yours, from version 1.
+func (b *board) johnSaves(t *testing.T, yours cardFields) (*card, *conflict.Merge, error) {
+	return conflict.SaveMerging(t.Context(), b.saver("john"), 1, yours)
+}
+
 func TestSaveMerging(t *testing.T) {
 	t.Parallel()
 	start := cardFields{A: "a0", B: "b0", C: "c0"}
@@ -118,7 +156,7 @@ func TestSaveMerging(t *testing.T) {
 	t.Run("a fresh save is saved as it is, with no merge", func(t *testing.T) {
 		t.Parallel()
 		b := newBoard(start)
-		got, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "a1", B: "b0", C: "c0"})
+		got, merge, err := b.johnSaves(t, cardFields{A: "a1", B: "b0", C: "c0"})
 		require.NoError(t, err)
 		assert.Nil(t, merge)
 		assert.Equal(t, int64(2), got.version)
@@ -126,10 +164,9 @@ func TestSaveMerging(t *testing.T) {
 	})
 	t.Run("disjoint fields merge onto the newer version", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
-		b.by("maria", cardFields{A: "a0", B: "maria's b", C: "c0"})
+		b := newBoard(start, cardFields{A: "a0", B: "maria's b", C: "c0"})
 
-		got, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "b0", C: "c0"})
+		got, merge, err := b.johnSaves(t, cardFields{A: "john's a", B: "b0", C: "c0"})
 
 		require.NoError(t, err)
 		assert.Equal(t, cardFields{A: "john's a", B: "maria's b", C: "c0"}, got.f, "both changes kept")
@@ -139,12 +176,11 @@ func TestSaveMerging(t *testing.T) {
 	})
 	t.Run("the same field changed differently is a conflict and nothing is saved", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
-		b.by("maria", cardFields{A: "maria's a", B: "b0", C: "c0"})
+		b := newBoard(start, cardFields{A: "maria's a", B: "b0", C: "c0"})
 
-		_, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "john's b", C: "c0"})
+		_, merge, err := b.johnSaves(t, cardFields{A: "john's a", B: "john's b", C: "c0"})
 
-		var c *conflict.Error[*card, cardFields]
+		var c *cardConflict
 		require.ErrorAs(t, err, &c)
 		assert.Nil(t, merge)
 		assert.Equal(t, []string{"a"}, c.Compare.Conflicts)
@@ -158,10 +194,9 @@ func TestSaveMerging(t *testing.T) {
 	})
 	t.Run("the same change on both sides merges", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
-		b.by("maria", cardFields{A: "same", B: "b0", C: "c0"})
+		b := newBoard(start, cardFields{A: "same", B: "b0", C: "c0"})
 
-		got, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "same", B: "b0", C: "john's c"})
+		got, merge, err := b.johnSaves(t, cardFields{A: "same", B: "b0", C: "john's c"})
 
 		require.NoError(t, err)
 		assert.Equal(t, cardFields{A: "same", B: "b0", C: "john's c"}, got.f)
@@ -170,10 +205,9 @@ func TestSaveMerging(t *testing.T) {
 	})
 	t.Run("identical changes only write nothing", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
-		b.by("maria", cardFields{A: "same", B: "b0", C: "c0"})
+		b := newBoard(start, cardFields{A: "same", B: "b0", C: "c0"})
 
-		got, merge, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "same", B: "b0", C: "c0"})
+		got, merge, err := b.johnSaves(t, cardFields{A: "same", B: "b0", C: "c0"})
 
 		require.NoError(t, err)
 		assert.Equal(t, int64(2), got.version, "no new version")
@@ -181,7 +215,7 @@ func TestSaveMerging(t *testing.T) {
 	})
 	t.Run("a merged result that breaks a rule is refused", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
+		b := newBoard(start, cardFields{A: "a0", B: "set", C: "c0"})
 		rule := &domain.RuleError{Field: "a", Message: "a and b cannot both be set"}
 		b.rule = func(f cardFields) error {
 			if f.A == "set" && f.B == "set" {
@@ -189,9 +223,8 @@ func TestSaveMerging(t *testing.T) {
 			}
 			return nil
 		}
-		b.by("maria", cardFields{A: "a0", B: "set", C: "c0"})
 
-		_, _, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "set", B: "b0", C: "c0"})
+		_, _, err := b.johnSaves(t, cardFields{A: "set", B: "b0", C: "c0"})
 
 		assert.ErrorIs(t, err, rule)
 		assert.Len(t, b.history, 2, "nothing saved")
@@ -199,16 +232,11 @@ func TestSaveMerging(t *testing.T) {
 	t.Run("retries are bounded when others keep saving", func(t *testing.T) {
 		t.Parallel()
 		b := newBoard(start)
-		// Someone saves field c before every one of John's tries.
-		b.others = func(b *board, attempt int) {
-			f := b.current().f
-			f.C = "c" + string(rune('0'+attempt))
-			b.by("maria", f)
-		}
+		b.othersKeepSaving()
 
-		_, _, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "b0", C: "c0"})
+		_, _, err := b.johnSaves(t, cardFields{A: "john's a", B: "b0", C: "c0"})
 
-		var c *conflict.Error[*card, cardFields]
+		var c *cardConflict
 		require.ErrorAs(t, err, &c)
 		assert.Equal(t, conflict.MaxSaveAttempts, b.saves)
 		assert.Empty(t, c.Compare.Conflicts, "no field conflicts: the rep can simply save again")
@@ -216,13 +244,12 @@ func TestSaveMerging(t *testing.T) {
 	})
 	t.Run("an unknown starting version makes every difference a conflict", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
+		b := newBoard(start, cardFields{A: "a0", B: "maria's b", C: "c0"})
 		b.forgetOld = true
-		b.by("maria", cardFields{A: "a0", B: "maria's b", C: "c0"})
 
-		_, _, err := conflict.SaveMerging(t.Context(), b.saver("john"), 1, cardFields{A: "john's a", B: "b0", C: "c0"})
+		_, _, err := b.johnSaves(t, cardFields{A: "john's a", B: "b0", C: "c0"})
 
-		var c *conflict.Error[*card, cardFields]
+		var c *cardConflict
 		require.ErrorAs(t, err, &c)
 		assert.ElementsMatch(t, []string{"a", "b"}, c.Compare.Conflicts)
 		assert.Nil(t, c.Base)
@@ -242,23 +269,16 @@ func TestSaveMerging(t *testing.T) {
 // there, and b.rule is checked on the card as stored.
 func (b *board) move(by, to string) func(context.Context, int64) (*card, error) {
 	return func(_ context.Context, version int64) (*card, error) {
-		b.saves++
-		if b.others != nil {
-			b.others(b, b.saves)
+		if err := b.try(version); err != nil {
+			return nil, err
 		}
-		cur := b.current()
-		if cur.version != version {
-			return nil, &domain.OptimisticLockError{Kind: "card", ID: 1, Expected: version, Actual: cur.version}
-		}
-		if cur.f.A == to {
+		f := b.current().f
+		if f.A == to {
 			return nil, &domain.RuleError{Field: "a", Message: "The card is already " + to + "."}
 		}
-		f := cur.f
 		f.A = to
-		if b.rule != nil {
-			if err := b.rule(f); err != nil {
-				return nil, err
-			}
+		if err := b.check(f); err != nil {
+			return nil, err
 		}
 		b.by(by, f)
 		return b.current(), nil
@@ -277,6 +297,11 @@ func (b *board) mover(rep, to string) conflict.Mover[*card, cardFields] {
 	}
 }
 
+// johnMoves is John's merging move of the card to done, from version 1.
+func (b *board) johnMoves(t *testing.T) (*card, *conflict.Merge, error) {
+	return conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+}
+
 func TestMoveMerging(t *testing.T) {
 	t.Parallel()
 	start := cardFields{A: "todo", B: "b0", C: "c0"}
@@ -285,7 +310,7 @@ func TestMoveMerging(t *testing.T) {
 		t.Parallel()
 		b := newBoard(start)
 
-		got, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+		got, merge, err := b.johnMoves(t)
 
 		require.NoError(t, err)
 		assert.Nil(t, merge)
@@ -296,10 +321,9 @@ func TestMoveMerging(t *testing.T) {
 	})
 	t.Run("a move is made on a newer version whose state is unchanged", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
-		b.by("maria", cardFields{A: "todo", B: "maria's b", C: "maria's c"})
+		b := newBoard(start, cardFields{A: "todo", B: "maria's b", C: "maria's c"})
 
-		got, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+		got, merge, err := b.johnMoves(t)
 
 		require.NoError(t, err)
 		assert.Equal(t, cardFields{A: "done", B: "maria's b", C: "maria's c"}, got.f, "maria's save kept")
@@ -309,10 +333,9 @@ func TestMoveMerging(t *testing.T) {
 	})
 	t.Run("a move is made on a newer version that saved nothing new", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
-		b.by("maria", start)
+		b := newBoard(start, start)
 
-		got, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+		got, merge, err := b.johnMoves(t)
 
 		require.NoError(t, err)
 		assert.Equal(t, "done", got.f.A)
@@ -322,14 +345,13 @@ func TestMoveMerging(t *testing.T) {
 	})
 	t.Run("a state changed meanwhile is a conflict and nothing is saved", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
-		b.by("maria", cardFields{A: "doing", B: "b0", C: "c0"})
+		b := newBoard(start, cardFields{A: "doing", B: "b0", C: "c0"})
 
-		got, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+		got, merge, err := b.johnMoves(t)
 
 		assert.Nil(t, got)
 		assert.Nil(t, merge)
-		var c *conflict.Error[*card, cardFields]
+		var c *cardConflict
 		require.ErrorAs(t, err, &c)
 		assert.Equal(t, "Done", c.Wanted, "the state asked for, as reps read it")
 		assert.Nil(t, c.Yours, "a move types no fields")
@@ -344,14 +366,13 @@ func TestMoveMerging(t *testing.T) {
 	})
 	t.Run("an unknown starting version is a conflict even when the state looks the same", func(t *testing.T) {
 		t.Parallel()
-		b := newBoard(start)
+		b := newBoard(start, cardFields{A: "todo", B: "maria's b", C: "c0"})
 		b.forgetOld = true
-		b.by("maria", cardFields{A: "todo", B: "maria's b", C: "c0"})
 
-		_, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+		_, merge, err := b.johnMoves(t)
 
 		assert.Nil(t, merge)
-		var c *conflict.Error[*card, cardFields]
+		var c *cardConflict
 		require.ErrorAs(t, err, &c)
 		assert.False(t, c.HasBase())
 		assert.Nil(t, c.Base)
@@ -362,17 +383,12 @@ func TestMoveMerging(t *testing.T) {
 	t.Run("retries are bounded when others keep saving", func(t *testing.T) {
 		t.Parallel()
 		b := newBoard(start)
-		// Someone saves field c before every one of John's tries.
-		b.others = func(b *board, attempt int) {
-			f := b.current().f
-			f.C = "c" + string(rune('0'+attempt))
-			b.by("maria", f)
-		}
+		b.othersKeepSaving()
 
-		_, merge, err := conflict.MoveMerging(t.Context(), b.mover("john", "done"), 1)
+		_, merge, err := b.johnMoves(t)
 
 		assert.Nil(t, merge)
-		var c *conflict.Error[*card, cardFields]
+		var c *cardConflict
 		require.ErrorAs(t, err, &c)
 		assert.Equal(t, conflict.MaxSaveAttempts, b.saves)
 		assert.Equal(t, "Done", c.Wanted)
@@ -422,7 +438,7 @@ func TestMoveMerging(t *testing.T) {
 				assert.Nil(t, got)
 				assert.Nil(t, merge)
 				assert.ErrorIs(t, err, tt.want)
-				var c *conflict.Error[*card, cardFields]
+				var c *cardConflict
 				assert.False(t, errors.As(err, &c), "no conflict")
 				assert.Len(t, b.history, saved, "nothing saved")
 			})

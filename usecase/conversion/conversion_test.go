@@ -191,6 +191,7 @@ func TestPropose(t *testing.T) {
 		p, err := fx.service.Propose(t.Context(), l.ID())
 		require.NoError(t, err)
 		assert.Equal(t, "Ada Lovelace", p.Deal.Title, "no company: the deal is named after the person")
+		assert.Nil(t, p.Existing, "an empty email links nothing")
 		var rule *domain.RuleError
 		require.ErrorAs(t, p.Blocked, &rule)
 		assert.Equal(t, "Cannot move from NEW to CONVERTED.", rule.Message)

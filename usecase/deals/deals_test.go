@@ -1,6 +1,7 @@
 package deals_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -46,35 +47,36 @@ func seeded(t *testing.T) (*deals.Service, int64) {
 	return svc, d.ID()
 }
 
-func TestService_Create_refusesAnInvalidDealWithoutStoring(t *testing.T) {
+func TestService_Create_refusesWithoutStoring(t *testing.T) {
 	t.Parallel()
-	db := memory.New()
-	svc := deals.NewService(db.Deals)
+	tests := []struct {
+		name      string
+		contactID int64
+		fields    deal.Fields
+		want      map[string]string // field → message
+	}{
+		{"an invalid deal", 0, deal.Fields{Amount: engines().Amount},
+			map[string]string{deal.FieldTitle: "Title is required.", deal.FieldContact: "Choose the contact the deal is with."}},
+		{"a deal whose contact does not exist", 42, engines(),
+			map[string]string{deal.FieldContact: "The contact does not exist."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			svc := deals.NewService(memory.New().Deals)
 
-	_, err := svc.Create(t.Context(), "ana", 0, deal.Fields{Amount: engines().Amount})
+			_, err := svc.Create(t.Context(), "ana", tt.contactID, tt.fields)
 
-	var v *domain.ValidationError
-	require.ErrorAs(t, err, &v)
-	assert.Equal(t, "Title is required.", v.For(deal.FieldTitle))
-	assert.Equal(t, "Choose the contact the deal is with.", v.For(deal.FieldContact))
-	p, err := svc.List(t.Context(), deals.ListQuery{})
-	require.NoError(t, err)
-	assert.Empty(t, p.Items, "nothing stored")
-}
-
-func TestService_Create_refusesADealWhoseContactDoesNotExist(t *testing.T) {
-	t.Parallel()
-	db := memory.New()
-	svc := deals.NewService(db.Deals)
-
-	_, err := svc.Create(t.Context(), "ana", 42, engines())
-
-	var v *domain.ValidationError
-	require.ErrorAs(t, err, &v)
-	assert.Equal(t, "The contact does not exist.", v.For(deal.FieldContact))
-	p, err := svc.List(t.Context(), deals.ListQuery{})
-	require.NoError(t, err)
-	assert.Empty(t, p.Items, "nothing stored")
+			var v *domain.ValidationError
+			require.ErrorAs(t, err, &v)
+			for field, msg := range tt.want {
+				assert.Equal(t, msg, v.For(field))
+			}
+			p, err := svc.List(t.Context(), deals.ListQuery{})
+			require.NoError(t, err)
+			assert.Empty(t, p.Items, "nothing stored")
+		})
+	}
 }
 
 func TestService_Update_fromAStaleVersionExplainsTheConflict(t *testing.T) {
@@ -108,59 +110,59 @@ func TestService_Update_fromAStaleVersionExplainsTheConflict(t *testing.T) {
 	assert.Equal(t, theirs, stored.Fields(), "nothing written")
 }
 
-func TestService_MoveAt_fromAStaleVersionSaysWhereItWanted(t *testing.T) {
+func TestService_Move_isMadeOnANewerVersionNobodyMoved(t *testing.T) {
 	t.Parallel()
 	svc, id := seeded(t)
-	_, err := svc.MoveAt(t.Context(), "bruno", id, 1, deal.StageLost)
+	theirs := engines()
+	theirs.Title = "Difference Engine"
+	_, err := svc.Update(t.Context(), "bruno", id, 1, theirs)
 	require.NoError(t, err)
 
-	_, err = svc.MoveAt(t.Context(), "carla", id, 1, deal.StageWon)
+	saved, err := svc.Move(t.Context(), "carla", id, 1, deal.StageWon)
 
-	var c *dealConflict
-	require.ErrorAs(t, err, &c)
-	assert.Equal(t, "Won", c.Wanted, "the stage asked for, as reps read it")
-	assert.Equal(t, deal.StageWon.Label(), c.Wanted)
-	assert.Equal(t, deal.StageLost, c.Current.Stage())
-	require.True(t, c.HasBase())
-	assert.Equal(t, deal.StageOpen, c.Base.Stage())
-	assert.Nil(t, c.Yours)
-	stored, err := svc.Get(t.Context(), id)
 	require.NoError(t, err)
-	assert.Equal(t, deal.StageLost, stored.Stage(), "nothing written")
-	assert.Equal(t, int64(2), stored.Version())
+	assert.Equal(t, deal.StageWon, saved.Record.Stage())
+	assert.Equal(t, "Difference Engine", saved.Record.Fields().Title, "bruno's save kept")
+	assert.Equal(t, &conflict.Merge{From: 1, Onto: 2, By: "bruno", Kept: []string{deal.FieldTitle}, Applied: []string{deal.FieldStage}}, saved.Merge)
 }
 
-func TestService_Move(t *testing.T) {
+// TestService_StaleMoves checks Move, which merges onto a newer version
+// nobody moved, and MoveAt, which never merges, alike when someone moved
+// the deal meanwhile.
+func TestService_StaleMoves(t *testing.T) {
 	t.Parallel()
+	moves := map[string]func(svc *deals.Service, ctx context.Context, by string, id, version int64, to deal.Stage) error{
+		"Move": func(svc *deals.Service, ctx context.Context, by string, id, version int64, to deal.Stage) error {
+			_, err := svc.Move(ctx, by, id, version, to)
+			return err
+		},
+		"MoveAt": func(svc *deals.Service, ctx context.Context, by string, id, version int64, to deal.Stage) error {
+			_, err := svc.MoveAt(ctx, by, id, version, to)
+			return err
+		},
+	}
+	for name, move := range moves {
+		t.Run(name+" from a stale version is a conflict that says where it wanted", func(t *testing.T) {
+			t.Parallel()
+			svc, id := seeded(t)
+			require.NoError(t, move(svc, t.Context(), "bruno", id, 1, deal.StageLost))
 
-	t.Run("is made on a newer version nobody moved", func(t *testing.T) {
-		t.Parallel()
-		svc, id := seeded(t)
-		theirs := engines()
-		theirs.Title = "Difference Engine"
-		_, err := svc.Update(t.Context(), "bruno", id, 1, theirs)
-		require.NoError(t, err)
+			err := move(svc, t.Context(), "carla", id, 1, deal.StageWon)
 
-		saved, err := svc.Move(t.Context(), "carla", id, 1, deal.StageWon)
-
-		require.NoError(t, err)
-		assert.Equal(t, deal.StageWon, saved.Record.Stage())
-		assert.Equal(t, "Difference Engine", saved.Record.Fields().Title, "bruno's save kept")
-		assert.Equal(t, &conflict.Merge{From: 1, Onto: 2, By: "bruno", Kept: []string{deal.FieldTitle}, Applied: []string{deal.FieldStage}}, saved.Merge)
-	})
-	t.Run("is a conflict when someone moved the deal meanwhile", func(t *testing.T) {
-		t.Parallel()
-		svc, id := seeded(t)
-		_, err := svc.Move(t.Context(), "bruno", id, 1, deal.StageLost)
-		require.NoError(t, err)
-
-		_, err = svc.Move(t.Context(), "carla", id, 1, deal.StageWon)
-
-		var c *dealConflict
-		require.ErrorAs(t, err, &c)
-		assert.Equal(t, "Won", c.Wanted)
-		assert.Equal(t, deal.StageLost, c.Current.Stage())
-	})
+			var c *dealConflict
+			require.ErrorAs(t, err, &c)
+			assert.Equal(t, "Won", c.Wanted, "the stage asked for, as reps read it")
+			assert.Equal(t, deal.StageWon.Label(), c.Wanted)
+			assert.Equal(t, deal.StageLost, c.Current.Stage())
+			require.True(t, c.HasBase())
+			assert.Equal(t, deal.StageOpen, c.Base.Stage())
+			assert.Nil(t, c.Yours)
+			stored, err := svc.Get(t.Context(), id)
+			require.NoError(t, err)
+			assert.Equal(t, deal.StageLost, stored.Stage(), "nothing written")
+			assert.Equal(t, int64(2), stored.Version())
+		})
+	}
 }
 
 func TestService_RuleAndNotFoundErrorsPassThrough(t *testing.T) {

@@ -35,6 +35,17 @@ func seeded(t *testing.T) (*leads.Service, *lead.Lead) {
 	return svc, l
 }
 
+// mariaSaves has maria save lead id from version 1 with Ada's fields,
+// changed by change, as another rep does first; it returns what she saved.
+func mariaSaves(t *testing.T, svc *leads.Service, id int64, change func(*lead.Fields)) lead.Fields {
+	t.Helper()
+	f := ada()
+	change(&f)
+	_, err := svc.Save(t.Context(), "maria", id, 1, f)
+	require.NoError(t, err)
+	return f
+}
+
 // current reads lead id as stored now.
 func current(t *testing.T, svc *leads.Service, id int64) *lead.Lead {
 	t.Helper()
@@ -111,10 +122,7 @@ func TestService_Save(t *testing.T) {
 	t.Run("a stale save of other fields merges onto the newer version", func(t *testing.T) {
 		t.Parallel()
 		svc, l := seeded(t)
-		theirs := ada()
-		theirs.Phone = "+44 20 7946 0999"
-		_, err := svc.Save(t.Context(), "maria", l.ID(), 1, theirs)
-		require.NoError(t, err)
+		theirs := mariaSaves(t, svc, l.ID(), func(f *lead.Fields) { f.Phone = "+44 20 7946 0999" })
 		yours := ada()
 		yours.Score = 85
 
@@ -133,10 +141,7 @@ func TestService_Save(t *testing.T) {
 	t.Run("a stale save of the same field is a conflict and writes nothing", func(t *testing.T) {
 		t.Parallel()
 		svc, l := seeded(t)
-		theirs := ada()
-		theirs.Company = "Babbage & Co"
-		_, err := svc.Save(t.Context(), "maria", l.ID(), 1, theirs)
-		require.NoError(t, err)
+		theirs := mariaSaves(t, svc, l.ID(), func(f *lead.Fields) { f.Company = "Babbage & Co" })
 		yours := ada()
 		yours.Company, yours.Notes = "Difference Engines", "Call back in May."
 
@@ -211,10 +216,7 @@ func TestService_Move(t *testing.T) {
 	t.Run("merges onto a newer version when nobody moved the lead", func(t *testing.T) {
 		t.Parallel()
 		svc, l := seeded(t)
-		theirs := ada()
-		theirs.Score = 90
-		_, err := svc.Save(t.Context(), "maria", l.ID(), 1, theirs)
-		require.NoError(t, err)
+		mariaSaves(t, svc, l.ID(), func(f *lead.Fields) { f.Score = 90 })
 
 		saved, err := svc.Move(t.Context(), "john", l.ID(), 1, lead.StatusContacted)
 
@@ -284,10 +286,7 @@ func TestService_ExactWritesNeverMerge(t *testing.T) {
 	setup := func(t *testing.T) (*leads.Service, *lead.Lead) {
 		t.Helper()
 		svc, l := seeded(t)
-		theirs := ada()
-		theirs.Phone = "+44 20 7946 0999"
-		_, err := svc.Save(t.Context(), "maria", l.ID(), 1, theirs)
-		require.NoError(t, err)
+		mariaSaves(t, svc, l.ID(), func(f *lead.Fields) { f.Phone = "+44 20 7946 0999" })
 		return svc, l
 	}
 
@@ -351,12 +350,9 @@ func TestService_Delete(t *testing.T) {
 	t.Run("from a stale version is a conflict and deletes nothing", func(t *testing.T) {
 		t.Parallel()
 		svc, l := seeded(t)
-		f := ada()
-		f.Score = 90
-		_, err := svc.Save(t.Context(), "maria", l.ID(), 1, f)
-		require.NoError(t, err)
+		mariaSaves(t, svc, l.ID(), func(f *lead.Fields) { f.Score = 90 })
 
-		err = svc.Delete(t.Context(), l.ID(), 1)
+		err := svc.Delete(t.Context(), l.ID(), 1)
 
 		var c *leadConflict
 		require.ErrorAs(t, err, &c)
