@@ -88,14 +88,11 @@ func contactOf(r *http.Request) (int64, error) {
 }
 
 func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
-	_, paging, err := listQuery(r) // deals have no search
+	_, paging, stage, err := stateListQuery(r, deal.FieldStage, deal.ParseStage) // deals have no search
 	if err != nil {
 		return err
 	}
-	query := deals.ListQuery{Paging: paging}
-	if query.Stage, err = stateFilter(r, deal.FieldStage, deal.ParseStage); err != nil {
-		return err
-	}
+	query := deals.ListQuery{Stage: stage, Paging: paging}
 	page, err := s.deals.List(r.Context(), query)
 	if err != nil {
 		return err

@@ -69,14 +69,11 @@ func decodeLeadForm(r *http.Request) (map[string]string, lead.Fields, error) {
 }
 
 func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
-	search, paging, err := listQuery(r)
+	search, paging, status, err := stateListQuery(r, lead.FieldStatus, lead.ParseStatus)
 	if err != nil {
 		return err
 	}
-	query := leads.ListQuery{Search: search, Paging: paging}
-	if query.Status, err = stateFilter(r, lead.FieldStatus, lead.ParseStatus); err != nil {
-		return err
-	}
+	query := leads.ListQuery{Status: status, Search: search, Paging: paging}
 	page, err := s.leads.List(r.Context(), query)
 	if err != nil {
 		return err

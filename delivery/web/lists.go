@@ -46,16 +46,21 @@ func (s *server) renderList(w http.ResponseWriter, r *http.Request, p record.Pag
 	return nil
 }
 
-// stateFilter reads the list filter name (a status, a stage): "" when the
-// query has none, a 400 when parse refuses it.
-func stateFilter[S ~string](r *http.Request, name string, parse func(string) (S, error)) (S, error) {
+// stateListQuery reads listQuery's search and cursor and the filter name
+// of a list by state (a status, a stage): "" when the query has none, a
+// 400 when parse refuses it.
+func stateListQuery[S ~string](r *http.Request, name string, parse func(string) (S, error)) (string, record.Paging, S, error) {
+	search, p, err := listQuery(r)
+	if err != nil {
+		return "", p, "", err
+	}
 	raw := r.URL.Query().Get(name)
 	if raw == "" {
-		return "", nil
+		return search, p, "", nil
 	}
-	s, err := parse(raw)
+	state, err := parse(raw)
 	if err != nil {
-		return "", &badRequest{msg: fmt.Sprintf("%q is not a %s.", raw, name)}
+		return "", p, "", &badRequest{msg: fmt.Sprintf("%q is not a %s.", raw, name)}
 	}
-	return s, nil
+	return search, p, state, nil
 }
