@@ -10,7 +10,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import "fmt"
 
-// ConflictBanner tells the rep that someone saved the lead after they opened
+// ConflictBanner tells the rep that someone saved the record after they opened
 // it: who and when, and field by field the value they started from, the
 // value saved now and the value they typed. The form below holds their own
 // values for the fields they changed and the saved values for the rest, so a
