@@ -1,5 +1,7 @@
 package domain
 
+import "slices"
+
 // FieldSet is an aggregate's editable fields: each can be read as text, the
 // form in which reps see and compare it, and copied from another set.
 type FieldSet[F any] interface {
@@ -14,6 +16,21 @@ func Changed[F FieldSet[F]](names []string, a, b F) []string {
 	for _, name := range names {
 		if a.Get(name) != b.Get(name) {
 			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// ChangedAlong lists the named fields that any version of versions, oldest
+// first, changed from the one before it, in the order of names.
+func ChangedAlong[F FieldSet[F]](names []string, versions []F) []string {
+	var out []string
+	for _, name := range names {
+		for i := 1; i < len(versions); i++ {
+			if versions[i].Get(name) != versions[i-1].Get(name) {
+				out = append(out, name)
+				break
+			}
 		}
 	}
 	return out
@@ -59,13 +76,27 @@ type ThreeWay[F any] struct {
 // (the starting version is unknown) makes every differing field a
 // conflict: without it nobody can tell whose change a difference is.
 func CompareThreeWay[F FieldSet[F]](fields []string, base *F, theirs, yours F) ThreeWay[F] {
+	return CompareHistory(fields, base, []F{theirs}, yours)
+}
+
+// CompareHistory is CompareThreeWay over every version saved since base:
+// history holds them oldest first, theirs (the version saved now) last. A
+// field counts as changed by others when any of them changed it, even if
+// it was changed back (A→B→A is a change: someone saved A again, and a
+// rep who started from the first A never saw that save). history must not
+// be empty.
+func CompareHistory[F FieldSet[F]](fields []string, base *F, history []F, yours F) ThreeWay[F] {
+	theirs := history[len(history)-1]
+	var others []string
+	if base != nil {
+		others = ChangedAlong(fields, append([]F{*base}, history...))
+	}
 	w := ThreeWay[F]{Proposed: theirs}
 	for _, name := range fields {
 		t, y := theirs.Get(name), yours.Get(name)
 		yoursChanged, theirsChanged := t != y, t != y
 		if base != nil {
-			b := (*base).Get(name)
-			yoursChanged, theirsChanged = y != b, t != b
+			yoursChanged, theirsChanged = y != (*base).Get(name), slices.Contains(others, name)
 		}
 		switch {
 		case y == t || !yoursChanged:

@@ -253,6 +253,28 @@ func recordContract[A stored](t *testing.T, k kind[A]) {
 		})
 	})
 
+	t.Run("Versions reads a range of saved versions, oldest first", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			id := create(t, b).ID()
+			var saved []A
+			for v := int64(1); v <= 3; v++ {
+				saved = append(saved, must(k.repo(b).Update(t.Context(), id, v, k.change(int(v), "ana")))(t))
+			}
+
+			got, err := k.repo(b).Versions(t.Context(), id, 2, 3)
+			require.NoError(t, err)
+			require.Len(t, got, 2)
+			assert.Equal(t, k.state(saved[0]), k.state(got[0]))
+			assert.Equal(t, k.state(saved[1]), k.state(got[1]))
+			all, err := k.repo(b).Versions(t.Context(), id, 0, 99)
+			require.NoError(t, err)
+			assert.Len(t, all, 4, "only the versions saved")
+			none, err := k.repo(b).Versions(t.Context(), 424242, 1, 9)
+			require.NoError(t, err)
+			assert.Empty(t, none)
+		})
+	})
+
 	t.Run("a stale save is the typed lock error and changes nothing", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			id := create(t, b).ID()

@@ -117,6 +117,20 @@ func (s *Store[A, S]) Version(_ context.Context, id, version int64) (A, error) {
 	return s.load(vs[version-1]), nil
 }
 
+// Versions returns aggregate id as saved at every version from from to to,
+// both included, oldest first.
+func (s *Store[A, S]) Versions(_ context.Context, id, from, to int64) ([]A, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []A{}
+	for _, v := range s.versions[id] {
+		if v.meta.Version >= from && v.meta.Version <= to {
+			out = append(out, s.load(v))
+		}
+	}
+	return out, nil
+}
+
 // Lock returns aggregate id if it is still at version. A memory store has
 // no row lock to hold: units of work run one at a time, but a save outside
 // one may land before the unit of work writes the aggregate, which then

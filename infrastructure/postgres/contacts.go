@@ -51,8 +51,8 @@ SET name = @name, email = @email, phone = @phone, company = @company,
     updated_by = @updated_by, updated_at = now(), version = version + 1
 WHERE id = @id AND version = @version
 RETURNING ` + contactColumns,
-	selectVersion: `SELECT ` + contactColumns + ` FROM contact_versions WHERE id = $1 AND version = $2`,
-	history:       ownEvents,
+	versions: `SELECT ` + contactColumns + ` FROM contact_versions WHERE id = $1`,
+	history:  ownEvents,
 	toDomain: func(r contactRow) *contact.Contact {
 		return stamped(contact.Rehydrate(contact.Snapshot{
 			Fields: contact.Fields{Name: r.Name, Email: r.Email, Phone: r.Phone, Company: r.Company},

@@ -54,8 +54,8 @@ SET title = @title, amount_minor = @amount_minor, currency = @currency, stage = 
     updated_by = @updated_by, updated_at = now(), version = version + 1
 WHERE id = @id AND version = @version
 RETURNING ` + dealColumns,
-	selectVersion: `SELECT ` + dealColumns + ` FROM deal_versions WHERE id = $1 AND version = $2`,
-	history:       ownEvents,
+	versions: `SELECT ` + dealColumns + ` FROM deal_versions WHERE id = $1`,
+	history:  ownEvents,
 	toDomain: func(r dealRow) *deal.Deal {
 		var leadID int64
 		if r.LeadID != nil {

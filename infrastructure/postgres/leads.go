@@ -56,9 +56,9 @@ SET name = @name, email = @email, company = @company, phone = @phone, source = @
 WHERE id = @id AND version = @version
 RETURNING ` + leadColumns,
 	// lead_versions names its id lead_id (migration 000002).
-	selectVersion: `SELECT lead_id AS id, version, name, email, company, phone, source, score,
+	versions: `SELECT lead_id AS id, version, name, email, company, phone, source, score,
 	status, owner, notes, created_at, updated_at, updated_by
-FROM lead_versions WHERE lead_id = $1 AND version = $2`,
+FROM lead_versions WHERE lead_id = $1`,
 	history: leadEvents,
 	toDomain: func(r leadRow) *lead.Lead {
 		return stamped(lead.Rehydrate(lead.Snapshot{

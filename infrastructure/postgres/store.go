@@ -26,9 +26,10 @@ type table[A domain.AggregateRoot, R any] struct {
 	// @id AND version = @version and bumps the version in the same
 	// statement, so two saves from one version can never both succeed.
 	insert, update string
-	// selectVersion reads one saved version from the *_versions table the
-	// triggers fill: $1 is the id, $2 the version, the same columns.
-	selectVersion string
+	// versions selects the saved versions of aggregate $1 from the
+	// *_versions table the triggers fill, as the same columns; the store
+	// adds the conditions on version.
+	versions string
 	// history is the FROM item of the aggregate's history (see readHistory).
 	history  string
 	toDomain func(R) A
@@ -120,7 +121,25 @@ func (s *store[A, R]) Get(ctx context.Context, id int64) (A, error) {
 // Version returns aggregate id as it was saved at version, or a
 // *domain.NotFoundError when that version was never saved.
 func (s *store[A, R]) Version(ctx context.Context, id, version int64) (A, error) {
-	return s.read(ctx, id, s.t.selectVersion, id, version)
+	return s.read(ctx, id, s.t.versions+` AND version = $2`, id, version)
+}
+
+// Versions returns aggregate id as saved at every version from from to to,
+// both included, oldest first; none for an aggregate never saved.
+func (s *store[A, R]) Versions(ctx context.Context, id, from, to int64) ([]A, error) {
+	rows, err := s.db.Query(ctx, s.t.versions+` AND version BETWEEN $2 AND $3 ORDER BY version`, id, from, to)
+	if err != nil {
+		return nil, failed("select "+s.t.kind+" versions", err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[R])
+	if err != nil {
+		return nil, failed("select "+s.t.kind+" versions", err)
+	}
+	out := make([]A, len(got))
+	for i, row := range got {
+		out[i] = s.t.toDomain(row)
+	}
+	return out, nil
 }
 
 // Lock returns aggregate id if it is still at version and holds its row

@@ -13,14 +13,18 @@ import (
 	"crm/domain"
 )
 
-// Reader reads an aggregate as saved now and as saved at an earlier
-// version; every versioned repository has both methods.
+// Reader reads an aggregate as saved now and as saved at earlier
+// versions; every versioned repository has these methods.
 type Reader[A any] interface {
 	// Get returns the aggregate or a *domain.NotFoundError.
 	Get(ctx context.Context, id int64) (A, error)
 	// Version returns the aggregate as saved at version, or an error
 	// matching domain.ErrNotFound when that version was never saved.
 	Version(ctx context.Context, id, version int64) (A, error)
+	// Versions returns the aggregate as saved at every version from from
+	// to to, both included, oldest first; those never saved are left out
+	// (none, for an aggregate that does not exist).
+	Versions(ctx context.Context, id, from, to int64) ([]A, error)
 }
 
 // Versions is what a lost write met: the optimistic-lock error, the

@@ -35,6 +35,16 @@ func (s *store) Get(_ context.Context, id int64) (*saved, error) {
 	return &saved{id: id, version: s.current, text: s.versions[s.current]}, nil
 }
 
+func (s *store) Versions(ctx context.Context, id, from, to int64) ([]*saved, error) {
+	var out []*saved
+	for v := from; v <= to; v++ {
+		if got, err := s.Version(ctx, id, v); err == nil {
+			out = append(out, got)
+		}
+	}
+	return out, nil
+}
+
 func (s *store) Version(_ context.Context, id, version int64) (*saved, error) {
 	if s.versionErr != nil {
 		return nil, s.versionErr

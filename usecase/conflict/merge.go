@@ -38,18 +38,21 @@ type Saver[A Aggregate, F domain.FieldSet[F]] struct {
 	Reader Reader[A]
 	// Fields returns the aggregate's editable fields.
 	Fields func(A) F
-	// Compare is the aggregate's three-way comparison.
-	Compare func(base *F, theirs, yours F) domain.ThreeWay[F]
+	// Compare is the aggregate's comparison of yours with base and every
+	// version saved since (history, oldest first); see
+	// domain.CompareHistory.
+	Compare func(base *F, history []F, yours F) domain.ThreeWay[F]
 	// Save is the compare-and-swap save of f at version, which re-checks
 	// every domain rule on the aggregate as stored.
 	Save func(ctx context.Context, version int64, f F) (A, error)
 }
 
 // SaveMerging saves yours, typed by a rep who started from version. When
-// someone saved since, it compares the three versions: if no field was
-// changed differently on both sides, it saves the merged fields onto the
-// newer version (whose rules are checked again by Save) and reports the
-// merge; otherwise it returns an *Error with the comparison. Any other
+// someone saved since, it compares yours with the version the rep started
+// from and every version saved since: if no field the rep changed was
+// changed by anyone else in any of them, it saves the merged fields onto
+// the newest version (whose rules are checked again by Save) and reports
+// the merge; otherwise it returns an *Error with the comparison. Any other
 // error passes through.
 func SaveMerging[A Aggregate, F domain.FieldSet[F]](ctx context.Context, s Saver[A, F], version int64, yours F) (A, *Merge, error) {
 	var (
@@ -59,14 +62,19 @@ func SaveMerging[A Aggregate, F domain.FieldSet[F]](ctx context.Context, s Saver
 	)
 	saved, lost, err := retry(ctx, s.Reader, s.ID, version,
 		func(ctx context.Context, target int64) (A, error) { return s.Save(ctx, target, proposed) },
-		func(base *A, current A) bool {
+		func(base *A, history []A) bool {
 			var baseFields *F
 			if base != nil {
 				f := s.Fields(*base)
 				baseFields = &f
 			}
-			cmp = s.Compare(baseFields, s.Fields(current), yours)
+			fields := make([]F, len(history))
+			for i, a := range history {
+				fields[i] = s.Fields(a)
+			}
+			cmp = s.Compare(baseFields, fields, yours)
 			proposed = cmp.Proposed
+			current := history[len(history)-1]
 			merge = &Merge{From: version, Onto: current.Version(), By: current.UpdatedBy(), Kept: cmp.Theirs, Applied: cmp.Yours}
 			return !cmp.HasConflicts()
 		})
@@ -85,13 +93,14 @@ func SaveMerging[A Aggregate, F domain.FieldSet[F]](ctx context.Context, s Saver
 type Mover[A Aggregate, F any] struct {
 	ID     int64
 	Reader Reader[A]
-	// Same reports whether what the move depends on is the same in current
-	// as in base, the version the rep started from: then the move can be
-	// made on current as the rep made it on base.
-	Same func(base, current A) bool
-	// Changed lists the fields that differ from base to current, for the
-	// report of a merge.
-	Changed func(base, current A) []string
+	// Same reports whether what the move depends on is the same in two
+	// versions. When it is the same in the version the rep started from
+	// and in every version since, the move can be made on the newest as
+	// the rep made it on theirs.
+	Same func(a, b A) bool
+	// Changed lists the fields that any of versions (oldest first)
+	// changed, for the report of a merge.
+	Changed func(versions []A) []string
 	// Move is the compare-and-swap move at version, which applies the state
 	// machine and every rule to the aggregate as stored.
 	Move func(ctx context.Context, version int64) (A, error)
@@ -102,18 +111,26 @@ type Mover[A Aggregate, F any] struct {
 }
 
 // MoveMerging moves the aggregate for a rep who started from version. When
-// someone saved since without changing what the move depends on, the move
-// is made on the newer version (its rules checked again) and the merge
-// reported. When it was moved meanwhile, or the starting version is
-// unknown, it returns an *Error: the rep must look again before choosing.
+// someone saved since without changing what the move depends on in any
+// version, the move is made on the newest (its rules checked again) and
+// the merge reported. When it was moved meanwhile, even moved back, or the
+// starting version is unknown, it returns an *Error: the rep must look
+// again before choosing.
 func MoveMerging[A Aggregate, F any](ctx context.Context, m Mover[A, F], version int64) (A, *Merge, error) {
 	var merge *Merge
-	moved, lost, err := retry(ctx, m.Reader, m.ID, version, m.Move, func(base *A, current A) bool {
-		if base == nil || !m.Same(*base, current) {
+	moved, lost, err := retry(ctx, m.Reader, m.ID, version, m.Move, func(base *A, history []A) bool {
+		if base == nil {
 			return false
 		}
+		versions := append([]A{*base}, history...)
+		for i := 1; i < len(versions); i++ {
+			if !m.Same(versions[i-1], versions[i]) {
+				return false
+			}
+		}
+		current := history[len(history)-1]
 		merge = &Merge{From: version, Onto: current.Version(), By: current.UpdatedBy(),
-			Kept: m.Changed(*base, current), Applied: []string{m.Field}}
+			Kept: m.Changed(versions), Applied: []string{m.Field}}
 		return true
 	})
 	switch {
@@ -127,21 +144,19 @@ func MoveMerging[A Aggregate, F any](ctx context.Context, m Mover[A, F], version
 
 // retry is the loop every merging write shares. It writes at version and,
 // each time the compare-and-swap loses to a save made since, reads the
-// aggregate as saved now (and, once, as it was at version) and asks rebase
-// whether the write may be made again on top of it; rebase prepares that
-// next try. When rebase says no, or after MaxSaveAttempts tries, it
-// returns the Versions of the conflict. Errors other than a lost
-// compare-and-swap end the loop as they are.
+// aggregate as saved now and every version from the rep's to it, and asks
+// rebase whether the write may be made again on top of the newest; rebase
+// gets the version the rep started from (nil when it was never saved) and
+// those saved since, oldest first, the newest last, and prepares that next
+// try. When rebase says no, or after MaxSaveAttempts tries, it returns the
+// Versions of the conflict. Errors other than a lost compare-and-swap end
+// the loop as they are.
 func retry[A Aggregate](ctx context.Context, r Reader[A], id, version int64,
 	write func(ctx context.Context, target int64) (A, error),
-	rebase func(base *A, current A) bool,
+	rebase func(base *A, history []A) bool,
 ) (A, *Versions[A], error) {
-	var (
-		zero     A
-		base     *A
-		baseRead bool
-		target   = version
-	)
+	var zero A
+	target := version
 	for attempt := 1; ; attempt++ {
 		saved, err := write(ctx, target)
 		if err == nil {
@@ -155,15 +170,13 @@ func retry[A Aggregate](ctx context.Context, r Reader[A], id, version int64,
 		if err != nil {
 			return zero, nil, err
 		}
-		if !baseRead {
-			if base, err = readBase(ctx, r, id, version); err != nil {
-				return zero, nil, err
-			}
-			baseRead = true
+		base, history, err := since(ctx, r, id, version, current)
+		if err != nil {
+			return zero, nil, err
 		}
 		// rebase runs first even on the last attempt: a conflict carries
 		// the comparison it makes.
-		if !rebase(base, current) || attempt >= MaxSaveAttempts {
+		if !rebase(base, history) || attempt >= MaxSaveAttempts {
 			v := &Versions[A]{Current: current,
 				Lock: &domain.OptimisticLockError{Kind: lock.Kind, ID: id, Expected: version, Actual: current.Version()}}
 			v.setBase(base)
@@ -171,4 +184,28 @@ func retry[A Aggregate](ctx context.Context, r Reader[A], id, version int64,
 		}
 		target = current.Version()
 	}
+}
+
+// since reads the version a rep started from (nil when it was never saved)
+// and every version saved after it up to current, oldest first, current
+// last. A version the rep could not have seen (one from the future) leaves
+// the base unknown and the history only current.
+func since[A Aggregate](ctx context.Context, r Reader[A], id, version int64, current A) (*A, []A, error) {
+	if version < 1 || version >= current.Version() {
+		return nil, []A{current}, nil
+	}
+	versions, err := r.Versions(ctx, id, version, current.Version())
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(versions) == 0 || versions[0].Version() != version {
+		return nil, []A{current}, nil
+	}
+	var history []A
+	for _, v := range versions[1:] {
+		if v.Version() < current.Version() {
+			history = append(history, v)
+		}
+	}
+	return &versions[0], append(history, current), nil
 }

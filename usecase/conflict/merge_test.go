@@ -78,6 +78,16 @@ func (b *board) Version(_ context.Context, _ int64, v int64) (*card, error) {
 	return &card{version: v, by: b.savedBy[v-1], f: b.history[v-1]}, nil
 }
 
+func (b *board) Versions(ctx context.Context, id, from, to int64) ([]*card, error) {
+	out := []*card{}
+	for v := from; v <= to; v++ {
+		if c, err := b.Version(ctx, id, v); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // try is the start of every compare-and-swap write: it counts the try,
 // lets others save first, and refuses a version that is no longer current.
 func (b *board) try(version int64) error {
@@ -137,8 +147,8 @@ type cardConflict = conflict.Error[*card, cardFields]
 func (b *board) saver(rep string) conflict.Saver[*card, cardFields] {
 	return conflict.Saver[*card, cardFields]{
 		ID: 1, Reader: b, Fields: func(c *card) cardFields { return c.f },
-		Compare: func(base *cardFields, theirs, yours cardFields) domain.ThreeWay[cardFields] {
-			return domain.CompareThreeWay(cardFieldNames, base, theirs, yours)
+		Compare: func(base *cardFields, history []cardFields, yours cardFields) domain.ThreeWay[cardFields] {
+			return domain.CompareHistory(cardFieldNames, base, history, yours)
 		},
 		Save: b.save(rep),
 	}
@@ -191,6 +201,33 @@ func TestSaveMerging(t *testing.T) {
 		assert.Equal(t, "maria's a", c.Current.f.A)
 		assert.True(t, domain.IsOptimisticLock(err))
 		assert.Len(t, b.history, 2, "nothing saved")
+	})
+	t.Run("a field changed and changed back since is a conflict, not a silent overwrite", func(t *testing.T) {
+		t.Parallel()
+		// A→B→A: maria saves a1 from version 1, anna saves a0 again from
+		// version 2, and john, still on version 1, types a2.
+		b := newBoard(start, cardFields{A: "a1", B: "b0", C: "c0"})
+		b.by("anna", start)
+
+		_, merge, err := b.johnSaves(t, cardFields{A: "a2", B: "b0", C: "c0"})
+
+		var c *cardConflict
+		require.ErrorAs(t, err, &c, "anna's save of a0 was acknowledged and john never saw it")
+		assert.Nil(t, merge)
+		assert.Equal(t, []string{"a"}, c.Compare.Conflicts)
+		assert.Equal(t, &domain.OptimisticLockError{Kind: "card", ID: 1, Expected: 1, Actual: 3}, c.Lock)
+		assert.Len(t, b.history, 3, "nothing saved")
+	})
+	t.Run("a field changed and changed back since merges when you left it alone", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start, cardFields{A: "a1", B: "b0", C: "c0"})
+		b.by("anna", start)
+
+		got, merge, err := b.johnSaves(t, cardFields{A: "a0", B: "john's b", C: "c0"})
+
+		require.NoError(t, err)
+		assert.Equal(t, cardFields{A: "a0", B: "john's b", C: "c0"}, got.f)
+		assert.Equal(t, &conflict.Merge{From: 1, Onto: 3, By: "anna", Kept: []string{"a"}, Applied: []string{"b"}}, merge)
 	})
 	t.Run("the same change on both sides merges", func(t *testing.T) {
 		t.Parallel()
@@ -289,11 +326,17 @@ func (b *board) move(by, to string) func(context.Context, int64) (*card, error) 
 func (b *board) mover(rep, to string) conflict.Mover[*card, cardFields] {
 	return conflict.Mover[*card, cardFields]{
 		ID: 1, Reader: b,
-		Same:    func(base, current *card) bool { return base.f.A == current.f.A },
-		Changed: func(base, current *card) []string { return domain.Changed(cardFieldNames, base.f, current.f) },
-		Move:    b.move(rep, to),
-		Field:   "a",
-		Wanted:  "Done",
+		Same: func(a, b *card) bool { return a.f.A == b.f.A },
+		Changed: func(versions []*card) []string {
+			fields := make([]cardFields, len(versions))
+			for i, c := range versions {
+				fields[i] = c.f
+			}
+			return domain.ChangedAlong(cardFieldNames, fields)
+		},
+		Move:   b.move(rep, to),
+		Field:  "a",
+		Wanted: "Done",
 	}
 }
 
@@ -363,6 +406,29 @@ func TestMoveMerging(t *testing.T) {
 		assert.True(t, domain.IsOptimisticLock(err))
 		assert.Len(t, b.history, 2, "nothing saved")
 		assert.Equal(t, 1, b.saves, "no second try")
+	})
+	t.Run("a state moved and moved back since is a conflict", func(t *testing.T) {
+		t.Parallel()
+		// todo → lost → todo, then john's stale move from version 1.
+		b := newBoard(start, cardFields{A: "lost", B: "b0", C: "c0"}, start)
+
+		got, merge, err := b.johnMoves(t)
+
+		assert.Nil(t, got)
+		assert.Nil(t, merge)
+		var c *cardConflict
+		require.ErrorAs(t, err, &c, "someone moved it after john looked, even if it stands where he saw it")
+		assert.Equal(t, int64(3), c.Current.version)
+		assert.Len(t, b.history, 3, "nothing saved")
+	})
+	t.Run("kept lists what any version since changed", func(t *testing.T) {
+		t.Parallel()
+		b := newBoard(start, cardFields{A: "todo", B: "b1", C: "c0"}, cardFields{A: "todo", B: "b0", C: "c1"})
+
+		_, merge, err := b.johnMoves(t)
+
+		require.NoError(t, err)
+		assert.Equal(t, []string{"b", "c"}, merge.Kept)
 	})
 	t.Run("an unknown starting version is a conflict even when the state looks the same", func(t *testing.T) {
 		t.Parallel()

@@ -45,9 +45,13 @@ func NewMoves[A Aggregate[F], F Fields[F], S State](svc *Service[A, F], field st
 func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, to S) (Saved[A], error) {
 	a, merge, err := conflict.MoveMerging(ctx, conflict.Mover[A, F]{
 		ID: id, Reader: m.svc.repo, Field: m.field, Wanted: to.Label(),
-		Same: func(base, current A) bool { return m.state(base) == m.state(current) },
-		Changed: func(base, current A) []string {
-			return domain.Changed(m.svc.fields, base.Fields(), current.Fields())
+		Same: func(a, b A) bool { return m.state(a) == m.state(b) },
+		Changed: func(versions []A) []string {
+			fields := make([]F, len(versions))
+			for i, a := range versions {
+				fields[i] = a.Fields()
+			}
+			return domain.ChangedAlong(m.svc.fields, fields)
 		},
 		Move: func(ctx context.Context, version int64) (A, error) {
 			return m.svc.repo.Update(ctx, id, version, m.apply(to, by))

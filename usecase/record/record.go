@@ -111,7 +111,10 @@ func (s *Service[A, F]) History(ctx context.Context, id int64) ([]domain.Recorde
 func (s *Service[A, F]) Save(ctx context.Context, by string, id, version int64, f F) (Saved[A], error) {
 	f = f.Normalize()
 	a, merge, err := conflict.SaveMerging(ctx, conflict.Saver[A, F]{
-		ID: id, Reader: s.repo, Fields: A.Fields, Compare: s.compare,
+		ID: id, Reader: s.repo, Fields: A.Fields,
+		Compare: func(base *F, history []F, yours F) domain.ThreeWay[F] {
+			return domain.CompareHistory(s.fields, base, history, yours)
+		},
 		Save: func(ctx context.Context, version int64, f F) (A, error) {
 			return s.repo.Update(ctx, id, version, edit[A](f, by))
 		},
