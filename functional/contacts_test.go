@@ -152,7 +152,7 @@ func TestStaleContactSaveIs409WithTheBannerAndTheFormAtTheCurrentVersion(t *test
 	a := newApp(t)
 	c := a.seedContact(grace)
 
-	first := a.post(contactPath(c), contactForm(c, 1, map[string]string{"phone": "+1 555 0111", "company": "Yale"}))
+	first := a.doWith(a.signIn("maria"), http.MethodPost, contactPath(c), contactForm(c, 1, map[string]string{"phone": "+1 555 0111", "company": "Yale"}), false)
 	require.Equal(t, http.StatusSeeOther, first.status, first.body)
 
 	second := a.post(contactPath(c), contactForm(c, 1, map[string]string{"phone": "+1 555 0222", "email": "grace@hopper.dev"}))
@@ -160,7 +160,7 @@ func TestStaleContactSaveIs409WithTheBannerAndTheFormAtTheCurrentVersion(t *test
 	assert.True(t, strings.HasPrefix(second.body, "<!doctype html>"), "a plain post gets the whole page")
 	assert.Contains(t, second.body, `data-testid="conflict-banner"`)
 	assert.Contains(t, second.body, "changed this contact after you opened it")
-	assert.Contains(t, second.body, "You started from version 1; Ann Example saved version 2")
+	assert.Contains(t, second.body, "You started from version 1; maria saved version 2")
 	assert.Regexp(t, `data-testid="conflict-phone" data-kind="both"`, second.body)
 	assert.Regexp(t, `data-testid="theirs-phone">\+1 555 0111<`, second.body, "the value saved now")
 	assert.Regexp(t, `data-testid="yours-phone">\+1 555 0222<`, second.body, "what the rep typed")

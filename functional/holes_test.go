@@ -57,3 +57,183 @@ func TestStaleMoveOverAStatusMovedAndMovedBackIsAConflict(t *testing.T) {
 	assert.Equal(t, "NEW", string(a.lead(l.ID()).Status()))
 	assert.Equal(t, int64(3), a.lead(l.ID()).Version())
 }
+
+// Hole 4: an edit form that lacks a field must not clear it. Create forms
+// still take a missing optional field as empty: nothing saved is lost.
+func TestAnEditFormLackingAFieldIs400AndClearsNothing(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	l := a.seedLead(ada)
+	c := a.seedContact(grace)
+	d := a.seedDeal(engines)
+	ql := a.qualifiedLead(90)
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+	}{
+		{"a lead form with only the name", leadPath(l), url.Values{"version": {"1"}, "name": {"Ada"}}},
+		{"a lead form without its notes", leadPath(l), without(leadForm(l, 1, nil), "notes")},
+		{"a contact form without its phone", contactPath(c), without(contactForm(c, 1, nil), "phone")},
+		{"a deal form without its currency", dealPath(d), without(dealForm(d, 1, nil), "currency")},
+		{"a conversion form without the deal's title", convertPath(ql), without(convertForm(3, nil), "title")},
+		{"a lead form with a move but only some fields", leadPath(l) + "/status", url.Values{"version": {"1"}, "status": {"CONTACTED"}, "name": {"Ada"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := a.dbState()
+			for _, htmx := range []bool{false, true} {
+				res := a.do(http.MethodPost, tc.path, tc.form, htmx)
+				assert.Equal(t, http.StatusBadRequest, res.status, res.body)
+				assert.Contains(t, res.body, "a missing field is not an empty one")
+			}
+			assert.Equal(t, before, a.dbState(), "nothing written")
+		})
+	}
+	t.Run("a create form may leave optional fields out", func(t *testing.T) {
+		res := a.post("/leads", url.Values{"name": {"Grace Hopper"}})
+		assert.Equal(t, http.StatusSeeOther, res.status, res.body)
+	})
+}
+
+// without returns form less the named fields.
+func without(form url.Values, names ...string) url.Values {
+	out := url.Values{}
+	for k, v := range form {
+		out[k] = v
+	}
+	for _, name := range names {
+		out.Del(name)
+	}
+	return out
+}
+
+// Hole 5: a value's leading newline survives the round trip through the
+// page, where the HTML parser drops one newline after <textarea>.
+func TestNotesKeepTheirLeadingNewlineOnThePage(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	f := ada
+	f.Notes = "\nSecond line first."
+	l := a.seedLead(f)
+
+	res := a.get(leadPath(l))
+
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Contains(t, res.body, `maxlength="10000">`+"\n\nSecond line first.</textarea>",
+		"one newline for the parser to drop, then the value as saved")
+}
+
+// Hole 9: a rep's own save in another tab, or a double submit, is not
+// "someone else".
+func TestARepsOwnSavesInAnotherTabAreNotSomeoneElses(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	t.Run("a double submit of a save is one save, said plainly", func(t *testing.T) {
+		l := a.seedLead(ada)
+		form := leadForm(l, 1, map[string]string{"score": "88"})
+		first := a.postHTMX(leadPath(l), form)
+		require.Equal(t, http.StatusOK, first.status)
+
+		second := a.postHTMX(leadPath(l), form)
+
+		assert.Equal(t, http.StatusOK, second.status)
+		assert.Contains(t, second.body, "Saved. This lead is now at version 2.")
+		assert.NotContains(t, second.body, "Merged")
+		assert.Equal(t, int64(2), a.lead(l.ID()).Version())
+	})
+	t.Run("a double submit of a move is one move", func(t *testing.T) {
+		l := a.seedLead(ada)
+		move := url.Values{"version": {"1"}, "status": {"CONTACTED"}}
+		require.Equal(t, http.StatusOK, a.postHTMX(leadPath(l)+"/status", move).status)
+
+		second := a.postHTMX(leadPath(l)+"/status", move)
+
+		assert.Equal(t, http.StatusOK, second.status, second.body)
+		assert.Contains(t, second.body, "Moved to Contacted.")
+		assert.NotContains(t, second.body, "conflict-banner")
+		assert.Equal(t, int64(2), a.lead(l.ID()).Version())
+	})
+	t.Run("a conflict with the rep's own save in another tab says so", func(t *testing.T) {
+		l := a.seedLead(ada)
+		require.Equal(t, http.StatusOK, a.postHTMX(leadPath(l), leadForm(l, 1, map[string]string{"score": "88"})).status)
+
+		res := a.postHTMX(leadPath(l), leadForm(l, 1, map[string]string{"score": "91"}))
+
+		assert.Equal(t, http.StatusConflict, res.status)
+		assert.Contains(t, res.body, "You changed this lead in another tab after you opened it here")
+		assert.NotContains(t, res.body, "Ann Example changed this lead")
+	})
+	t.Run("a merge with the rep's own save in another tab says so", func(t *testing.T) {
+		l := a.seedLead(ada)
+		require.Equal(t, http.StatusOK, a.postHTMX(leadPath(l), leadForm(l, 1, map[string]string{"phone": "+1 555 0100"})).status)
+
+		res := a.postHTMX(leadPath(l), leadForm(l, 1, map[string]string{"score": "91"}))
+
+		assert.Equal(t, http.StatusOK, res.status)
+		assert.Contains(t, res.body, "Merged with your save in another tab (version 2): kept your change there to Phone; saved your Score.")
+	})
+}
+
+// Hole 2: a move made while the rep was typing carries what they typed
+// through the same merge as a save: it never replaces it.
+func TestAMoveKeepsWhatTheRepWasTyping(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	maria := a.signIn("maria")
+	moveWith := func(l interface{ ID() int64 }, changes map[string]string) url.Values {
+		form := leadForm(a.lead(l.ID()), 1, changes)
+		form.Set("status", "CONTACTED")
+		return form
+	}
+	t.Run("the same field typed and saved by someone else is the rep's call, and nothing moves", func(t *testing.T) {
+		l := a.seedLead(ada)
+		// Ann is typing in Notes at version 1; Maria saves Notes.
+		res := a.doWith(maria, http.MethodPost, leadPath(l), leadForm(l, 1, map[string]string{"notes": "Maria's notes."}), true)
+		require.Equal(t, http.StatusOK, res.status)
+		form := leadForm(l, 1, map[string]string{"notes": "Ann's notes, unsaved."})
+		form.Set("status", "CONTACTED")
+
+		res = a.postHTMX(leadPath(l)+"/status", form)
+
+		assert.Equal(t, http.StatusConflict, res.status, res.body)
+		assert.Contains(t, res.body, "Nothing was saved, and the lead was not moved to Contacted.")
+		assert.Contains(t, res.body, `data-testid="conflict-notes" data-kind="both"`)
+		assert.Contains(t, res.body, "\nAnn&#39;s notes, unsaved.</textarea>", "Ann's text stays in the box")
+		saved := a.lead(l.ID())
+		assert.Equal(t, "Maria's notes.", saved.Fields().Notes)
+		assert.Equal(t, "NEW", string(saved.Status()))
+	})
+	t.Run("a field only the rep typed is saved with the move, over someone else's save of another", func(t *testing.T) {
+		l := a.seedLead(ada)
+		res := a.doWith(maria, http.MethodPost, leadPath(l), leadForm(l, 1, map[string]string{"notes": "Maria's notes."}), true)
+		require.Equal(t, http.StatusOK, res.status)
+
+		res = a.postHTMX(leadPath(l)+"/status", moveWith(l, map[string]string{"phone": "+1 555 0100", "notes": ada.Notes}))
+
+		assert.Equal(t, http.StatusOK, res.status, res.body)
+		assert.Contains(t, res.body, "Moved to Contacted. Merged with maria&#39;s save (version 2): kept their change to Notes; saved your Phone and Status.")
+		assert.Contains(t, res.body, `name="phone" value="+1 555 0100"`, "what Ann typed is in the box, saved")
+		saved := a.lead(l.ID())
+		assert.Equal(t, "+1 555 0100", saved.Fields().Phone)
+		assert.Equal(t, "Maria's notes.", saved.Fields().Notes)
+		assert.Equal(t, "CONTACTED", string(saved.Status()))
+		assert.Equal(t, int64(3), saved.Version(), "one write for the save and the move")
+	})
+	t.Run("a move from a form nobody typed in is a move alone", func(t *testing.T) {
+		l := a.seedLead(ada)
+
+		res := a.postHTMX(leadPath(l)+"/status", moveWith(l, nil))
+
+		assert.Equal(t, http.StatusOK, res.status, res.body)
+		assert.Contains(t, res.body, "Moved to Contacted. This lead is now at version 2.")
+		assert.Equal(t, ada, a.lead(l.ID()).Fields())
+	})
+	t.Run("a move whose typed fields break a rule moves nothing and keeps them", func(t *testing.T) {
+		l := a.seedLead(ada)
+
+		res := a.postHTMX(leadPath(l)+"/status", moveWith(l, map[string]string{"score": "101"}))
+
+		assert.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
+		assert.Contains(t, res.body, `name="score" value="101"`)
+		assert.Equal(t, int64(1), a.lead(l.ID()).Version())
+	})
+}

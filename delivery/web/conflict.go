@@ -9,13 +9,18 @@ import (
 	"crm/usecase/conflict"
 )
 
-// mergeNotice tells a rep how their save from an old version was merged:
+// mergeNotice tells rep you how their save from an old version was merged:
 // whose changes were kept and which of theirs were saved, e.g. "Merged with
 // maria's save (version 3): kept their change to Phone; saved your Score."
-func mergeNotice(m *conflict.Merge, labels map[string]string, now int64) string {
-	msg := fmt.Sprintf("Merged with %s's save (version %d)", views.Who(m.By), m.Onto)
+// A save of your own, made in another tab, is said to be yours.
+func mergeNotice(m *conflict.Merge, labels map[string]string, now int64, you string) string {
+	whose, their := views.Who(m.By)+"'s save", "their change"
+	if m.By == you {
+		whose, their = "your save in another tab", "your change there"
+	}
+	msg := fmt.Sprintf("Merged with %s (version %d)", whose, m.Onto)
 	if len(m.Kept) > 0 {
-		msg += ": kept their change to " + fieldList(m.Kept, labels)
+		msg += ": kept " + their + " to " + fieldList(m.Kept, labels)
 	}
 	switch {
 	case len(m.Applied) > 0:
@@ -28,10 +33,10 @@ func mergeNotice(m *conflict.Merge, labels map[string]string, now int64) string 
 
 // savedNotice says what a save from version did to the aggregate of noun
 // now at version now: saved, merged (see mergeNotice), or nothing to save.
-func savedNotice(noun string, m *conflict.Merge, labels map[string]string, version, now int64) string {
+func savedNotice(noun string, m *conflict.Merge, labels map[string]string, version, now int64, you string) string {
 	switch {
 	case m != nil:
-		return mergeNotice(m, labels, now)
+		return mergeNotice(m, labels, now, you)
 	case now == version:
 		return "Nothing to save: no field was changed."
 	}
@@ -40,9 +45,9 @@ func savedNotice(noun string, m *conflict.Merge, labels map[string]string, versi
 
 // movedNotice says where a move took the aggregate of noun, now at version
 // now, and how it was merged when it started from an old version.
-func movedNotice(noun, to string, m *conflict.Merge, labels map[string]string, now int64) string {
+func movedNotice(noun, to string, m *conflict.Merge, labels map[string]string, now int64, you string) string {
 	if m != nil {
-		return fmt.Sprintf("Moved to %s. ", to) + mergeNotice(m, labels, now)
+		return fmt.Sprintf("Moved to %s. ", to) + mergeNotice(m, labels, now, you)
 	}
 	return fmt.Sprintf("Moved to %s. This %s is now at version %d.", to, noun, now)
 }

@@ -26,7 +26,7 @@ func newContactPages(s *server, svc ContactService) *recordPages[*contact.Contac
 	return &recordPages[*contact.Contact, contact.Fields]{
 		s: s, kind: contact.Kind, labels: views.ContactFieldLabels, fields: contact.EditableFields, svc: svc,
 		notices: map[string]string{"created": "Contact created.", "saved": "Saved."},
-		decode:  decodeContactForm, form: views.ContactForm,
+		inputs:  contact.EditableFields, decode: decodeContactForm, form: views.ContactForm,
 		page: func(v views.ContactView) templ.Component {
 			return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 				return views.ContactPage(v, s.contactDeals(ctx, v.Record.ID())).Render(ctx, w)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,6 +92,9 @@ func (s *server) convertLead(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := requireInputs(r, append(slices.Clone(contact.EditableFields), dealInputs...)); err != nil {
+		return err
+	}
 	form, err := decodeConvertForm(r)
 	if err != nil {
 		return err
@@ -112,7 +116,7 @@ func (s *server) convertLead(w http.ResponseWriter, r *http.Request) error {
 		// rep typed: after checking the banner, one click converts.
 		return s.renderConvert(w, r, http.StatusConflict, id, form, func(v *views.ConvertView) {
 			v.Version = conflict.Current.Version()
-			v.Conflict = s.leadPages.banner(conflict, "convert")
+			v.Conflict = s.leadPages.banner(conflict, "convert", actor(r))
 		})
 	case isInvalid(err):
 		// The version stays the rep's, as on the lead page: moving it on

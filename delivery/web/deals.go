@@ -22,6 +22,7 @@ type DealService interface {
 	Create(ctx context.Context, by string, contactID int64, f deal.Fields) (*deal.Deal, error)
 	List(ctx context.Context, q deals.ListQuery) (deals.Page, error)
 	Move(ctx context.Context, by string, id, version int64, to deal.Stage) (record.Saved[*deal.Deal], error)
+	SaveAndMove(ctx context.Context, by string, id, version int64, f deal.Fields, to deal.Stage) (record.Saved[*deal.Deal], error)
 	ListByContact(ctx context.Context, contactID int64) ([]*deal.Deal, error)
 }
 
@@ -33,7 +34,7 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 			"created": "Deal created.", "saved": "Saved.", "moved": "Stage changed.",
 			"converted": "Lead converted: this deal, its contact and the converted lead were saved together.",
 		},
-		decode: decodeDealForm, form: views.DealForm,
+		inputs: dealInputs, decode: decodeDealForm, form: views.DealForm,
 		page:   func(v views.DealView) templ.Component { return views.DealPage(v) },
 		editor: func(v views.DealView) templ.Component { return views.DealEditor(v) },
 		blank: func(r *http.Request) views.Form {
@@ -52,17 +53,20 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 			}
 			return svc.Create(r.Context(), actor(r), contactID, f)
 		},
-		move:       mover(deal.ParseStage, svc.Move),
+		move:       mover(deal.ParseStage, svc.Move, svc.SaveAndMove),
 		state:      func(d *deal.Deal) string { return d.Stage().Label() },
 		stateField: deal.FieldStage, moved: "moved this deal to another stage",
 	}
 }
 
-// decodeDealForm reads a deal form (see recordPages.decode); the amount
-// and its currency are two inputs that make one Money. The contact, in the
-// create form only, is kept among the values to be shown again.
+// dealInputs are the inputs of a deal's fields: the amount and its
+// currency are two inputs that make one Money.
+var dealInputs = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency}
+
+// decodeDealForm reads a deal form (see recordPages.decode). The contact,
+// in the create form only, is kept among the values to be shown again.
 func decodeDealForm(r *http.Request) (map[string]string, deal.Fields, error) {
-	values := formValues(r, deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency, deal.FieldContact)
+	values := formValues(r, append(dealInputs, deal.FieldContact)...)
 	money, err := deal.ParseMoney(values[deal.FieldAmount], values[deal.FieldCurrency])
 	f := deal.Fields{Title: values[deal.FieldTitle], Amount: money}
 	invalid := &domain.ValidationError{}

@@ -91,6 +91,30 @@ func decodeWrite(r *http.Request, kind string) (id, version int64, err error) {
 	return id, version, nil
 }
 
+// requireInputs refuses an edit form that lacks any of inputs. A missing
+// field is not an empty one: saving it as empty would erase a saved value
+// that nobody chose to erase. (Create forms have no saved value to lose,
+// so they take a missing optional field as empty.)
+func requireInputs(r *http.Request, inputs []string) error {
+	for _, name := range inputs {
+		if _, ok := r.PostForm[name]; !ok {
+			return &badRequest{msg: fmt.Sprintf("The form has no %q field, and a missing field is not an empty one. "+
+				"Nothing was saved; reload the page and try again.", name)}
+		}
+	}
+	return nil
+}
+
+// anyInput reports whether the posted form has any of inputs.
+func anyInput(r *http.Request, inputs []string) bool {
+	for _, name := range inputs {
+		if _, ok := r.PostForm[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // formValues reads fields from a posted form, exactly as typed.
 func formValues(r *http.Request, fields ...string) map[string]string {
 	values := make(map[string]string, len(fields))

@@ -23,6 +23,7 @@ type LeadService interface {
 	List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error)
 	CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error)
 	Move(ctx context.Context, by string, id, version int64, to lead.Status) (record.Saved[*lead.Lead], error)
+	SaveAndMove(ctx context.Context, by string, id, version int64, f lead.Fields, to lead.Status) (record.Saved[*lead.Lead], error)
 	Delete(ctx context.Context, id, version int64) error
 }
 
@@ -31,7 +32,7 @@ func newLeadPages(s *server, svc LeadService) *recordPages[*lead.Lead, lead.Fiel
 	return &recordPages[*lead.Lead, lead.Fields]{
 		s: s, kind: lead.Kind, labels: views.LeadFieldLabels, fields: lead.EditableFields, svc: svc,
 		notices: map[string]string{"created": "Lead created.", "deleted": "Lead deleted.", "saved": "Saved.", "moved": "Status changed."},
-		decode:  decodeLeadForm, form: views.LeadForm,
+		inputs:  lead.EditableFields, decode: decodeLeadForm, form: views.LeadForm,
 		page:   func(v views.LeadView) templ.Component { return views.LeadPage(v) },
 		editor: func(v views.LeadView) templ.Component { return views.LeadEditor(v) },
 		blank: func(*http.Request) views.Form {
@@ -39,7 +40,7 @@ func newLeadPages(s *server, svc LeadService) *recordPages[*lead.Lead, lead.Fiel
 		},
 		newFields:  func(form views.Form) templ.Component { return views.LeadFields(form, nil) },
 		create:     creator(svc.Create),
-		move:       mover(lead.ParseStatus, svc.Move),
+		move:       mover(lead.ParseStatus, svc.Move, svc.SaveAndMove),
 		state:      func(l *lead.Lead) string { return l.Status().Label() },
 		stateField: lead.FieldStatus, moved: "changed this lead's status",
 		remove: svc.Delete,

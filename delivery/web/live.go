@@ -91,18 +91,22 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, id 
 	}
 }
 
-// savedMessage says what a save did, for reps looking at the record:
+// savedMessage says what a save did, for rep you looking at the record:
 // "maria saved this lead just now — 2 fields changed: Phone and Score."
-func (p *recordPages[A, F]) savedMessage(s domain.Saved) string {
-	who := views.Who(s.Actor)
+// The rep's own save, made in another tab, is said to be theirs.
+func (p *recordPages[A, F]) savedMessage(s domain.Saved, you string) string {
+	who, when := views.Who(s.Actor), "just now"
+	if s.Actor == you {
+		who, when = "You", "in another tab just now"
+	}
 	switch {
 	case p.moved != "" && len(s.Fields) == 1 && s.Fields[0] == p.stateField:
-		return fmt.Sprintf("%s %s just now (version %d).", who, p.moved, s.Version)
+		return fmt.Sprintf("%s %s %s (version %d).", who, p.moved, when, s.Version)
 	case len(s.Fields) == 1:
-		return fmt.Sprintf("%s saved this %s just now — 1 field changed: %s (version %d).",
-			who, s.Kind, fieldList(s.Fields, p.labels), s.Version)
+		return fmt.Sprintf("%s saved this %s %s — 1 field changed: %s (version %d).",
+			who, s.Kind, when, fieldList(s.Fields, p.labels), s.Version)
 	default:
-		return fmt.Sprintf("%s saved this %s just now — %d fields changed: %s (version %d).",
-			who, s.Kind, len(s.Fields), fieldList(s.Fields, p.labels), s.Version)
+		return fmt.Sprintf("%s saved this %s %s — %d fields changed: %s (version %d).",
+			who, s.Kind, when, len(s.Fields), fieldList(s.Fields, p.labels), s.Version)
 	}
 }

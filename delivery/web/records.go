@@ -46,6 +46,9 @@ type recordPages[A shownRecord[F], F domain.FieldSet[F]] struct {
 	// show (?notice=saved), so a link cannot make a page say anything else.
 	notices map[string]string
 
+	// inputs are what the kind's edit form posts: an edit lacking one is
+	// refused (see requireInputs).
+	inputs []string
 	// decode reads the kind's form: the values exactly as typed (to show
 	// them again), the fields for the use case and, when a value does not
 	// parse, a *domain.ValidationError holding the domain's other messages
@@ -63,12 +66,13 @@ type recordPages[A shownRecord[F], F domain.FieldSet[F]] struct {
 	// invalid is decode's error, reported together with create's own.
 	create func(r *http.Request, f F, invalid error) (A, error)
 
-	// move moves a record to the state a move form posts in stateField,
-	// for rep by, starting from version; state is where a record stands,
-	// as reps read it; moved says in a live notice that someone moved it
-	// ("changed this lead's status"). All nil or empty for a kind without
-	// a state machine.
-	move       func(ctx context.Context, by string, id, version int64, to string) (record.Saved[A], error)
+	// move moves a record to the state a move posts in stateField, for
+	// rep by, starting from version, saving in the same write the fields
+	// the rep was typing in when they come with the move (typed not nil);
+	// state is where a record stands, as reps read it; moved says in a live
+	// notice that someone moved it ("changed this lead's status"). All nil
+	// or empty for a kind without a state machine.
+	move       func(ctx context.Context, by string, id, version int64, to string, typed *F) (record.Saved[A], error)
 	state      func(A) string
 	stateField string
 	moved      string
@@ -87,15 +91,20 @@ func creator[A, F any](create func(ctx context.Context, by string, f F) (A, erro
 	}
 }
 
-// mover adapts a kind's Move use case to recordPages.move: the posted
-// state is read by parse, which refuses an unknown one (a 422).
-func mover[A any, S ~string](parse func(string) (S, error),
+// mover adapts a kind's Move and SaveAndMove use cases to
+// recordPages.move: the posted state is read by parse, which refuses an
+// unknown one (a 422).
+func mover[A, F any, S ~string](parse func(string) (S, error),
 	move func(ctx context.Context, by string, id, version int64, to S) (record.Saved[A], error),
-) func(ctx context.Context, by string, id, version int64, to string) (record.Saved[A], error) {
-	return func(ctx context.Context, by string, id, version int64, to string) (record.Saved[A], error) {
+	saveAndMove func(ctx context.Context, by string, id, version int64, f F, to S) (record.Saved[A], error),
+) func(ctx context.Context, by string, id, version int64, to string, typed *F) (record.Saved[A], error) {
+	return func(ctx context.Context, by string, id, version int64, to string, typed *F) (record.Saved[A], error) {
 		state, err := parse(to)
-		if err != nil {
+		switch {
+		case err != nil:
 			return record.Saved[A]{}, err
+		case typed != nil:
+			return saveAndMove(ctx, by, id, version, *typed, state)
 		}
 		return move(ctx, by, id, version, state)
 	}
@@ -141,6 +150,9 @@ func (p *recordPages[A, F]) save(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := requireInputs(r, p.inputs); err != nil {
+		return err
+	}
 	values, f, err := p.decode(r)
 	var res record.Saved[A]
 	if err == nil {
@@ -148,7 +160,7 @@ func (p *recordPages[A, F]) save(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case err == nil:
-		return p.done(w, r, "saved", res, savedNotice(p.kind, res.Merge, p.labels, version, res.Record.Version()))
+		return p.done(w, r, "saved", res, savedNotice(p.kind, res.Merge, p.labels, version, res.Record.Version(), actor(r)))
 	case isInvalid(err):
 		// The form keeps the version the rep started from: moving it on here
 		// would hide a conflict with whoever saved in the meantime.
@@ -158,18 +170,42 @@ func (p *recordPages[A, F]) save(w http.ResponseWriter, r *http.Request) error {
 	return p.failWrite(w, r, err, "save")
 }
 
+// moveTo answers a move. The page's move buttons belong to the edit form,
+// so a move carries what the rep typed (every input, and the form's
+// version) and saves it in the same write: a move never replaces what the
+// rep was typing. A move posted with no input of the form is a move alone.
 func (p *recordPages[A, F]) moveTo(w http.ResponseWriter, r *http.Request) error {
 	id, version, err := decodeWrite(r, p.kind)
 	if err != nil {
 		return err
 	}
-	res, err := p.move(r.Context(), actor(r), id, version, r.PostForm.Get(p.stateField))
+	var (
+		values map[string]string
+		typed  *F
+	)
+	if anyInput(r, p.inputs) {
+		if err := requireInputs(r, p.inputs); err != nil {
+			return err
+		}
+		var f F
+		values, f, err = p.decode(r)
+		typed = &f
+	}
+	var res record.Saved[A]
+	if err == nil {
+		res, err = p.move(r.Context(), actor(r), id, version, r.PostForm.Get(p.stateField), typed)
+	}
 	switch {
 	case err == nil:
-		return p.done(w, r, "moved", res, movedNotice(p.kind, p.state(res.Record), res.Merge, p.labels, res.Record.Version()))
+		return p.done(w, r, "moved", res, movedNotice(p.kind, p.state(res.Record), res.Merge, p.labels, res.Record.Version(), actor(r)))
 	case isInvalid(err):
 		return p.refused(w, r, id, func(a A) views.Editor[A] {
-			return views.Editor[A]{Record: a, Form: p.formOf(a), ActionError: ruleMessage(err)}
+			form := p.formOf(a)
+			if typed != nil {
+				// As typed, at the rep's version: see save.
+				form = views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err), Version: version}
+			}
+			return views.Editor[A]{Record: a, Form: form, ActionError: ruleMessage(err)}
 		})
 	}
 	return p.failWrite(w, r, err, "status")
@@ -225,40 +261,41 @@ func (p *recordPages[A, F]) failWrite(w http.ResponseWriter, r *http.Request, er
 		// current version: saving again keeps both reps' work.
 		form = p.form(c.Compare.Proposed, cur.Version())
 	}
-	p.render(w, r, http.StatusConflict, views.Editor[A]{Record: cur, Form: form, Conflict: p.banner(c, action)})
+	p.render(w, r, http.StatusConflict, views.Editor[A]{Record: cur, Form: form, Conflict: p.banner(c, action, actor(r))})
 	return nil
 }
 
-// banner is the conflict banner of c, a write of action that lost the
-// race: who saved since and, field by field, what changed. A field save
-// compares the three versions; any other write shows what changed since
-// the version the rep was looking at.
-func (p *recordPages[A, F]) banner(c *conflict.Error[A, F], action string) *views.Conflict {
+// banner is the conflict banner of c, a write of action by rep you that
+// lost the race: who saved since and, field by field, what changed. A
+// field save compares the three versions; any other write shows what
+// changed since the version the rep was looking at.
+func (p *recordPages[A, F]) banner(c *conflict.Error[A, F], action, you string) *views.Conflict {
 	cur := c.Current
 	b := &views.Conflict{Noun: p.kind, Action: action, BaseVersion: c.Lock.Expected, CurrentVersion: cur.Version(),
-		SavedBy: cur.UpdatedBy(), SavedAt: cur.UpdatedAt(), WantedStatus: c.Wanted}
+		SavedBy: cur.UpdatedBy(), ByYou: cur.UpdatedBy() == you, SavedAt: cur.UpdatedAt(), WantedStatus: c.Wanted}
 	switch {
 	case c.Yours != nil:
 		var base fieldReader // unknown: every difference is the rep's call
 		if c.HasBase() {
 			base = c.Base.Fields()
 		}
-		b.Rows = compareRows(c.Compare, p.labels, base, cur.Fields(), *c.Yours)
+		b.Typed = true
+		b.Rows = append(compareRows(c.Compare, p.labels, base, cur.Fields(), *c.Yours), p.stateRow(c)...)
 	case c.HasBase():
-		b.Rows = p.changes(c.Base, cur)
+		b.Rows = append(bannerRows(domain.Changed(p.fields, c.Base.Fields(), cur.Fields()), views.ChangedByThem, p.labels,
+			c.Base.Fields(), cur.Fields(), nil), p.stateRow(c)...)
 	}
 	return b
 }
 
-// changes lists what changed on a record from base to cur, fields then
-// state, for a write that typed no fields.
-func (p *recordPages[A, F]) changes(base, cur A) []views.ConflictRow {
-	rows := bannerRows(domain.Changed(p.fields, base.Fields(), cur.Fields()), views.ChangedByThem, p.labels, base.Fields(), cur.Fields(), nil)
-	if p.state != nil && p.state(base) != p.state(cur) {
-		rows = append(rows, views.ConflictRow{Field: p.stateField, Label: p.labels[p.stateField],
-			Kind: views.ChangedByThem, Base: p.state(base), Theirs: p.state(cur)})
+// stateRow is the banner row of a record moved since the rep's version,
+// none when it stands where it stood or its kind has no state machine.
+func (p *recordPages[A, F]) stateRow(c *conflict.Error[A, F]) []views.ConflictRow {
+	if p.state == nil || !c.HasBase() || p.state(c.Base) == p.state(c.Current) {
+		return nil
 	}
-	return rows
+	return []views.ConflictRow{{Field: p.stateField, Label: p.labels[p.stateField],
+		Kind: views.ChangedByThem, Base: p.state(c.Base), Theirs: p.state(c.Current)}}
 }
 
 // render renders the record's page, or its editor for htmx, with the
@@ -298,5 +335,6 @@ func (p *recordPages[A, F]) live(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return p.s.stream(w, r, p.kind, id, p.savedMessage)
+	you := actor(r)
+	return p.s.stream(w, r, p.kind, id, func(s domain.Saved) string { return p.savedMessage(s, you) })
 }

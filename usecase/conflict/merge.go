@@ -45,6 +45,11 @@ type Saver[A Aggregate, F domain.FieldSet[F]] struct {
 	// Save is the compare-and-swap save of f at version, which re-checks
 	// every domain rule on the aggregate as stored.
 	Save func(ctx context.Context, version int64, f F) (A, error)
+	// Same, when set, is what the save depends on besides the fields, as a
+	// save that also moves depends on where the aggregate stands: the save
+	// is merged onto a newer version only if Same holds between every two
+	// versions since the rep's.
+	Same func(a, b A) bool
 }
 
 // SaveMerging saves yours, typed by a rep who started from version. When
@@ -76,7 +81,7 @@ func SaveMerging[A Aggregate, F domain.FieldSet[F]](ctx context.Context, s Saver
 			proposed = cmp.Proposed
 			current := history[len(history)-1]
 			merge = &Merge{From: version, Onto: current.Version(), By: current.UpdatedBy(), Kept: cmp.Theirs, Applied: cmp.Yours}
-			return !cmp.HasConflicts()
+			return !cmp.HasConflicts() && (s.Same == nil || sameAlong(s.Same, base, history))
 		})
 	switch {
 	case lost != nil:
@@ -119,18 +124,12 @@ type Mover[A Aggregate, F any] struct {
 func MoveMerging[A Aggregate, F any](ctx context.Context, m Mover[A, F], version int64) (A, *Merge, error) {
 	var merge *Merge
 	moved, lost, err := retry(ctx, m.Reader, m.ID, version, m.Move, func(base *A, history []A) bool {
-		if base == nil {
+		if !sameAlong(m.Same, base, history) {
 			return false
-		}
-		versions := append([]A{*base}, history...)
-		for i := 1; i < len(versions); i++ {
-			if !m.Same(versions[i-1], versions[i]) {
-				return false
-			}
 		}
 		current := history[len(history)-1]
 		merge = &Merge{From: version, Onto: current.Version(), By: current.UpdatedBy(),
-			Kept: m.Changed(versions), Applied: []string{m.Field}}
+			Kept: m.Changed(append([]A{*base}, history...)), Applied: []string{m.Field}}
 		return true
 	})
 	switch {
@@ -140,6 +139,23 @@ func MoveMerging[A Aggregate, F any](ctx context.Context, m Mover[A, F], version
 		return moved, nil, err
 	}
 	return moved, merge, nil
+}
+
+// sameAlong reports whether same holds between base and the first version
+// of history and between every two versions after: false when base is
+// unknown, as nobody can tell then.
+func sameAlong[A any](same func(a, b A) bool, base *A, history []A) bool {
+	if base == nil {
+		return false
+	}
+	prev := *base
+	for _, a := range history {
+		if !same(prev, a) {
+			return false
+		}
+		prev = a
+	}
+	return true
 }
 
 // retry is the loop every merging write shares. It writes at version and,

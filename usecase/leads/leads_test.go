@@ -460,3 +460,57 @@ func TestService_ListAndCountByStatus(t *testing.T) {
 	assert.Equal(t, 0, counts[lead.StatusNew])
 	assert.Equal(t, 1, counts[lead.StatusContacted])
 }
+
+func TestService_DoubleSubmitsAreOneWrite(t *testing.T) {
+	t.Parallel()
+
+	t.Run("the same save sent twice from one version saves once, with no merge", func(t *testing.T) {
+		t.Parallel()
+		svc, l := seeded(t)
+		f := ada()
+		f.Score = 88
+		_, err := svc.Save(t.Context(), "bruno", l.ID(), 1, f)
+		require.NoError(t, err)
+
+		again, err := svc.Save(t.Context(), "bruno", l.ID(), 1, f)
+
+		require.NoError(t, err)
+		assert.Nil(t, again.Merge, "his own save, not someone else's to merge with")
+		assert.Equal(t, int64(2), again.Record.Version())
+	})
+	t.Run("the same save by someone else is still reported as a merge", func(t *testing.T) {
+		t.Parallel()
+		svc, l := seeded(t)
+		f := mariaSaves(t, svc, l.ID(), func(f *lead.Fields) { f.Score = 88 })
+
+		res, err := svc.Save(t.Context(), "bruno", l.ID(), 1, f)
+
+		require.NoError(t, err)
+		require.NotNil(t, res.Merge)
+		assert.Equal(t, "maria", res.Merge.By)
+		assert.Empty(t, res.Merge.Applied)
+	})
+	t.Run("the same move sent twice is made once", func(t *testing.T) {
+		t.Parallel()
+		svc, l := seeded(t)
+		_, err := svc.Move(t.Context(), "bruno", l.ID(), 1, lead.StatusContacted)
+		require.NoError(t, err)
+
+		again, err := svc.Move(t.Context(), "bruno", l.ID(), 1, lead.StatusContacted)
+
+		require.NoError(t, err)
+		assert.Equal(t, lead.StatusContacted, again.Record.Status())
+		assert.Equal(t, int64(2), again.Record.Version())
+	})
+	t.Run("a move someone else made to the same status is still a conflict", func(t *testing.T) {
+		t.Parallel()
+		svc, l := seeded(t)
+		_, err := svc.Move(t.Context(), "maria", l.ID(), 1, lead.StatusContacted)
+		require.NoError(t, err)
+
+		_, err = svc.Move(t.Context(), "bruno", l.ID(), 1, lead.StatusContacted)
+
+		var c *leadConflict
+		require.ErrorAs(t, err, &c, "bruno never saw maria's move")
+	})
+}

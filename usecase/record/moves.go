@@ -2,6 +2,7 @@ package record
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"crm/domain"
@@ -57,8 +58,51 @@ func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, 
 			return m.svc.repo.Update(ctx, id, version, m.apply(to, by))
 		},
 	}, version)
+	var c *conflict.Error[A, F]
+	if errors.As(err, &c) && m.state(c.Current) == to && c.Current.UpdatedBy() == by {
+		// The rep's own move, sent twice (a double click): it is made.
+		return Saved[A]{Record: c.Current}, nil
+	}
 	if err != nil {
 		return Saved[A]{}, fmt.Errorf("move %s %d to %s: %w", m.svc.kind, id, to, err)
+	}
+	return Saved[A]{Record: a, Merge: merge}, nil
+}
+
+// SaveAndMove saves the fields f that rep by typed and moves record id to
+// state to, in one write, for a rep who started from version: a move made
+// from a form the rep was typing in keeps what they typed. It merges as
+// Service.Save does, and only onto versions that were not moved since;
+// otherwise it returns a *conflict.Error holding the comparison of the
+// fields, whose Wanted is to's label.
+func (m Moves[A, F, S]) SaveAndMove(ctx context.Context, by string, id, version int64, f F, to S) (Saved[A], error) {
+	f = f.Normalize()
+	a, merge, err := conflict.SaveMerging(ctx, conflict.Saver[A, F]{
+		ID: id, Reader: m.svc.repo, Fields: A.Fields, Compare: m.svc.compare,
+		Same: func(a, b A) bool { return m.state(a) == m.state(b) },
+		Save: func(ctx context.Context, version int64, f F) (A, error) {
+			return m.svc.repo.Update(ctx, id, version, func(a A) (bool, error) {
+				if _, err := a.Edit(f, by); err != nil {
+					return false, err
+				}
+				return true, m.move(a, to, by)
+			})
+		},
+	}, version, f)
+	var c *conflict.Error[A, F]
+	if errors.As(err, &c) {
+		if m.state(c.Current) == to && c.Current.UpdatedBy() == by && len(c.Compare.Conflicts) == 0 && len(c.Compare.Yours) == 0 {
+			// The rep's own save and move, sent twice: everything the rep
+			// asked for is saved already.
+			return Saved[A]{Record: c.Current}, nil
+		}
+		c.Wanted = to.Label()
+	}
+	if err != nil {
+		return Saved[A]{}, fmt.Errorf("save and move %s %d to %s: %w", m.svc.kind, id, to, err)
+	}
+	if merge != nil {
+		merge.Applied = append(merge.Applied, m.field)
 	}
 	return Saved[A]{Record: a, Merge: merge}, nil
 }

@@ -111,16 +111,17 @@ func (s *Service[A, F]) History(ctx context.Context, id int64) ([]domain.Recorde
 func (s *Service[A, F]) Save(ctx context.Context, by string, id, version int64, f F) (Saved[A], error) {
 	f = f.Normalize()
 	a, merge, err := conflict.SaveMerging(ctx, conflict.Saver[A, F]{
-		ID: id, Reader: s.repo, Fields: A.Fields,
-		Compare: func(base *F, history []F, yours F) domain.ThreeWay[F] {
-			return domain.CompareHistory(s.fields, base, history, yours)
-		},
+		ID: id, Reader: s.repo, Fields: A.Fields, Compare: s.compare,
 		Save: func(ctx context.Context, version int64, f F) (A, error) {
 			return s.repo.Update(ctx, id, version, edit[A](f, by))
 		},
 	}, version, f)
 	if err != nil {
 		return Saved[A]{}, fmt.Errorf("save %s %d: %w", s.kind, id, err)
+	}
+	if merge != nil && merge.By == by && len(merge.Applied) == 0 {
+		// The rep's own save, sent twice (a double click): one save.
+		merge = nil
 	}
 	return Saved[A]{Record: a, Merge: merge}, nil
 }
@@ -141,7 +142,7 @@ func (s *Service[A, F]) Update(ctx context.Context, by string, id, version int64
 				bf := c.Base.Fields()
 				base = &bf
 			}
-			c.Yours, c.Compare = &f, s.compare(base, c.Current.Fields(), f)
+			c.Yours, c.Compare = &f, s.compare(base, []F{c.Current.Fields()}, f)
 		})
 		return a, fmt.Errorf("update %s %d: %w", s.kind, id, err)
 	}
@@ -156,8 +157,9 @@ func (s *Service[A, F]) Delete(ctx context.Context, id, version int64) error {
 	return nil
 }
 
-func (s *Service[A, F]) compare(base *F, theirs, yours F) domain.ThreeWay[F] {
-	return domain.CompareThreeWay(s.fields, base, theirs, yours)
+// compare is the comparison of a merging save: see domain.CompareHistory.
+func (s *Service[A, F]) compare(base *F, history []F, yours F) domain.ThreeWay[F] {
+	return domain.CompareHistory(s.fields, base, history, yours)
 }
 
 // edit is the apply step of a field save by rep by.

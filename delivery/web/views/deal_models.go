@@ -69,7 +69,7 @@ func newDealURL(contactID int64) string { return fmt.Sprintf("/deals/new?contact
 func dealMoves(v DealView) Moves {
 	d := v.Record
 	m := Moves{Kind: deal.Kind, Name: "Stage", Field: deal.FieldStage, URL: dealURL(d) + "/stage",
-		Version: d.Version(), Final: "A won deal stays won.", Error: v.ActionError}
+		Final: "A won deal stays won.", Error: v.ActionError}
 	for _, s := range d.NextStages() {
 		c := MoveChoice{State: string(s), Label: s.Label()}
 		if s == deal.StageOpen {

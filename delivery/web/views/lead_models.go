@@ -58,7 +58,7 @@ func leadURL(l *lead.Lead) string { return recordURL(lead.Kind, l.ID()) }
 func leadMoves(v LeadView) Moves {
 	l := v.Record
 	m := Moves{Kind: lead.Kind, Name: "Status", Field: lead.FieldStatus, URL: leadURL(l) + "/status",
-		Version: l.Version(), Final: "A converted lead stays converted.", Error: v.ActionError}
+		Final: "A converted lead stays converted.", Error: v.ActionError}
 	for _, s := range l.NextStatuses() {
 		c := MoveChoice{State: string(s), Label: s.Label()}
 		if s == lead.StatusConverted {

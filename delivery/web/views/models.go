@@ -42,9 +42,15 @@ type Conflict struct {
 	BaseVersion    int64
 	CurrentVersion int64
 	SavedBy        string
-	SavedAt        time.Time
-	Rows           []ConflictRow
-	WantedStatus   string // for a move that lost, as reps read it
+	// ByYou says the one who saved since is the rep looking, in another
+	// tab or by a second click.
+	ByYou        bool
+	SavedAt      time.Time
+	Rows         []ConflictRow
+	WantedStatus string // for a move that lost, as reps read it
+	// Typed says the write carried fields the rep typed: the rows then
+	// show them beside the saved values.
+	Typed bool
 }
 
 // Row kinds: who changed a field since the rep's starting version.
@@ -65,6 +71,14 @@ type ConflictRow struct {
 	Base   string // "" when the starting version is unknown
 	Theirs string
 	Yours  string
+}
+
+// Saver names who saved since, as the banner's sentences read it.
+func (c Conflict) Saver() string {
+	if c.ByYou {
+		return "you, in another tab"
+	}
+	return Who(c.SavedBy)
 }
 
 // Row returns the banner row for field, if it has one.
