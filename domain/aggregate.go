@@ -9,6 +9,9 @@ import "time"
 type AggregateRoot interface {
 	ID() int64
 	Version() int64
+	// Deleted reports whether the aggregate is deleted: kept, with its
+	// versions, until purged, but taking no change until restored.
+	Deleted() bool
 	DomainEvents() []Event
 	ClearEvents()
 }
@@ -41,6 +44,10 @@ type Meta struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	UpdatedBy string
+	// DeletedAt is when the aggregate was deleted, zero while it is not.
+	// Deleting keeps it (and its versions) until purged, so it can be
+	// restored, and a save that meets it can say who deleted it.
+	DeletedAt time.Time
 }
 
 // Root is embedded by every aggregate root. It holds the aggregate's Meta
@@ -51,11 +58,18 @@ type Meta struct {
 type Root struct {
 	pending []Event
 	meta    Meta
+	deleted bool
 }
+
+// Names of the events every aggregate records when deleted and restored.
+const (
+	EventDeleted  = "Deleted"
+	EventRestored = "Restored"
+)
 
 // Restore returns the Root of an aggregate rebuilt from storage; only
 // repositories rebuild aggregates.
-func Restore(m Meta) Root { return Root{meta: m} }
+func Restore(m Meta) Root { return Root{meta: m, deleted: !m.DeletedAt.IsZero()} }
 
 // ID returns the aggregate's id, 0 before it is stored.
 func (r *Root) ID() int64 { return r.meta.ID }
@@ -69,6 +83,9 @@ func (r *Root) CreatedAt() time.Time { return r.meta.CreatedAt }
 // UpdatedAt returns when the aggregate was last saved.
 func (r *Root) UpdatedAt() time.Time { return r.meta.UpdatedAt }
 
+// DeletedAt returns when the aggregate was deleted, zero while it is not.
+func (r *Root) DeletedAt() time.Time { return r.meta.DeletedAt }
+
 // UpdatedBy returns who changed the aggregate last.
 func (r *Root) UpdatedBy() string { return r.meta.UpdatedBy }
 
@@ -78,7 +95,43 @@ func (r *Root) Meta() Meta { return r.meta }
 // Stamp records what a store assigned when it saved the aggregate: its id,
 // version and times. Only repositories call it, as only they call the
 // aggregates' Rehydrate.
-func (r *Root) Stamp(m Meta) { r.meta = m }
+func (r *Root) Stamp(m Meta) { r.meta, r.deleted = m, !m.DeletedAt.IsZero() }
+
+// Deleted reports whether the aggregate is deleted (or being deleted by a
+// change not stored yet).
+func (r *Root) Deleted() bool { return r.deleted }
+
+// Live returns a *DeletedError when the aggregate is deleted, nil
+// otherwise: a deleted aggregate takes no edit and no move until restored.
+func (r *Root) Live() error {
+	if !r.deleted {
+		return nil
+	}
+	return &DeletedError{ID: r.meta.ID, By: r.meta.UpdatedBy, At: r.meta.DeletedAt}
+}
+
+// Delete deletes the aggregate on behalf of rep by. It is kept, with its
+// versions, and can be restored.
+func (r *Root) Delete(by string) error {
+	if err := r.Live(); err != nil {
+		return err
+	}
+	r.deleted = true
+	r.Record(Event{Name: EventDeleted, Actor: by})
+	return nil
+}
+
+// Undelete restores a deleted aggregate on behalf of rep by, as it was
+// when deleted.
+func (r *Root) Undelete(by string) error {
+	if !r.deleted {
+		return &RuleError{Message: "It is not deleted."}
+	}
+	r.deleted = false
+	r.meta.DeletedAt = time.Time{}
+	r.Record(Event{Name: EventRestored, Actor: by})
+	return nil
+}
 
 // Record appends ev to the events not yet stored and makes its actor the
 // one who last updated the aggregate.
@@ -102,12 +155,16 @@ type EditableFields[F any] interface {
 }
 
 // Edit is the edit every aggregate makes of its fields on behalf of rep by:
-// f is normalized and validated, rule (nil for none) checks it against the
+// a deleted aggregate refuses it (a *DeletedError), f is normalized and
+// validated, rule (nil for none) checks it against the
 // rest of the aggregate, and when any field changed, r records event with
 // each change, old → new, and *fields becomes f. It
 // reports which fields changed; when none did nothing changes and nothing
 // is recorded, so a save writes nothing.
 func Edit[F EditableFields[F]](r *Root, fields *F, f F, event, by string, rule func(F) error) ([]string, error) {
+	if err := r.Live(); err != nil {
+		return nil, err
+	}
 	f = f.Normalize()
 	if err := f.Validate(); err != nil {
 		return nil, err

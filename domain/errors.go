@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ErrNotFound means the aggregate asked for does not exist (or no longer
@@ -40,6 +41,19 @@ var ErrUnavailable = errors.New("storage unavailable")
 // ErrUnauthenticated means the request carries no valid proof of who makes
 // it: no session, an unknown or revoked token, a wrong password.
 var ErrUnauthenticated = errors.New("not signed in")
+
+// DeletedError is a change to an aggregate that was deleted: By deleted it
+// at At. Restoring it takes the changes again.
+type DeletedError struct {
+	ID int64
+	By string
+	At time.Time
+}
+
+// Error says who deleted what, for logs.
+func (e *DeletedError) Error() string {
+	return fmt.Sprintf("%d was deleted by %s at %s", e.ID, e.By, e.At.Format(time.RFC3339))
+}
 
 // FieldError is one problem with one input field, worded for the rep.
 type FieldError struct {

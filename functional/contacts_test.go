@@ -134,7 +134,7 @@ func TestSaveContactOverHTMXReturnsTheEditorAtTheNewVersion(t *testing.T) {
 	assert.True(t, strings.HasPrefix(res.body, `<article id="contact-editor"`), "htmx gets the editor alone")
 	assert.NotContains(t, res.body, "<html")
 	assert.Contains(t, res.body, "Saved. This contact is now at version 2.")
-	assert.Equal(t, 1, strings.Count(res.body, `name="version" value="2"`), "the form carries the new version")
+	assert.Equal(t, 2, strings.Count(res.body, `name="version" value="2"`), "the edit and delete forms carry the new version")
 	assert.NotContains(t, res.body, `name="version" value="1"`)
 	assert.Contains(t, res.body, `data-version="2" data-event="ContactUpdated"`, "the save's own history entry")
 

@@ -170,7 +170,7 @@ func TestSaveDealOverHTMXReturnsTheEditorAtTheNewVersion(t *testing.T) {
 	// Every form in the fragment must carry the new version, or the rep's
 	// next save would conflict with their own.
 	assert.NotContains(t, res.body, `name="version" value="1"`)
-	assert.Equal(t, 1, strings.Count(res.body, `name="version" value="2"`), "the edit form, whose version the stage moves submit")
+	assert.Equal(t, 2, strings.Count(res.body, `name="version" value="2"`), "the edit form, whose version the stage moves submit, and the delete form")
 	assert.Regexp(t, `data-version="2" data-event="DealUpdated"`, res.body, "the save's own history entry")
 	assert.Contains(t, res.body, "Analytical Engine</del> → <ins>Two engines")
 

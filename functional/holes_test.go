@@ -1,6 +1,8 @@
 package functional
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"crm/domain/lead"
 )
 
 // The edges of "nothing a rep typed or saved is ever lost", one test per
@@ -235,5 +239,124 @@ func TestAMoveKeepsWhatTheRepWasTyping(t *testing.T) {
 		assert.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
 		assert.Contains(t, res.body, `name="score" value="101"`)
 		assert.Equal(t, int64(1), a.lead(l.ID()).Version())
+	})
+}
+
+// Hole 7: a delete keeps the record, in the Trash. A write that meets it
+// says who deleted it, keeps what the rep typed and offers to restore it
+// with their changes; open pages hear of it; the API answers 410.
+func TestADeleteIsKeptAnnouncedAndUndoable(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	maria := a.signIn("maria")
+	deleteAsMaria := func(l *lead.Lead, version int64) {
+		t.Helper()
+		res := a.doWith(maria, http.MethodPost, leadPath(l)+"/delete", url.Values{"version": {strconv.FormatInt(version, 10)}}, false)
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	}
+
+	t.Run("a save to a deleted lead is 409 with who deleted it, and keeps every typed value", func(t *testing.T) {
+		l := a.seedLead(ada)
+		deleteAsMaria(l, 1)
+		typed := leadForm(l, 1, map[string]string{"phone": "+44 1 5555", "notes": "Typed while Maria deleted it."})
+
+		for _, htmx := range []bool{false, true} {
+			res := a.do(http.MethodPost, leadPath(l), typed, htmx)
+
+			require.Equal(t, http.StatusConflict, res.status, res.body)
+			assert.Contains(t, res.body, `data-testid="deleted-banner"`)
+			assert.Contains(t, res.body, "maria deleted this lead")
+			assert.Contains(t, res.body, "Your save was not made; the form keeps everything you typed.")
+			assert.Contains(t, res.body, `value="+44 1 5555"`)
+			assert.Contains(t, res.body, "\nTyped while Maria deleted it.</textarea>")
+			assert.Contains(t, res.body, `name="version" value="1"`, "the form stays at the rep's version")
+			assert.Contains(t, res.body, "Restore with my changes")
+			assert.NotContains(t, res.body, `data-testid="save"`, "a deleted lead takes no save")
+		}
+		got := a.lead(l.ID())
+		assert.True(t, got.Deleted(), "nothing was written")
+		assert.Equal(t, ada.Phone, got.Fields().Phone)
+	})
+	t.Run("restore with my changes brings the lead back with them, merged with the saves before the delete", func(t *testing.T) {
+		l := a.seedLead(ada)
+		res := a.doWith(maria, http.MethodPost, leadPath(l), leadForm(l, 1, map[string]string{"score": "90"}), false)
+		require.Equal(t, http.StatusSeeOther, res.status)
+		deleteAsMaria(l, 2)
+
+		res = a.postHTMX(leadPath(l)+"/restore", leadForm(l, 1, map[string]string{"phone": "+44 1 5555"}))
+
+		require.Equal(t, http.StatusOK, res.status, res.body[max(0, len(res.body)-3000):])
+		assert.Contains(t, res.body, "Restored from the Trash.")
+		assert.NotContains(t, res.body, "deleted-banner")
+		got := a.lead(l.ID())
+		assert.False(t, got.Deleted())
+		assert.Equal(t, "+44 1 5555", got.Fields().Phone)
+		assert.Equal(t, 90, got.Fields().Score, "Maria's save before the delete is kept")
+	})
+	t.Run("a move or a second delete meeting the delete says so too", func(t *testing.T) {
+		l := a.seedLead(ada)
+		deleteAsMaria(l, 1)
+
+		res := a.postHTMX(leadPath(l)+"/status", url.Values{"version": {"1"}, "status": {"CONTACTED"}})
+		assert.Equal(t, http.StatusConflict, res.status)
+		assert.Contains(t, res.body, "maria deleted this lead")
+		res = a.postHTMX(leadPath(l)+"/delete", url.Values{"version": {"1"}})
+		assert.Equal(t, http.StatusConflict, res.status)
+		assert.Contains(t, res.body, "There was nothing left to delete.")
+		assert.Equal(t, int64(2), a.lead(l.ID()).Version())
+	})
+	t.Run("the trash lists it, and restore from there is versioned", func(t *testing.T) {
+		l := a.seedLead(lead.Fields{Name: "Trashed Tina", Email: "tina@example.com"})
+		deleteAsMaria(l, 1)
+		list := a.get("/leads?q=Trashed+Tina")
+		row := fmt.Sprintf(`href="/leads/%d"`, l.ID())
+		assert.NotContains(t, list.body, row, "out of the lists")
+
+		trash := a.get("/trash")
+		require.Equal(t, http.StatusOK, trash.status)
+		assert.Contains(t, trash.body, "Trashed Tina")
+		assert.Contains(t, trash.body, fmt.Sprintf(`action="/leads/%d/restore"`, l.ID()))
+
+		stale := a.post(leadPath(l)+"/restore", url.Values{"version": {"1"}})
+		assert.Equal(t, http.StatusConflict, stale.status, "a restore names the version that deleted it")
+		res := a.post(leadPath(l)+"/restore", url.Values{"version": {"2"}})
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		assert.Equal(t, leadPath(l)+"?notice=restored", res.header.Get("Location"))
+		assert.Contains(t, a.get(leadPath(l)+"?notice=restored").body, "Restored from the Trash.")
+		assert.NotContains(t, a.get("/trash").body, "Trashed Tina")
+		assert.Contains(t, a.get("/leads?q=Trashed+Tina").body, row, "back in the lists")
+	})
+	t.Run("open pages hear of the delete and the restore", func(t *testing.T) {
+		l := a.seedLead(ada)
+		events := a.openStream(leadPath(l)+"/live", a.session)
+		deleteAsMaria(l, 1)
+		ev := waitEvent(t, events)
+		assert.Contains(t, ev.data, "maria deleted this lead just now (version 2). It is in the Trash")
+		res := a.doWith(maria, http.MethodPost, leadPath(l)+"/restore", url.Values{"version": {"2"}}, false)
+		require.Equal(t, http.StatusSeeOther, res.status)
+		ev = waitEvent(t, events)
+		assert.Contains(t, ev.data, "maria restored this lead from the Trash just now (version 3).")
+	})
+	t.Run("contacts and deals are deleted and restored the same way", func(t *testing.T) {
+		c := a.seedContact(grace)
+		res := a.post(contactPath(c)+"/delete", url.Values{"version": {"1"}})
+		require.Equal(t, http.StatusSeeOther, res.status)
+		assert.Equal(t, "/contacts?notice=deleted", res.header.Get("Location"))
+		page := a.get(contactPath(c))
+		assert.Contains(t, page.body, "You deleted this contact")
+		require.Equal(t, http.StatusSeeOther, a.post(contactPath(c)+"/restore", url.Values{"version": {"2"}}).status)
+		assert.False(t, a.contact(c.ID()).Deleted())
+	})
+	t.Run("the API answers 410 Gone for a deleted lead", func(t *testing.T) {
+		l := a.seedLead(ada)
+		deleteAsMaria(l, 1)
+		token, err := a.auth.CreateToken(context.Background(), "ann@example.com")
+		require.NoError(t, err)
+		res := a.apiCall(http.MethodGet, "/api/v1/leads/"+strconv.FormatInt(l.ID(), 10), token, "", nil)
+		assert.Equal(t, http.StatusGone, res.status)
+		assert.Contains(t, res.body, "urn:crm:problem:gone")
+		res = a.apiCall(http.MethodPatch, "/api/v1/leads/"+strconv.FormatInt(l.ID(), 10), token, `{"score":1}`,
+			map[string]string{"If-Match": `"2"`, "Content-Type": "application/json"})
+		assert.Equal(t, http.StatusGone, res.status)
 	})
 }

@@ -238,7 +238,9 @@ func TestDeleteIsVersionChecked(t *testing.T) {
 
 	res = a.post(leadPath(l)+"/delete", url.Values{"version": {"2"}})
 	require.Equal(t, http.StatusSeeOther, res.status)
-	assert.Equal(t, http.StatusNotFound, a.get(leadPath(l)).status)
+	res = a.get(leadPath(l))
+	assert.Equal(t, http.StatusOK, res.status, "a deleted lead is kept, in the Trash")
+	assert.Contains(t, res.body, `data-testid="deleted-banner"`)
 }
 
 func TestBadRequests(t *testing.T) {

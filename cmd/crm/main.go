@@ -40,6 +40,9 @@ Commands:
   user add EMAIL --name NAME
                      add a rep who can sign in; the password comes from CRM_PASSWORD or a prompt
   token create EMAIL print a new API bearer token for the rep with EMAIL (only its hash is stored)
+  purge --older-than AGE
+                     remove for good the records deleted longer ago than AGE (e.g. 30d), with their
+                     versions and history; until then the Trash can restore them
   help               show this help
 
 Environment:
@@ -108,6 +111,7 @@ var commands = map[string]command{
 	"seed":    seedCommand,
 	"user":    userCommand,
 	"token":   tokenCommand,
+	"purge":   purgeCommand,
 }
 
 // parseFlags parses args with fs, keeping the flag package's own messages

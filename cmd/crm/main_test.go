@@ -50,6 +50,10 @@ func TestCommandLineMistakesShowUsageAndExit2(t *testing.T) {
 		{"migrate up with arguments", []string{"migrate", "up", "2"}, db, "migrate up takes no arguments"},
 		{"negative seed", []string{"seed", "--leads", "-3"}, db, "--leads must be 0 or more"},
 		{"seed with a bad number", []string{"seed", "--leads", "many"}, db, "invalid value"},
+		{"purge without an age", []string{"purge"}, db, "purge needs --older-than AGE"},
+		{"purge with a bad age", []string{"purge", "--older-than", "soon"}, db, `got "soon"`},
+		{"purge with a negative age", []string{"purge", "--older-than", "-3d"}, db, `got "-3d"`},
+		{"purge with arguments", []string{"purge", "--older-than", "30d", "everything"}, db, "purge takes no arguments"},
 		{"missing DATABASE_URL", []string{"serve"}, nil, "DATABASE_URL is not set"},
 		{"bad LOG_LEVEL", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "LOG_LEVEL": "loud"}, `LOG_LEVEL="loud"`},
 	}
@@ -144,6 +148,10 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 	code, stdout, stderr = runCrm(t, vars, "seed", "--leads", "30")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "Seeded 0 new leads", "seeding is idempotent")
+
+	code, stdout, stderr = runCrm(t, vars, "purge", "--older-than", "30d")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Regexp(t, `^purged what was deleted before \S+: 0 leads, 0 contacts, 0 deals\n$`, stdout, "nothing deleted, nothing purged")
 }
 
 func TestSeedReportsProgressForLargeSeeds(t *testing.T) {

@@ -39,8 +39,9 @@ type LeadService interface {
 	Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error)
 	// MoveAt moves the lead starting from version; errors as Update.
 	MoveAt(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error)
-	// Delete removes the lead if it is still at version; errors as Update.
-	Delete(ctx context.Context, id, version int64) error
+	// Delete moves the lead to the Trash if it is still at version; errors
+	// as Update.
+	Delete(ctx context.Context, by string, id, version int64) (*lead.Lead, error)
 }
 
 // ContactService is what the API needs from the contact use cases.

@@ -224,8 +224,25 @@ func TestDeleteLead(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, res.status, "body: %s", res.body)
 	assert.Empty(t, res.body)
 
-	requireProblem(t, c.get(path, nil), http.StatusNotFound, "not-found")
-	requireProblem(t, c.do(http.MethodDelete, path, "", h{"If-Match": `"2"`}), http.StatusNotFound, "not-found")
+	// Deleted is gone, whatever If-Match says, for every read and write,
+	// and the detail says who deleted it.
+	for name, res := range map[string]response{
+		"get":             c.get(path, nil),
+		"get if changed":  c.get(path, h{"If-None-Match": `"3"`}),
+		"delete again":    c.do(http.MethodDelete, path, "", h{"If-Match": `"3"`}),
+		"delete, no If":   c.do(http.MethodDelete, path, "", nil),
+		"patch current":   c.patch(path, `{"score":1}`, h{"If-Match": `"3"`}),
+		"patch stale":     c.patch(path, `{"score":1}`, h{"If-Match": `"1"`}),
+		"patch any":       c.patch(path, `{"score":1}`, h{"If-Match": `*`}),
+		"move":            c.post(path+"/status", `{"status":"CONTACTED"}`, h{"If-Match": `"3"`}),
+		"move, malformed": c.post(path+"/status", `{`, h{"If-Match": `"3"`}),
+	} {
+		p := requireProblem(t, res, http.StatusGone, "gone")
+		assert.Contains(t, p["detail"], "Maria deleted it at", name)
+	}
+	list := c.get("/api/v1/leads", nil)
+	require.Equal(t, http.StatusOK, list.status)
+	assert.NotContains(t, list.body, `"Ada Lovelace"`, "a deleted lead leaves the list")
 }
 
 func TestLeadStatusMoves(t *testing.T) {

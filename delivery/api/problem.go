@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"crm/domain"
 )
@@ -31,6 +32,7 @@ var (
 	kindMalformed            = problemKind{"urn:crm:problem:malformed-request", "The request is malformed", http.StatusBadRequest}
 	kindUnauthenticated      = problemKind{"urn:crm:problem:unauthenticated", "Authentication required", http.StatusUnauthorized}
 	kindNotFound             = problemKind{"urn:crm:problem:not-found", "Not found", http.StatusNotFound}
+	kindGone                 = problemKind{"urn:crm:problem:gone", "The resource was deleted", http.StatusGone}
 	kindMethodNotAllowed     = problemKind{"urn:crm:problem:method-not-allowed", "Method not allowed", http.StatusMethodNotAllowed}
 	kindVersionConflict      = problemKind{"urn:crm:problem:version-conflict", "The version in the body is not current", http.StatusConflict}
 	kindPreconditionFailed   = problemKind{"urn:crm:problem:precondition-failed", "The resource was changed by someone else", http.StatusPreconditionFailed}
@@ -46,7 +48,7 @@ var (
 // problemKinds lists every kind, for the test that checks openapi.yaml
 // documents each one.
 var problemKinds = []problemKind{
-	kindMalformed, kindUnauthenticated, kindNotFound, kindMethodNotAllowed, kindVersionConflict,
+	kindMalformed, kindUnauthenticated, kindNotFound, kindGone, kindMethodNotAllowed, kindVersionConflict,
 	kindPreconditionFailed, kindBodyTooLarge, kindUnsupportedMediaType, kindValidation, kindRuleViolated,
 	kindPreconditionRequired, kindUnavailable, kindInternal,
 }
@@ -140,6 +142,7 @@ func problemFor(ctx context.Context, err error) problem {
 		invalid         *domain.ValidationError
 		rule            *domain.RuleError
 		lost            *lostRaceError
+		deleted         *domain.DeletedError
 	)
 	switch {
 	case errors.As(err, &reqErr):
@@ -154,6 +157,9 @@ func problemFor(ctx context.Context, err error) problem {
 		return newProblem(kindBodyTooLarge, fmt.Sprintf("The request body is larger than %d bytes. Nothing was saved.", tooLarge.Limit))
 	case errors.Is(err, domain.ErrUnauthenticated):
 		return unauthenticatedProblem(&unauthenticatedError{invalidToken: true, err: err})
+	case errors.As(err, &deleted):
+		return newProblem(kindGone, fmt.Sprintf("%s deleted it at %s. Nothing was saved: it is in the Trash, where a rep can restore it.",
+			deleted.By, deleted.At.UTC().Format(time.RFC3339)))
 	case errors.Is(err, domain.ErrNotFound):
 		return newProblem(kindNotFound, "It does not exist or someone deleted it.")
 	case errors.As(err, &invalid):

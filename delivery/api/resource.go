@@ -16,6 +16,8 @@ type versioned[F any] interface {
 	ID() int64
 	Version() int64
 	Fields() F
+	// Live is the *domain.DeletedError of a deleted record, nil otherwise.
+	Live() error
 }
 
 // resource is how the API serves one kind of record: its name, how one is
@@ -62,6 +64,9 @@ func (res resource[A, F, J]) show(w http.ResponseWriter, r *http.Request) error 
 	}
 	a, err := res.store.Get(r.Context(), id)
 	if err != nil {
+		return err
+	}
+	if err := a.Live(); err != nil {
 		return err
 	}
 	rep := res.represent(a)
@@ -162,10 +167,11 @@ func moveWith[A versioned[F], F, J any, S ~string](res resource[A, F, J], w http
 	}})
 }
 
-// deleteWith answers a DELETE of a record with the kind's exact delete.
-func (res resource[A, F, J]) deleteWith(w http.ResponseWriter, r *http.Request, remove func(ctx context.Context, id, version int64) error) error {
+// deleteWith answers a DELETE of a record with the kind's exact delete,
+// which moves it to the Trash: from then on it answers 410.
+func (res resource[A, F, J]) deleteWith(w http.ResponseWriter, r *http.Request, remove func(ctx context.Context, by string, id, version int64) (A, error)) error {
 	return res.write(w, r, change[A]{noContent: true, read: func(*jsonObject) (map[string]string, operation[A]) {
-		return nil, func(r *http.Request, a A) (A, error) { return a, remove(r.Context(), a.ID(), a.Version()) }
+		return nil, func(r *http.Request, a A) (A, error) { return remove(r.Context(), actor(r), a.ID(), a.Version()) }
 	}})
 }
 
@@ -185,13 +191,22 @@ type change[A any] struct {
 }
 
 // write is the one path of every write to an existing record, in the order
-// in which its failures are reported: the path's id, If-Match, the body,
-// the version claimed against the one stored (412 or 409 with the current
+// in which its failures are reported: the path's id, the record (404, or
+// 410 when deleted, whatever If-Match says), If-Match, the body, the
+// version claimed against the one stored (412 or 409 with the current
 // representation), then the operation, a compare-and-swap in the use case
-// that catches anyone saving after the check (412 again).
+// that catches anyone saving after the check (412 again, or 410 when
+// someone deleted the record meanwhile).
 func (res resource[A, F, J]) write(w http.ResponseWriter, r *http.Request, c change[A]) error {
 	id, err := pathID(r)
 	if err != nil {
+		return err
+	}
+	a, err := res.store.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := a.Live(); err != nil {
 		return err
 	}
 	cond, err := requireIfMatch(r)
@@ -211,10 +226,6 @@ func (res resource[A, F, J]) write(w http.ResponseWriter, r *http.Request, c cha
 		}
 	} else {
 		_, op = c.read(nil)
-	}
-	a, err := res.store.Get(r.Context(), id)
-	if err != nil {
-		return err
 	}
 	if err := cond.check(res.name, a.Version(), res.represent(a)); err != nil {
 		return err

@@ -52,6 +52,16 @@ func movedNotice(noun, to string, m *conflict.Merge, labels map[string]string, n
 	return fmt.Sprintf("Moved to %s. This %s is now at version %d.", to, noun, now)
 }
 
+// restoredNotice says a record of noun, now at version now, was restored
+// for rep you, and how what they typed was merged when it was saved with
+// the restore from an older version.
+func restoredNotice(noun string, m *conflict.Merge, labels map[string]string, now int64, you string) string {
+	if m != nil {
+		return "Restored from the Trash. " + mergeNotice(m, labels, now, you)
+	}
+	return fmt.Sprintf("Restored from the Trash. This %s is now at version %d.", noun, now)
+}
+
 // fieldList names fields for a sentence: "Phone", "Phone and Score",
 // "Name, Phone and Score".
 func fieldList(fields []string, labels map[string]string) string {

@@ -25,7 +25,7 @@ type ContactService interface {
 func newContactPages(s *server, svc ContactService) *recordPages[*contact.Contact, contact.Fields] {
 	return &recordPages[*contact.Contact, contact.Fields]{
 		s: s, kind: contact.Kind, labels: views.ContactFieldLabels, fields: contact.EditableFields, svc: svc,
-		notices: map[string]string{"created": "Contact created.", "saved": "Saved."},
+		notices: map[string]string{"created": "Contact created.", "deleted": "Contact deleted: it is in the Trash, where it can be restored.", "restored": "Restored from the Trash.", "saved": "Saved."},
 		inputs:  contact.EditableFields, decode: decodeContactForm, form: views.ContactForm,
 		page: func(v views.ContactView) templ.Component {
 			return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {

@@ -31,7 +31,7 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 	return &recordPages[*deal.Deal, deal.Fields]{
 		s: s, kind: deal.Kind, labels: views.DealFieldLabels, fields: deal.EditableFields, svc: svc,
 		notices: map[string]string{
-			"created": "Deal created.", "saved": "Saved.", "moved": "Stage changed.",
+			"created": "Deal created.", "deleted": "Deal deleted: it is in the Trash, where it can be restored.", "restored": "Restored from the Trash.", "saved": "Saved.", "moved": "Stage changed.",
 			"converted": "Lead converted: this deal, its contact and the converted lead were saved together.",
 		},
 		inputs: dealInputs, decode: decodeDealForm, form: views.DealForm,

@@ -24,14 +24,13 @@ type LeadService interface {
 	CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error)
 	Move(ctx context.Context, by string, id, version int64, to lead.Status) (record.Saved[*lead.Lead], error)
 	SaveAndMove(ctx context.Context, by string, id, version int64, f lead.Fields, to lead.Status) (record.Saved[*lead.Lead], error)
-	Delete(ctx context.Context, id, version int64) error
 }
 
 // newLeadPages describes the lead's pages every kind of record has.
 func newLeadPages(s *server, svc LeadService) *recordPages[*lead.Lead, lead.Fields] {
 	return &recordPages[*lead.Lead, lead.Fields]{
 		s: s, kind: lead.Kind, labels: views.LeadFieldLabels, fields: lead.EditableFields, svc: svc,
-		notices: map[string]string{"created": "Lead created.", "deleted": "Lead deleted.", "saved": "Saved.", "moved": "Status changed."},
+		notices: map[string]string{"created": "Lead created.", "deleted": "Lead deleted: it is in the Trash, where it can be restored.", "restored": "Restored from the Trash.", "saved": "Saved.", "moved": "Status changed."},
 		inputs:  lead.EditableFields, decode: decodeLeadForm, form: views.LeadForm,
 		page:   func(v views.LeadView) templ.Component { return views.LeadPage(v) },
 		editor: func(v views.LeadView) templ.Component { return views.LeadEditor(v) },
@@ -43,7 +42,6 @@ func newLeadPages(s *server, svc LeadService) *recordPages[*lead.Lead, lead.Fiel
 		move:       mover(lead.ParseStatus, svc.Move, svc.SaveAndMove),
 		state:      func(l *lead.Lead) string { return l.Status().Label() },
 		stateField: lead.FieldStatus, moved: "changed this lead's status",
-		remove: svc.Delete,
 	}
 }
 

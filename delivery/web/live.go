@@ -100,6 +100,11 @@ func (p *recordPages[A, F]) savedMessage(s domain.Saved, you string) string {
 		who, when = "You", "in another tab just now"
 	}
 	switch {
+	case s.Event == domain.EventDeleted:
+		return fmt.Sprintf("%s deleted this %s %s (version %d). It is in the Trash; what you type here cannot be saved unless it is restored.",
+			who, s.Kind, when, s.Version)
+	case s.Event == domain.EventRestored:
+		return fmt.Sprintf("%s restored this %s from the Trash %s (version %d).", who, s.Kind, when, s.Version)
 	case p.moved != "" && len(s.Fields) == 1 && s.Fields[0] == p.stateField:
 		return fmt.Sprintf("%s %s %s (version %d).", who, p.moved, when, s.Version)
 	case len(s.Fields) == 1:

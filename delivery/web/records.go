@@ -20,6 +20,7 @@ import (
 type shownRecord[F any] interface {
 	record.Aggregate[F]
 	UpdatedAt() time.Time
+	DeletedAt() time.Time
 }
 
 // recordService is what the pages every kind of record shares need from
@@ -29,6 +30,12 @@ type recordService[A record.Aggregate[F], F any] interface {
 	// Save saves what a rep typed, merging with saves made since; a field
 	// both changed is a *conflict.Error.
 	Save(ctx context.Context, by string, id, version int64, f F) (record.Saved[A], error)
+	// Delete moves a record still at version to the Trash; Restore brings
+	// it back from the version that deleted it; RestoreAndSave restores it
+	// saving what the rep typed from version, merging as Save does.
+	Delete(ctx context.Context, by string, id, version int64) (A, error)
+	Restore(ctx context.Context, by string, id, version int64) (A, error)
+	RestoreAndSave(ctx context.Context, by string, id, version int64, f F) (record.Saved[A], error)
 	historyReader
 }
 
@@ -76,8 +83,6 @@ type recordPages[A shownRecord[F], F domain.FieldSet[F]] struct {
 	state      func(A) string
 	stateField string
 	moved      string
-	// remove deletes a record still at version; nil where reps cannot.
-	remove func(ctx context.Context, id, version int64) error
 }
 
 // creator adapts a kind's Create use case to recordPages.create.
@@ -121,9 +126,8 @@ func (p *recordPages[A, F]) routes(r chi.Router) {
 	if p.move != nil {
 		r.Post(base+"/{id}/"+p.stateField, p.s.handle(p.moveTo))
 	}
-	if p.remove != nil {
-		r.Post(base+"/{id}/delete", p.s.handle(p.delete))
-	}
+	r.Post(base+"/{id}/delete", p.s.handle(p.delete))
+	r.Post(base+"/{id}/restore", p.s.handle(p.restore))
 }
 
 func (p *recordPages[A, F]) url(id int64) string {
@@ -167,7 +171,7 @@ func (p *recordPages[A, F]) save(w http.ResponseWriter, r *http.Request) error {
 		form := views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err), Version: version}
 		return p.refused(w, r, id, func(a A) views.Editor[A] { return views.Editor[A]{Record: a, Form: form} })
 	}
-	return p.failWrite(w, r, err, "save")
+	return p.failWrite(w, r, err, "save", typedForm(p.kind, values, version))
 }
 
 // moveTo answers a move. The page's move buttons belong to the edit form,
@@ -208,7 +212,11 @@ func (p *recordPages[A, F]) moveTo(w http.ResponseWriter, r *http.Request) error
 			return views.Editor[A]{Record: a, Form: form, ActionError: ruleMessage(err)}
 		})
 	}
-	return p.failWrite(w, r, err, "status")
+	var typedValues *views.Form
+	if typed != nil {
+		typedValues = typedForm(p.kind, values, version)
+	}
+	return p.failWrite(w, r, err, "status", typedValues)
 }
 
 // done answers a write that went through: a plain form post is redirected
@@ -228,11 +236,55 @@ func (p *recordPages[A, F]) delete(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := p.remove(r.Context(), id, version); err != nil {
-		return p.failWrite(w, r, err, "delete")
+	if _, err := p.svc.Delete(r.Context(), actor(r), id, version); err != nil {
+		return p.failWrite(w, r, err, "delete", nil)
 	}
 	redirect(w, r, "/"+p.kind+"s?notice=deleted")
 	return nil
+}
+
+// restore answers a restore. From the Trash, or the banner of a record the
+// rep only looked at, it posts the version that deleted the record and
+// restores it as it was; from the banner of a write the delete refused it
+// posts the edit form, and what the rep typed is saved with the restore.
+func (p *recordPages[A, F]) restore(w http.ResponseWriter, r *http.Request) error {
+	id, version, err := decodeWrite(r, p.kind)
+	if err != nil {
+		return err
+	}
+	var (
+		res    record.Saved[A]
+		values map[string]string
+	)
+	if anyInput(r, p.inputs) {
+		if err := requireInputs(r, p.inputs); err != nil {
+			return err
+		}
+		var f F
+		if values, f, err = p.decode(r); err == nil {
+			res, err = p.svc.RestoreAndSave(r.Context(), actor(r), id, version, f)
+		}
+	} else {
+		res.Record, err = p.svc.Restore(r.Context(), actor(r), id, version)
+	}
+	switch {
+	case err == nil:
+		return p.done(w, r, "restored", res, restoredNotice(p.kind, res.Merge, p.labels, res.Record.Version(), actor(r)))
+	case isInvalid(err):
+		form := views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err), Version: version}
+		return p.refused(w, r, id, func(a A) views.Editor[A] { return views.Editor[A]{Record: a, Form: form} })
+	}
+	return p.failWrite(w, r, err, "restore", typedForm(p.kind, values, version))
+}
+
+// typedForm is the form as the rep typed it, at the version they started
+// from, for the page of a write that did not go through; nil when the
+// write carried no fields.
+func typedForm(kind string, values map[string]string, version int64) *views.Form {
+	if values == nil {
+		return nil
+	}
+	return &views.Form{Prefix: kind, Values: values, Version: version}
 }
 
 // refused answers a write the rules refused (422) with the editor of the
@@ -246,12 +298,30 @@ func (p *recordPages[A, F]) refused(w http.ResponseWriter, r *http.Request, id i
 	return nil
 }
 
-// failWrite answers a write of action ("save", "status", "delete") that
-// failed: a conflict shows the banner over the record as it is now (409),
-// anything else goes to the error table.
-func (p *recordPages[A, F]) failWrite(w http.ResponseWriter, r *http.Request, err error, action string) error {
-	var c *conflict.Error[A, F]
-	if !errors.As(err, &c) {
+// failWrite answers a write of action ("save", "status", "delete",
+// "restore") that failed: a conflict shows the banner over the record as it
+// is now (409), a record deleted meanwhile the deleted banner (409) with
+// the form as the rep typed it (typed, nil when the write carried no
+// fields), anything else goes to the error table.
+func (p *recordPages[A, F]) failWrite(w http.ResponseWriter, r *http.Request, err error, action string, typed *views.Form) error {
+	var (
+		c       *conflict.Error[A, F]
+		deleted *domain.DeletedError
+	)
+	switch {
+	case errors.As(err, &deleted):
+		cur, err := p.svc.Get(r.Context(), deleted.ID)
+		if err != nil {
+			return err
+		}
+		v := views.Editor[A]{Record: cur, Form: p.formOf(cur)}
+		if typed != nil {
+			v.Form = *typed
+		}
+		v.Deleted = p.deleted(cur, action, typed != nil, actor(r))
+		p.render(w, r, http.StatusConflict, v)
+		return nil
+	case !errors.As(err, &c):
 		return err
 	}
 	cur := c.Current
@@ -263,6 +333,14 @@ func (p *recordPages[A, F]) failWrite(w http.ResponseWriter, r *http.Request, er
 	}
 	p.render(w, r, http.StatusConflict, views.Editor[A]{Record: cur, Form: form, Conflict: p.banner(c, action, actor(r))})
 	return nil
+}
+
+// deleted is what the page says of deleted record a to rep you, after the
+// write action that met the delete ("" when they only opened the page);
+// typed says the form holds what they typed.
+func (p *recordPages[A, F]) deleted(a A, action string, typed bool, you string) *views.Deleted {
+	return &views.Deleted{Noun: p.kind, By: a.UpdatedBy(), ByYou: a.UpdatedBy() == you, At: a.DeletedAt(),
+		Action: action, Typed: typed}
 }
 
 // banner is the conflict banner of c, a write of action by rep you that
@@ -299,8 +377,11 @@ func (p *recordPages[A, F]) stateRow(c *conflict.Error[A, F]) []views.ConflictRo
 }
 
 // render renders the record's page, or its editor for htmx, with the
-// record's history.
+// record's history; a deleted record says so.
 func (p *recordPages[A, F]) render(w http.ResponseWriter, r *http.Request, status int, v views.Editor[A]) {
+	if v.Record.Deleted() && v.Deleted == nil {
+		v.Deleted = p.deleted(v.Record, "", false, actor(r))
+	}
 	v.History = p.s.history(r.Context(), p.kind, p.svc, v.Record.ID())
 	p.s.render(w, r, status, p.page(v), p.editor(v))
 }

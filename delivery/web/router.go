@@ -27,6 +27,8 @@ type Config struct {
 	Deals    DealService
 	// Conversion converts leads into contacts and deals.
 	Conversion ConversionService
+	// Trash lists deleted records of every kind.
+	Trash TrashService
 	// Auth signs reps in; Sessions keeps them signed in (its store is
 	// shared by every instance). Every page but /login needs a session.
 	Auth     Authenticator
@@ -43,7 +45,7 @@ type Config struct {
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion,
-		auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready}
+		trash: cfg.Trash, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -100,6 +102,8 @@ func (s *server) pages(r chi.Router) {
 
 	r.Get("/deals", s.handle(s.listDeals))
 	s.dealPages.routes(r)
+
+	r.Get("/trash", s.handle(s.showTrash))
 }
 
 type server struct {
@@ -107,6 +111,7 @@ type server struct {
 	contacts   ContactService
 	deals      DealService
 	conversion ConversionService
+	trash      TrashService
 	auth       Authenticator
 	sessions   *scs.SessionManager
 	live       LiveFeed

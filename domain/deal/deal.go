@@ -137,6 +137,9 @@ func (d *Deal) Edit(f Fields, by string) ([]string, error) {
 // MoveTo moves the deal to stage to on behalf of rep by, if the stage
 // table allows it.
 func (d *Deal) MoveTo(to Stage, by string) error {
+	if err := d.Live(); err != nil {
+		return err
+	}
 	if err := machine.Check(d.stage, to); err != nil {
 		return err
 	}

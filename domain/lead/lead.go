@@ -149,8 +149,14 @@ func (l *Lead) Convert(contactID, dealID int64, by string) error {
 	return nil
 }
 
-// checkMove applies the state machine to a move to status to.
-func (l *Lead) checkMove(to Status) error { return machine.Check(l.status, to) }
+// checkMove applies the state machine to a move to status to, which a
+// deleted lead does not make.
+func (l *Lead) checkMove(to Status) error {
+	if err := l.Live(); err != nil {
+		return err
+	}
+	return machine.Check(l.status, to)
+}
 
 // moveTo sets the status and records ev with the status change.
 func (l *Lead) moveTo(to Status, ev domain.Event) {

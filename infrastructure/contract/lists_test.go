@@ -431,3 +431,65 @@ func TestUnitsOfWork(t *testing.T) {
 		})
 	})
 }
+
+func TestDeletedRecordsLeaveEveryList(t *testing.T) {
+	t.Parallel()
+	del := func(t *testing.T, version int64, update func(int64, func(a stored) error) error) {
+		t.Helper()
+		require.NoError(t, update(version, func(a stored) error { return a.Delete("bruno") }))
+	}
+	eachBackend(t, func(t *testing.T, b backend) {
+		keptLead := addLead(t, b, lead.Fields{Name: "Ada", Email: "ada@example.com"})
+		goneLead := addLead(t, b, lead.Fields{Name: "Ada too", Email: "ada@example.com"})
+		del(t, 1, func(v int64, f func(stored) error) error {
+			_, err := b.leads.Update(t.Context(), goneLead.ID(), v, func(l *lead.Lead) (bool, error) { return true, f(l) })
+			return err
+		})
+		keptContact := addContact(t, b, contact.Fields{Name: "Grace", Email: "grace@navy.mil"})
+		goneContact := addContact(t, b, contact.Fields{Name: "Grace too", Email: "grace@navy.mil"})
+		keptDeal := addDeal(t, b, keptContact.ID(), 0)
+		goneDeal := addDeal(t, b, keptContact.ID(), 0)
+		for _, d := range []struct {
+			id     int64
+			update func(int64, func(stored) error) error
+		}{
+			{goneContact.ID(), func(v int64, f func(stored) error) error {
+				_, err := b.contacts.Update(t.Context(), goneContact.ID(), v, func(c *contact.Contact) (bool, error) { return true, f(c) })
+				return err
+			}},
+			{goneDeal.ID(), func(v int64, f func(stored) error) error {
+				_, err := b.deals.Update(t.Context(), goneDeal.ID(), v, func(d *deal.Deal) (bool, error) { return true, f(d) })
+				return err
+			}},
+		} {
+			del(t, 1, d.update)
+		}
+
+		leadPage, err := b.leads.List(t.Context(), leads.ListQuery{})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{keptLead.ID()}, ids(leadPage.Items))
+		leadPage, err = b.leads.List(t.Context(), leads.ListQuery{Search: "ada", Status: lead.StatusNew})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{keptLead.ID()}, ids(leadPage.Items))
+		counts, err := b.leads.CountByStatus(t.Context(), "")
+		require.NoError(t, err)
+		assert.Equal(t, 1, counts[lead.StatusNew])
+
+		contactPage, err := b.contacts.List(t.Context(), contacts.ListQuery{Search: "grace"})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{keptContact.ID()}, ids(contactPage.Items))
+		found, err := b.contacts.FindByEmail(t.Context(), "grace@navy.mil")
+		require.NoError(t, err)
+		assert.Equal(t, keptContact.ID(), found.ID(), "a conversion never links a deleted contact")
+
+		dealPage, err := b.deals.List(t.Context(), deals.ListQuery{})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{keptDeal.ID()}, ids(dealPage.Items))
+		byContact, err := b.deals.ListByContact(t.Context(), keptContact.ID())
+		require.NoError(t, err)
+		assert.Equal(t, []int64{keptDeal.ID()}, ids(byContact))
+
+		_, err = b.deals.Create(t.Context(), newDeal(t, goneContact.ID(), 0))
+		require.NoError(t, err, "a deleted contact still exists for what refers to it")
+	})
+}

@@ -26,6 +26,11 @@ import (
 	"crm/usecase/record"
 )
 
+// remove is the apply step of a delete by rep by.
+func remove[A stored](by string) func(A) (bool, error) {
+	return func(a A) (bool, error) { return true, a.Delete(by) }
+}
+
 // backend is one implementation of every repository, on a store of its own.
 type backend struct {
 	leads    leads.Repository
@@ -70,6 +75,9 @@ type stored interface {
 	UpdatedBy() string
 	CreatedAt() time.Time
 	UpdatedAt() time.Time
+	DeletedAt() time.Time
+	Delete(by string) error
+	Undelete(by string) error
 }
 
 // kind describes one kind of record to the contract: its repository in a
@@ -86,6 +94,8 @@ type kind[A stored] struct {
 	// same is an apply step that sets the fields the record already has.
 	same  func(A) (bool, error)
 	state func(A) any // the record's complete state, to compare
+	// fields are the record's own values, without what the store stamps.
+	fields func(A) any
 }
 
 var (
@@ -98,8 +108,9 @@ var (
 		change: func(n int, by string) func(*lead.Lead) (bool, error) {
 			return edit(by, func(f *lead.Fields) { f.Score = n % 101 }, (*lead.Lead).Fields, (*lead.Lead).Edit)
 		},
-		same:  edit("bruno", func(*lead.Fields) {}, (*lead.Lead).Fields, (*lead.Lead).Edit),
-		state: func(l *lead.Lead) any { return l.Snapshot() },
+		same:   edit("bruno", func(*lead.Fields) {}, (*lead.Lead).Fields, (*lead.Lead).Edit),
+		state:  func(l *lead.Lead) any { return l.Snapshot() },
+		fields: func(l *lead.Lead) any { return []any{l.Fields(), l.Status(), l.Owner()} },
 	}
 	contactKind = kind[*contact.Contact]{
 		name: contact.Kind,
@@ -110,8 +121,9 @@ var (
 		change: func(n int, by string) func(*contact.Contact) (bool, error) {
 			return edit(by, func(f *contact.Fields) { f.Phone = fmt.Sprintf("555 %04d", n) }, (*contact.Contact).Fields, (*contact.Contact).Edit)
 		},
-		same:  edit("bruno", func(*contact.Fields) {}, (*contact.Contact).Fields, (*contact.Contact).Edit),
-		state: func(c *contact.Contact) any { return c.Snapshot() },
+		same:   edit("bruno", func(*contact.Fields) {}, (*contact.Contact).Fields, (*contact.Contact).Edit),
+		state:  func(c *contact.Contact) any { return c.Snapshot() },
+		fields: func(c *contact.Contact) any { return c.Fields() },
 	}
 	dealKind = kind[*deal.Deal]{
 		name: deal.Kind,
@@ -123,8 +135,9 @@ var (
 		change: func(n int, by string) func(*deal.Deal) (bool, error) {
 			return edit(by, func(f *deal.Fields) { f.Amount.Minor = int64(n) + 1 }, (*deal.Deal).Fields, (*deal.Deal).Edit)
 		},
-		same:  edit("bruno", func(*deal.Fields) {}, (*deal.Deal).Fields, (*deal.Deal).Edit),
-		state: func(d *deal.Deal) any { return d.Snapshot() },
+		same:   edit("bruno", func(*deal.Fields) {}, (*deal.Deal).Fields, (*deal.Deal).Edit),
+		state:  func(d *deal.Deal) any { return d.Snapshot() },
+		fields: func(d *deal.Deal) any { return []any{d.Fields(), d.Stage(), d.ContactID(), d.LeadID()} },
 	}
 )
 
@@ -227,7 +240,6 @@ func recordContract[A stored](t *testing.T, k kind[A]) {
 			requireNotFound(t, err, id)
 			_, err = k.repo(b).Update(t.Context(), id, 1, notCalled(t))
 			requireNotFound(t, err, id)
-			requireNotFound(t, k.repo(b).Delete(t.Context(), id, 1), id)
 			assert.Empty(t, history(t, b, id))
 		})
 	})
@@ -387,37 +399,64 @@ func recordContract[A stored](t *testing.T, k kind[A]) {
 		})
 	})
 
-	t.Run("a record deleted between the read and the save is not found", func(t *testing.T) {
+	t.Run("a record deleted between the read and the save loses the race", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			id := create(t, b).ID()
 
 			_, err := k.repo(b).Update(t.Context(), id, 1, func(a A) (bool, error) {
-				require.NoError(t, k.repo(b).Delete(t.Context(), id, 1))
+				_, err := k.repo(b).Update(t.Context(), id, 1, remove[A]("ana"))
+				require.NoError(t, err)
 				return k.change(1, "bruno")(a)
 			})
 
-			requireNotFound(t, err, id)
+			requireLock(t, err, id, 1, 2)
+			got, err := k.repo(b).Get(t.Context(), id)
+			require.NoError(t, err)
+			assert.True(t, got.Deleted(), "the delete stands")
 		})
 	})
 
-	t.Run("a delete checks the version and keeps the versions readable", func(t *testing.T) {
+	t.Run("a delete is a version: the record stays readable, takes no edit, and a restore brings it back", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			id := create(t, b).ID()
-			_, err := k.repo(b).Update(t.Context(), id, 1, k.change(1, "ana"))
+			v2, err := k.repo(b).Update(t.Context(), id, 1, k.change(1, "ana"))
 			require.NoError(t, err)
 
-			requireLock(t, k.repo(b).Delete(t.Context(), id, 1), id, 1, 2)
-			_, err = k.repo(b).Get(t.Context(), id)
-			require.NoError(t, err, "a stale delete deletes nothing")
+			_, err = k.repo(b).Update(t.Context(), id, 1, remove[A]("bruno"))
+			requireLock(t, err, id, 1, 2)
+			deleted, err := k.repo(b).Update(t.Context(), id, 2, remove[A]("bruno"))
+			require.NoError(t, err)
+			assert.True(t, deleted.Deleted())
+			assert.Equal(t, int64(3), deleted.Version())
+			assert.Equal(t, "bruno", deleted.UpdatedBy(), "the version says who deleted it")
+			assert.False(t, deleted.DeletedAt().IsZero(), "and when")
 
-			require.NoError(t, k.repo(b).Delete(t.Context(), id, 2))
-			_, err = k.repo(b).Get(t.Context(), id)
-			requireNotFound(t, err, id)
-			_, err = k.repo(b).Update(t.Context(), id, 2, notCalled(t))
-			requireNotFound(t, err, id)
-			v2, err := k.repo(b).Version(t.Context(), id, 2)
-			require.NoError(t, err, "history outlives the record")
-			assert.Equal(t, int64(2), v2.Version())
+			got, err := k.repo(b).Get(t.Context(), id)
+			require.NoError(t, err, "a deleted record is kept")
+			assert.True(t, got.Deleted())
+			assert.Equal(t, deleted.DeletedAt(), got.DeletedAt())
+			assert.Equal(t, k.fields(v2), k.fields(got), "deleting changes no field")
+			old, err := k.repo(b).Version(t.Context(), id, 2)
+			require.NoError(t, err)
+			assert.False(t, old.Deleted(), "the versions before the delete are live")
+
+			_, err = k.repo(b).Update(t.Context(), id, 3, k.change(2, "carla"))
+			var gone *domain.DeletedError
+			require.ErrorAs(t, err, &gone, "a deleted record takes no edit")
+			assert.Equal(t, "bruno", gone.By)
+			assert.Equal(t, deleted.DeletedAt(), gone.At)
+
+			restored, err := k.repo(b).Update(t.Context(), id, 3, func(a A) (bool, error) { return true, a.Undelete("carla") })
+			require.NoError(t, err)
+			assert.False(t, restored.Deleted())
+			assert.True(t, restored.DeletedAt().IsZero())
+			assert.Equal(t, int64(4), restored.Version())
+			assert.Equal(t, k.fields(v2), k.fields(restored), "restored as it was deleted")
+			names := []string{}
+			for _, e := range history(t, b, id)[:2] {
+				names = append(names, e.Name+" by "+e.Actor)
+			}
+			assert.Equal(t, []string{domain.EventRestored + " by carla", domain.EventDeleted + " by bruno"}, names)
 		})
 	})
 

@@ -32,7 +32,7 @@ type saved[S any] struct {
 
 // Store keeps the aggregates of one kind as the PostgreSQL store does: each
 // save is a compare-and-swap on the version, every saved version stays
-// readable (as the *_versions tables keep them, deletes included) and the
+// readable (as the *_versions tables keep them) and the
 // events of a save are recorded with it. It is safe for concurrent use, and
 // like the database it holds no lock while apply runs, so another save can
 // land between an Update's read and its compare-and-swap.
@@ -47,7 +47,6 @@ type Store[A Aggregate, S any] struct {
 
 	mu       sync.Mutex
 	versions map[int64][]saved[S] // oldest first
-	deleted  map[int64]bool
 	lastID   int64
 	events   *Events
 }
@@ -57,7 +56,7 @@ type Store[A Aggregate, S any] struct {
 // events records what saves record; stores of one unit of work share it.
 func NewStore[A Aggregate, S any](kind string, snapshot func(A) S, rehydrate func(S) A, events *Events) *Store[A, S] {
 	return &Store[A, S]{kind: kind, snapshot: snapshot, rehydrate: rehydrate, events: events,
-		versions: map[int64][]saved[S]{}, deleted: map[int64]bool{}}
+		versions: map[int64][]saved[S]{}}
 }
 
 func (s *Store[A, S]) load(v saved[S]) A {
@@ -92,12 +91,12 @@ func (s *Store[A, S]) Create(ctx context.Context, a A) (A, error) {
 	return s.load(v), nil
 }
 
-// Get returns aggregate id, or a *domain.NotFoundError.
+// Get returns aggregate id, deleted or not, or a *domain.NotFoundError.
 func (s *Store[A, S]) Get(_ context.Context, id int64) (A, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	vs := s.versions[id]
-	if len(vs) == 0 || s.deleted[id] {
+	if len(vs) == 0 {
 		var zero A
 		return zero, s.notFound(id)
 	}
@@ -172,36 +171,25 @@ func (s *Store[A, S]) Update(ctx context.Context, id, version int64, apply func(
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	vs := s.versions[id]
-	if s.deleted[id] {
-		return zero, s.notFound(id)
-	}
 	last := vs[len(vs)-1].meta
 	if last.Version != version {
 		return zero, s.stale(id, version, last.Version)
 	}
-	v := saved[S]{meta: domain.Meta{ID: id, Version: version + 1, CreatedAt: last.CreatedAt, UpdatedAt: now(),
+	at := now()
+	v := saved[S]{meta: domain.Meta{ID: id, Version: version + 1, CreatedAt: last.CreatedAt, UpdatedAt: at,
 		UpdatedBy: current.UpdatedBy()}, snap: s.snapshot(current)}
+	if current.Deleted() {
+		// As the database keeps deleted_at from the delete on.
+		v.meta.DeletedAt = last.DeletedAt
+		if v.meta.DeletedAt.IsZero() {
+			v.meta.DeletedAt = at
+		}
+	}
 	s.versions[id] = append(vs, v)
 	s.events.record(s.kind, v.meta, current.DomainEvents())
 	onRollback(ctx, func() { s.forget(v.meta) })
 	current.ClearEvents()
 	return s.load(v), nil
-}
-
-// Delete removes aggregate id if it is still at version; its saved versions
-// stay readable, as in PostgreSQL.
-func (s *Store[A, S]) Delete(_ context.Context, id, version int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	vs := s.versions[id]
-	if len(vs) == 0 || s.deleted[id] {
-		return s.notFound(id)
-	}
-	if last := vs[len(vs)-1].meta.Version; last != version {
-		return s.stale(id, version, last)
-	}
-	s.deleted[id] = true
-	return nil
 }
 
 // History returns aggregate id's recorded events, newest first.
@@ -220,19 +208,26 @@ func (s *Store[A, S]) forget(m domain.Meta) {
 	s.events.forget(s.kind, m)
 }
 
-// all returns the current version of every aggregate, newest first, for
-// the lists built on a Store.
+// all returns the current version of every aggregate not deleted, newest
+// first, for the lists built on a Store.
 func (s *Store[A, S]) all() []A {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.current()
+	var out []A
+	for _, a := range s.current() {
+		if !a.Deleted() {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
-// current is all for a caller that holds s.mu.
+// current returns the current version of every aggregate, deleted ones
+// too, newest first, for a caller that holds s.mu.
 func (s *Store[A, S]) current() []A {
 	out := make([]A, 0, len(s.versions))
-	for id, vs := range s.versions {
-		if len(vs) > 0 && !s.deleted[id] {
+	for _, vs := range s.versions {
+		if len(vs) > 0 {
 			out = append(out, s.load(vs[len(vs)-1]))
 		}
 	}
@@ -240,12 +235,12 @@ func (s *Store[A, S]) current() []A {
 	return out
 }
 
-// exists reports whether aggregate id exists, for the checks of other
-// stores that refer to it.
+// exists reports whether aggregate id exists, deleted or not (as a
+// foreign key sees it), for the checks of other stores that refer to it.
 func (s *Store[A, S]) exists(id int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.versions[id]) > 0 && !s.deleted[id]
+	return len(s.versions[id]) > 0
 }
 
 // Events is the activity of every Store that shares it: the events saves

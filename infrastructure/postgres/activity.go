@@ -39,6 +39,11 @@ func recordEvents(ctx context.Context, q querier, kind string, id, version int64
 	saved := domain.Saved{Kind: kind, ID: id, Version: version, Actor: events[len(events)-1].Actor,
 		Event: events[len(events)-1].Name, Fields: []string{}}
 	for _, ev := range events {
+		if ev.Name == domain.EventDeleted || ev.Name == domain.EventRestored {
+			// What open pages must hear first, even when the restore also
+			// saved fields.
+			saved.Event = ev.Name
+		}
 		for _, c := range ev.Changes {
 			if !slices.Contains(saved.Fields, c.Field) {
 				saved.Fields = append(saved.Fields, c.Field)

@@ -37,7 +37,7 @@ type contactRow struct {
 	Company string `db:"company"`
 }
 
-const contactColumns = `id, name, email, phone, company, version, created_at, updated_at, updated_by`
+const contactColumns = `id, name, email, phone, company, ` + stampColumns
 
 var contactsTable = table[*contact.Contact, contactRow]{
 	kind: contact.Kind, name: "contacts", columns: contactColumns,
@@ -48,7 +48,7 @@ RETURNING ` + contactColumns,
 	update: `
 UPDATE contacts
 SET name = @name, email = @email, phone = @phone, company = @company,
-    updated_by = @updated_by, updated_at = now(), version = version + 1
+    ` + stampUpdate + `
 WHERE id = @id AND version = @version
 RETURNING ` + contactColumns,
 	versions: `SELECT ` + contactColumns + ` FROM contact_versions WHERE id = $1`,
@@ -68,10 +68,10 @@ RETURNING ` + contactColumns,
 // contacts_email_idx (lower(email) WHERE email <> ”) so PostgreSQL can
 // answer from it.
 const findContactByEmail = `SELECT ` + contactColumns + ` FROM contacts
-WHERE lower(email) = lower($1) AND email <> ''
+WHERE lower(email) = lower($1) AND email <> '' AND deleted_at IS NULL
 ORDER BY id DESC LIMIT 1`
 
-// FindByEmail returns the most recently created contact whose email equals
+// FindByEmail returns the most recently created live contact whose email equals
 // email ignoring case, or domain.ErrNotFound. An empty email finds nothing.
 func (r *ContactRepository) FindByEmail(ctx context.Context, email string) (*contact.Contact, error) {
 	if strings.TrimSpace(email) == "" {

@@ -38,8 +38,7 @@ type dealRow struct {
 	LeadID      *int64 `db:"lead_id"` // NULL when the deal was not converted from a lead
 }
 
-const dealColumns = `id, title, amount_minor, currency, stage, contact_id, lead_id,
-	version, created_at, updated_at, updated_by`
+const dealColumns = `id, title, amount_minor, currency, stage, contact_id, lead_id, ` + stampColumns
 
 var dealsTable = table[*deal.Deal, dealRow]{
 	kind: deal.Kind, name: "deals", columns: dealColumns,
@@ -51,7 +50,7 @@ RETURNING ` + dealColumns,
 	update: `
 UPDATE deals
 SET title = @title, amount_minor = @amount_minor, currency = @currency, stage = @stage,
-    updated_by = @updated_by, updated_at = now(), version = version + 1
+    ` + stampUpdate + `
 WHERE id = @id AND version = @version
 RETURNING ` + dealColumns,
 	versions: `SELECT ` + dealColumns + ` FROM deal_versions WHERE id = $1`,

@@ -67,3 +67,12 @@ func atOnce(n int, do func(i int)) {
 	close(start)
 	wg.Wait()
 }
+
+// must returns v once t checked err: must(f())(t).
+func must[V any](v V, err error) func(*testing.T) V {
+	return func(t *testing.T) V {
+		t.Helper()
+		require.NoError(t, err)
+		return v
+	}
+}

@@ -39,8 +39,7 @@ type leadRow struct {
 	Notes   string `db:"notes"`
 }
 
-const leadColumns = `id, name, email, company, phone, source, score, status, owner, notes,
-	version, created_at, updated_at, updated_by`
+const leadColumns = `id, name, email, company, phone, source, score, status, owner, notes, ` + stampColumns
 
 var leadsTable = table[*lead.Lead, leadRow]{
 	kind: lead.Kind, name: "leads", columns: leadColumns,
@@ -52,13 +51,12 @@ RETURNING ` + leadColumns,
 UPDATE leads
 SET name = @name, email = @email, company = @company, phone = @phone, source = @source,
     score = @score, status = @status, owner = @owner, notes = @notes,
-    updated_by = @updated_by, updated_at = now(), version = version + 1
+    ` + stampUpdate + `
 WHERE id = @id AND version = @version
 RETURNING ` + leadColumns,
 	// lead_versions names its id lead_id (migration 000002).
-	versions: `SELECT lead_id AS id, version, name, email, company, phone, source, score,
-	status, owner, notes, created_at, updated_at, updated_by
-FROM lead_versions WHERE lead_id = $1`,
+	versions: `SELECT lead_id AS id, name, email, company, phone, source, score, status, owner, notes, ` +
+		stampColumns + ` FROM lead_versions WHERE lead_id = $1`,
 	history: leadEvents,
 	toDomain: func(r leadRow) *lead.Lead {
 		return stamped(lead.Rehydrate(lead.Snapshot{
@@ -127,11 +125,11 @@ type statusCount struct {
 	N      int    `db:"n"`
 }
 
-// CountByStatus counts the leads matching search (as List matches it) per
+// CountByStatus counts the live leads matching search (as List matches it) per
 // status. Every status is in the map, with 0 when no lead has it, so tabs
 // need no special case.
 func (r *LeadRepository) CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error) {
-	var where []string
+	where := []string{live}
 	args := pgx.NamedArgs{}
 	if search = strings.TrimSpace(search); search != "" {
 		where = append(where, searchExpr+` ILIKE @search`)

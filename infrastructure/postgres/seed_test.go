@@ -144,10 +144,10 @@ func countLeads(t *testing.T, pool *pgxpool.Pool) int {
 	return countRows(t, pool, `SELECT count(*) FROM leads`)
 }
 
-func countRows(t *testing.T, pool *pgxpool.Pool, sql string) int {
+func countRows(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
 	t.Helper()
 	var n int
-	require.NoError(t, pool.QueryRow(t.Context(), sql).Scan(&n))
+	require.NoError(t, pool.QueryRow(t.Context(), sql, args...).Scan(&n))
 	return n
 }
 

@@ -46,16 +46,30 @@ type table[A domain.AggregateRoot, R any] struct {
 // domain.Meta with column names: a row struct embeds it, and pgx reads its
 // fields as the row's own.
 type stamps struct {
-	ID        int64     `db:"id"`
-	Version   int64     `db:"version"`
-	CreatedAt time.Time `db:"created_at"`
-	UpdatedAt time.Time `db:"updated_at"`
-	UpdatedBy string    `db:"updated_by"`
+	ID        int64      `db:"id"`
+	Version   int64      `db:"version"`
+	CreatedAt time.Time  `db:"created_at"`
+	UpdatedAt time.Time  `db:"updated_at"`
+	UpdatedBy string     `db:"updated_by"`
+	DeletedAt *time.Time `db:"deleted_at"` // NULL while not deleted
 }
+
+// stampColumns are the columns of stamps, for every select list.
+const stampColumns = `version, created_at, updated_at, updated_by, deleted_at`
+
+// stampUpdate sets the stamps of a row an update saves: the version and
+// when and by whom, and deleted_at when the aggregate was deleted (kept from
+// the delete on) or restored.
+const stampUpdate = `updated_by = @updated_by, updated_at = now(), version = version + 1,
+    deleted_at = CASE WHEN @deleted::boolean THEN coalesce(deleted_at, now()) END`
 
 // stamped gives a, rehydrated from a row's own columns, the row's stamps.
 func stamped[A interface{ Stamp(domain.Meta) }](a A, s stamps) A {
-	a.Stamp(domain.Meta(s))
+	m := domain.Meta{ID: s.ID, Version: s.Version, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}
+	if s.DeletedAt != nil {
+		m.DeletedAt = *s.DeletedAt
+	}
+	a.Stamp(m)
 	return a
 }
 
@@ -197,7 +211,7 @@ func (s *store[A, R]) Update(ctx context.Context, id, version int64, apply func(
 		return s.Get(ctx, id)
 	}
 	args := s.t.args(current)
-	args["id"], args["version"] = id, version
+	args["id"], args["version"], args["deleted"] = id, version, current.Deleted()
 	var saved A
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) (err error) {
 		if saved, err = s.collect(tx.Query(ctx, s.t.update, args)); err != nil {
@@ -215,29 +229,20 @@ func (s *store[A, R]) Update(ctx context.Context, id, version int64, apply func(
 	return saved, nil
 }
 
-// Delete removes aggregate id if it is still at version; it returns a
-// *domain.NotFoundError or a *domain.OptimisticLockError as Update does.
-func (s *store[A, R]) Delete(ctx context.Context, id, version int64) error {
-	tag, err := s.db.Exec(ctx, `DELETE FROM `+s.t.name+` WHERE id = $1 AND version = $2`, id, version)
-	if err != nil {
-		return failed("delete "+s.t.kind, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return s.whyMissed(ctx, id, version)
-	}
-	return nil
-}
-
 // History returns aggregate id's recorded events, newest first.
 func (s *store[A, R]) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
 	return readHistory(ctx, s.db, s.t.history, s.t.kind, id)
 }
 
-// page reads one page of the aggregates matching where, conditions over
+// live is the condition of the rows lists show: those not deleted.
+const live = `deleted_at IS NULL`
+
+// page reads one page of the live aggregates matching where, conditions over
 // the named args, newest first and paged by id (keyset): a page is as fast
 // deep in the list as at its start, and aggregates added meanwhile do not
 // shift later pages. mode is how the statement is planned (see planMode).
 func (s *store[A, R]) page(ctx context.Context, where []string, args pgx.NamedArgs, p record.Paging, mode pgx.QueryExecMode) (record.Page[A], error) {
+	where = append(where, live)
 	limit := p.Size()
 	args["limit"] = limit + 1 // one more tells whether a next page exists
 	if p.After > 0 {

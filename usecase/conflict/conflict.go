@@ -87,8 +87,9 @@ func VersionsOf[A any](err error) (*Versions[A], bool) {
 // Explain turns err into an *Error when it holds a
 // *domain.OptimisticLockError, reading the aggregate as saved now and at
 // the version the rep started from; any other error is returned as it is.
-// If the aggregate cannot be read (deleted meanwhile, database gone) that
-// error is returned instead: the conflict could not be shown anyway.
+// If the aggregate cannot be read (purged, database gone) that error is
+// returned instead, and if it was deleted since, its *domain.DeletedError:
+// the conflict could not be shown anyway.
 // complete, when not nil, adds what the write knows (what was typed).
 func Explain[A, F any](ctx context.Context, r Reader[A], err error, complete func(*Error[A, F])) error {
 	lock, ok := domain.AsOptimisticLock(err)
@@ -98,6 +99,10 @@ func Explain[A, F any](ctx context.Context, r Reader[A], err error, complete fun
 	current, err := r.Get(ctx, lock.ID)
 	if err != nil {
 		return err
+	}
+	if d, ok := any(current).(interface{ Live() error }); ok && d.Live() != nil {
+		// Deleted since: whether to restore it comes before any field.
+		return d.Live()
 	}
 	base, err := readBase(ctx, r, lock.ID, lock.Expected)
 	if err != nil {

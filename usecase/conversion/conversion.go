@@ -169,7 +169,8 @@ func dealTitle(f lead.Fields) string {
 // *domain.RuleError when the lead may not be converted (not QUALIFIED,
 // score below 80, already converted), a *conflict.Error over the lead when
 // it moved past req.LeadVersion (holding the lead as saved now and as the
-// rep saw it, so the page can say what changed), and domain.ErrNotFound when the lead is gone. On
+// rep saw it, so the page can say what changed), a *domain.DeletedError
+// when the lead was deleted, and domain.ErrNotFound when it is gone. On
 // any error nothing at all was written.
 func (s *Service) Convert(ctx context.Context, by string, req Request) (Result, error) {
 	res, err := s.convert(ctx, by, req)
@@ -215,6 +216,9 @@ func (s *Service) convert(ctx context.Context, by string, req Request) (Result, 
 					"create a new one or pick another."}
 			}
 			return err
+		} else if res.Contact.Deleted() {
+			return &domain.RuleError{Field: FieldLinkContact, Message: "The contact to link was deleted; " +
+				"restore it from the Trash, create a new one or pick another."}
 		}
 		d, err := deal.New(req.Deal, res.Contact.ID(), l.ID(), by)
 		if err != nil {

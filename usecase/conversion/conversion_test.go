@@ -247,8 +247,8 @@ func TestConvert_ruleFailuresCreateNothing(t *testing.T) {
 			require.NoError(t, err)
 			return res.Lead
 		}, false, "The lead is already CONVERTED."},
-		{"a linked contact that no longer exists", func(t *testing.T, fx fixture) *lead.Lead { return fx.qualifiedLead(t, 85) },
-			true, "The contact to link no longer exists; create a new one or pick another."},
+		{"a linked contact that was deleted", func(t *testing.T, fx fixture) *lead.Lead { return fx.qualifiedLead(t, 85) },
+			true, "The contact to link was deleted; restore it from the Trash, create a new one or pick another."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,7 +258,8 @@ func TestConvert_ruleFailuresCreateNothing(t *testing.T) {
 			req := request(l)
 			if tt.link {
 				gone := fx.createContact(t, contact.Fields{Name: "Gone Away"})
-				require.NoError(t, fx.db.Contacts.Delete(t.Context(), gone.ID(), gone.Version()))
+				_, err := contacts.NewService(fx.db.Contacts).Delete(t.Context(), "ana", gone.ID(), gone.Version())
+				require.NoError(t, err)
 				req.LinkContact = gone.ID()
 			}
 			before := fx.counts(t)

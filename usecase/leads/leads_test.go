@@ -352,7 +352,7 @@ func TestService_Delete(t *testing.T) {
 		svc, l := seeded(t)
 		mariaSaves(t, svc, l.ID(), func(f *lead.Fields) { f.Score = 90 })
 
-		err := svc.Delete(t.Context(), l.ID(), 1)
+		_, err := svc.Delete(t.Context(), "john", l.ID(), 1)
 
 		var c *leadConflict
 		require.ErrorAs(t, err, &c)
@@ -360,20 +360,112 @@ func TestService_Delete(t *testing.T) {
 		assert.Equal(t, 90, c.Current.Fields().Score, "what the rep would delete")
 		assert.Nil(t, c.Yours)
 		assert.Empty(t, c.Wanted)
-		assert.Equal(t, int64(2), current(t, svc, l.ID()).Version(), "still there")
+		assert.False(t, current(t, svc, l.ID()).Deleted(), "still there")
 	})
-	t.Run("from the current version removes the lead", func(t *testing.T) {
+	t.Run("from the current version moves the lead to the trash, kept and versioned", func(t *testing.T) {
 		t.Parallel()
 		svc, l := seeded(t)
 
-		require.NoError(t, svc.Delete(t.Context(), l.ID(), 1))
+		deleted, err := svc.Delete(t.Context(), "maria", l.ID(), 1)
+		require.NoError(t, err)
 
-		_, err := svc.Get(t.Context(), l.ID())
-		assert.ErrorIs(t, err, domain.ErrNotFound)
+		assert.Equal(t, int64(2), deleted.Version(), "a delete is a version")
+		got := current(t, svc, l.ID())
+		assert.True(t, got.Deleted())
+		assert.Equal(t, "maria", got.UpdatedBy())
+		assert.Equal(t, ada(), got.Fields(), "nothing a rep typed is lost")
 		p, err := svc.List(t.Context(), leads.ListQuery{})
 		require.NoError(t, err)
-		assert.Empty(t, p.Items)
-		assert.ErrorIs(t, svc.Delete(t.Context(), l.ID(), 1), domain.ErrNotFound, "a second delete finds nothing")
+		assert.Empty(t, p.Items, "out of the lists")
+		_, err = svc.Delete(t.Context(), "john", l.ID(), 2)
+		var gone *domain.DeletedError
+		require.ErrorAs(t, err, &gone, "a second delete says who deleted it")
+		assert.Equal(t, "maria", gone.By)
+	})
+	t.Run("a save, a move or an API update meeting a delete is refused with who deleted it", func(t *testing.T) {
+		t.Parallel()
+		svc, l := seeded(t)
+		_, err := svc.Delete(t.Context(), "maria", l.ID(), 1)
+		require.NoError(t, err)
+		typed := ada()
+		typed.Phone = "+44 1"
+
+		for name, write := range map[string]func() error{
+			"stale save":   func() error { _, err := svc.Save(t.Context(), "john", l.ID(), 1, typed); return err },
+			"current save": func() error { _, err := svc.Save(t.Context(), "john", l.ID(), 2, typed); return err },
+			"stale move":   func() error { _, err := svc.Move(t.Context(), "john", l.ID(), 1, lead.StatusContacted); return err },
+			"save and move": func() error {
+				_, err := svc.SaveAndMove(t.Context(), "john", l.ID(), 1, typed, lead.StatusContacted)
+				return err
+			},
+			"update":  func() error { _, err := svc.Update(t.Context(), "john", l.ID(), 1, typed); return err },
+			"move at": func() error { _, err := svc.MoveAt(t.Context(), "john", l.ID(), 2, lead.StatusContacted); return err },
+		} {
+			var gone *domain.DeletedError
+			require.ErrorAs(t, write(), &gone, name)
+			assert.Equal(t, "maria", gone.By, name)
+		}
+		got := current(t, svc, l.ID())
+		assert.Equal(t, int64(2), got.Version(), "nothing was written")
+		assert.Equal(t, ada(), got.Fields())
+	})
+	t.Run("restore brings the lead back as deleted, at the version the trash showed", func(t *testing.T) {
+		t.Parallel()
+		svc, l := seeded(t)
+		_, err := svc.Delete(t.Context(), "maria", l.ID(), 1)
+		require.NoError(t, err)
+
+		_, err = svc.Restore(t.Context(), "john", l.ID(), 1)
+		var gone *domain.DeletedError
+		require.ErrorAs(t, err, &gone, "a restore names the version that deleted it; the error says which")
+		assert.Equal(t, int64(2), current(t, svc, l.ID()).Version(), "nothing written")
+		restored, err := svc.Restore(t.Context(), "john", l.ID(), 2)
+		require.NoError(t, err)
+
+		assert.False(t, restored.Deleted())
+		assert.Equal(t, int64(3), restored.Version())
+		assert.Equal(t, ada(), restored.Fields())
+		p, err := svc.List(t.Context(), leads.ListQuery{})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{l.ID()}, []int64{p.Items[0].ID()}, "back in the lists")
+		_, err = svc.Restore(t.Context(), "john", l.ID(), 3)
+		var rule *domain.RuleError
+		require.ErrorAs(t, err, &rule, "a live lead cannot be restored")
+	})
+	t.Run("restore with my changes merges what the rep typed before the delete", func(t *testing.T) {
+		t.Parallel()
+		svc, l := seeded(t)
+		mariaSaves(t, svc, l.ID(), func(f *lead.Fields) { f.Score = 90 })
+		_, err := svc.Delete(t.Context(), "maria", l.ID(), 2)
+		require.NoError(t, err)
+		typed := ada()
+		typed.Phone = "+44 1" // john, on version 1, changed the phone
+
+		res, err := svc.RestoreAndSave(t.Context(), "john", l.ID(), 1, typed)
+		require.NoError(t, err)
+
+		got := current(t, svc, l.ID())
+		assert.False(t, got.Deleted())
+		assert.Equal(t, "+44 1", got.Fields().Phone, "john's change")
+		assert.Equal(t, 90, got.Fields().Score, "maria's save before the delete is kept")
+		require.NotNil(t, res.Merge)
+		assert.Equal(t, []string{lead.FieldPhone}, res.Merge.Applied)
+	})
+	t.Run("restore with my changes over a field changed since is a conflict", func(t *testing.T) {
+		t.Parallel()
+		svc, l := seeded(t)
+		mariaSaves(t, svc, l.ID(), func(f *lead.Fields) { f.Score = 90 })
+		_, err := svc.Delete(t.Context(), "maria", l.ID(), 2)
+		require.NoError(t, err)
+		typed := ada()
+		typed.Score = 10
+
+		_, err = svc.RestoreAndSave(t.Context(), "john", l.ID(), 1, typed)
+
+		var c *leadConflict
+		require.ErrorAs(t, err, &c)
+		assert.True(t, c.Current.Deleted(), "still deleted: nothing was written")
+		assert.Equal(t, []string{lead.FieldScore}, c.Compare.Conflicts)
 	})
 }
 
@@ -397,7 +489,8 @@ func TestService_ErrorsNameTheMissingLead(t *testing.T) {
 			_, err := svc.MoveAt(ctx, "john", missing, 1, lead.StatusContacted)
 			return err
 		}, "move lead 999 to CONTACTED"},
-		{"Delete", func(ctx context.Context) error { return svc.Delete(ctx, missing, 1) }, "delete lead 999"},
+		{"Delete", func(ctx context.Context) error { _, err := svc.Delete(ctx, "john", missing, 1); return err }, "delete lead 999"},
+		{"Restore", func(ctx context.Context) error { _, err := svc.Restore(ctx, "john", missing, 1); return err }, "restore lead 999"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

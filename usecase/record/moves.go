@@ -64,7 +64,7 @@ func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, 
 		return Saved[A]{Record: c.Current}, nil
 	}
 	if err != nil {
-		return Saved[A]{}, fmt.Errorf("move %s %d to %s: %w", m.svc.kind, id, to, err)
+		return Saved[A]{}, fmt.Errorf("move %s %d to %s: %w", m.svc.kind, id, to, deletedMeanwhile[A, F](err))
 	}
 	return Saved[A]{Record: a, Merge: merge}, nil
 }
@@ -99,7 +99,7 @@ func (m Moves[A, F, S]) SaveAndMove(ctx context.Context, by string, id, version 
 		c.Wanted = to.Label()
 	}
 	if err != nil {
-		return Saved[A]{}, fmt.Errorf("save and move %s %d to %s: %w", m.svc.kind, id, to, err)
+		return Saved[A]{}, fmt.Errorf("save and move %s %d to %s: %w", m.svc.kind, id, to, deletedMeanwhile[A, F](err))
 	}
 	if merge != nil {
 		merge.Applied = append(merge.Applied, m.field)

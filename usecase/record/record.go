@@ -10,6 +10,7 @@ package record
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"crm/domain"
@@ -24,7 +25,13 @@ type Aggregate[F any] interface {
 	Fields() F
 	// Edit replaces the fields on behalf of rep by, checking every rule,
 	// and reports which fields changed; none leaves the aggregate as it was.
+	// A deleted aggregate refuses it with a *domain.DeletedError.
 	Edit(f F, by string) (changed []string, err error)
+	// Delete deletes the aggregate and Undelete restores it, on behalf of
+	// rep by; Live returns the *domain.DeletedError of a deleted one.
+	Delete(by string) error
+	Undelete(by string) error
+	Live() error
 }
 
 // Fields is what the use cases need of a record's editable fields.
@@ -40,7 +47,8 @@ type Fields[F any] interface {
 type Repository[A any] interface {
 	// Create stores a new record at version 1 and returns it with its id.
 	Create(ctx context.Context, a A) (A, error)
-	// Get returns the record or a *domain.NotFoundError; Version returns it
+	// Get returns the record, deleted or not, or a *domain.NotFoundError
+	// once purged (or never stored); Version returns it
 	// as saved at an earlier version, or an error matching
 	// domain.ErrNotFound when that version was never saved.
 	conflict.Reader[A]
@@ -49,8 +57,6 @@ type Repository[A any] interface {
 	// *domain.NotFoundError, a *domain.OptimisticLockError when the record
 	// has moved on, or apply's own error; on any error nothing is written.
 	Update(ctx context.Context, id, version int64, apply func(A) (changed bool, err error)) (A, error)
-	// Delete removes the record if it is still at version; errors as Update.
-	Delete(ctx context.Context, id, version int64) error
 	// History returns the record's recorded events, newest first.
 	History(ctx context.Context, id int64) ([]domain.RecordedEvent, error)
 }
@@ -117,7 +123,7 @@ func (s *Service[A, F]) Save(ctx context.Context, by string, id, version int64, 
 		},
 	}, version, f)
 	if err != nil {
-		return Saved[A]{}, fmt.Errorf("save %s %d: %w", s.kind, id, err)
+		return Saved[A]{}, fmt.Errorf("save %s %d: %w", s.kind, id, deletedMeanwhile[A, F](err))
 	}
 	if merge != nil && merge.By == by && len(merge.Applied) == 0 {
 		// The rep's own save, sent twice (a double click): one save.
@@ -149,12 +155,64 @@ func (s *Service[A, F]) Update(ctx context.Context, by string, id, version int64
 	return a, nil
 }
 
-// Delete removes record id if nobody changed it since version.
-func (s *Service[A, F]) Delete(ctx context.Context, id, version int64) error {
-	if err := s.repo.Delete(ctx, id, version); err != nil {
-		return fmt.Errorf("delete %s %d: %w", s.kind, id, conflict.Explain[A, F](ctx, s.repo, err, nil))
+// Delete deletes record id for rep by, if nobody changed it since version:
+// it leaves the lists for the Trash, keeps its versions and history, and
+// takes no change until restored. A record deleted meanwhile gives a
+// *domain.DeletedError saying by whom.
+func (s *Service[A, F]) Delete(ctx context.Context, by string, id, version int64) (A, error) {
+	a, err := s.repo.Update(ctx, id, version, func(a A) (bool, error) { return true, a.Delete(by) })
+	if err != nil {
+		return a, fmt.Errorf("delete %s %d: %w", s.kind, id, conflict.Explain[A, F](ctx, s.repo, err, nil))
 	}
-	return nil
+	return a, nil
+}
+
+// Restore restores deleted record id for rep by, as it was when deleted,
+// if nobody restored it since version (the version that deleted it): a
+// restore is one more version, like any move.
+func (s *Service[A, F]) Restore(ctx context.Context, by string, id, version int64) (A, error) {
+	a, err := s.repo.Update(ctx, id, version, func(a A) (bool, error) { return true, a.Undelete(by) })
+	if err != nil {
+		return a, fmt.Errorf("restore %s %d: %w", s.kind, id, conflict.Explain[A, F](ctx, s.repo, err, nil))
+	}
+	return a, nil
+}
+
+// RestoreAndSave restores record id for rep by, if it is deleted, and saves
+// the fields f they typed from version before it was deleted, merging as
+// Save does: a rep whose save met a delete keeps what they typed.
+func (s *Service[A, F]) RestoreAndSave(ctx context.Context, by string, id, version int64, f F) (Saved[A], error) {
+	f = f.Normalize()
+	a, merge, err := conflict.SaveMerging(ctx, conflict.Saver[A, F]{
+		ID: id, Reader: s.repo, Fields: A.Fields, Compare: s.compare,
+		Save: func(ctx context.Context, version int64, f F) (A, error) {
+			return s.repo.Update(ctx, id, version, func(a A) (bool, error) {
+				restored := a.Deleted()
+				if restored {
+					if err := a.Undelete(by); err != nil {
+						return false, err
+					}
+				}
+				changed, err := a.Edit(f, by)
+				return restored || len(changed) > 0, err
+			})
+		},
+	}, version, f)
+	if err != nil {
+		return Saved[A]{}, fmt.Errorf("restore and save %s %d: %w", s.kind, id, err)
+	}
+	return Saved[A]{Record: a, Merge: merge}, nil
+}
+
+// deletedMeanwhile turns a conflict with a record deleted since into the
+// *domain.DeletedError of the delete: what the rep must decide first is
+// whether to restore it, not which value of a field to keep.
+func deletedMeanwhile[A Aggregate[F], F any](err error) error {
+	var c *conflict.Error[A, F]
+	if errors.As(err, &c) && c.Current.Deleted() {
+		return c.Current.Live()
+	}
+	return err
 }
 
 // compare is the comparison of a merging save: see domain.CompareHistory.

@@ -24,6 +24,7 @@ import (
 	"crm/usecase/conversion"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
+	"crm/usecase/trash"
 )
 
 // SessionCookie names the cookie that carries a rep's session.
@@ -97,6 +98,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Contacts:   a.Contacts,
 		Deals:      a.Deals,
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
+		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
 		Auth:       a.Auth,
 		API: api.NewHandler(api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals,
 			Tokens: a.Auth, Logger: opt.Logger}),

@@ -31,7 +31,32 @@ type Editor[A any] struct {
 	Conflict *Conflict
 	// ActionError is a rule violation of a move, shown by its buttons.
 	ActionError string
-	History     HistoryView
+	// Deleted is set when the record is deleted: the page then says who
+	// deleted it and offers to restore it instead of saving.
+	Deleted *Deleted
+	History HistoryView
+}
+
+// Deleted is what a record's page says of it while it is deleted.
+type Deleted struct {
+	Noun  string // "lead", "contact", "deal"
+	By    string
+	ByYou bool // the rep looking deleted it, here or in another tab
+	At    time.Time
+	// Action is the write that met the delete ("save", "status", "delete"),
+	// empty when the rep only opened the page.
+	Action string
+	// Typed says the form holds what the rep typed, kept from the write the
+	// delete refused: restoring can save it.
+	Typed bool
+}
+
+// Deleter names who deleted the record, as the banner's sentences read it.
+func (d Deleted) Deleter() string {
+	if d.ByYou {
+		return "You"
+	}
+	return Who(d.By)
 }
 
 // Conflict is what the banner shows after a write that started from an old

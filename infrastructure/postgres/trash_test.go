@@ -1,0 +1,115 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain/contact"
+	"crm/domain/deal"
+	"crm/domain/lead"
+	"crm/infrastructure/postgres"
+	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/trash"
+)
+
+// deleter deletes records of one kind at version 1 as rep by, as the use
+// case does.
+type deleter[A interface{ Delete(string) error }] interface {
+	Update(ctx context.Context, id, version int64, apply func(A) (bool, error)) (A, error)
+}
+
+func remove[A interface{ Delete(string) error }](t *testing.T, repo deleter[A], id int64, by string) A {
+	t.Helper()
+	return must(repo.Update(t.Context(), id, 1, func(a A) (bool, error) { return true, a.Delete(by) }))(t)
+}
+
+func newContact(t *testing.T, repo *postgres.ContactRepository, name string) *contact.Contact {
+	t.Helper()
+	return must(repo.Create(t.Context(), must(contact.New(contact.Fields{Name: name}, "ana"))(t)))(t)
+}
+
+func newDeal(t *testing.T, repo *postgres.DealRepository, title string, contactID, leadID int64) *deal.Deal {
+	t.Helper()
+	d := must(deal.New(deal.Fields{Title: title, Amount: deal.Money{Minor: 1, Currency: "EUR"}}, contactID, leadID, "ana"))(t)
+	return must(repo.Create(t.Context(), d))(t)
+}
+
+func TestTrash_ListsEveryKindMostRecentlyDeletedFirst(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	leads, contacts, deals := postgres.NewLeadRepository(db.Pool), postgres.NewContactRepository(db.Pool), postgres.NewDealRepository(db.Pool)
+
+	var want []trash.Item
+	trashed := func(kind string, id int64, title, by string, at time.Time) {
+		want = append([]trash.Item{{Kind: kind, ID: id, Version: 2, Title: title, DeletedBy: by, DeletedAt: at}}, want...)
+	}
+	for _, name := range []string{"Ada", "Alan", "Grace"} {
+		l := remove(t, leads, create(t, leads, lead.Fields{Name: name}).ID(), "maria")
+		trashed("lead", l.ID(), name, "maria", l.DeletedAt())
+	}
+	c := newContact(t, contacts, "Barbara")
+	d := remove(t, deals, newDeal(t, deals, "Engines", c.ID(), 0).ID(), "john")
+	trashed("deal", d.ID(), "Engines", "john", d.DeletedAt())
+	c = remove(t, contacts, c.ID(), "john")
+	trashed("contact", c.ID(), "Barbara", "john", c.DeletedAt())
+	create(t, leads, lead.Fields{Name: "Live lead"})
+
+	repo := postgres.NewTrashRepository(db.Pool)
+	var got []trash.Item
+	q := trash.Query{Limit: 2}
+	for pages := 1; ; pages++ {
+		require.LessOrEqual(t, pages, 5, "the cursor does not end")
+		page, err := repo.List(t.Context(), q)
+		require.NoError(t, err)
+		got = append(got, page.Items...)
+		if page.Next == nil {
+			break
+		}
+		q.After = page.Next
+	}
+	assert.Equal(t, want, got, "deleted rows of every kind, newest delete first, paged without gaps; no live row")
+}
+
+func TestPurge_RemovesOnlyWhatWasDeletedBeforeTheCut(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	leads, contacts, deals := postgres.NewLeadRepository(db.Pool), postgres.NewContactRepository(db.Pool), postgres.NewDealRepository(db.Pool)
+
+	old := remove(t, leads, create(t, leads, lead.Fields{Name: "Old"}).ID(), "maria")
+	// A lead and contact a deal still refers to stay, however old their
+	// delete: the deal's history names them.
+	converted := create(t, leads, lead.Fields{Name: "Converted"})
+	c := newContact(t, contacts, "Grace")
+	newDeal(t, deals, "Engines", c.ID(), converted.ID())
+	remove(t, leads, converted.ID(), "maria")
+	remove(t, contacts, c.ID(), "maria")
+	oldDeal := remove(t, deals, newDeal(t, deals, "Gone", c.ID(), 0).ID(), "maria")
+	time.Sleep(10 * time.Millisecond) // the cut falls strictly between the deletes
+	cut := time.Now()
+	time.Sleep(10 * time.Millisecond)
+	recent := remove(t, leads, create(t, leads, lead.Fields{Name: "Recent"}).ID(), "maria")
+	live := create(t, leads, lead.Fields{Name: "Live"})
+
+	n, err := postgres.Purge(t.Context(), db.Pool, cut)
+	require.NoError(t, err)
+
+	assert.Equal(t, postgres.Purged{Leads: 1, Deals: 1}, n)
+	for id, kept := range map[int64]bool{old.ID(): false, converted.ID(): true, recent.ID(): true, live.ID(): true} {
+		_, err := leads.Get(t.Context(), id)
+		assert.Equal(t, kept, err == nil, "lead %d kept", id)
+	}
+	_, err = contacts.Get(t.Context(), c.ID())
+	assert.NoError(t, err, "the contact of a live deal is kept")
+	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM lead_versions WHERE lead_id = $1`, old.ID()), "its versions go too")
+	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM activity WHERE aggregate_kind = 'lead' AND aggregate_id = $1`, old.ID()), "and its history")
+	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM deal_versions WHERE id = $1`, oldDeal.ID()))
+	assert.Equal(t, 2, countRows(t, db.Pool, `SELECT count(*) FROM lead_versions WHERE lead_id = $1`, recent.ID()))
+
+	n, err = postgres.Purge(t.Context(), db.Pool, time.Now().Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, postgres.Purged{Leads: 1}, n, "a later purge takes the recent one; the deal's lead and contact stay")
+}
