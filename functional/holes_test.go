@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/cmd/crm/app"
 	"crm/domain/lead"
 )
 
@@ -359,4 +360,65 @@ func TestADeleteIsKeptAnnouncedAndUndoable(t *testing.T) {
 			map[string]string{"If-Match": `"2"`, "Content-Type": "application/json"})
 		assert.Equal(t, http.StatusGone, res.status)
 	})
+}
+
+// Hole 3, without JavaScript: a save whose session ended is kept through
+// the sign-in and shown again on the record, as typed, at the rep's
+// version, so saving it merges as usual. (The browser test covers the
+// dialog that resends it in place.)
+func TestAWriteWhoseSessionEndedComesBackAfterSignIn(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	l := a.seedLead(ada)
+	// Ann's session ends (signed out in another tab) while she types.
+	ann := a.signIn("ann")
+	require.Equal(t, http.StatusSeeOther, a.doWith(ann, http.MethodPost, "/logout", url.Values{}, false).status)
+	// Maria saves the score meanwhile.
+	maria := a.signIn("maria")
+	require.Equal(t, http.StatusSeeOther, a.doWith(maria, http.MethodPost, leadPath(l), leadForm(l, 1, map[string]string{"score": "90"}), false).status)
+
+	typed := leadForm(l, 1, map[string]string{"notes": "Typed before the session ended.", "phone": "+44 1 5555"})
+	res := a.doWith(ann, http.MethodPost, leadPath(l), typed, false)
+	require.Equal(t, http.StatusSeeOther, res.status)
+	login := res.header.Get("Location")
+	require.Contains(t, login, "/login?")
+	kept := cookieNamed(res, app.SessionCookie)
+	require.NotNil(t, kept, "the form is kept in a session of its own")
+
+	page := a.doWith(kept, http.MethodGet, login, nil, false)
+	assert.Contains(t, page.body, "Your session ended before your change was saved.")
+	next, err := url.ParseQuery(login[len("/login?"):])
+	require.NoError(t, err)
+	signIn := a.doWith(kept, http.MethodPost, "/login", url.Values{"email": {"ann@example.com"},
+		"password": {"ann" + testPasswordSuffix}, "next": {next.Get("next")}}, false)
+	require.Equal(t, http.StatusSeeOther, signIn.status)
+	back := signIn.header.Get("Location")
+	assert.Regexp(t, `^/leads/\d+\?resume=\w+$`, back, "back to the record")
+	session := cookieNamed(signIn, app.SessionCookie)
+	require.NotNil(t, session)
+
+	page = a.doWith(session, http.MethodGet, back, nil, false)
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Contains(t, page.body, "You are signed in again.")
+	assert.Contains(t, page.body, "\nTyped before the session ended.</textarea>")
+	assert.Contains(t, page.body, `value="+44 1 5555"`)
+	assert.Contains(t, page.body, `name="version" value="1"`, "at the version Ann started from")
+	assert.Contains(t, page.body, `data-unsaved="true"`, "the page warns before leaving it")
+	again := a.doWith(session, http.MethodGet, back, nil, false)
+	assert.NotContains(t, again.body, "Typed before the session ended.", "the key works once")
+
+	saved := a.doWith(session, http.MethodPost, leadPath(l), typed, false)
+	require.Equal(t, http.StatusSeeOther, saved.status)
+	got := a.lead(l.ID())
+	assert.Equal(t, "Typed before the session ended.", got.Fields().Notes)
+	assert.Equal(t, 90, got.Fields().Score, "merged with Maria's save")
+}
+
+func cookieNamed(res response, name string) *http.Cookie {
+	for _, c := range (&http.Response{Header: res.header}).Cookies() {
+		if c.Name == name && c.Value != "" {
+			return c
+		}
+	}
+	return nil
 }

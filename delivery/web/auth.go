@@ -57,21 +57,33 @@ func (s *server) requireUser(next http.Handler) http.Handler {
 	})
 }
 
-// errSignedOut is the answer to an htmx request without a session: the
-// fragment lands in #flash, and HX-Redirect takes the browser to sign in.
+// errSignedOut is the answer to an htmx request without a session. The
+// page stays: app.js sees headerSessionEnded, opens a sign-in dialog over
+// the page and, once signed in, sends the same request again. The message
+// is for a page without that script, where it lands in #flash.
 var errSignedOut = &httpError{status: http.StatusUnauthorized, title: "Please sign in again",
-	msg: "Your session has ended. Nothing was saved."}
+	msg: "Your session has ended. Nothing was saved; sign in again in another tab, then save again here."}
 
-// toLogin sends a request without a session to the sign-in page, which
-// brings the rep back to the page they asked for.
+// headerSessionEnded marks the answer to a request whose session ended.
+const headerSessionEnded = "X-Session-Ended"
+
+// toLogin answers a request without a session. A page load goes to the
+// sign-in page, which brings the rep back to it; a plain form post is kept
+// (see keepWrite) and the rep brought back to it; an htmx request gets a
+// 401 the page answers with its sign-in dialog.
 func (s *server) toLogin(w http.ResponseWriter, r *http.Request) error {
-	target := "/login"
-	if r.Method == http.MethodGet {
-		target += "?" + url.Values{"next": {r.URL.RequestURI()}}.Encode()
-	}
 	if isHTMX(r) {
-		w.Header().Set(headerHXRedirect, target)
+		w.Header().Set(headerSessionEnded, "true")
 		return errSignedOut
+	}
+	target := "/login"
+	switch {
+	case r.Method == http.MethodGet:
+		target += "?" + url.Values{"next": {r.URL.RequestURI()}}.Encode()
+	case r.Method == http.MethodPost:
+		if back := s.keepWrite(r); back != "" {
+			target += "?" + url.Values{"next": {back}, "ended": {"1"}}.Encode()
+		}
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil
@@ -93,8 +105,11 @@ func (s *server) showLogin(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, v.Next, http.StatusSeeOther)
 		return nil
 	}
-	if r.URL.Query().Get("signed_out") != "" {
+	switch {
+	case r.URL.Query().Get("signed_out") != "":
 		v.Notice = "You are signed out."
+	case r.URL.Query().Get("ended") != "":
+		v.Notice = "Your session ended before your change was saved. Sign in to get back to it: what you typed is kept."
 	}
 	s.render(w, r, http.StatusOK, views.LoginPage(v), views.LoginPage(v))
 	return nil
@@ -111,12 +126,12 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	case err == nil:
 	case errors.Is(err, domain.ErrUnauthenticated):
 		v.Error = "The email or the password is wrong."
-		s.render(w, r, http.StatusUnauthorized, views.LoginPage(v), views.LoginPage(v))
+		s.render(w, r, http.StatusUnauthorized, views.LoginPage(v), views.LoginError(v))
 		return nil
 	case errors.As(err, &limited):
 		w.Header().Set("Retry-After", strconv.Itoa(int(limited.RetryAfter/time.Second)))
 		v.Error = fmt.Sprintf("Too many failed attempts. Try again in %d minutes.", int(limited.RetryAfter/time.Minute))
-		s.render(w, r, http.StatusTooManyRequests, views.LoginPage(v), views.LoginPage(v))
+		s.render(w, r, http.StatusTooManyRequests, views.LoginPage(v), views.LoginError(v))
 		return nil
 	default:
 		return err
@@ -127,6 +142,12 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	if isHTMX(r) {
+		// The sign-in dialog of a page whose session ended: the page stays,
+		// and sends again what the rep was saving.
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	return nil
 }

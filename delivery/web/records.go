@@ -145,7 +145,12 @@ func (p *recordPages[A, F]) show(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.render(w, r, http.StatusOK, views.Editor[A]{Record: a, Form: p.formOf(a), Notice: p.notices[r.URL.Query().Get("notice")]})
+	v := views.Editor[A]{Record: a, Form: p.formOf(a), Notice: p.notices[r.URL.Query().Get("notice")]}
+	if kept, ok := p.s.keptForm(r, p.kind, p.inputs); ok {
+		// What the rep typed before their session ended, at their version.
+		v.Form, v.Notice, v.Unsaved = kept, resumedNotice, true
+	}
+	p.render(w, r, http.StatusOK, v)
 	return nil
 }
 
@@ -169,7 +174,7 @@ func (p *recordPages[A, F]) save(w http.ResponseWriter, r *http.Request) error {
 		// The form keeps the version the rep started from: moving it on here
 		// would hide a conflict with whoever saved in the meantime.
 		form := views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err), Version: version}
-		return p.refused(w, r, id, func(a A) views.Editor[A] { return views.Editor[A]{Record: a, Form: form} })
+		return p.refused(w, r, id, func(a A) views.Editor[A] { return views.Editor[A]{Record: a, Form: form, Unsaved: true} })
 	}
 	return p.failWrite(w, r, err, "save", typedForm(p.kind, values, version))
 }
@@ -204,12 +209,13 @@ func (p *recordPages[A, F]) moveTo(w http.ResponseWriter, r *http.Request) error
 		return p.done(w, r, "moved", res, movedNotice(p.kind, p.state(res.Record), res.Merge, p.labels, res.Record.Version(), actor(r)))
 	case isInvalid(err):
 		return p.refused(w, r, id, func(a A) views.Editor[A] {
-			form := p.formOf(a)
+			v := views.Editor[A]{Record: a, Form: p.formOf(a), ActionError: ruleMessage(err)}
 			if typed != nil {
 				// As typed, at the rep's version: see save.
-				form = views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err), Version: version}
+				v.Form = views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err), Version: version}
+				v.Unsaved = true
 			}
-			return views.Editor[A]{Record: a, Form: form, ActionError: ruleMessage(err)}
+			return v
 		})
 	}
 	var typedValues *views.Form
@@ -272,7 +278,7 @@ func (p *recordPages[A, F]) restore(w http.ResponseWriter, r *http.Request) erro
 		return p.done(w, r, "restored", res, restoredNotice(p.kind, res.Merge, p.labels, res.Record.Version(), actor(r)))
 	case isInvalid(err):
 		form := views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err), Version: version}
-		return p.refused(w, r, id, func(a A) views.Editor[A] { return views.Editor[A]{Record: a, Form: form} })
+		return p.refused(w, r, id, func(a A) views.Editor[A] { return views.Editor[A]{Record: a, Form: form, Unsaved: true} })
 	}
 	return p.failWrite(w, r, err, "restore", typedForm(p.kind, values, version))
 }
@@ -316,7 +322,7 @@ func (p *recordPages[A, F]) failWrite(w http.ResponseWriter, r *http.Request, er
 		}
 		v := views.Editor[A]{Record: cur, Form: p.formOf(cur)}
 		if typed != nil {
-			v.Form = *typed
+			v.Form, v.Unsaved = *typed, true
 		}
 		v.Deleted = p.deleted(cur, action, typed != nil, actor(r))
 		p.render(w, r, http.StatusConflict, v)
@@ -325,13 +331,13 @@ func (p *recordPages[A, F]) failWrite(w http.ResponseWriter, r *http.Request, er
 		return err
 	}
 	cur := c.Current
-	form := p.formOf(cur)
+	v := views.Editor[A]{Record: cur, Form: p.formOf(cur), Conflict: p.banner(c, action, actor(r))}
 	if c.Yours != nil {
 		// The rep's own changes on top of the current values, at the
 		// current version: saving again keeps both reps' work.
-		form = p.form(c.Compare.Proposed, cur.Version())
+		v.Form, v.Unsaved = p.form(c.Compare.Proposed, cur.Version()), true
 	}
-	p.render(w, r, http.StatusConflict, views.Editor[A]{Record: cur, Form: form, Conflict: p.banner(c, action, actor(r))})
+	p.render(w, r, http.StatusConflict, v)
 	return nil
 }
 
@@ -387,7 +393,12 @@ func (p *recordPages[A, F]) render(w http.ResponseWriter, r *http.Request, statu
 }
 
 func (p *recordPages[A, F]) showNew(w http.ResponseWriter, r *http.Request) error {
-	n := views.NewRecord{Kind: p.kind, Fields: p.newFields(p.blank(r))}
+	form := p.blank(r)
+	n := views.NewRecord{Kind: p.kind}
+	if kept, ok := p.s.keptForm(r, p.kind, p.inputs); ok {
+		form, n.Notice = kept, resumedNotice
+	}
+	n.Fields = p.newFields(form)
 	p.s.render(w, r, http.StatusOK, views.NewRecordPage(n), views.NewRecordForm(n))
 	return nil
 }

@@ -6,15 +6,19 @@
   document.addEventListener("htmx:error", function (evt) {
     var ctx = evt.detail && evt.detail.ctx;
     if (ctx && ctx.response) return; // the server answered; its fragment says what happened
-    var flash = document.getElementById("flash");
-    if (!flash) return;
-    flash.innerHTML = "";
+    flash("Could not reach the server. Nothing was saved; what you typed is still in the form.");
+  });
+
+  function flash(message) {
+    var box = document.getElementById("flash");
+    if (!box) return;
+    box.innerHTML = "";
     var p = document.createElement("p");
     p.className = "notice error";
     p.setAttribute("role", "alert");
-    p.textContent = "Could not reach the server. Nothing was saved; what you typed is still in the form.";
-    flash.appendChild(p);
-  });
+    p.textContent = message;
+    box.appendChild(p);
+  }
 
   // "Use this" beside a value someone else saved copies it into the input.
   document.addEventListener("click", function (evt) {
@@ -28,19 +32,297 @@
     input.focus();
   });
 
+  // ---------------------------------------------------------------------
+  // Unsaved typing. An input is dirty when its value is not the one the
+  // server sent (its default value); a form the server sent back with
+  // values that are not saved (a conflict, a refused save) is dirty as a
+  // whole. Dirty forms are marked, guarded against leaving the page, and
+  // kept as a draft in this browser, keyed by record and version.
+
+  function recordForm() { return document.querySelector("form[data-record-form]"); }
+
+  function fields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "version" && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) && el.type !== "hidden";
+    });
+  }
+
+  function defaultOf(el) {
+    if (el.tagName !== "SELECT") return el.defaultValue;
+    var opt = Array.prototype.find.call(el.options, function (o) { return o.defaultSelected; }) || el.options[0];
+    return opt ? opt.value : "";
+  }
+
+  function isDirty(el) { return el.value !== defaultOf(el); }
+
+  function setClean(el, value) {
+    if (el.tagName === "SELECT") {
+      Array.prototype.forEach.call(el.options, function (o) { o.defaultSelected = o.value === value; });
+      el.value = value;
+    } else {
+      el.defaultValue = value;
+      el.value = value;
+    }
+  }
+
+  function formDirty(form) {
+    return form.getAttribute("data-unsaved") === "true" || fields(form).some(isDirty);
+  }
+
+  // The marker beside Save says there is something unsaved.
+  function mark() {
+    var form = recordForm();
+    if (!form) return;
+    fields(form).forEach(function (el) { el.classList.toggle("dirty", isDirty(el)); });
+    var dirty = formDirty(form);
+    var marker = form.querySelector(".unsaved-marker");
+    if (!marker) {
+      marker = document.createElement("span");
+      marker.className = "unsaved-marker";
+      marker.setAttribute("role", "status");
+      marker.setAttribute("data-testid", "unsaved");
+      var save = form.querySelector("[data-testid=save]");
+      if (save) save.after(marker); else form.appendChild(marker);
+    }
+    marker.textContent = dirty ? "Unsaved changes" : "";
+    marker.hidden = !dirty;
+  }
+
+  var submitting = false;
+  document.addEventListener("submit", function () { submitting = true; });
+  document.addEventListener("htmx:before:request", function () { submitting = false; });
+  window.addEventListener("beforeunload", function (evt) {
+    var form = recordForm();
+    if (!form || submitting || !formDirty(form)) return;
+    evt.preventDefault();
+    evt.returnValue = ""; // older browsers need it set to show the prompt
+  });
+
+  // Drafts: what a rep typed, in this browser, until it is saved.
+  var draftPrefix = "crm-draft:" + window.location.pathname + ":";
+
+  function draftKey(form) { return draftPrefix + form.elements.version.value; }
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; } // private mode, blocked storage
+  }
+
+  function saveDraft() {
+    var form = recordForm(), store = storage();
+    if (!form || !store) return;
+    // A form the server sent back unsaved (a conflict) holds typing in
+    // every input; otherwise only the dirty inputs are typing.
+    var whole = form.getAttribute("data-unsaved") === "true";
+    var typed = {};
+    fields(form).forEach(function (el) { if (whole || isDirty(el)) typed[el.name] = el.value; });
+    try {
+      if (Object.keys(typed).length === 0) {
+        store.removeItem(draftKey(form));
+      } else {
+        store.setItem(draftKey(form), JSON.stringify({ at: Date.now(), fields: typed }));
+      }
+    } catch (e) { /* storage full: the beforeunload guard still holds */ }
+  }
+
+  function drafts() {
+    var store = storage(), out = [];
+    if (!store) return out;
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(draftPrefix) === 0) {
+        try {
+          var d = JSON.parse(store.getItem(key));
+          d.key = key;
+          d.version = key.slice(draftPrefix.length);
+          out.push(d);
+        } catch (e) { store.removeItem(key); }
+      }
+    }
+    return out.sort(function (a, b) { return b.at - a.at; });
+  }
+
+  function dropDrafts() {
+    var store = storage();
+    if (store) drafts().forEach(function (d) { store.removeItem(d.key); });
+  }
+
+  // On opening a record with a draft left from before, offer it back.
+  function offerDraft() {
+    var form = recordForm();
+    var d = form && drafts()[0];
+    if (!d || formDirty(form)) return;
+    var differs = Object.keys(d.fields).some(function (name) {
+      var el = form.elements[name];
+      return el && el.value !== d.fields[name];
+    });
+    if (!differs) { dropDrafts(); return; }
+    var box = document.createElement("div");
+    box.className = "notice live draft";
+    box.setAttribute("role", "status");
+    box.setAttribute("data-testid", "draft-offer");
+    var text = document.createElement("span");
+    text.textContent = "You have unsaved changes to this record from " + new Date(d.at).toLocaleString() +
+      " (made on version " + d.version + "), kept in this browser.";
+    var restore = button("Restore them", "draft-restore", function () {
+      Object.keys(d.fields).forEach(function (name) {
+        var el = form.elements[name];
+        if (el) el.value = d.fields[name];
+      });
+      // Saved from the version the rep typed on, so a save merges with
+      // whatever was saved since instead of overwriting it.
+      form.elements.version.value = d.version;
+      box.remove();
+      mark();
+      saveDraft();
+    });
+    var discard = button("Discard", "draft-discard", function () { dropDrafts(); box.remove(); });
+    discard.classList.add("secondary");
+    box.append(text, " ", restore, " ", discard);
+    form.before(box);
+  }
+
+  function button(label, testid, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "outline";
+    b.textContent = label;
+    b.setAttribute("data-testid", testid);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  var draftTimer = 0;
+  document.addEventListener("input", function (evt) {
+    if (!evt.target.closest("form[data-record-form]")) return;
+    mark();
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(saveDraft, 300);
+  });
+  document.addEventListener("change", function (evt) {
+    if (evt.target.closest("form[data-record-form]")) { mark(); saveDraft(); }
+  });
+
+  // After every swap: a clean form at a new version means the typing was
+  // saved; anything else keeps its draft.
+  document.addEventListener("htmx:after:swap", function () {
+    var form = recordForm();
+    if (!form) return;
+    mark();
+    if (!formDirty(form)) dropDrafts(); else saveDraft();
+  });
+
+  // ---------------------------------------------------------------------
+  // An ended session. The server answers 401 with X-Session-Ended instead
+  // of the page: a sign-in dialog opens over it, and once signed in the
+  // same request is sent again, with the form as typed (it merges as any
+  // save does).
+
+  var pending = null;
+  document.addEventListener("htmx:before:response", function (evt) {
+    var ctx = evt.detail && evt.detail.ctx;
+    var res = ctx && ctx.response;
+    if (!res || res.status !== 401 || !res.headers || !res.headers.get("X-Session-Ended")) return;
+    evt.preventDefault();
+    var submitter = ctx.sourceEvent && ctx.sourceEvent.submitter;
+    pending = { elt: ctx.sourceElement, submitter: submitter || null };
+    signInAgain();
+  });
+
+  function signInAgain() {
+    var dialog = document.getElementById("sign-in-again");
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.id = "sign-in-again";
+      dialog.setAttribute("aria-labelledby", "sign-in-again-title");
+      dialog.setAttribute("data-testid", "sign-in-again");
+      dialog.innerHTML =
+        '<article><h2 id="sign-in-again-title">Your session ended</h2>' +
+        "<p>Sign in to save: what you typed is still here, and is sent again once you are signed in.</p>" +
+        '<div class="sign-in-message"></div>' +
+        '<form method="post" action="/login">' +
+        '<label for="sign-in-again-email">Email</label>' +
+        '<input id="sign-in-again-email" type="email" name="email" required autocomplete="username">' +
+        '<label for="sign-in-again-password">Password</label>' +
+        '<input id="sign-in-again-password" type="password" name="password" required autocomplete="current-password">' +
+        '<div class="dialog-actions"><button type="submit" data-testid="sign-in-again-submit">Sign in and save</button>' +
+        '<button type="button" class="secondary outline" data-testid="sign-in-again-cancel">Cancel</button></div>' +
+        "</form></article>";
+      document.body.appendChild(dialog);
+      dialog.querySelector("form").addEventListener("submit", submitSignIn);
+      dialog.querySelector("[data-testid=sign-in-again-cancel]").addEventListener("click", function () {
+        dialog.close();
+        pending = null;
+        flash("You are not signed in: nothing was saved. What you typed is still in the form; sign in to save it.");
+      });
+    }
+    dialog.querySelector(".sign-in-message").textContent = "";
+    if (!dialog.open) dialog.showModal();
+    dialog.querySelector("input[name=email]").focus();
+  }
+
+  function submitSignIn(evt) {
+    evt.preventDefault();
+    var form = evt.target, dialog = form.closest("dialog");
+    var message = dialog.querySelector(".sign-in-message");
+    fetch("/login", {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      headers: { "HX-Request": "true" },
+      credentials: "same-origin",
+    }).then(function (res) {
+      if (res.status === 204) {
+        form.reset();
+        dialog.close();
+        var again = pending;
+        pending = null;
+        connectLive();
+        resend(again);
+        return;
+      }
+      return res.text().then(function (html) {
+        var said = new DOMParser().parseFromString(html, "text/html").body.textContent.trim();
+        showMessage(message, said || "Could not sign in (" + res.status + ").");
+      });
+    }).catch(function () {
+      showMessage(message, "Could not reach the server. Nothing was saved; try again in a moment.");
+    });
+  }
+
+  function showMessage(box, text) {
+    box.innerHTML = "";
+    var p = document.createElement("p");
+    p.className = "notice error";
+    p.setAttribute("role", "alert");
+    p.setAttribute("data-testid", "login-error");
+    p.textContent = text;
+    box.appendChild(p);
+  }
+
+  function resend(p) {
+    if (!p || !p.elt || !document.contains(p.elt)) return;
+    if (p.elt.tagName === "FORM") {
+      p.elt.requestSubmit(p.submitter && document.contains(p.submitter) ? p.submitter : undefined);
+    } else {
+      p.elt.click();
+    }
+  }
+
+  // ---------------------------------------------------------------------
   // Live notices. While a lead, contact or deal page is open, a save by
-  // anyone else shows a notice; its button refreshes the read-only parts of
-  // the page (header and history) and leaves the form, with everything
-  // typed, alone. Its version stays the one the rep started from, so their
-  // next save merges.
+  // anyone else shows a notice; its button brings the page up to date
+  // without losing any typing (see showWhatChanged).
   var live = document.getElementById("live-notice");
   var editorID = live && live.getAttribute("data-editor");
-  if (live && window.EventSource) {
-    var source = new EventSource(live.getAttribute("data-live-url"));
+  var source = null;
+  function connectLive() {
+    if (!live || !window.EventSource) return;
+    if (source) source.close();
+    source = new EventSource(live.getAttribute("data-live-url"));
     source.addEventListener("saved", function (evt) {
       consider(JSON.parse(evt.data));
     });
   }
+  connectLive();
 
   // A swap that brings the page to the announced version (the rep's own
   // save, or a conflict view at the current version) makes the notice old.
@@ -67,30 +349,55 @@
     live.textContent = "";
     var text = document.createElement("span");
     text.textContent = notice.message;
-    var refresh = document.createElement("button");
-    refresh.type = "button";
-    refresh.className = "outline secondary";
-    refresh.textContent = "Show what changed";
-    refresh.setAttribute("data-testid", "live-refresh");
-    refresh.addEventListener("click", refreshReadOnly);
+    var refresh = button("Show what changed", "live-refresh", showWhatChanged);
+    refresh.classList.add("secondary");
     live.append(text, " ", refresh);
     live.hidden = false;
   }
 
-  function refreshReadOnly() {
+  // showWhatChanged brings the page to the version saved now: the header,
+  // the history and every input the rep has not touched show the saved
+  // values; inputs the rep typed in keep what they typed, and focus and
+  // caret stay where they were. The form's version moves on only when
+  // nothing is typed: otherwise it stays the one the typing started from,
+  // so the next save compares the typing with everything saved since.
+  function showWhatChanged() {
     fetch(window.location.pathname, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
       .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
+        var editor = document.getElementById(editorID);
+        var freshEditor = fresh.getElementById(editorID);
+        if (!editor || !freshEditor) return Promise.reject("no editor");
         ["#" + editorID + " > header", "#" + editorID + " [data-testid=history]"].forEach(function (sel) {
           var from = fresh.querySelector(sel);
           var to = document.querySelector(sel);
           if (from && to) to.replaceWith(from);
         });
+        var form = recordForm(), freshForm = fresh.querySelector("form[data-record-form]");
+        if (form && freshForm) {
+          var typing = formDirty(form);
+          var active = document.activeElement;
+          var caret = active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+          fields(form).forEach(function (el) {
+            var from = freshForm.elements[el.name];
+            if (!from || isDirty(el)) return;
+            setClean(el, from.value);
+          });
+          if (!typing) form.elements.version.value = freshForm.elements.version.value;
+          if (caret && document.activeElement === active) {
+            try { active.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text input */ }
+          }
+        }
+        editor.setAttribute("data-version", freshEditor.getAttribute("data-version"));
         live.hidden = true;
+        mark();
       })
       .catch(function () {
-        live.textContent = "Could not load the changes; reload the page to see them (what you typed will be lost).";
+        live.textContent = "Could not load the changes just now. What you typed is still in the form; try again in a moment.";
       });
   }
+
+  mark();
+  offerDraft();
 })();

@@ -31,6 +31,10 @@ type Editor[A any] struct {
 	Conflict *Conflict
 	// ActionError is a rule violation of a move, shown by its buttons.
 	ActionError string
+	// Unsaved says the form holds values that are not the record's saved
+	// ones (what the rep typed, sent back by a refused or lost write): the
+	// page warns before leaving it, as it does for typing.
+	Unsaved bool
 	// Deleted is set when the record is deleted: the page then says who
 	// deleted it and offers to restore it instead of saving.
 	Deleted *Deleted
