@@ -15,14 +15,20 @@ LEADS ?= 500
 N     ?= 1
 BENCH ?= .
 FUZZTIME ?= 4s
+# The soak: how many reps (2-8) on how many hot leads, for how many trials
+# at most and for how long at most (whichever comes first).
+SOAK_REPS     ?= 8
+SOAK_RECORDS  ?= 3
+SOAK_TRIALS   ?= 30000
+SOAK_DURATION ?= 10m
 
 # Provision the database; a failure stops the recipe (set -e).
 DB := url=$$(scripts/db.sh); export DATABASE_URL=$$url
 
-.PHONY: help run test deps lint fuzz generate vendor screenshots build seed bench migrate-up migrate-down
+.PHONY: help run test deps lint fuzz generate vendor screenshots build seed bench soak migrate-up migrate-down
 
 help: ## list the targets
-	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH) FUZZTIME=$(FUZZTIME))"
+	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH) FUZZTIME=$(FUZZTIME) SOAK_TRIALS=$(SOAK_TRIALS) SOAK_REPS=$(SOAK_REPS))"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 run: build ## provision PostgreSQL, seed LEADS demo leads, serve on ADDR (Ctrl-C stops)
@@ -80,6 +86,10 @@ build: ## build the binary into bin/crm
 
 seed: build ## provision PostgreSQL and bring it up to at least LEADS leads
 	@$(DB); bin/crm seed --leads $(LEADS)
+
+soak: deps ## provision PostgreSQL and run the randomized checker of "nothing is lost" at length (SOAK_*)
+	@$(DB); SOAK_REPS=$(SOAK_REPS) SOAK_RECORDS=$(SOAK_RECORDS) SOAK_TRIALS=$(SOAK_TRIALS) SOAK_DURATION=$(SOAK_DURATION) \
+		$(GO) test -count=1 -timeout 30m -run '^TestSoak$$' -v ./functional/ | grep -E '^(\s+soak_test|---|ok|FAIL|PASS)'
 
 bench: ## provision PostgreSQL and run the benchmarks matching BENCH
 	@$(DB); $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...

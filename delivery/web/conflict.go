@@ -56,7 +56,12 @@ func movedNotice(noun, to string, m *conflict.Merge, labels map[string]string, n
 // for rep you, and how what they typed was merged when it was saved with
 // the restore from an older version.
 func restoredNotice(noun string, m *conflict.Merge, labels map[string]string, now int64, you string) string {
-	if m != nil {
+	switch {
+	case m != nil && now == m.Onto:
+		// Nothing written: someone restored it, and their saves hold
+		// whatever the rep typed.
+		return fmt.Sprintf("Nothing left to do: this %s was restored meanwhile and already holds your changes (version %d).", noun, now)
+	case m != nil && len(m.Applied) > 0:
 		return "Restored from the Trash. " + mergeNotice(m, labels, now, you)
 	}
 	return fmt.Sprintf("Restored from the Trash. This %s is now at version %d.", noun, now)

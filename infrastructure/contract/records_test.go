@@ -315,6 +315,21 @@ func recordContract[A stored](t *testing.T, k kind[A]) {
 		})
 	})
 
+	t.Run("a save that changes nothing answers with its own version, not a newer one saved meanwhile", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			created := create(t, b)
+
+			got, err := k.repo(b).Update(t.Context(), created.ID(), 1, func(a A) (bool, error) {
+				_, err := k.repo(b).Update(t.Context(), created.ID(), 1, k.change(1, "bruno"))
+				require.NoError(t, err)
+				return k.same(a)
+			})
+
+			require.NoError(t, err)
+			assert.Equal(t, k.state(created), k.state(got), "it wrote nothing, so it shows no one else's write")
+		})
+	})
+
 	t.Run("an error from apply passes through and writes nothing", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			created := create(t, b)

@@ -165,7 +165,7 @@ func (s *Store[A, S]) Update(ctx context.Context, id, version int64, apply func(
 		return zero, err
 	}
 	if !changed {
-		return s.Get(ctx, id)
+		return s.Version(ctx, id, version) // as the PostgreSQL store answers
 	}
 
 	s.mu.Lock()

@@ -206,9 +206,11 @@ func (s *store[A, R]) Update(ctx context.Context, id, version int64, apply func(
 		return zero, err
 	}
 	if !changed {
-		// Read again rather than returning current, in case apply touched
-		// it while reporting no change: callers get what is stored.
-		return s.Get(ctx, id)
+		// The version checked, as stored, rather than current, which apply
+		// may have touched while reporting no change; and rather than what
+		// is stored now, which may be a newer version someone else wrote:
+		// a write that wrote nothing must not answer with another's.
+		return s.Version(ctx, id, version)
 	}
 	args := s.t.args(current)
 	args["id"], args["version"], args["deleted"] = id, version, current.Deleted()

@@ -53,7 +53,8 @@ type Repository[A any] interface {
 	// domain.ErrNotFound when that version was never saved.
 	conflict.Reader[A]
 	// Update loads the record, checks it is still at version, calls apply
-	// and, when apply reports a change, saves it at version+1. It returns a
+	// and, when apply reports a change, saves it at version+1; when apply
+	// reports none it writes nothing and returns the record at version. It returns a
 	// *domain.NotFoundError, a *domain.OptimisticLockError when the record
 	// has moved on, or apply's own error; on any error nothing is written.
 	Update(ctx context.Context, id, version int64, apply func(A) (changed bool, err error)) (A, error)
