@@ -348,6 +348,17 @@ func TestADeleteIsKeptAnnouncedAndUndoable(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, a.post(contactPath(c)+"/restore", url.Values{"version": {"2"}}).status)
 		assert.False(t, a.contact(c.ID()).Deleted())
 	})
+	t.Run("a deleted lead is not converted", func(t *testing.T) {
+		l := a.qualifiedLead(85)
+		deleteAsMaria(l, 3)
+		before := a.rowCounts()
+
+		res := a.post(convertPath(l), convertForm(3, nil))
+
+		assert.Equal(t, http.StatusConflict, res.status, res.body)
+		assert.Contains(t, res.body, "maria deleted it at")
+		assert.Equal(t, before, a.rowCounts(), "no contact or deal created")
+	})
 	t.Run("the API answers 410 Gone for a deleted lead", func(t *testing.T) {
 		l := a.seedLead(ada)
 		deleteAsMaria(l, 1)

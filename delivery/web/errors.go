@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -41,6 +42,7 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 		invalid  *domain.ValidationError
 		rule     *domain.RuleError
 		missing  *domain.NotFoundError
+		deleted  *domain.DeletedError
 	)
 	switch {
 	case errors.As(err, &routed):
@@ -52,6 +54,12 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 			Message: "The form is larger than 1 MiB. Nothing was saved."}
 	case errors.Is(err, domain.ErrUnauthenticated):
 		return views.ErrorView{Status: http.StatusUnauthorized, Title: "Please sign in", Message: "Nothing was saved."}
+	case errors.As(err, &deleted):
+		// The record pages show their own banner; this is for the others
+		// (the conversion page of a deleted lead).
+		return views.ErrorView{Status: http.StatusConflict, Title: "Deleted",
+			Message: fmt.Sprintf("%s deleted it at %s. Nothing was saved: restore it from the Trash first.",
+				views.Who(deleted.By), deleted.At.Format("Jan 2, 15:04"))}
 	case errors.As(err, &missing):
 		return views.ErrorView{Status: http.StatusNotFound, Title: views.KindTitle(missing.Kind) + " not found",
 			Message: "It does not exist or someone deleted it."}
