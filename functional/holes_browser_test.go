@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"crm/domain/lead"
 )
 
 // The holes of issue 10 as a rep meets them in a browser: two reps, each in
@@ -47,13 +49,23 @@ func evaluate[T any](t *testing.T, rep context.Context, js string) T {
 	return v
 }
 
+// twoReps opens Ada's new lead in Maria's and John's browsers, each
+// watching it live.
+func twoReps(t *testing.T) (a *instance, l *lead.Lead, maria, john context.Context) {
+	t.Helper()
+	a = newApp(t)
+	l = a.seedLead(ada)
+	browser := newBrowser(t)
+	maria, john = a.newRep(browser, "maria"), a.newRep(browser, "john")
+	openLead(t, a.srv.URL+leadPath(l), maria, john)
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 2 }, 10*time.Second, 20*time.Millisecond,
+		"both pages are watching")
+	return a, l, maria, john
+}
+
 // Hole 2: a move made while typing carries the typing through the merge.
 func TestBrowserAMoveKeepsWhatTheRepIsTyping(t *testing.T) {
-	a := newApp(t)
-	l := a.seedLead(ada)
-	browser := newBrowser(t)
-	maria, john := a.newRep(browser, "maria"), a.newRep(browser, "john")
-	openLead(t, a.srv.URL+leadPath(l), maria, john)
+	a, l, maria, john := twoReps(t)
 
 	require.NoError(t, chromedp.Do(john, typeInto(`#lead-notes`, " Call back Tuesday.")))
 	require.NoError(t, chromedp.Do(maria,
@@ -144,12 +156,7 @@ func TestBrowserAnEndedSessionSignsInInPlaceAndSavesAgain(t *testing.T) {
 // Hole 6: "Show what changed" refreshes the inputs the rep did not touch,
 // keeps the ones they typed in, and keeps focus and caret.
 func TestBrowserShowWhatChangedRefreshesOnlyUntouchedInputs(t *testing.T) {
-	a := newApp(t)
-	l := a.seedLead(ada)
-	browser := newBrowser(t)
-	maria, john := a.newRep(browser, "maria"), a.newRep(browser, "john")
-	openLead(t, a.srv.URL+leadPath(l), maria, john)
-	require.Eventually(t, func() bool { return a.feed.Watchers() == 2 }, 10*time.Second, 20*time.Millisecond)
+	a, l, maria, john := twoReps(t)
 
 	require.NoError(t, chromedp.Do(john,
 		chromedp.Click(chromedp.CSS(`#lead-notes`)),
@@ -194,12 +201,7 @@ func TestBrowserShowWhatChangedRefreshesOnlyUntouchedInputs(t *testing.T) {
 // Hole 7: a delete is announced to the other rep, whose save then keeps
 // what they typed and offers to restore the lead with it.
 func TestBrowserADeleteIsAnnouncedAndUndoneWithMyChanges(t *testing.T) {
-	a := newApp(t)
-	l := a.seedLead(ada)
-	browser := newBrowser(t)
-	maria, john := a.newRep(browser, "maria"), a.newRep(browser, "john")
-	openLead(t, a.srv.URL+leadPath(l), maria, john)
-	require.Eventually(t, func() bool { return a.feed.Watchers() == 2 }, 10*time.Second, 20*time.Millisecond)
+	a, l, maria, john := twoReps(t)
 	require.NoError(t, chromedp.Do(john, typeInto(`#lead-notes`, " Still typing.")))
 
 	require.NoError(t, chromedp.Do(maria,
