@@ -321,6 +321,11 @@ func TestADeleteIsKeptAnnouncedAndUndoable(t *testing.T) {
 
 		stale := a.post(leadPath(l)+"/restore", url.Values{"version": {"1"}})
 		assert.Equal(t, http.StatusConflict, stale.status, "a restore names the version that deleted it")
+		live := a.seedLead(lead.Fields{Name: "Never deleted"})
+		notDeleted := a.post(leadPath(live)+"/restore", url.Values{"version": {"1"}})
+		assert.Equal(t, http.StatusUnprocessableEntity, notDeleted.status)
+		assert.Contains(t, notDeleted.body, "Nothing to restore: this lead is not in the Trash.")
+		assert.Contains(t, notDeleted.body, `value="Never deleted"`, "the form shows the lead as saved")
 		res := a.post(leadPath(l)+"/restore", url.Values{"version": {"2"}})
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		assert.Equal(t, leadPath(l)+"?notice=restored", res.header.Get("Location"))

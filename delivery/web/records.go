@@ -276,6 +276,11 @@ func (p *recordPages[A, F]) restore(w http.ResponseWriter, r *http.Request) erro
 	switch {
 	case err == nil:
 		return p.done(w, r, "restored", res, restoredNotice(p.kind, res.Merge, p.labels, res.Record.Version(), actor(r)))
+	case isInvalid(err) && values == nil:
+		// A restore from a page older than the record's own restore.
+		return p.refused(w, r, id, func(a A) views.Editor[A] {
+			return views.Editor[A]{Record: a, Form: p.formOf(a), Notice: "Nothing to restore: this " + p.kind + " is not in the Trash."}
+		})
 	case isInvalid(err):
 		form := views.Form{Prefix: p.kind, Values: values, Errors: fieldErrors(err), Version: version}
 		return p.refused(w, r, id, func(a A) views.Editor[A] { return views.Editor[A]{Record: a, Form: form, Unsaved: true} })
