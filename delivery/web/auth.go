@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"crm/delivery/web/views"
 	"crm/domain"
@@ -91,9 +93,19 @@ func (s *server) toLogin(w http.ResponseWriter, r *http.Request) error {
 
 // safeNext keeps a post-login destination on this site: a path, never
 // "//host" or "/\host" (which browsers read as another site) or a scheme.
+// Browsers strip tabs and newlines from a URL and read "\" as "/", so
+// "/\t/evil.example" is "//evil.example" to them: any backslash, control
+// character, space or non-printing character refuses next outright, and
+// what is left must parse as a path without scheme or host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) ||
-		strings.ContainsAny(next, "\r\n") {
+	odd := func(r rune) bool {
+		return r == '\\' || r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) || !unicode.IsPrint(r)
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.IndexFunc(next, odd) >= 0 {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return next

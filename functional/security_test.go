@@ -1,0 +1,44 @@
+package functional
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The findings of the security review (issue 11), one test each.
+
+// openRedirects are sign-in destinations a browser would follow to another
+// site once it strips what it strips (tabs, newlines) and reads "\" as "/".
+var openRedirects = []string{
+	"//evil.example/steal", `/\evil.example`, "https://evil.example/", "javascript:alert(1)",
+	"/\t/evil.example", "/\t\\evil.example", "/\n/evil.example", "/\r/evil.example", "/\v/evil.example",
+	"/\f/evil.example", "/\u00a0/evil.example", "/\u3000/evil.example", "\t//evil.example", "/ /evil.example",
+	"/\\/evil.example", "/%2F/evil.example\\", "\\\\evil.example", "/\x00/evil.example", "/\u200b/evil.example",
+}
+
+// Finding 1: no sign-in destination leaves the site, before or after
+// signing in.
+func TestSignInNeverRedirectsToAnotherSite(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	for _, next := range openRedirects {
+		after := a.anonymous(http.MethodPost, "/login", url.Values{
+			"email": {"maria@example.com"}, "password": {"maria" + testPasswordSuffix}, "next": {next}})
+		if after.status != http.StatusBadRequest { // a form with NUL is refused as a whole
+			require.Equal(t, http.StatusSeeOther, after.status, "next=%q", next)
+			assert.Equal(t, "/", after.header.Get("Location"), "after signing in, next=%q stays on this site", next)
+		}
+
+		before := a.get("/login?" + url.Values{"next": {next}}.Encode())
+		require.Equal(t, http.StatusSeeOther, before.status, "next=%q", next)
+		assert.Equal(t, "/", before.header.Get("Location"), "signed in already, next=%q stays on this site", next)
+	}
+	for _, next := range []string{"/leads", "/leads/12?resume=ABC", "/contacts?q=ada&after=3", "/%2F/on-this-site"} {
+		res := a.get("/login?" + url.Values{"next": {next}}.Encode())
+		assert.Equal(t, next, res.header.Get("Location"), "a path on this site is kept")
+	}
+}
