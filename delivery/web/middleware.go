@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 type ctxKey int
@@ -104,5 +107,24 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		next.ServeHTTP(w, r)
+	})
+}
+
+// textQuery refuses, with 400, a page request whose query holds anything
+// but text: invalid UTF-8 or a control character (NUL among them, which
+// PostgreSQL refuses in text and would turn into a 500). Every query
+// parameter of every page is checked here once, as parseForm checks
+// every posted field.
+func (s *server) textQuery(next http.Handler) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		for key, vals := range r.URL.Query() {
+			for _, v := range append(vals, key) {
+				if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
+					return &badRequest{msg: "The address holds characters that are not text; nothing was read."}
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+		return nil
 	})
 }

@@ -67,7 +67,7 @@ func NewRouter(cfg Config) http.Handler {
 	}
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave)
+		r.Use(s.textQuery, s.sessions.LoadAndSave)
 		r.Get("/login", s.handle(s.showLogin))
 		r.Post("/login", s.handle(s.login))
 		r.Post("/logout", s.handle(s.logout))
