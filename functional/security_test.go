@@ -3,6 +3,8 @@ package functional
 import (
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,7 +57,7 @@ func TestPagesRefuseQueriesThatAreNotText(t *testing.T) {
 	for _, path := range []string{
 		"/leads?q=%00", "/contacts?q=%00", "/leads?q=ada%00", "/leads?status=%00", "/deals?stage=%00",
 		"/leads?after=%00", "/trash?after=1%00", "/leads?q=%FF", "/contacts?q=%C3", "/leads/new?x=%00",
-		leadPath(l) + "?notice=%00", leadPath(l) + "?resume=%00", "/login?next=%00", "/leads?q%00=x", "/deals/new?contact=%07",
+		leadPath(l) + "?notice=%00", leadPath(l) + "?resume=%00", "/leads?q%00=x", "/deals/new?contact=%07",
 	} {
 		res := a.get(path)
 		assert.Equal(t, http.StatusBadRequest, res.status, path)
@@ -63,4 +65,31 @@ func TestPagesRefuseQueriesThatAreNotText(t *testing.T) {
 	}
 	assert.Equal(t, before, a.dbState())
 	assert.Equal(t, http.StatusOK, a.get("/leads?q=Zo%C3%A9").status, "text in any language is text")
+	assert.Equal(t, "/", a.get("/login?next=%00").header.Get("Location"), "the sign-in page cleans its next instead")
+}
+
+// Finding 11: no folder listings, no cached personal data.
+func TestNoFolderListingsAndNoCachedPersonalData(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	l := a.seedLead(ada)
+	for _, path := range []string{"/static/", "/static/vendor/", "/static/vendor"} {
+		res := a.get(path)
+		assert.Equal(t, http.StatusNotFound, res.status, path)
+		assert.NotContains(t, res.body, "htmx.min.js", "%s lists nothing", path)
+	}
+
+	page := a.get(leadPath(l))
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Equal(t, "no-store", page.header.Get("Cache-Control"), "a lead's page is personal data")
+	assert.Equal(t, "no-store", a.get("/leads?q=ada").header.Get("Cache-Control"))
+	token, err := a.auth.CreateToken(t.Context(), "ann@example.com")
+	require.NoError(t, err)
+	res := a.apiCall(http.MethodGet, "/api/v1/leads/"+strconv.FormatInt(l.ID(), 10), token, "", nil)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, "no-store", res.header.Get("Cache-Control"), "so is the API's")
+
+	asset := regexp.MustCompile(`/static/app\.css\?v=\w+`).FindString(page.body)
+	require.NotEmpty(t, asset)
+	assert.Equal(t, "public, max-age=31536000, immutable", a.get(asset).header.Get("Cache-Control"), "assets stay cacheable")
 }

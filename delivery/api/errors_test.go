@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/stretchr/testify/assert"
@@ -136,4 +138,42 @@ func TestMountedUnderThePageRouter(t *testing.T) {
 	res = c.do(http.MethodPut, path, adaJSON, nil)
 	requireProblem(t, res, http.StatusMethodNotAllowed, "method-not-allowed")
 	assert.Equal(t, "GET, PATCH, DELETE", res.header.Get("Allow"))
+}
+
+// waitingLeads answers a read only when its request ends, as a read stuck
+// behind a slow database does.
+type waitingLeads struct {
+	api.LeadService
+	started chan struct{}
+}
+
+func (w waitingLeads) Get(ctx context.Context, id int64) (*lead.Lead, error) {
+	close(w.started)
+	<-ctx.Done()
+	return nil, fmt.Errorf("get lead %d: %w", id, ctx.Err())
+}
+
+func TestAClientThatLeavesIsNotAServerError(t *testing.T) {
+	t.Parallel()
+	var log syncBuffer
+	leads := waitingLeads{started: make(chan struct{})}
+	c := newFakeClient(t, leads, &log)
+	ctx, cancel := context.WithCancel(t.Context())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.srv.URL+"/api/v1/leads/7", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+mariaToken)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	}()
+	<-leads.started
+	cancel()
+	<-done
+
+	require.Eventually(t, func() bool { return strings.Contains(log.String(), "api client went away") }, 5*time.Second, 10*time.Millisecond)
+	assert.Contains(t, log.String(), "status=499")
+	assert.NotContains(t, log.String(), "level=ERROR", "a client leaving is not a server error")
 }

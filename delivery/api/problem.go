@@ -237,6 +237,14 @@ func fieldMessages(fields []domain.FieldError) string {
 // fail answers err as a problem, logging the detail of server-side
 // failures (and, more quietly, of refused requests).
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client left: nobody reads a problem, and a flood of these
+		// must not read as server errors in the log.
+		s.log.InfoContext(r.Context(), "api client went away", "method", r.Method, "path", r.URL.Path,
+			"status", statusClientClosed, "request_id", requestID(r.Context()))
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	p := problemFor(r.Context(), err)
 	switch {
 	case p.Status >= 500:
@@ -248,6 +256,10 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	writeProblem(w, p)
 }
+
+// statusClientClosed is the status logged for a request whose client left
+// before the answer (nginx's 499): not a server error.
+const statusClientClosed = 499
 
 func writeProblem(w http.ResponseWriter, p problem) {
 	for name, values := range p.header {

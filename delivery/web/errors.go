@@ -81,9 +81,26 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 		Message: "Nothing was saved. If it happens again, quote request " + requestID(ctx) + "."}
 }
 
+// statusClientClosed is the status logged for a request whose client left
+// before the answer (nginx's 499): not a server error.
+const statusClientClosed = 499
+
+// clientGone reports whether err only says that r's client went away.
+func clientGone(r *http.Request, err error) bool {
+	return errors.Is(err, context.Canceled) && r.Context().Err() != nil
+}
+
 // fail answers err with the page or fragment errorView chooses, logging the
 // detail of server-side failures.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		// Nobody reads the answer, and a flood of them must not read as
+		// server errors in the log.
+		s.log.InfoContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path,
+			"status", statusClientClosed, "request_id", requestID(r.Context()))
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	v := errorView(r.Context(), err)
 	switch {
 	case v.Status >= 500:
@@ -91,7 +108,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case v.Status != http.StatusNotFound:
 		s.log.InfoContext(r.Context(), "request refused", "err", err, "status", v.Status)
 	}
-	if v.Status == http.StatusServiceUnavailable {
+	if v.Status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "5")
 	}
 	s.render(w, r, v.Status, views.ErrorPage(v), views.ErrorMessage(v))

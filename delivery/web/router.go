@@ -67,13 +67,15 @@ func NewRouter(cfg Config) http.Handler {
 	}
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.textQuery, s.sessions.LoadAndSave)
+		r.Use(s.sessions.LoadAndSave)
 		r.Get("/login", s.handle(s.showLogin))
 		r.Post("/login", s.handle(s.login))
 		r.Post("/logout", s.handle(s.logout))
 
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireUser)
+			// The sign-in page reads only next, which safeNext cleans: a
+			// link with a mangled next still lets the rep sign in.
+			r.Use(s.textQuery, s.requireUser)
 			s.pages(r)
 		})
 	})

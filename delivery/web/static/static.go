@@ -27,15 +27,20 @@ func Path(name string) string {
 // Handler serves the assets under /static/. URLs made by Path carry the
 // content hash, so responses may be cached for a year.
 func Handler() http.Handler {
-	files := http.StripPrefix("/static/", http.FileServerFS(files))
+	serve := http.StripPrefix("/static/", http.FileServerFS(files))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if info, err := fs.Stat(files, strings.TrimSuffix(name, "/")); err != nil || info.IsDir() {
+			// Files only: a folder's listing tells nobody anything they need.
+			http.NotFound(w, r)
+			return
+		}
 		if v := r.URL.Query().Get("v"); v != "" && v == versions[name] {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
 			w.Header().Set("Cache-Control", "no-cache")
 		}
-		files.ServeHTTP(w, r)
+		serve.ServeHTTP(w, r)
 	})
 }
 
