@@ -6,9 +6,12 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"crm/delivery/web"
 )
 
 // The findings of the security review (issue 11), one test each.
@@ -92,4 +95,28 @@ func TestNoFolderListingsAndNoCachedPersonalData(t *testing.T) {
 	asset := regexp.MustCompile(`/static/app\.css\?v=\w+`).FindString(page.body)
 	require.NotEmpty(t, asset)
 	assert.Equal(t, "public, max-age=31536000, immutable", a.get(asset).header.Get("Cache-Control"), "assets stay cacheable")
+}
+
+// Finding 4: one rep cannot take every live-notice slot, and a stream is
+// only opened for a record that exists.
+func TestLiveNoticesAreSharedFairly(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	l := a.seedLead(ada)
+	maria := a.signIn("maria")
+	for range web.MaxStreamsPerRep {
+		a.openStream(leadPath(l)+"/live", maria)
+	}
+	require.Eventually(t, func() bool { return a.feed.Watchers() == web.MaxStreamsPerRep }, 5*time.Second, 10*time.Millisecond)
+
+	res := a.doWith(maria, http.MethodGet, leadPath(l)+"/live", nil, false)
+	assert.Equal(t, http.StatusTooManyRequests, res.status, "one rep's streams are bounded")
+	assert.Equal(t, "30", res.header.Get("Retry-After"))
+	assert.Contains(t, res.body, "Live notices are paused; the page still works.")
+	a.openStream(leadPath(l)+"/live", a.session) // Ann still gets hers (it requires 200)
+
+	for _, path := range []string{"/leads/424242/live", "/contacts/424242/live", "/deals/424242/live"} {
+		assert.Equal(t, http.StatusNotFound, a.get(path).status, path)
+	}
+	assert.Equal(t, web.MaxStreamsPerRep+1, a.feed.Watchers(), "no slot taken for a record that is not there")
 }

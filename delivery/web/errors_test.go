@@ -3,12 +3,20 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/delivery/web/views"
+	"crm/domain"
+	"crm/domain/user"
 )
 
 func TestFail_AClientThatLeftIsLoggedAsSuchNotAsAServerError(t *testing.T) {
@@ -24,5 +32,30 @@ func TestFail_AClientThatLeftIsLoggedAsSuchNotAsAServerError(t *testing.T) {
 
 	assert.Equal(t, statusClientClosed, w.Code)
 	assert.Contains(t, log.String(), "level=INFO msg=\"client went away\"")
+	assert.NotContains(t, log.String(), "level=ERROR")
+}
+
+// fullFeed has no slot left for anyone.
+type fullFeed struct{}
+
+func (fullFeed) Subscribe(string, int64) (<-chan domain.Saved, func(), error) {
+	return nil, nil, errors.New("1000 watchers already")
+}
+
+func TestStream_AFullFeedAsksToComeBackIn30sAndLogsOnceAMinute(t *testing.T) {
+	t.Parallel()
+	var log bytes.Buffer
+	s := &server{log: slog.New(slog.NewTextHandler(&log, nil)), live: fullFeed{}}
+	for range 3 {
+		req := httptest.NewRequest("GET", "/leads/1/live", nil)
+		req = req.WithContext(views.WithUser(req.Context(), user.User{ID: 7, Name: "maria"}))
+		w := httptest.NewRecorder()
+
+		require.NoError(t, s.stream(w, req, "lead", 1, nil))
+
+		assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+		assert.Equal(t, "30", w.Header().Get("Retry-After"))
+	}
+	assert.Equal(t, 1, strings.Count(log.String(), "live notices refused"), "three refusals, one line")
 	assert.NotContains(t, log.String(), "level=ERROR")
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"crm/delivery/web/views"
@@ -32,18 +33,87 @@ type liveNotice struct {
 	Message string `json:"message"`
 }
 
+// MaxStreamsPerRep bounds the live notices one rep holds open on an
+// instance (tabs and devices together), so one session cannot take every
+// slot the feed has and leave the other reps without notices.
+const MaxStreamsPerRep = 20
+
+// streams counts the live notices each rep holds open, and says at most
+// once a minute that some were refused, so a flood of refusals cannot
+// flood the log.
+type streams struct {
+	mu        sync.Mutex
+	open      map[int64]int // by rep id
+	lastNoted time.Time
+}
+
+// take counts one more stream of rep, false when they hold the most.
+func (c *streams) take(rep int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.open == nil {
+		c.open = map[int64]int{}
+	}
+	if c.open[rep] >= MaxStreamsPerRep {
+		return false
+	}
+	c.open[rep]++
+	return true
+}
+
+func (c *streams) release(rep int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.open[rep]--; c.open[rep] <= 0 {
+		delete(c.open, rep)
+	}
+}
+
+// noteRefusal reports whether a refusal should be logged now: the first
+// of each minute is.
+func (c *streams) noteRefusal(now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now.Sub(c.lastNoted) < time.Minute {
+		return false
+	}
+	c.lastNoted = now
+	return true
+}
+
+// livePaused answers a live stream refused for lack of slots; the page
+// works without it.
+const livePaused = "Live notices are paused; the page still works. Reload later to get them back."
+
+// refuseStream answers a stream refused with status, asking the browser
+// to come back in 30 s, and logs it only once a minute.
+func (s *server) refuseStream(w http.ResponseWriter, r *http.Request, status int, why string) {
+	if s.streams.noteRefusal(time.Now()) {
+		s.log.WarnContext(r.Context(), "live notices refused (logged once a minute)", "why", why, "status", status,
+			"request_id", requestID(r.Context()))
+	}
+	w.Header().Set("Retry-After", "30")
+	http.Error(w, livePaused, status)
+}
+
 // stream streams the saves of aggregate id of kind as server-sent events,
 // each worded by message, so its open page can say "maria saved this lead
 // just now" without a reload. Pages work without it; it only announces.
+// The caller has checked that the aggregate exists.
 func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, id int64, message func(domain.Saved) string) error {
 	if s.live == nil {
 		return errPageNotFound
 	}
+	rep, _ := views.CurrentUser(r.Context())
+	if !s.streams.take(rep.ID) {
+		s.refuseStream(w, r, http.StatusTooManyRequests, fmt.Sprintf("rep %d holds %d streams", rep.ID, MaxStreamsPerRep))
+		return nil
+	}
+	defer s.streams.release(rep.ID)
 	saves, stop, err := s.live.Subscribe(kind, id)
 	if err != nil {
-		w.Header().Set("Retry-After", "30")
-		return &httpError{status: http.StatusServiceUnavailable, title: "Too many live connections",
-			msg: "Live notices are paused; the page still works. Reload later to get them back."}
+		s.refuseStream(w, r, http.StatusServiceUnavailable, "the feed has no slot left: "+err.Error())
+		return nil
 	}
 	defer stop()
 

@@ -432,6 +432,9 @@ func (p *recordPages[A, F]) live(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if _, err := p.svc.Get(r.Context(), id); err != nil {
+		return err // no stream, and no slot taken, for a record that is not there
+	}
 	you := actor(r)
 	return p.s.stream(w, r, p.kind, id, func(s domain.Saved) string { return p.savedMessage(s, you) })
 }

@@ -117,6 +117,7 @@ type server struct {
 	auth       Authenticator
 	sessions   *scs.SessionManager
 	live       LiveFeed
+	streams    streams // the live notices open per rep
 	log        *slog.Logger
 	ready      func(context.Context) error
 
