@@ -80,13 +80,19 @@ func (a *instance) secondInstance() *instance {
 // wired as crm serve wires it.
 func newInstance(t *testing.T, db *pgtest.DB, pool *pgxpool.Pool) *instance {
 	t.Helper()
-	crm := app.New(pool, app.Options{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		// The cheapest bcrypt cost: these tests sign in often, and what
-		// they check does not depend on how slow the hash is.
-		Hasher:       password.Bcrypt{Cost: bcrypt.MinCost},
-		LiveWatchers: 100,
-	})
+	return newInstanceWith(t, db, pool, app.Options{})
+}
+
+// newInstanceWith is newInstance with opt, whose logger, hasher and
+// watchers the tests' own replace.
+func newInstanceWith(t *testing.T, db *pgtest.DB, pool *pgxpool.Pool, opt app.Options) *instance {
+	t.Helper()
+	opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The cheapest bcrypt cost: these tests sign in often, and what they
+	// check does not depend on how slow the hash is.
+	opt.Hasher = password.Bcrypt{Cost: bcrypt.MinCost}
+	opt.LiveWatchers = 100
+	crm := app.New(pool, opt)
 	srv := httptest.NewServer(crm.Handler)
 	t.Cleanup(srv.Close)
 	// Stopped before the server closes, so open live streams end, and

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"crm/infrastructure/postgres"
 )
 
 // errConfig marks a missing or malformed environment variable.
@@ -24,6 +26,9 @@ type Config struct {
 
 	// DatabaseWait bounds how long start-up waits for the database.
 	DatabaseWait time.Duration
+	// DatabaseTimeouts bound each statement on the server; serve sets
+	// postgres.ServingTimeouts, the bulk commands none.
+	DatabaseTimeouts postgres.Timeouts
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
 	// once a stop signal arrives. Below Docker's default 10 s grace period.
 	ShutdownTimeout time.Duration

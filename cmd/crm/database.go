@@ -33,7 +33,7 @@ func connect(ctx context.Context, cfg Config, log *slog.Logger) (*pgxpool.Pool, 
 	delay := firstRetryDelay
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
-		pool, err := postgres.Connect(actx, cfg.DatabaseURL)
+		pool, err := postgres.Connect(actx, cfg.DatabaseURL, cfg.DatabaseTimeouts)
 		cancel()
 		if err == nil {
 			if attempt > 1 {

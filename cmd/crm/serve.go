@@ -40,6 +40,7 @@ type Server struct {
 // Open waits for the database, applies pending migrations, listens on
 // cfg.Addr and starts serving in the background.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
+	cfg.DatabaseTimeouts = postgres.ServingTimeouts
 	pool, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return nil, err

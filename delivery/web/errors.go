@@ -118,6 +118,9 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // with status. templ renders into a buffer first, so a failing template
 // becomes a clean 500 instead of half a page.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, full, fragment templ.Component) {
+	// Rendering waits on nothing, and the answer to a request past its
+	// deadline (a 503 for a frozen database) must still be drawn.
+	r = r.WithContext(context.WithoutCancel(r.Context()))
 	c := full
 	if isHTMX(r) {
 		c = fragment

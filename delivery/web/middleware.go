@@ -131,3 +131,19 @@ func (s *server) textQuery(next http.Handler) http.Handler {
 		return nil
 	})
 }
+
+// withDeadline gives every request the server's timeout, so whatever it
+// waits on (a frozen database, a full pool) gives up and answers 503 in
+// time. A live stream is meant to stay open: it gets no deadline, and its
+// one read (does the record exist?) gets its own.
+func (s *server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/live") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

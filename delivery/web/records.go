@@ -432,7 +432,10 @@ func (p *recordPages[A, F]) live(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.svc.Get(r.Context(), id); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), p.s.timeout)
+	_, err = p.svc.Get(ctx, id)
+	cancel()
+	if err != nil {
 		return err // no stream, and no slot taken, for a record that is not there
 	}
 	you := actor(r)

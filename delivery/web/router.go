@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
@@ -40,14 +41,31 @@ type Config struct {
 	Logger *slog.Logger
 	// Ready reports whether the database is reachable, for /readyz.
 	Ready func(context.Context) error
+	// RequestTimeout bounds every request but a live stream: past it the
+	// database calls it waits on are abandoned and it answers 503.
+	// 0 for DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout bounds a request: longer than any page takes,
+// shorter than a rep's patience, so a frozen database answers 503 rather
+// than hanging every request and filling the pool.
+const DefaultRequestTimeout = 10 * time.Second
+
+// readyTimeout bounds the database ping of /readyz: a load balancer asks
+// often and must hear "no" quickly.
+const readyTimeout = time.Second
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion,
-		trash: cfg.Trash, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready}
+		trash: cfg.Trash, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
+		timeout: cfg.RequestTimeout}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.timeout == 0 {
+		s.timeout = DefaultRequestTimeout
 	}
 	s.leadPages = newLeadPages(s, cfg.Leads)
 	s.contactPages = newContactPages(s, cfg.Contacts)
@@ -55,7 +73,7 @@ func NewRouter(cfg Config) http.Handler {
 	s.sessions.ErrorFunc = s.sessionStoreFailed
 
 	r := chi.NewRouter()
-	r.Use(withRequestID, securityHeaders, s.logRequests, s.recoverPanics, limitBody(MaxBodyBytes))
+	r.Use(withRequestID, securityHeaders, s.logRequests, s.recoverPanics, limitBody(MaxBodyBytes), s.withDeadline)
 	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error { return errPageNotFound }))
 	r.MethodNotAllowed(s.handle(func(http.ResponseWriter, *http.Request) error { return errMethodNotAllowed }))
 
@@ -120,6 +138,7 @@ type server struct {
 	streams    streams // the live notices open per rep
 	log        *slog.Logger
 	ready      func(context.Context) error
+	timeout    time.Duration // of a request, see withDeadline
 
 	leadPages    *recordPages[*lead.Lead, lead.Fields]
 	contactPages *recordPages[*contact.Contact, contact.Fields]
@@ -145,8 +164,11 @@ func (s *server) healthz(w http.ResponseWriter, _ *http.Request) {
 func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if s.ready != nil {
-		if err := s.ready(r.Context()); err != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := s.ready(ctx); err != nil {
 			s.log.WarnContext(r.Context(), "not ready", "err", err)
+			w.Header().Set("Retry-After", "5")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("database unreachable\n"))
 			return

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -105,13 +106,40 @@ func TestConnect_ReachesTheDatabase(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
 
-	pool, err := postgres.Connect(t.Context(), db.URL)
+	pool, err := postgres.Connect(t.Context(), db.URL, postgres.Timeouts{})
 	require.NoError(t, err)
 	defer pool.Close()
 	assert.NoError(t, pool.Ping(t.Context()))
+	assert.Equal(t, "0", show(t, pool, "statement_timeout"), "no bound unless asked")
 
-	_, err = postgres.Connect(t.Context(), "postgres://crm:wrong-password@127.0.0.1:1/crm?connect_timeout=2")
+	_, err = postgres.Connect(t.Context(), "postgres://crm:wrong-password@127.0.0.1:1/crm?connect_timeout=2", postgres.Timeouts{})
 	assert.Error(t, err)
+}
+
+func TestConnect_ServingTimeoutsBoundEveryStatementUnlessTheURLSaysOtherwise(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+
+	pool, err := postgres.Connect(t.Context(), db.URL, postgres.ServingTimeouts)
+	require.NoError(t, err)
+	defer pool.Close()
+	assert.Equal(t, "8s", show(t, pool, "statement_timeout"))
+	assert.Equal(t, "3s", show(t, pool, "lock_timeout"))
+	assert.Equal(t, "30s", show(t, pool, "idle_in_transaction_session_timeout"))
+	_, err = pool.Exec(t.Context(), `SET statement_timeout = '50ms'; SELECT pg_sleep(1)`)
+	assert.ErrorContains(t, err, "statement timeout", "the server ends a statement past its bound")
+
+	own, err := postgres.Connect(t.Context(), db.URL+"&statement_timeout=60000", postgres.ServingTimeouts)
+	require.NoError(t, err)
+	defer own.Close()
+	assert.Equal(t, "1min", show(t, own, "statement_timeout"), "the URL's own setting wins")
+}
+
+func show(t *testing.T, pool *pgxpool.Pool, setting string) string {
+	t.Helper()
+	var v string
+	require.NoError(t, pool.QueryRow(t.Context(), "SHOW "+setting).Scan(&v))
+	return v
 }
 
 // TestSchema_ChecksRejectWhatTheDomainRejects writes raw rows past the domain

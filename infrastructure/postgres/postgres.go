@@ -7,18 +7,43 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
+// Timeouts bound, on the server, what one connection of a pool may spend:
+// a statement, a wait for a lock, a transaction left idle. Zero leaves the
+// server's default (none).
+type Timeouts struct {
+	Statement, Lock, IdleInTransaction time.Duration
+}
+
+// ServingTimeouts are the bounds of the pool that serves reps. Each is
+// below the request deadline, so a stuck query is ended by the server and
+// its connection is reusable, rather than ended by the client, which
+// throws the connection away. Commands that copy or migrate in bulk (seed,
+// migrate) run without them.
+var ServingTimeouts = Timeouts{Statement: 8 * time.Second, Lock: 3 * time.Second, IdleInTransaction: 30 * time.Second}
+
 // Connect opens a connection pool to databaseURL and checks that the database
 // answers, so a wrong URL or password fails at start-up instead of on the
 // first request. Later outages do not need a new pool: pgxpool replaces
-// broken connections by itself once the database is back.
-func Connect(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
+// broken connections by itself once the database is back. t bounds each
+// connection's statements, unless the URL sets those parameters itself.
+func Connect(ctx context.Context, databaseURL string, t Timeouts) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	params := cfg.ConnConfig.RuntimeParams
+	for name, d := range map[string]time.Duration{
+		"statement_timeout": t.Statement, "lock_timeout": t.Lock, "idle_in_transaction_session_timeout": t.IdleInTransaction,
+	} {
+		if _, set := params[name]; !set && d > 0 {
+			params[name] = strconv.FormatInt(d.Milliseconds(), 10)
+		}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

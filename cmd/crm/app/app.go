@@ -53,6 +53,8 @@ type Options struct {
 	Hasher auth.Hasher
 	// LiveWatchers bounds the live notice streams; 0 for DefaultLiveWatchers.
 	LiveWatchers int
+	// RequestTimeout bounds a request; 0 for web.DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // App is the whole CRM over one pool. Handler serves every request; the
@@ -106,6 +108,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Live:     a.Feed,
 		Logger:   opt.Logger,
 		Ready:    pool.Ping,
+		// The API is served inside the pages' router, under its deadline.
+		RequestTimeout: opt.RequestTimeout,
 	})
 	return a
 }
