@@ -1,17 +1,24 @@
 package functional
 
 import (
+	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/cmd/crm/app"
 	"crm/delivery/web"
+	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/auth"
 )
 
 // The findings of the security review (issue 11), one test each.
@@ -119,4 +126,84 @@ func TestLiveNoticesAreSharedFairly(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, a.get(path).status, path)
 	}
 	assert.Equal(t, web.MaxStreamsPerRep+1, a.feed.Watchers(), "no slot taken for a record that is not there")
+}
+
+// signInFrom posts the sign-in form as if from address, told by a proxy.
+func (a *instance) signInFrom(email, password, address string) response {
+	a.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/login",
+		strings.NewReader(url.Values{"email": {email}, "password": {password}}.Encode()))
+	require.NoError(a.t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if address != "" {
+		req.Header.Set("X-Forwarded-For", "198.51.100.200, "+address)
+	}
+	return a.send(req)
+}
+
+// Finding 2: guesses sent together are all counted, so only the free
+// tries are checked and the limit holds for the right password too.
+func TestGuessesSentTogetherAreAllCounted(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	statuses := make([]int, 40)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range statuses {
+		wg.Go(func() {
+			<-start
+			statuses[i] = a.signInFrom("john@example.com", "guess", "").status
+		})
+	}
+	close(start)
+	wg.Wait()
+
+	checked := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusUnauthorized:
+			checked++
+		case http.StatusTooManyRequests:
+		default:
+			t.Errorf("a guess answered %d", s)
+		}
+	}
+	assert.LessOrEqual(t, checked, auth.DefaultLimits.FreeTries, "only the free tries were checked against the password")
+	res := a.signInFrom("john@example.com", "john"+testPasswordSuffix, "")
+	assert.Equal(t, http.StatusTooManyRequests, res.status, "the right password waits too")
+	assert.NotEmpty(t, res.header.Get("Retry-After"))
+}
+
+// Finding 3: nobody can lock a rep out of the address they sign in from,
+// and behind a trusted proxy each client is counted on its own.
+func TestAGuesserCannotLockARepOutOfTheirOwnAddress(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	a := newInstanceWith(t, db, db.Pool, app.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	_, err := a.auth.AddUser(t.Context(), "maria@example.com", "maria", "maria"+testPasswordSuffix)
+	require.NoError(t, err)
+	const office = "192.0.2.7"
+	require.Equal(t, http.StatusSeeOther, a.signInFrom("maria@example.com", "maria"+testPasswordSuffix, office).status)
+
+	for i := range auth.DefaultLimits.PerAccount {
+		address := fmt.Sprintf("203.0.113.%d", i/auth.DefaultLimits.FreeTries)
+		require.Equal(t, http.StatusUnauthorized, a.signInFrom("maria@example.com", "guess", address).status,
+			"each address gets its own free tries (guess %d)", i+1)
+	}
+	res := a.signInFrom("maria@example.com", "maria"+testPasswordSuffix, "198.51.100.9")
+	assert.Equal(t, http.StatusTooManyRequests, res.status, "past the account's ceiling, a new address waits")
+	assert.Equal(t, "900", res.header.Get("Retry-After"))
+
+	res = a.signInFrom("maria@example.com", "maria"+testPasswordSuffix, office)
+	assert.Equal(t, http.StatusSeeOther, res.status, "Maria still signs in from her office")
+}
+
+func TestXForwardedForIsIgnoredUnlessFromATrustedProxy(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	for n := range auth.DefaultLimits.FreeTries {
+		require.Equal(t, http.StatusUnauthorized, a.signInFrom("john@example.com", "guess", fmt.Sprintf("203.0.113.%d", n)).status)
+	}
+	res := a.signInFrom("john@example.com", "guess", "203.0.113.99")
+	assert.Equal(t, http.StatusTooManyRequests, res.status, "a fresh X-Forwarded-For buys no fresh tries")
 }

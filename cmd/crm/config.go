@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 
 	"crm/infrastructure/postgres"
@@ -23,6 +25,10 @@ type Config struct {
 	LogLevel    slog.Level
 	// SecureCookies marks session cookies Secure, for HTTPS deployments.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (TRUSTED_PROXIES: addresses or CIDR prefixes, commas
+	// between).
+	TrustedProxies []netip.Prefix
 
 	// DatabaseWait bounds how long start-up waits for the database.
 	DatabaseWait time.Duration
@@ -50,7 +56,8 @@ type env struct {
 	getenv func(string) string
 }
 
-// config reads DATABASE_URL (required), ADDR, SECURE_COOKIES and LOG_LEVEL.
+// config reads DATABASE_URL (required), ADDR, SECURE_COOKIES,
+// TRUSTED_PROXIES and LOG_LEVEL.
 func (e env) config() (Config, error) {
 	cfg := Config{
 		DatabaseURL:     e.getenv("DATABASE_URL"),
@@ -70,6 +77,20 @@ func (e env) config() (Config, error) {
 		cfg.SecureCookies = true
 	default:
 		return Config{}, fmt.Errorf("%w: SECURE_COOKIES=%q is not true or false", errConfig, v)
+	}
+	for _, item := range strings.Split(e.getenv("TRUSTED_PROXIES"), ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			a, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				return Config{}, fmt.Errorf("%w: TRUSTED_PROXIES holds %q, which is neither an address nor a prefix such as 10.0.0.0/8", errConfig, item)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, p.Masked())
 	}
 	if lvl := e.getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {

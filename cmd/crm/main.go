@@ -50,6 +50,7 @@ Environment:
   ADDR          address serve listens on (default :8080)
   LOG_LEVEL     debug, info, warn or error (default info)
   SECURE_COOKIES  true when the app is served over HTTPS: session cookies are then Secure (default false)
+  TRUSTED_PROXIES reverse proxies (addresses or prefixes, commas between) whose X-Forwarded-For names the client
   CRM_PASSWORD  the password for user add, instead of the prompt
 `
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -55,6 +56,7 @@ func TestCommandLineMistakesShowUsageAndExit2(t *testing.T) {
 		{"purge with a negative age", []string{"purge", "--older-than", "-3d"}, db, `got "-3d"`},
 		{"purge with arguments", []string{"purge", "--older-than", "30d", "everything"}, db, "purge takes no arguments"},
 		{"missing DATABASE_URL", []string{"serve"}, nil, "DATABASE_URL is not set"},
+		{"bad TRUSTED_PROXIES", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, `TRUSTED_PROXIES holds "proxy.local"`},
 		{"bad LOG_LEVEL", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "LOG_LEVEL": "loud"}, `LOG_LEVEL="loud"`},
 	}
 	for _, tc := range cases {
@@ -85,6 +87,15 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, ":8080", cfg.Addr)
 	assert.Equal(t, slog.LevelDebug, cfg.LogLevel)
 	assert.Equal(t, 60*time.Second, cfg.DatabaseWait)
+	assert.Empty(t, cfg.TrustedProxies, "no proxy is trusted unless named")
+}
+
+func TestConfigTrustedProxies(t *testing.T) {
+	t.Parallel()
+	cfg, err := env{getenv(map[string]string{"DATABASE_URL": "postgres://a@b/c", "TRUSTED_PROXIES": " 10.0.0.0/8,192.0.2.7 , ::1"})}.config()
+	require.NoError(t, err)
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32"),
+		netip.MustParsePrefix("::1/128")}, cfg.TrustedProxies)
 }
 
 func TestRedactedURLHidesThePassword(t *testing.T) {

@@ -52,7 +52,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	log.Info("database ready", "database", redactedURL(cfg.DatabaseURL), "schema_version", version)
 
-	crm := app.New(pool, app.Options{Logger: log, SecureCookies: cfg.SecureCookies})
+	crm := app.New(pool, app.Options{Logger: log, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies})
 	// The live feed and the session sweep run until shutdown begins; the
 	// feed then ends every stream so the drain does not wait on open pages.
 	background, stopBackground := context.WithCancel(context.Background())

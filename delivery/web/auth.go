@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -132,7 +133,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := views.LoginView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next"))}
-	u, err := s.auth.SignIn(r.Context(), v.Email, r.PostForm.Get("password"), clientAddress(r))
+	u, err := s.auth.SignIn(r.Context(), v.Email, r.PostForm.Get("password"), s.clientAddress(r))
 	var limited *auth.RateLimitedError
 	switch {
 	case err == nil:
@@ -141,8 +142,9 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnauthorized, views.LoginPage(v), views.LoginError(v))
 		return nil
 	case errors.As(err, &limited):
-		w.Header().Set("Retry-After", strconv.Itoa(int(limited.RetryAfter/time.Second)))
-		v.Error = fmt.Sprintf("Too many failed attempts. Try again in %d minutes.", int(limited.RetryAfter/time.Minute))
+		secs := int(math.Ceil(limited.RetryAfter.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		v.Error = "Too many failed attempts. Try again in " + aboutSeconds(secs) + "."
 		s.render(w, r, http.StatusTooManyRequests, views.LoginPage(v), views.LoginError(v))
 		return nil
 	default:
@@ -172,16 +174,57 @@ func (s *server) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// clientAddress is the address the login rate limit counts per. It is the
-// connection's peer: behind a proxy that is the proxy, so one address per
-// proxy; trusting X-Forwarded-For would let a guesser pick a fresh address
-// for every try.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// aboutSeconds says a wait of secs seconds as a rep reads it: "12
+// seconds", "3 minutes".
+func aboutSeconds(secs int) string {
+	switch {
+	case secs <= 1:
+		return "a second"
+	case secs < 90:
+		return fmt.Sprintf("%d seconds", secs)
 	}
-	return host
+	return fmt.Sprintf("%d minutes", (secs+59)/60)
+}
+
+// clientAddress is the address the sign-in limits count per: the
+// connection's peer, unless that peer is one of the trusted proxies, in
+// which case it is the last address of X-Forwarded-For that is not a
+// trusted proxy (the one the nearest untrusted hop gave). Trusting the
+// header from anyone else would let a guesser pick a fresh address for
+// every try.
+func (s *server) clientAddress(r *http.Request) string {
+	peer := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(peer); err == nil {
+		peer = host
+	}
+	if !s.trusted(peer) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			return peer // a malformed hop: trust nothing before it
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+	}
+	return peer
+}
+
+// trusted reports whether address is one of the trusted proxies.
+func (s *server) trusted(address string) bool {
+	a, err := netip.ParseAddr(address)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.proxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // sessionStoreFailed answers a request whose session could not be loaded

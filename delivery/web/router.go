@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -41,6 +42,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Ready reports whether the database is reachable, for /readyz.
 	Ready func(context.Context) error
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; none when the app faces clients directly.
+	TrustedProxies []netip.Prefix
 	// RequestTimeout bounds every request but a live stream: past it the
 	// database calls it waits on are abandoned and it answers 503.
 	// 0 for DefaultRequestTimeout.
@@ -60,7 +64,7 @@ const readyTimeout = time.Second
 func NewRouter(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion,
 		trash: cfg.Trash, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
-		timeout: cfg.RequestTimeout}
+		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -139,6 +143,7 @@ type server struct {
 	log        *slog.Logger
 	ready      func(context.Context) error
 	timeout    time.Duration // of a request, see withDeadline
+	proxies    []netip.Prefix
 
 	leadPages    *recordPages[*lead.Lead, lead.Fields]
 	contactPages *recordPages[*contact.Contact, contact.Fields]

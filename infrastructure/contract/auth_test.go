@@ -2,8 +2,10 @@ package contract_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -272,85 +274,134 @@ func TestAuthTokens_CreateRefusesWhatTheTableDoesNotAllow(t *testing.T) {
 	})
 }
 
-// authAssertCount checks what Count returns.
-func authAssertCount(t *testing.T, s authStores, email, address string, since time.Time, byEmail, byAddress int) {
+// authTally reads the tally of email from address without recording an
+// attempt: its decision always waits.
+func authTally(t *testing.T, s authStores, email, address string, c auth.Counting) auth.Tally {
 	t.Helper()
-	gotEmail, gotAddress, err := s.failures.Count(t.Context(), email, address, since)
+	var got auth.Tally
+	wait, err := s.failures.Reserve(t.Context(), email, address, c, func(t auth.Tally) time.Duration { got = t; return time.Minute })
 	require.NoError(t, err)
-	assert.Equal(t, []int{byEmail, byAddress}, []int{gotEmail, gotAddress}, "failures of %q and from %q", email, address)
+	require.Equal(t, time.Minute, wait, "the decision's wait is returned")
+	return got
 }
 
-func TestAuthFailures_AreCountedPerEmailAndPerAddress(t *testing.T) {
+// authFail records a failed attempt of email from address.
+func authFail(t *testing.T, s authStores, email, address string) {
+	t.Helper()
+	wait, err := s.failures.Reserve(t.Context(), email, address, authLastHour(), func(auth.Tally) time.Duration { return 0 })
+	require.NoError(t, err)
+	require.Zero(t, wait)
+}
+
+func authLastHour() auth.Counting {
+	hourAgo := time.Now().Add(-time.Hour)
+	return auth.Counting{Since: hourAgo, KnownSince: hourAgo}
+}
+
+// authCounts is a tally's counts: of the pair, the account and the address.
+func authCounts(t auth.Tally) []int { return []int{t.Pair, t.Account, t.Address} }
+
+func TestAuthFailures_AreCountedPerPairPerEmailAndPerAddress(t *testing.T) {
 	t.Parallel()
 	authEach(t, func(t *testing.T, s authStores) {
-		ctx := t.Context()
-		hourAgo := time.Now().Add(-time.Hour)
-		authAssertCount(t, s, "maria@example.com", "10.0.0.1", hourAgo, 0, 0)
-		require.NoError(t, s.failures.Record(ctx, "maria@example.com", "10.0.0.1"))
-		require.NoError(t, s.failures.Record(ctx, "maria@example.com", "10.0.0.1"))
-		require.NoError(t, s.failures.Record(ctx, "maria@example.com", "10.0.0.2"))
-		require.NoError(t, s.failures.Record(ctx, "john@example.com", "10.0.0.1"))
+		empty := authTally(t, s, "maria@example.com", "10.0.0.1", authLastHour())
+		assert.Equal(t, []int{0, 0, 0}, authCounts(empty))
+		assert.True(t, empty.LastPair.IsZero())
+		assert.False(t, empty.Known)
+		assert.WithinDuration(t, time.Now(), empty.Now, time.Minute, "the store's clock")
 
-		authAssertCount(t, s, "maria@example.com", "10.0.0.1", hourAgo, 3, 3)
-		authAssertCount(t, s, "maria@example.com", "10.0.0.2", hourAgo, 3, 1)
-		authAssertCount(t, s, "john@example.com", "10.0.0.2", hourAgo, 1, 1)
-		authAssertCount(t, s, "nobody@example.com", "10.0.0.3", hourAgo, 0, 0)
-		authAssertCount(t, s, "MARIA@example.com", "10.0.0.1 ", hourAgo, 0, 0) // compared exactly
+		before := time.Now().Add(-time.Second)
+		authFail(t, s, "maria@example.com", "10.0.0.1")
+		authFail(t, s, "maria@example.com", "10.0.0.1")
+		authFail(t, s, "maria@example.com", "10.0.0.2")
+		authFail(t, s, "john@example.com", "10.0.0.1")
+
+		got := authTally(t, s, "maria@example.com", "10.0.0.1", authLastHour())
+		assert.Equal(t, []int{2, 3, 3}, authCounts(got))
+		assert.WithinRange(t, got.LastPair, before, got.Now, "the last failure of the pair, on the store's clock")
+		assert.Equal(t, []int{1, 3, 1}, authCounts(authTally(t, s, "maria@example.com", "10.0.0.2", authLastHour())))
+		assert.Equal(t, []int{0, 1, 1}, authCounts(authTally(t, s, "john@example.com", "10.0.0.2", authLastHour())))
+		assert.Equal(t, []int{0, 0, 0}, authCounts(authTally(t, s, "MARIA@example.com", "10.0.0.1 ", authLastHour())), "compared exactly")
+		assert.Equal(t, []int{2, 3, 3}, authCounts(authTally(t, s, "maria@example.com", "10.0.0.1", authLastHour())),
+			"a decision to wait records nothing")
 	})
 }
 
 func TestAuthFailures_OnlyThoseSinceTheGivenTimeAreCounted(t *testing.T) {
 	t.Parallel()
 	authEach(t, func(t *testing.T, s authStores) {
-		ctx := t.Context()
-		before := time.Now().Add(-time.Minute)
-		require.NoError(t, s.failures.Record(ctx, "maria@example.com", "10.0.0.1"))
-		require.NoError(t, s.failures.Record(ctx, "john@example.com", "10.0.0.2"))
+		authFail(t, s, "maria@example.com", "10.0.0.1")
 		time.Sleep(20 * time.Millisecond)
 		between := time.Now()
 		time.Sleep(20 * time.Millisecond)
-		require.NoError(t, s.failures.Record(ctx, "maria@example.com", "10.0.0.2"))
+		authFail(t, s, "maria@example.com", "10.0.0.1")
 
-		authAssertCount(t, s, "maria@example.com", "10.0.0.2", before, 2, 2)
-		authAssertCount(t, s, "maria@example.com", "10.0.0.2", between, 1, 1)
-		authAssertCount(t, s, "john@example.com", "10.0.0.1", between, 0, 0)
-		authAssertCount(t, s, "maria@example.com", "10.0.0.2", time.Now().Add(time.Minute), 0, 0)
+		got := authTally(t, s, "maria@example.com", "10.0.0.1", auth.Counting{Since: between, KnownSince: between})
+		assert.Equal(t, []int{1, 1, 1}, authCounts(got))
+		assert.True(t, got.LastPair.After(between), "the last one is the last, whatever the window")
+		got = authTally(t, s, "maria@example.com", "10.0.0.1", auth.Counting{Since: time.Now().Add(time.Minute)})
+		assert.Equal(t, []int{0, 0, 0}, authCounts(got))
 	})
 }
 
-func TestAuthFailures_ClearForgetsOnlyThatEmail(t *testing.T) {
+func TestAuthFailures_SucceededForgetsThePairOnlyAndKnowsTheAddress(t *testing.T) {
 	t.Parallel()
 	authEach(t, func(t *testing.T, s authStores) {
 		ctx := t.Context()
-		hourAgo := time.Now().Add(-time.Hour)
-		require.NoError(t, s.failures.Record(ctx, "maria@example.com", "10.0.0.1"))
-		require.NoError(t, s.failures.Record(ctx, "maria@example.com", "10.0.0.2"))
-		require.NoError(t, s.failures.Record(ctx, "john@example.com", "10.0.0.1"))
-		require.NoError(t, s.failures.Record(ctx, "MARIA@example.com", "10.0.0.3"))
+		authFail(t, s, "maria@example.com", "10.0.0.1")
+		authFail(t, s, "maria@example.com", "10.0.0.2")
+		authFail(t, s, "john@example.com", "10.0.0.1")
+		before := time.Now()
 
-		require.NoError(t, s.failures.Clear(ctx, "maria@example.com"))
-		authAssertCount(t, s, "maria@example.com", "10.0.0.1", hourAgo, 0, 1)
-		authAssertCount(t, s, "john@example.com", "10.0.0.2", hourAgo, 1, 0)
-		authAssertCount(t, s, "MARIA@example.com", "10.0.0.3", hourAgo, 1, 1)
+		require.NoError(t, s.failures.Succeeded(ctx, "maria@example.com", "10.0.0.1"))
 
-		require.NoError(t, s.failures.Clear(ctx, "nobody@example.com"), "clearing an email without failures")
-		authAssertCount(t, s, "john@example.com", "10.0.0.1", hourAgo, 1, 1)
+		got := authTally(t, s, "maria@example.com", "10.0.0.1", authLastHour())
+		assert.Equal(t, []int{0, 1, 1}, authCounts(got))
+		assert.True(t, got.Known)
+		assert.False(t, authTally(t, s, "maria@example.com", "10.0.0.2", authLastHour()).Known)
+		assert.False(t, authTally(t, s, "john@example.com", "10.0.0.1", authLastHour()).Known)
+		later := time.Now().Add(time.Minute)
+		assert.False(t, authTally(t, s, "maria@example.com", "10.0.0.1", auth.Counting{Since: before, KnownSince: later}).Known,
+			"a sign-in before KnownSince does not count")
+		require.NoError(t, s.failures.Succeeded(ctx, "nobody@example.com", "10.0.0.3"), "without failures")
 	})
 }
 
 func TestAuthFailures_RecordingForgetsThoseOlderThanKept(t *testing.T) {
 	t.Parallel()
 	authEachKeeping(t, 100*time.Millisecond, func(t *testing.T, s authStores) {
-		ctx := t.Context()
-		hourAgo := time.Now().Add(-time.Hour)
-		require.NoError(t, s.failures.Record(ctx, "maria@example.com", "10.0.0.1"))
+		authFail(t, s, "maria@example.com", "10.0.0.1")
 		time.Sleep(200 * time.Millisecond)
-		authAssertCount(t, s, "maria@example.com", "10.0.0.1", hourAgo, 1, 1) // expired, but not deleted yet
+		assert.Equal(t, []int{1, 1, 1}, authCounts(authTally(t, s, "maria@example.com", "10.0.0.1", authLastHour())),
+			"expired, but not deleted yet")
 
-		require.NoError(t, s.failures.Record(ctx, "john@example.com", "10.0.0.1"))
-		authAssertCount(t, s, "maria@example.com", "10.0.0.1", hourAgo, 0, 1)
-		require.NoError(t, s.failures.Record(ctx, "maria@example.com", "10.0.0.1"))
-		authAssertCount(t, s, "maria@example.com", "10.0.0.1", hourAgo, 1, 2) // a fresh failure is kept
+		authFail(t, s, "john@example.com", "10.0.0.1")
+		assert.Equal(t, []int{0, 0, 1}, authCounts(authTally(t, s, "maria@example.com", "10.0.0.1", authLastHour())))
+	})
+}
+
+func TestAuthFailures_AttemptsSentTogetherAreDecidedOneAfterTheOther(t *testing.T) {
+	t.Parallel()
+	authEach(t, func(t *testing.T, s authStores) {
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range 20 {
+			wg.Go(func() {
+				<-start
+				_, err := s.failures.Reserve(context.Background(), "maria@example.com", "10.0.0.1", authLastHour(),
+					func(t auth.Tally) time.Duration {
+						if t.Pair >= 5 {
+							return time.Minute
+						}
+						return 0
+					})
+				assert.NoError(t, err)
+			})
+		}
+		close(start)
+		wg.Wait()
+		assert.Equal(t, 5, authTally(t, s, "maria@example.com", "10.0.0.1", authLastHour()).Pair,
+			"each decision saw the attempts recorded before it")
 	})
 }
 
@@ -358,14 +409,13 @@ func TestAuthFailures_TextPostgreSQLCannotStoreIsRefused(t *testing.T) {
 	t.Parallel()
 	authEach(t, func(t *testing.T, s authStores) {
 		ctx := t.Context()
-		err := s.failures.Record(ctx, "maria\x00@example.com", "10.0.0.1")
+		goAhead := func(auth.Tally) time.Duration { return 0 }
+		_, err := s.failures.Reserve(ctx, "maria\x00@example.com", "10.0.0.1", authLastHour(), goAhead)
 		assert.ErrorContains(t, err, `invalid byte sequence for encoding "UTF8"`)
-		err = s.failures.Record(ctx, "maria@example.com", "10.0.0.\xff")
+		_, err = s.failures.Reserve(ctx, "maria@example.com", "10.0.0.\xff", authLastHour(), goAhead)
 		assert.ErrorContains(t, err, `invalid byte sequence for encoding "UTF8"`)
-		_, _, err = s.failures.Count(ctx, "maria@example.com", "\x00", time.Now())
+		err = s.failures.Succeeded(ctx, "\xff", "10.0.0.1")
 		assert.ErrorContains(t, err, `invalid byte sequence for encoding "UTF8"`)
-		err = s.failures.Clear(ctx, "\xff")
-		assert.ErrorContains(t, err, `invalid byte sequence for encoding "UTF8"`)
-		authAssertCount(t, s, "maria@example.com", "10.0.0.1", time.Now().Add(-time.Hour), 0, 0)
+		assert.Equal(t, []int{0, 0, 0}, authCounts(authTally(t, s, "maria@example.com", "10.0.0.1", authLastHour())))
 	})
 }

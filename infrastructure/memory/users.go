@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -174,80 +175,79 @@ type failure struct {
 	at             time.Time
 }
 
-// LoginFailures counts failed sign-ins as the login_failures table does,
-// stamped with the current time at the database's precision (microseconds)
-// and compared exactly by email and by address. It is safe for concurrent
-// use.
+// LoginFailures counts failed sign-ins as the login_failures and
+// sign_in_addresses tables do, stamped with the current time at the
+// database's precision (microseconds) and compared exactly by email and by
+// address. It is safe for concurrent use; attempts are decided one at a
+// time, as the database decides those on one account.
 type LoginFailures struct {
 	// keep is how long a failure is worth keeping: older ones are deleted
 	// as new failures arrive.
 	keep time.Duration
+	// Clock is the store's clock, which stamps failures and sign-ins, as
+	// the database's stamps its rows; tests may set it before use.
+	Clock func() time.Time
 
 	mu       sync.Mutex
-	failures []failure // oldest first
+	failures []failure               // oldest first
+	signedIn map[[2]string]time.Time // (email, address) → last sign-in
 }
 
 // NewLoginFailures returns an empty LoginFailures that forgets failures
 // older than keep.
 func NewLoginFailures(keep time.Duration) *LoginFailures {
-	return &LoginFailures{keep: keep}
+	return &LoginFailures{keep: keep, Clock: now, signedIn: map[[2]string]time.Time{}}
 }
 
-// Record stores one failed sign-in now and deletes the expired ones.
-func (f *LoginFailures) Record(_ context.Context, email, address string) error {
+// Reserve decides an attempt as the PostgreSQL store does (see
+// auth.Failures).
+func (f *LoginFailures) Reserve(_ context.Context, email, address string, c auth.Counting, decide func(auth.Tally) time.Duration) (time.Duration, error) {
 	if err := checkText(email, address); err != nil {
-		return fmt.Errorf("record login failure: %w", err)
+		return 0, fmt.Errorf("reserve sign-in attempt: %w", err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	at := now()
-	expired := at.Add(-f.keep.Truncate(time.Microsecond)) // an interval holds microseconds
-	kept := f.failures[:0]
+	at := f.Clock().Truncate(time.Microsecond)
+	since := c.Since.Truncate(time.Microsecond) // a timestamptz holds microseconds
+	t := auth.Tally{Now: at}
 	for _, x := range f.failures {
-		if !x.at.Before(expired) {
-			kept = append(kept, x)
+		pair := x.email == email && x.address == address
+		if pair && x.at.After(t.LastPair) {
+			t.LastPair = x.at
 		}
-	}
-	f.failures = append(kept, failure{email: email, address: address, at: at})
-	return nil
-}
-
-// Count returns the failures for email and from address at or after
-// since.
-func (f *LoginFailures) Count(_ context.Context, email, address string, since time.Time) (byEmail, byAddress int, err error) {
-	if err := checkText(email, address); err != nil {
-		return 0, 0, fmt.Errorf("count login failures: %w", err)
-	}
-	since = since.Truncate(time.Microsecond) // a timestamptz holds microseconds
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, x := range f.failures {
 		if x.at.Before(since) {
 			continue
 		}
+		if pair {
+			t.Pair++
+		}
 		if x.email == email {
-			byEmail++
+			t.Account++
 		}
 		if x.address == address {
-			byAddress++
+			t.Address++
 		}
 	}
-	return byEmail, byAddress, nil
+	last, ok := f.signedIn[[2]string{email, address}]
+	t.Known = ok && !last.Before(c.KnownSince.Truncate(time.Microsecond))
+	if wait := decide(t); wait > 0 {
+		return wait, nil
+	}
+	expired := at.Add(-f.keep.Truncate(time.Microsecond)) // an interval holds microseconds
+	f.failures = slices.DeleteFunc(f.failures, func(x failure) bool { return x.at.Before(expired) })
+	f.failures = append(f.failures, failure{email: email, address: address, at: at})
+	return 0, nil
 }
 
-// Clear forgets every failure for exactly email.
-func (f *LoginFailures) Clear(_ context.Context, email string) error {
-	if err := checkText(email); err != nil {
-		return fmt.Errorf("clear login failures: %w", err)
+// Succeeded forgets the failures of email from address and remembers the
+// address.
+func (f *LoginFailures) Succeeded(_ context.Context, email, address string) error {
+	if err := checkText(email, address); err != nil {
+		return fmt.Errorf("record sign-in: %w", err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	kept := f.failures[:0]
-	for _, x := range f.failures {
-		if x.email != email {
-			kept = append(kept, x)
-		}
-	}
-	f.failures = kept
+	f.failures = slices.DeleteFunc(f.failures, func(x failure) bool { return x.email == email && x.address == address })
+	f.signedIn[[2]string{email, address}] = f.Clock().Truncate(time.Microsecond)
 	return nil
 }

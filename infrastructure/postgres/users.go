@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"crm/domain"
@@ -103,9 +104,10 @@ func (r *TokenRepository) UserByHash(ctx context.Context, hash []byte) (user.Use
 	return u, nil
 }
 
-// LoginFailures counts failed sign-ins in login_failures.
+// LoginFailures counts failed sign-ins in login_failures and remembers
+// where each account signs in from in sign_in_addresses.
 type LoginFailures struct {
-	db querier
+	db *pgxpool.Pool
 	// keep is how long a failure is worth keeping: rows older are deleted
 	// as new failures arrive, so the table stays as small as the window.
 	keep time.Duration
@@ -117,33 +119,60 @@ func NewLoginFailures(pool *pgxpool.Pool, keep time.Duration) *LoginFailures {
 	return &LoginFailures{db: pool, keep: keep}
 }
 
-// Record stores one failed sign-in and deletes expired ones.
-func (f *LoginFailures) Record(ctx context.Context, email, address string) error {
-	_, err := f.db.Exec(ctx, `
-		WITH expired AS (DELETE FROM login_failures WHERE at < now() - $3::interval)
-		INSERT INTO login_failures (email, address) VALUES ($1, $2)`, email, address, f.keep)
+// tally reads what decides an attempt, and the database's clock.
+const tally = `SELECT
+	(SELECT count(*) FROM login_failures WHERE email = $1 AND address = $2 AND at >= $3),
+	(SELECT count(*) FROM login_failures WHERE email = $1 AND at >= $3),
+	(SELECT count(*) FROM login_failures WHERE address = $2 AND at >= $3),
+	coalesce((SELECT max(at) FROM login_failures WHERE email = $1 AND address = $2), '-infinity'),
+	EXISTS (SELECT 1 FROM sign_in_addresses WHERE email = $1 AND address = $2 AND last_at >= $4),
+	clock_timestamp()`
+
+// Reserve decides an attempt in one transaction that holds a lock on
+// email: concurrent attempts on one account are decided one after the
+// other, each seeing the failures the ones before it recorded.
+func (f *LoginFailures) Reserve(ctx context.Context, email, address string, c auth.Counting, decide func(auth.Tally) time.Duration) (time.Duration, error) {
+	var wait time.Duration
+	err := pgx.BeginFunc(ctx, f.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('sign-in:' || $1, 0))`, email); err != nil {
+			return err
+		}
+		var t auth.Tally
+		var last pgtype.Timestamptz
+		if err := tx.QueryRow(ctx, tally, email, address, c.Since, c.KnownSince).
+			Scan(&t.Pair, &t.Account, &t.Address, &last, &t.Known, &t.Now); err != nil {
+			return err
+		}
+		if last.InfinityModifier == pgtype.Finite {
+			t.LastPair = last.Time
+		}
+		if wait = decide(t); wait > 0 {
+			return nil
+		}
+		_, err := tx.Exec(ctx, `
+			WITH expired AS (DELETE FROM login_failures WHERE at < now() - $3::interval)
+			INSERT INTO login_failures (email, address, at) VALUES ($1, $2, clock_timestamp())`, email, address, f.keep)
+		return err
+	})
 	if err != nil {
-		return failed("record login failure", err)
+		return 0, failed("reserve sign-in attempt", err)
 	}
-	return nil
+	return wait, nil
 }
 
-// Count returns the failures for email and from address since then.
-func (f *LoginFailures) Count(ctx context.Context, email, address string, since time.Time) (byEmail, byAddress int, err error) {
-	err = f.db.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM login_failures WHERE email = $1 AND at >= $3),
-		(SELECT count(*) FROM login_failures WHERE address = $2 AND at >= $3)`, email, address, since).
-		Scan(&byEmail, &byAddress)
+// Succeeded forgets the failures of email from address and remembers the
+// address.
+func (f *LoginFailures) Succeeded(ctx context.Context, email, address string) error {
+	err := pgx.BeginFunc(ctx, f.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE email = $1 AND address = $2`, email, address); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO sign_in_addresses (email, address) VALUES ($1, $2)
+			ON CONFLICT (email, address) DO UPDATE SET last_at = now()`, email, address)
+		return err
+	})
 	if err != nil {
-		return 0, 0, failed("count login failures", err)
-	}
-	return byEmail, byAddress, nil
-}
-
-// Clear forgets email's failures.
-func (f *LoginFailures) Clear(ctx context.Context, email string) error {
-	if _, err := f.db.Exec(ctx, `DELETE FROM login_failures WHERE email = $1`, email); err != nil {
-		return failed("clear login failures", err)
+		return failed("record sign-in", err)
 	}
 	return nil
 }

@@ -41,11 +41,36 @@ type Tokens interface {
 
 // Failures counts failed sign-ins, shared by every app instance.
 type Failures interface {
-	Record(ctx context.Context, email, address string) error
-	// Count returns the failures for email and from address since then.
-	Count(ctx context.Context, email, address string, since time.Time) (byEmail, byAddress int, err error)
-	// Clear forgets email's failures after it signed in.
-	Clear(ctx context.Context, email string) error
+	// Reserve decides whether an attempt to sign in as email from address
+	// may go ahead, under a lock that makes concurrent attempts on one
+	// account take turns: decide gets the tally of what was recorded (as
+	// c says) and returns how long the attempt must wait, 0 to go ahead.
+	// An attempt that goes ahead is recorded as a failure at once, before
+	// its password is checked, so that guesses sent together all count;
+	// Succeeded takes it back.
+	Reserve(ctx context.Context, email, address string, c Counting, decide func(Tally) time.Duration) (wait time.Duration, err error)
+	// Succeeded forgets the failures of email from address and remembers
+	// address as one email signs in from.
+	Succeeded(ctx context.Context, email, address string) error
+}
+
+// Counting says which records a Tally counts: failures at or after Since,
+// sign-ins at or after KnownSince.
+type Counting struct {
+	Since, KnownSince time.Time
+}
+
+// Tally is what a Failures store knows of an attempt to sign in as one
+// email from one address.
+type Tally struct {
+	Pair    int // failures of the email from the address
+	Account int // failures of the email, from every address
+	Address int // failures from the address, for every email
+	// LastPair is when the email last failed from the address, zero if
+	// never; Now is the store's clock, which stamped it.
+	LastPair, Now time.Time
+	// Known says the email signed in from the address before.
+	Known bool
 }
 
 // Hasher turns passwords into slow, salted hashes and checks them.
@@ -55,16 +80,45 @@ type Hasher interface {
 	Compare(hash, password string) error
 }
 
-// Limits bound how many failed sign-ins are allowed within Window, per
-// account (guessing one rep's password) and per address (trying many).
+// Limits slow guessing down without letting anyone lock a rep out. Each
+// account and address pair gets a few free tries, then waits twice as long
+// after each failure (a guesser gets a handful of tries an hour, a rep who
+// mistypes waits seconds). Past a looser ceiling per account, or per
+// address, only the addresses the account signs in from are let through:
+// a guesser spread over many addresses cannot lock the owner out of the
+// office they always sign in from.
 type Limits struct {
-	Window     time.Duration
-	PerAccount int
-	PerAddress int
+	Window     time.Duration // how long a failure counts
+	FreeTries  int           // failures of one pair before each next try waits
+	FirstWait  time.Duration // the wait after the first failure past the free ones; it doubles
+	MaxWait    time.Duration // the longest wait
+	PerAccount int           // failures of one account past which unknown addresses wait out the window
+	PerAddress int           // failures from one address past which accounts it is unknown to wait
+	KnownFor   time.Duration // how long an address stays one an account signs in from
 }
 
-// DefaultLimits lets a rep mistype a few times but stops a guesser early.
-var DefaultLimits = Limits{Window: 15 * time.Minute, PerAccount: 5, PerAddress: 20}
+// DefaultLimits: three free tries, then 1 s, 2 s, 4 s… up to 15 minutes
+// per account and address; 50 failures of one account, or 100 from one
+// address, within 15 minutes stop every address not known to the account.
+var DefaultLimits = Limits{Window: 15 * time.Minute, FreeTries: 3, FirstWait: time.Second, MaxWait: 15 * time.Minute,
+	PerAccount: 50, PerAddress: 100, KnownFor: 90 * 24 * time.Hour}
+
+// wait is how long an attempt with tally t must wait, 0 for none.
+func (l Limits) wait(t Tally) time.Duration {
+	if t.Pair >= l.FreeTries {
+		backoff := l.MaxWait
+		if n := t.Pair - l.FreeTries; n < 32 && l.FirstWait<<n < l.MaxWait && l.FirstWait<<n > 0 {
+			backoff = l.FirstWait << n
+		}
+		if left := t.LastPair.Add(backoff).Sub(t.Now); left > 0 {
+			return left
+		}
+	}
+	if !t.Known && (t.Account >= l.PerAccount || t.Address >= l.PerAddress) {
+		return l.Window
+	}
+	return 0
+}
 
 // RateLimitedError is a sign-in refused because too many failed recently.
 type RateLimitedError struct {
@@ -72,7 +126,7 @@ type RateLimitedError struct {
 }
 
 func (e *RateLimitedError) Error() string {
-	return fmt.Sprintf("too many failed sign-ins; try again in %s", e.RetryAfter.Round(time.Minute))
+	return fmt.Sprintf("too many failed sign-ins; try again in %s", e.RetryAfter.Round(time.Second))
 }
 
 // tokenPrefix marks CRM tokens, so a leaked one is recognisable in logs and
@@ -117,39 +171,36 @@ func (s *Service) AddUser(ctx context.Context, email, name, password string) (us
 }
 
 // SignIn returns the rep whose email and password these are. A wrong pair
-// is domain.ErrUnauthenticated, whichever half was wrong; too many recent
-// failures for the account or from address is a *RateLimitedError, checked
-// before the password so a guesser learns nothing more.
+// is domain.ErrUnauthenticated, whichever half was wrong. An attempt the
+// limits hold back is a *RateLimitedError saying how long to wait, decided
+// before the password is checked (so a guesser learns nothing more, and
+// spends nothing of ours); an attempt that goes ahead counts as a failure
+// until its password proves right, so guesses sent at once all count.
 func (s *Service) SignIn(ctx context.Context, email, password, address string) (user.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	byEmail, byAddress, err := s.failures.Count(ctx, email, address, s.now().Add(-s.limits.Window))
-	if err != nil {
+	now := s.now()
+	wait, err := s.failures.Reserve(ctx, email, address,
+		Counting{Since: now.Add(-s.limits.Window), KnownSince: now.Add(-s.limits.KnownFor)}, s.limits.wait)
+	switch {
+	case err != nil:
 		return user.User{}, fmt.Errorf("count failed sign-ins: %w", err)
-	}
-	if byEmail >= s.limits.PerAccount || byAddress >= s.limits.PerAddress {
-		return user.User{}, &RateLimitedError{RetryAfter: s.limits.Window}
+	case wait > 0:
+		return user.User{}, &RateLimitedError{RetryAfter: wait}
 	}
 	u, hash, err := s.users.ByEmail(ctx, email)
 	switch {
 	case errors.Is(err, domain.ErrNotFound):
 		_ = s.hasher.Compare(s.dummy(), password)
-		return user.User{}, s.fail(ctx, email, address)
+		return user.User{}, fmt.Errorf("sign in %s: %w", email, domain.ErrUnauthenticated)
 	case err != nil:
 		return user.User{}, fmt.Errorf("find user: %w", err)
 	case s.hasher.Compare(hash, password) != nil:
-		return user.User{}, s.fail(ctx, email, address)
+		return user.User{}, fmt.Errorf("sign in %s: %w", email, domain.ErrUnauthenticated)
 	}
-	if err := s.failures.Clear(ctx, email); err != nil {
+	if err := s.failures.Succeeded(ctx, email, address); err != nil {
 		return user.User{}, fmt.Errorf("clear failed sign-ins: %w", err)
 	}
 	return u, nil
-}
-
-func (s *Service) fail(ctx context.Context, email, address string) error {
-	if err := s.failures.Record(ctx, email, address); err != nil {
-		return fmt.Errorf("record failed sign-in: %w", err)
-	}
-	return fmt.Errorf("sign in %s: %w", email, domain.ErrUnauthenticated)
 }
 
 func (s *Service) dummy() string {

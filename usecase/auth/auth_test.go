@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,34 +31,68 @@ func (h *countingHasher) Compare(hash, password string) error {
 	return h.Bcrypt.Compare(hash, password)
 }
 
-// sinceRecorder is the memory failures, remembering the last since it was
-// asked to count from: the service's clock is its own, so its window is
-// checked through the stores it asks.
-type sinceRecorder struct {
+// countingRecorder is the memory failures, remembering the last Counting
+// it was asked for: the service's clock is its own, so its window is
+// checked through the store it asks.
+type countingRecorder struct {
 	*memory.LoginFailures
-	since atomic.Pointer[time.Time]
+	counting atomic.Pointer[auth.Counting]
 }
 
-func (r *sinceRecorder) Count(ctx context.Context, email, address string, since time.Time) (int, int, error) {
-	r.since.Store(&since)
-	return r.LoginFailures.Count(ctx, email, address, since)
+func (r *countingRecorder) Reserve(ctx context.Context, email, address string, c auth.Counting, decide func(auth.Tally) time.Duration) (time.Duration, error) {
+	r.counting.Store(&c)
+	return r.LoginFailures.Reserve(ctx, email, address, c, decide)
 }
 
-// authFixture is a Service on the memory stores, with the stores to check.
+// authFixture is a Service on the memory stores, with the stores to check
+// and the store's clock, which a test may move on.
 type authFixture struct {
 	svc      *auth.Service
 	users    *memory.Users
-	failures *sinceRecorder
+	failures *countingRecorder
 	hasher   *countingHasher
+	clock    *fakeClock
 }
+
+// fakeClock is a clock a test moves by hand.
+type fakeClock struct{ now atomic.Pointer[time.Time] }
+
+func (c *fakeClock) Now() time.Time { return *c.now.Load() }
+
+func (c *fakeClock) advance(d time.Duration) { t := c.Now().Add(d); c.now.Store(&t) }
 
 func newAuth(t *testing.T, limits auth.Limits) *authFixture {
 	t.Helper()
 	users := memory.NewUsers()
-	f := &authFixture{users: users, failures: &sinceRecorder{LoginFailures: memory.NewLoginFailures(limits.Window)},
-		hasher: &countingHasher{Bcrypt: password.Bcrypt{Cost: bcrypt.MinCost}}}
+	clock := &fakeClock{}
+	start := time.Now()
+	clock.now.Store(&start)
+	failures := memory.NewLoginFailures(limits.Window)
+	failures.Clock = clock.Now
+	f := &authFixture{users: users, failures: &countingRecorder{LoginFailures: failures},
+		hasher: &countingHasher{Bcrypt: password.Bcrypt{Cost: bcrypt.MinCost}}, clock: clock}
 	f.svc = auth.NewService(users, memory.NewTokens(users), f.failures, f.hasher, limits)
 	return f
+}
+
+// tally is what the store counts for email from address within the last
+// hour, read without recording an attempt (the decision always waits).
+func (f *authFixture) tally(t *testing.T, email, address string) auth.Tally {
+	t.Helper()
+	var got auth.Tally
+	_, err := f.failures.LoginFailures.Reserve(t.Context(), email, address,
+		auth.Counting{Since: f.clock.Now().Add(-time.Hour), KnownSince: f.clock.Now().Add(-time.Hour)},
+		func(t auth.Tally) time.Duration { got = t; return time.Hour })
+	require.NoError(t, err)
+	return got
+}
+
+// failuresOf returns how many failures are recorded within the last hour
+// for email and from address.
+func (f *authFixture) failuresOf(t *testing.T, email, address string) (byEmail, byAddress int) {
+	t.Helper()
+	got := f.tally(t, email, address)
+	return got.Account, got.Address
 }
 
 // addUser adds a rep the test needs.
@@ -68,16 +103,8 @@ func (f *authFixture) addUser(t *testing.T, email, name, password string) user.U
 	return u
 }
 
-// failures returns how many failures are recorded within the last hour for
-// email and from address.
-func (f *authFixture) failuresOf(t *testing.T, email, address string) (byEmail, byAddress int) {
-	t.Helper()
-	byEmail, byAddress, err := f.failures.Count(t.Context(), email, address, time.Now().Add(-time.Hour))
-	require.NoError(t, err)
-	return byEmail, byAddress
-}
-
-var testLimits = auth.Limits{Window: time.Hour, PerAccount: 3, PerAddress: 5}
+var testLimits = auth.Limits{Window: time.Hour, FreeTries: 3, FirstWait: time.Second, MaxWait: 15 * time.Minute,
+	PerAccount: 10, PerAddress: 20, KnownFor: 24 * time.Hour}
 
 func TestAddUser_StoresTheNormalizedRepWithAHashOfThePassword(t *testing.T) {
 	t.Parallel()
@@ -143,7 +170,7 @@ func TestSignIn_WithTheRightPasswordReturnsTheRep(t *testing.T) {
 		assert.Equal(t, maria, got, email)
 	}
 	byEmail, byAddress := f.failuresOf(t, "maria@example.com", "10.0.0.1")
-	assert.Zero(t, byEmail+byAddress, "no failure recorded")
+	assert.Zero(t, byEmail+byAddress, "no failure left recorded")
 }
 
 func TestSignIn_AWrongPasswordIsUnauthenticatedAndRecordsAFailure(t *testing.T) {
@@ -173,92 +200,169 @@ func TestSignIn_AnUnknownEmailIsTheSameErrorAndCostsTheSameHashCheck(t *testing.
 	assert.Equal(t, []int{1, 1}, []int{byEmail, byAddress})
 }
 
-func TestSignIn_IsRateLimitedAfterPerAccountFailures(t *testing.T) {
+func TestSignIn_AfterTheFreeTriesEachTryWaitsTwiceAsLong(t *testing.T) {
 	t.Parallel()
-	f := newAuth(t, auth.Limits{Window: 10 * time.Minute, PerAccount: 3, PerAddress: 100})
+	f := newAuth(t, testLimits)
 	ctx := t.Context()
 	f.addUser(t, "maria@example.com", "Maria", "correct horse battery")
-	john := f.addUser(t, "john@example.com", "John", "staple battery horse")
-
-	for i := range 2 {
+	guess := func() error {
 		_, err := f.svc.SignIn(ctx, "maria@example.com", "guess", "10.0.0.1")
-		require.ErrorIs(t, err, domain.ErrUnauthenticated, "failure %d", i+1)
+		return err
 	}
-	_, err := f.svc.SignIn(ctx, "maria@example.com", "guess", "10.0.0.2")
-	require.ErrorIs(t, err, domain.ErrUnauthenticated, "the third failure is still answered")
 
-	for _, address := range []string{"10.0.0.1", "10.0.0.3"} {
-		_, err = f.svc.SignIn(ctx, "MARIA@example.com", "correct horse battery", address)
+	for i := range 3 {
+		require.ErrorIs(t, guess(), domain.ErrUnauthenticated, "free try %d", i+1)
+	}
+	for _, wait := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second} {
+		before := f.hasher.compares.Load()
 		var limited *auth.RateLimitedError
-		require.ErrorAs(t, err, &limited, "even the right password waits, from %s", address)
-		assert.Equal(t, 10*time.Minute, limited.RetryAfter)
-		assert.NotErrorIs(t, err, domain.ErrUnauthenticated)
-	}
-	byEmail, _ := f.failuresOf(t, "maria@example.com", "10.0.0.1")
-	assert.Equal(t, 3, byEmail, "a limited attempt records no failure and checks no password")
+		require.ErrorAs(t, guess(), &limited)
+		assert.Equal(t, wait, limited.RetryAfter)
+		assert.Equal(t, before, f.hasher.compares.Load(), "a held-back try checks no password")
+		_, err := f.svc.SignIn(ctx, "maria@example.com", "correct horse battery", "10.0.0.1")
+		require.ErrorAs(t, err, &limited, "even the right password waits its turn")
 
-	got, err := f.svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.1")
-	require.NoError(t, err, "another account from the same address is not limited")
-	assert.Equal(t, john, got)
+		f.clock.advance(wait)
+		require.ErrorIs(t, guess(), domain.ErrUnauthenticated, "after %s the next guess is checked", wait)
+	}
+	assert.Equal(t, 7, f.tally(t, "maria@example.com", "10.0.0.1").Pair, "held-back tries are not failures")
+
+	got, err := f.svc.SignIn(ctx, "maria@example.com", "correct horse battery", "10.0.0.2")
+	require.NoError(t, err, "another address has its own free tries")
+	assert.Equal(t, "maria@example.com", got.Email)
 }
 
-func TestSignIn_IsRateLimitedAfterPerAddressFailures(t *testing.T) {
+func TestSignIn_TheWaitStopsGrowingAtTheMaximum(t *testing.T) {
 	t.Parallel()
-	f := newAuth(t, auth.Limits{Window: time.Hour, PerAccount: 100, PerAddress: 3})
+	f := newAuth(t, auth.Limits{Window: 24 * time.Hour, FreeTries: 0, FirstWait: time.Second, MaxWait: 10 * time.Second,
+		PerAccount: 1000, PerAddress: 1000, KnownFor: time.Hour})
+	for range 8 {
+		_, err := f.svc.SignIn(t.Context(), "maria@example.com", "guess", "10.0.0.1")
+		require.ErrorIs(t, err, domain.ErrUnauthenticated)
+		f.clock.advance(time.Minute)
+	}
+	var limited *auth.RateLimitedError
+	f.clock.advance(-time.Minute)
+	_, err := f.svc.SignIn(t.Context(), "maria@example.com", "guess", "10.0.0.1")
+	require.ErrorAs(t, err, &limited)
+	assert.Equal(t, 10*time.Second, limited.RetryAfter)
+}
+
+func TestSignIn_AGuesserCannotLockTheOwnerOutOfTheAddressTheySignInFrom(t *testing.T) {
+	t.Parallel()
+	f := newAuth(t, auth.Limits{Window: time.Hour, FreeTries: 3, FirstWait: time.Second, MaxWait: time.Hour,
+		PerAccount: 6, PerAddress: 100, KnownFor: 24 * time.Hour})
+	ctx := t.Context()
+	f.addUser(t, "maria@example.com", "Maria", "correct horse battery")
+	_, err := f.svc.SignIn(ctx, "maria@example.com", "correct horse battery", "192.0.2.7") // her office
+	require.NoError(t, err)
+
+	// A guesser spreads over addresses: three free tries from each.
+	for _, address := range []string{"203.0.113.1", "203.0.113.2"} {
+		for range 3 {
+			_, err := f.svc.SignIn(ctx, "maria@example.com", "guess", address)
+			require.ErrorIs(t, err, domain.ErrUnauthenticated)
+		}
+	}
+	var limited *auth.RateLimitedError
+	_, err = f.svc.SignIn(ctx, "maria@example.com", "guess", "203.0.113.3")
+	require.ErrorAs(t, err, &limited, "past the account's ceiling a new address waits out the window")
+	assert.Equal(t, time.Hour, limited.RetryAfter)
+	_, err = f.svc.SignIn(ctx, "maria@example.com", "correct horse battery", "198.51.100.9")
+	require.ErrorAs(t, err, &limited, "so does the right password from an address she never used")
+
+	got, err := f.svc.SignIn(ctx, "maria@example.com", "correct horse battery", "192.0.2.7")
+	require.NoError(t, err, "her own office still signs her in")
+	assert.Equal(t, "maria@example.com", got.Email)
+}
+
+func TestSignIn_OneAddressGuessingManyAccountsIsHeldBack(t *testing.T) {
+	t.Parallel()
+	f := newAuth(t, auth.Limits{Window: time.Hour, FreeTries: 3, FirstWait: time.Second, MaxWait: time.Hour,
+		PerAccount: 100, PerAddress: 3, KnownFor: 24 * time.Hour})
 	ctx := t.Context()
 	john := f.addUser(t, "john@example.com", "John", "staple battery horse")
+	_, err := f.svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.9")
+	require.NoError(t, err)
 
 	for _, email := range []string{"a@example.com", "b@example.com", "c@example.com"} {
 		_, err := f.svc.SignIn(ctx, email, "guess", "10.0.0.1")
 		require.ErrorIs(t, err, domain.ErrUnauthenticated, email)
 	}
-	_, err := f.svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.1")
+	_, err = f.svc.SignIn(ctx, "d@example.com", "guess", "10.0.0.1")
 	var limited *auth.RateLimitedError
-	require.ErrorAs(t, err, &limited, "three failures from one address limit every account from it")
+	require.ErrorAs(t, err, &limited, "three failures from one address hold back accounts it is unknown to")
 	assert.Equal(t, time.Hour, limited.RetryAfter)
 
 	got, err := f.svc.SignIn(ctx, "john@example.com", "staple battery horse", "10.0.0.2")
-	require.NoError(t, err, "another address is not limited")
+	require.NoError(t, err, "another address is not held back")
 	assert.Equal(t, john, got)
 }
 
 func TestSignIn_CountsFailuresOverTheWindowOnly(t *testing.T) {
 	t.Parallel()
-	f := newAuth(t, auth.Limits{Window: 15 * time.Minute, PerAccount: 3, PerAddress: 5})
+	f := newAuth(t, auth.Limits{Window: 15 * time.Minute, FreeTries: 3, FirstWait: time.Second, MaxWait: time.Hour,
+		PerAccount: 10, PerAddress: 10, KnownFor: 24 * time.Hour})
 	f.addUser(t, "maria@example.com", "Maria", "correct horse battery")
 
 	before := time.Now()
 	_, err := f.svc.SignIn(t.Context(), "maria@example.com", "correct horse battery", "10.0.0.1")
 	after := time.Now()
 	require.NoError(t, err)
-	since := f.failures.since.Load()
-	require.NotNil(t, since, "the service counted failures")
-	assert.WithinRange(t, *since, before.Add(-15*time.Minute), after.Add(-15*time.Minute),
+	c := f.failures.counting.Load()
+	require.NotNil(t, c, "the service counted failures")
+	assert.WithinRange(t, c.Since, before.Add(-15*time.Minute), after.Add(-15*time.Minute),
 		"failures are counted from one window ago")
+	assert.WithinRange(t, c.KnownSince, before.Add(-24*time.Hour), after.Add(-24*time.Hour))
 }
 
-func TestSignIn_SuccessForgetsTheAccountsFailuresOnly(t *testing.T) {
+func TestSignIn_SuccessForgetsTheFailuresOfThatAccountFromThatAddressOnly(t *testing.T) {
 	t.Parallel()
-	f := newAuth(t, auth.Limits{Window: time.Hour, PerAccount: 3, PerAddress: 100})
+	f := newAuth(t, testLimits)
 	ctx := t.Context()
 	f.addUser(t, "maria@example.com", "Maria", "correct horse battery")
-	for range 2 {
-		_, _ = f.svc.SignIn(ctx, "maria@example.com", "typo", "10.0.0.1")
+	for _, address := range []string{"10.0.0.1", "10.0.0.1", "10.0.0.2"} {
+		_, _ = f.svc.SignIn(ctx, "maria@example.com", "typo", address)
 	}
 	_, _ = f.svc.SignIn(ctx, "john@example.com", "typo", "10.0.0.1")
 
-	_, err := f.svc.SignIn(ctx, "Maria@example.com", "correct horse battery", "10.0.0.2")
+	_, err := f.svc.SignIn(ctx, "Maria@example.com", "correct horse battery", "10.0.0.1")
 	require.NoError(t, err)
-	byEmail, byAddress := f.failuresOf(t, "maria@example.com", "10.0.0.1")
-	assert.Equal(t, []int{0, 1}, []int{byEmail, byAddress}, "Maria's failures are gone, John's stay")
-	byEmail, _ = f.failuresOf(t, "john@example.com", "10.0.0.1")
-	assert.Equal(t, 1, byEmail)
+	got := f.tally(t, "maria@example.com", "10.0.0.1")
+	assert.Equal(t, []int{0, 1, 1}, []int{got.Pair, got.Account, got.Address},
+		"her failures from there are gone; from 10.0.0.2, and John's, stay")
+	assert.True(t, got.Known, "and the address is one she signs in from")
+}
 
-	for range 2 {
-		_, _ = f.svc.SignIn(ctx, "maria@example.com", "typo", "10.0.0.1")
+func TestSignIn_GuessesSentTogetherAreAllCounted(t *testing.T) {
+	t.Parallel()
+	f := newAuth(t, testLimits)
+	f.addUser(t, "maria@example.com", "Maria", "correct horse battery")
+	var refused, checked atomic.Int64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 40 {
+		wg.Go(func() {
+			<-start
+			password := "guess"
+			if i == 20 {
+				password = "correct horse battery"
+			}
+			_, err := f.svc.SignIn(context.Background(), "maria@example.com", password, "10.0.0.1")
+			var limited *auth.RateLimitedError
+			if errors.As(err, &limited) {
+				refused.Add(1)
+			} else {
+				checked.Add(1)
+			}
+		})
 	}
-	_, err = f.svc.SignIn(ctx, "maria@example.com", "correct horse battery", "10.0.0.1")
-	assert.NoError(t, err, "two typos after a success are not three in a row")
+	close(start)
+	wg.Wait()
+
+	assert.LessOrEqual(t, checked.Load(), int64(testLimits.FreeTries), "only the free tries were checked")
+	assert.Equal(t, checked.Load(), f.hasher.compares.Load())
+	assert.Equal(t, int64(40), refused.Load()+checked.Load())
 }
 
 // failingFailures is a Failures store that cannot be reached.
@@ -266,8 +370,8 @@ type failingFailures struct{ auth.Failures }
 
 var errDown = errors.New("failures store down")
 
-func (failingFailures) Count(context.Context, string, string, time.Time) (int, int, error) {
-	return 0, 0, errDown
+func (failingFailures) Reserve(context.Context, string, string, auth.Counting, func(auth.Tally) time.Duration) (time.Duration, error) {
+	return 0, errDown
 }
 
 func TestSignIn_AStoreThatFailsIsAnErrorNotARefusal(t *testing.T) {

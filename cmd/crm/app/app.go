@@ -9,6 +9,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -55,6 +56,9 @@ type Options struct {
 	LiveWatchers int
 	// RequestTimeout bounds a request; 0 for web.DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For the
+	// sign-in limits believe (TRUSTED_PROXIES).
+	TrustedProxies []netip.Prefix
 }
 
 // App is the whole CRM over one pool. Handler serves every request; the
@@ -110,6 +114,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Ready:    pool.Ping,
 		// The API is served inside the pages' router, under its deadline.
 		RequestTimeout: opt.RequestTimeout,
+		TrustedProxies: opt.TrustedProxies,
 	})
 	return a
 }

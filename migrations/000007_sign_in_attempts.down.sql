@@ -1,0 +1,2 @@
+DROP TABLE sign_in_addresses;
+DROP INDEX login_failures_pair_idx;
