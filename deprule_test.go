@@ -40,6 +40,11 @@ func insideAny(path string, prefixes ...string) bool {
 // it knows nothing of HTTP or SQL.
 var forbiddenInDomain = []string{"net/http", "database/sql"}
 
+// textModules are the modules outside the standard library the domain may
+// use: golang.org/x/text holds Unicode normalization (NFC), which the
+// standard library lacks and which decides when two texts are the same.
+var textModules = []string{"golang.org/x/text"}
+
 var layerRules = []layerRule{
 	{
 		layer: "crm/domain",
@@ -47,17 +52,17 @@ var layerRules = []layerRule{
 			if insideAny(dep.ImportPath, forbiddenInDomain...) {
 				return false
 			}
-			return dep.Standard || inside(dep.ImportPath, "crm/domain")
+			return dep.Standard || insideAny(dep.ImportPath, append([]string{"crm/domain"}, textModules...)...)
 		},
-		fix: "domain may import only the standard library (no net/http, no database/sql) and crm/domain/...; " +
+		fix: "domain may import only the standard library (no net/http, no database/sql), golang.org/x/text and crm/domain/...; " +
 			"move the code that needs it to infrastructure or delivery, behind an interface the use case declares",
 	},
 	{
 		layer: "crm/usecase",
 		allowed: func(dep *goPackage) bool {
-			return dep.Standard || insideAny(dep.ImportPath, "crm/domain", "crm/usecase")
+			return dep.Standard || insideAny(dep.ImportPath, append([]string{"crm/domain", "crm/usecase"}, textModules...)...)
 		},
-		fix: "usecase may import only the standard library, crm/domain/... and crm/usecase/...; " +
+		fix: "usecase may import only the standard library, golang.org/x/text, crm/domain/... and crm/usecase/...; " +
 			"declare an interface in the use case and implement it in infrastructure",
 	},
 	{

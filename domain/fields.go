@@ -18,18 +18,20 @@ type Field[F any] struct {
 }
 
 // Line is the one-line text field name, the member of F that member points
-// to. White space around its value is not part of it.
+// to. White space around its value is not part of it, and it is kept in
+// normal form C (see NFC).
 func Line[F any](name string, member func(*F) *string) Field[F] {
 	f := Text(name, member)
-	f.normalize = func(f *F) { *member(f) = strings.TrimSpace(*member(f)) }
+	f.normalize = func(f *F) { *member(f) = NFC(strings.TrimSpace(*member(f))) }
 	return f
 }
 
-// Text is the multi-line text field name, kept exactly as typed.
+// Text is the multi-line text field name, kept as typed, in normal form C.
 func Text[F any](name string, member func(*F) *string) Field[F] {
 	return Field[F]{Name: name,
-		get:  func(f F) string { return *member(&f) },
-		copy: func(dst *F, src F) { *member(dst) = *member(&src) }}
+		get:       func(f F) string { return *member(&f) },
+		copy:      func(dst *F, src F) { *member(dst) = *member(&src) },
+		normalize: func(f *F) { *member(f) = NFC(*member(f)) }}
 }
 
 // Number is the whole-number field name.
@@ -85,7 +87,8 @@ func (fs Fields[F]) With(f F, name string, src F) F {
 }
 
 // Normalize returns f with white space trimmed from around its one-line
-// fields, so "  Ada " and "Ada" are the same name.
+// fields, so "  Ada " and "Ada" are the same name, and its text in normal
+// form C.
 func (fs Fields[F]) Normalize(f F) F {
 	for _, field := range fs {
 		if field.normalize != nil {

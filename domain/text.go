@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits shared by every aggregate that holds an email or a phone number.
@@ -13,6 +15,39 @@ const (
 	MaxEmailLen = 254
 	MaxPhoneLen = 40
 )
+
+// NFC returns s in Unicode normal form C, the form every text is stored
+// and searched in: "é" typed as one character or as "e" and a combining
+// accent is then one string, which compares, searches and deduplicates as
+// one.
+func NFC(s string) string { return norm.NFC.String(s) }
+
+// invisible reports whether r shows nothing on its own: white space, a
+// format character (zero-width space and joiner, soft hyphen, byte order
+// mark), another default-ignorable code point (Hangul fillers), a
+// variation selector, a combining mark (which needs a base to show on),
+// the blank braille pattern, or anything not graphic.
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || !unicode.IsGraphic(r) || r == '\u2800' ||
+		unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
+}
+
+// Visible reports whether s has at least one character a reader can see,
+// so a required name made only of invisible characters counts as empty.
+func Visible(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return !invisible(r) }) >= 0
+}
+
+// CheckRequired adds a problem to v when s, a required one-line field, is
+// empty or shows nothing.
+func CheckRequired(v *ValidationError, field, label, s string) {
+	switch {
+	case s == "":
+		v.Add(field, label+" is required.")
+	case !Visible(s):
+		v.Add(field, label+" must have a character you can see.")
+	}
+}
 
 // CheckText adds a problem to v when s, a one-line field, is longer than
 // limit characters or is not a single line of text.
@@ -57,6 +92,13 @@ func CheckEmail(v *ValidationError, field, s string) {
 	var line ValidationError
 	if CheckLine(&line, field, "Email", s); line.Err() != nil {
 		v.Add(field, msg)
+		return
+	}
+	// An invisible character makes two addresses look the same.
+	if strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
+	}) {
+		v.Add(field, "Email must not contain invisible characters.")
 		return
 	}
 	addr, err := mail.ParseAddress(s)

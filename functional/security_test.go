@@ -207,3 +207,27 @@ func TestXForwardedForIsIgnoredUnlessFromATrustedProxy(t *testing.T) {
 	res := a.signInFrom("john@example.com", "guess", "203.0.113.99")
 	assert.Equal(t, http.StatusTooManyRequests, res.status, "a fresh X-Forwarded-For buys no fresh tries")
 }
+
+// Finding 9: text is one text whatever its Unicode form, and a name must
+// show something.
+func TestTextIsComparedInOneFormAndNamesMustShow(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	res := a.post("/leads", url.Values{"name": {"Zoe\u0301 Martin"}, "email": {"zoe@example.com"}, "score": {"0"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	for _, q := range []string{"Zo\u00e9", "Zoe\u0301", "zo\u00c9 mar"} {
+		page := a.get("/leads?" + url.Values{"q": {q}}.Encode())
+		assert.Contains(t, page.body, "Zo\u00e9 Martin", "a search for %q finds Zoé saved in another form", q)
+	}
+
+	before := a.dbState()
+	for _, name := range []string{"\u200b", "\u3164\u3164", "\u2800", "\u0301"} {
+		res := a.post("/leads", url.Values{"name": {name}, "score": {"0"}})
+		assert.Equal(t, http.StatusUnprocessableEntity, res.status, "%q", name)
+		assert.Contains(t, res.body, "Name must have a character you can see.")
+	}
+	res = a.post("/leads", url.Values{"name": {"Ada"}, "email": {"ada\u200b@example.com"}, "score": {"0"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, res.body, "Email must not contain invisible characters.")
+	assert.Equal(t, before, a.dbState(), "nothing stored")
+}

@@ -8,7 +8,9 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -50,6 +52,9 @@ func readObject(w http.ResponseWriter, r *http.Request, mediaTypes ...string) (*
 	if !utf8.Valid(body) {
 		return nil, malformed("The request body is not valid UTF-8. Nothing was saved.")
 	}
+	if at := loneSurrogate(body); at != "" {
+		return nil, malformed("The request body holds %s, half of a UTF-16 pair, which is no character. Nothing was saved.", at)
+	}
 	obj, err := parseObject(body, "")
 	if err != nil {
 		return nil, malformed("The request body is not a valid JSON object: %v. Nothing was saved.", err)
@@ -74,4 +79,38 @@ func checkMediaType(contentType string, mediaTypes []string) error {
 		return refuse
 	}
 	return nil
+}
+
+// loneSurrogate returns the first \uXXXX escape of body that is half of a
+// UTF-16 surrogate pair without its other half, "" when there is none.
+// encoding/json would store it as U+FFFD, silently changing the text.
+func loneSurrogate(body []byte) string {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(body) || body[i] != '\\' || body[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(body[i+2:i+6]), 16, 32)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		r, ok := hex4(i)
+		switch {
+		case !ok:
+			i++ // an escape such as \\ or \": skip the escaped character
+		case utf16.IsSurrogate(r) && r < 0xDC00:
+			if low, ok := hex4(i + 6); ok && low >= 0xDC00 && low <= 0xDFFF {
+				i += 11
+				continue
+			}
+			return string(body[i : i+6])
+		case utf16.IsSurrogate(r):
+			return string(body[i : i+6])
+		default:
+			i += 5
+		}
+	}
+	return ""
 }

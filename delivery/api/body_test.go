@@ -149,3 +149,27 @@ func TestVersionsAndIdsInBodiesArePositiveIntegers(t *testing.T) {
 		assert.Equal(t, `"1"`, res.header.Get("ETag"))
 	})
 }
+
+func TestLoneSurrogatesAre400NotReplacementCharacters(t *testing.T) {
+	t.Parallel()
+	c, path := newClientWithAda(t)
+	for body, escape := range map[string]string{
+		`{"name":"Ada \ud800"}`:           `\ud800`,
+		`{"name":"\udc00 Ada"}`:           `\udc00`,
+		`{"name":"Ada \ud800\u0041"}`:     `\ud800`,
+		`{"name":"Ada","notes":"\uDBFF"}`: `\uDBFF`,
+	} {
+		p := requireProblem(t, c.patch(path, body, h{"If-Match": `"1"`}), http.StatusBadRequest, "malformed-request")
+		assert.Contains(t, p["detail"], escape+", half of a UTF-16 pair", body)
+	}
+	for body, name := range map[string]string{
+		`{"name":"Ada \ud83d\ude00"}`: "Ada \U0001F600",
+		`{"name":"Ada \\ud800"}`:      `Ada \ud800`,
+		`{"name":"Ada \u00e9"}`:       "Ada é",
+	} {
+		c, path := newClientWithAda(t)
+		res := c.patch(path, body, h{"If-Match": `"1"`})
+		require.Equal(t, http.StatusOK, res.status, "%s: %s", body, res.body)
+		assert.Equal(t, name, res.object(t)["name"], "%s: a pair, an escaped backslash and a plain escape are text", body)
+	}
+}

@@ -45,8 +45,8 @@ func (f Fields) Normalize() Fields { return fields.Normalize(f) }
 // *domain.ValidationError. It expects normalized fields.
 func (f Fields) Validate() error {
 	var v domain.ValidationError
-	if f.Name == "" {
-		v.Add(FieldName, "Name is required.")
+	if !domain.Visible(f.Name) {
+		domain.CheckRequired(&v, FieldName, "Name", f.Name)
 	} else {
 		domain.CheckText(&v, FieldName, "Name", f.Name, MaxNameLen)
 	}

@@ -53,8 +53,8 @@ func (f Fields) Normalize() Fields { return fields.Normalize(f) }
 // *domain.ValidationError. It expects normalized fields.
 func (f Fields) Validate() error {
 	var v domain.ValidationError
-	if f.Title == "" {
-		v.Add(FieldTitle, "Title is required.")
+	if !domain.Visible(f.Title) {
+		domain.CheckRequired(&v, FieldTitle, "Title", f.Title)
 	} else {
 		domain.CheckText(&v, FieldTitle, "Title", f.Title, MaxTitleLen)
 	}

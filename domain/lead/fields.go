@@ -66,8 +66,8 @@ func (f Fields) Normalize() Fields { return fields.Normalize(f) }
 func (f Fields) Validate() error {
 	var v domain.ValidationError
 	switch n := utf8.RuneCountInString(f.Name); {
-	case n == 0:
-		v.Add(FieldName, "Name is required.")
+	case !domain.Visible(f.Name):
+		domain.CheckRequired(&v, FieldName, "Name", f.Name)
 	case n > MaxNameLen:
 		v.Add(FieldName, fmt.Sprintf("Name is %d characters; the limit is %d.", n, MaxNameLen))
 	}

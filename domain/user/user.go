@@ -38,15 +38,15 @@ type User struct {
 // New validates a user about to be added, with the password they chose,
 // and returns it normalized (trimmed, email in lower case).
 func New(email, name, password string) (User, error) {
-	u := User{Email: strings.ToLower(strings.TrimSpace(email)), Name: strings.TrimSpace(name)}
+	u := User{Email: domain.NFC(strings.ToLower(strings.TrimSpace(email))), Name: domain.NFC(strings.TrimSpace(name))}
 	var v domain.ValidationError
 	if u.Email == "" {
 		v.Add(FieldEmail, "Email is required.")
 	} else {
 		domain.CheckEmail(&v, FieldEmail, u.Email)
 	}
-	if u.Name == "" {
-		v.Add(FieldName, "Name is required.")
+	if !domain.Visible(u.Name) {
+		domain.CheckRequired(&v, FieldName, "Name", u.Name)
 	} else {
 		domain.CheckText(&v, FieldName, "Name", u.Name, MaxNameLen)
 	}

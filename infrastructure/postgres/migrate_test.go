@@ -206,3 +206,25 @@ func latestMigration(t *testing.T) uint {
 	}
 	return latest
 }
+
+func TestMigrate_TextSavedBeforeIsBroughtToNFCAsANewVersion(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	require.NoError(t, postgres.MigrateDown(t.Context(), db.URL, 1))
+	const nfd, nfc = "Zoe\u0301", "Zo\u00e9"
+	var decomposed, composed int64
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `INSERT INTO leads (name, notes) VALUES ($1, $1) RETURNING id`, nfd).Scan(&decomposed))
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `INSERT INTO leads (name) VALUES ($1) RETURNING id`, nfc).Scan(&composed))
+
+	require.NoError(t, postgres.MigrateUp(t.Context(), db.URL))
+
+	l, err := postgres.NewLeadRepository(db.Pool).Get(t.Context(), decomposed)
+	require.NoError(t, err)
+	assert.Equal(t, nfc, l.Fields().Name)
+	assert.Equal(t, nfc, l.Fields().Notes)
+	assert.Equal(t, int64(2), l.Version(), "the change is a version of its own")
+	assert.Equal(t, 2, countRows(t, db.Pool, `SELECT count(*) FROM lead_versions WHERE lead_id = $1`, decomposed))
+	untouched, err := postgres.NewLeadRepository(db.Pool).Get(t.Context(), composed)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), untouched.Version(), "text already in NFC is left alone")
+}

@@ -52,6 +52,7 @@ func (s *Service) Create(ctx context.Context, by string, f contact.Fields) (*con
 
 // List returns a page of contacts matching q.
 func (s *Service) List(ctx context.Context, q ListQuery) (record.Page[*contact.Contact], error) {
+	q.Search = domain.NFC(q.Search) // as the contacts are stored
 	p, err := s.repo.List(ctx, q)
 	if err != nil {
 		return p, fmt.Errorf("list contacts: %w", err)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 
+	"crm/domain"
 	"crm/domain/lead"
 	"crm/usecase/record"
 )
@@ -51,6 +52,7 @@ func (s *Service) Create(ctx context.Context, by string, f lead.Fields) (*lead.L
 
 // List returns a page of leads matching q.
 func (s *Service) List(ctx context.Context, q ListQuery) (record.Page[*lead.Lead], error) {
+	q.Search = domain.NFC(q.Search) // as the leads are stored
 	p, err := s.repo.List(ctx, q)
 	if err != nil {
 		return p, fmt.Errorf("list leads: %w", err)
@@ -60,7 +62,7 @@ func (s *Service) List(ctx context.Context, q ListQuery) (record.Page[*lead.Lead
 
 // CountByStatus counts the leads matching search per status, for the tabs.
 func (s *Service) CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error) {
-	counts, err := s.repo.CountByStatus(ctx, search)
+	counts, err := s.repo.CountByStatus(ctx, domain.NFC(search))
 	if err != nil {
 		return nil, fmt.Errorf("count leads: %w", err)
 	}
