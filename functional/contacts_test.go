@@ -304,6 +304,7 @@ func TestContactList(t *testing.T) {
 	for i := range 60 {
 		f := grace
 		f.Name = fmt.Sprintf("Contact %03d", i)
+		f.Email = fmt.Sprintf("contact%03d@navy.mil", i) // one contact per email
 		if i%10 == 0 {
 			f.Company = "100% Pure_Co"
 		}

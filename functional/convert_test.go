@@ -146,12 +146,18 @@ func TestConvertLinksTheContactWithTheSameEmail(t *testing.T) {
 	assert.Equal(t, [2]int{1, 1}, a.rowCounts(), "no second contact")
 	assert.Equal(t, existing.Snapshot(), a.contact(existing.ID()).Snapshot(), "the linked contact is untouched")
 
-	t.Run("choosing to create a new contact creates one", func(t *testing.T) {
+	t.Run("choosing to create a new contact creates one, under another email", func(t *testing.T) {
 		l := a.qualifiedLead(90)
-		res := a.post(convertPath(l), convertForm(3, map[string]string{"contact_id": "0"}))
+		res := a.post(convertPath(l), convertForm(3, map[string]string{"contact_id": "0", "email": "rear.admiral@navy.mil"}))
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)
 		d := a.deal(redirectedDeal(t, res.header.Get("Location")))
 		assert.NotEqual(t, existing.ID(), d.ContactID())
+	})
+	t.Run("a new contact under an email a contact has links that one: one contact per email", func(t *testing.T) {
+		l := a.qualifiedLead(90)
+		res := a.post(convertPath(l), convertForm(3, map[string]string{"contact_id": "0"}))
+		require.Equal(t, http.StatusSeeOther, res.status, res.body)
+		assert.Equal(t, existing.ID(), a.deal(redirectedDeal(t, res.header.Get("Location"))).ContactID())
 	})
 }
 

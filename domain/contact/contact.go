@@ -3,6 +3,7 @@
 package contact
 
 import (
+	"errors"
 	"time"
 
 	"crm/domain"
@@ -28,6 +29,20 @@ type Contact struct {
 }
 
 // New validates f and returns a contact created by rep by. It has no id or
+// EmailTaken is the refusal of a contact whose email another live contact
+// has: one contact per address, so conversions and reps find the same one.
+func EmailTaken() error {
+	return &domain.RuleError{Field: FieldEmail, Message: emailTaken}
+}
+
+const emailTaken = "Another contact has this email; open that one instead."
+
+// IsEmailTaken reports whether err is EmailTaken's refusal.
+func IsEmailTaken(err error) bool {
+	var rule *domain.RuleError
+	return errors.As(err, &rule) && rule.Field == FieldEmail && rule.Message == emailTaken
+}
+
 // version until a repository stores it.
 func New(f Fields, by string) (*Contact, error) {
 	f = f.Normalize()

@@ -224,7 +224,7 @@ func TestContactRepositories(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			var all []int64
 			for i := range 7 {
-				f := contact.Fields{Name: fmt.Sprintf("Contact %d", i), Email: "grace@navy.mil"}
+				f := contact.Fields{Name: fmt.Sprintf("Contact %d", i), Email: fmt.Sprintf("grace%d@navy.mil", i)}
 				if i%3 == 0 {
 					f.Company = "100% Pure_Co"
 				}
@@ -248,12 +248,12 @@ func TestContactRepositories(t *testing.T) {
 			assert.Equal(t, all[3], page.Next)
 		})
 	})
-	t.Run("FindByEmail finds the newest contact with the email in any case", func(t *testing.T) {
+	t.Run("FindByEmail finds the contact with the email in any case", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
-			addContact(t, b, contact.Fields{Name: "Ada", Email: "Ada@Example.com"})
 			want := addContact(t, b, contact.Fields{Name: "Ada King", Email: "ada@example.COM"})
 			addContact(t, b, contact.Fields{Name: "Ada", Email: "ada@example.org"})
 			addContact(t, b, contact.Fields{Name: "Ada"})
+			addContact(t, b, contact.Fields{Name: "Nobody either"})
 
 			for _, email := range []string{"ada@example.com", "ADA@EXAMPLE.COM", "  Ada@example.com "} {
 				got, err := b.contacts.FindByEmail(t.Context(), email)
@@ -265,6 +265,34 @@ func TestContactRepositories(t *testing.T) {
 				assert.ErrorIs(t, err, domain.ErrNotFound, "%q", email)
 			}
 		})
+	})
+}
+
+func TestContactsHaveOneLiveContactPerEmail(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b backend) {
+		ada := addContact(t, b, contact.Fields{Name: "Ada", Email: "ada@example.com"})
+		grace := addContact(t, b, contact.Fields{Name: "Grace", Email: "grace@navy.mil"})
+
+		_, err := b.contacts.Create(t.Context(), must(contact.New(contact.Fields{Name: "Ada King", Email: "ADA@Example.com"}, "ana"))(t))
+		assert.True(t, contact.IsEmailTaken(err), "a second contact with one email, in any case: %v", err)
+		_, err = b.contacts.Update(t.Context(), grace.ID(), 1, func(c *contact.Contact) (bool, error) {
+			f := c.Fields()
+			f.Email = "ada@example.com"
+			_, err := c.Edit(f, "bruno")
+			return true, err
+		})
+		assert.True(t, contact.IsEmailTaken(err), "nor by changing one's email: %v", err)
+		assert.Equal(t, "grace@navy.mil", must(b.contacts.Get(t.Context(), grace.ID()))(t).Fields().Email, "nothing written")
+
+		_, err = b.contacts.Update(t.Context(), ada.ID(), 1, func(c *contact.Contact) (bool, error) { return true, c.Delete("bruno") })
+		require.NoError(t, err)
+		again := addContact(t, b, contact.Fields{Name: "Ada again", Email: "ada@example.com"})
+		assert.NotZero(t, again.ID(), "a deleted contact's email is free")
+		_, err = b.contacts.Update(t.Context(), ada.ID(), 2, func(c *contact.Contact) (bool, error) { return true, c.Undelete("carla") })
+		assert.True(t, contact.IsEmailTaken(err), "restoring it while its email is taken is refused: %v", err)
+		addContact(t, b, contact.Fields{Name: "No email"})
+		addContact(t, b, contact.Fields{Name: "No email either"})
 	})
 }
 
@@ -445,18 +473,17 @@ func TestDeletedRecordsLeaveEveryList(t *testing.T) {
 			_, err := b.leads.Update(t.Context(), goneLead.ID(), v, func(l *lead.Lead) (bool, error) { return true, f(l) })
 			return err
 		})
-		keptContact := addContact(t, b, contact.Fields{Name: "Grace", Email: "grace@navy.mil"})
+		// Deleted first, so the live one may have its email.
 		goneContact := addContact(t, b, contact.Fields{Name: "Grace too", Email: "grace@navy.mil"})
+		_, err := b.contacts.Update(t.Context(), goneContact.ID(), 1, func(c *contact.Contact) (bool, error) { return true, c.Delete("bruno") })
+		require.NoError(t, err)
+		keptContact := addContact(t, b, contact.Fields{Name: "Grace", Email: "grace@navy.mil"})
 		keptDeal := addDeal(t, b, keptContact.ID(), 0)
 		goneDeal := addDeal(t, b, keptContact.ID(), 0)
 		for _, d := range []struct {
 			id     int64
 			update func(int64, func(stored) error) error
 		}{
-			{goneContact.ID(), func(v int64, f func(stored) error) error {
-				_, err := b.contacts.Update(t.Context(), goneContact.ID(), v, func(c *contact.Contact) (bool, error) { return true, f(c) })
-				return err
-			}},
 			{goneDeal.ID(), func(v int64, f func(stored) error) error {
 				_, err := b.deals.Update(t.Context(), goneDeal.ID(), v, func(d *deal.Deal) (bool, error) { return true, f(d) })
 				return err

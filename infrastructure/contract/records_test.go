@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,9 @@ import (
 	"crm/usecase/leads"
 	"crm/usecase/record"
 )
+
+// freshContacts numbers the contacts kinds' fresh makes.
+var freshContacts atomic.Int64
 
 // remove is the apply step of a delete by rep by.
 func remove[A stored](by string) func(A) (bool, error) {
@@ -116,7 +120,9 @@ var (
 		name: contact.Kind,
 		repo: func(b backend) record.Repository[*contact.Contact] { return b.contacts },
 		fresh: func(t *testing.T, _ backend) *contact.Contact {
-			return must(contact.New(contact.Fields{Name: "Grace Hopper", Email: "grace@navy.mil"}, "ana"))(t)
+			// An email of its own: one live contact per email.
+			email := fmt.Sprintf("grace%d@navy.mil", freshContacts.Add(1))
+			return must(contact.New(contact.Fields{Name: "Grace Hopper", Email: email}, "ana"))(t)
 		},
 		change: func(n int, by string) func(*contact.Contact) (bool, error) {
 			return edit(by, func(f *contact.Fields) { f.Phone = fmt.Sprintf("555 %04d", n) }, (*contact.Contact).Fields, (*contact.Contact).Edit)

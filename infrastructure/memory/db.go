@@ -32,7 +32,23 @@ func New() *DB {
 	db.Contacts = &Contacts{NewStore(contact.Kind, (*contact.Contact).Snapshot, contact.Rehydrate, db.events)}
 	db.Deals = &Deals{NewStore(deal.Kind, (*deal.Deal).Snapshot, deal.Rehydrate, db.events), db}
 	db.Deals.check = db.checkDeal
+	db.Contacts.check = checkContact
 	return db
+}
+
+// checkContact refuses a contact as the contacts table's unique index on
+// live emails does.
+func checkContact(c *contact.Contact, others []*contact.Contact) error {
+	email := c.Fields().Email
+	if email == "" || c.Deleted() {
+		return nil
+	}
+	for _, o := range others {
+		if !o.Deleted() && strings.EqualFold(o.Fields().Email, email) {
+			return contact.EmailTaken()
+		}
+	}
+	return nil
 }
 
 // checkDeal refuses a deal as the deals table's constraints do.

@@ -41,9 +41,10 @@ type Store[A Aggregate, S any] struct {
 	snapshot  func(A) S
 	rehydrate func(S) A
 	// check refuses what the database's constraints would refuse on
-	// Create, such as a deal whose contact does not exist, given the
-	// aggregates stored now; nil for none.
-	check func(a A, stored []A) error
+	// Create or Update, such as a deal whose contact does not exist or a
+	// second live contact with one email, given the other aggregates
+	// stored now; nil for none.
+	check func(a A, others []A) error
 
 	mu       sync.Mutex
 	versions map[int64][]saved[S] // oldest first
@@ -174,6 +175,12 @@ func (s *Store[A, S]) Update(ctx context.Context, id, version int64, apply func(
 	last := vs[len(vs)-1].meta
 	if last.Version != version {
 		return zero, s.stale(id, version, last.Version)
+	}
+	if s.check != nil {
+		others := slices.DeleteFunc(s.current(), func(a A) bool { return a.ID() == id })
+		if err := s.check(current, others); err != nil {
+			return zero, err
+		}
 	}
 	at := now()
 	v := saved[S]{meta: domain.Meta{ID: id, Version: version + 1, CreatedAt: last.CreatedAt, UpdatedAt: at,

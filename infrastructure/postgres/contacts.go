@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"crm/domain"
@@ -58,6 +59,7 @@ RETURNING ` + contactColumns,
 			Fields: contact.Fields{Name: r.Name, Email: r.Email, Phone: r.Phone, Company: r.Company},
 		}), r.stamps)
 	},
+	refused: refusedContact,
 	args: func(c *contact.Contact) pgx.NamedArgs {
 		f := c.Fields()
 		return pgx.NamedArgs{"name": f.Name, "email": f.Email, "phone": f.Phone, "company": f.Company, "updated_by": c.UpdatedBy()}
@@ -103,4 +105,14 @@ func (r *ContactRepository) List(ctx context.Context, q contacts.ListQuery) (rec
 		args["search"] = likePattern(search)
 	}
 	return r.page(ctx, where, args, q.Paging, planMode(q.Search))
+}
+
+// refusedContact turns the violation of the one-contact-per-email index
+// into the domain's refusal, and returns nil for anything else.
+func refusedContact(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation && pgErr.ConstraintName == "contacts_email_key" {
+		return contact.EmailTaken()
+	}
+	return nil
 }

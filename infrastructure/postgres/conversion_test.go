@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -229,10 +230,12 @@ func TestConversion_TenRepsConvertTheSameLeadAtOnce(t *testing.T) {
 	const rounds, reps = 5, 10
 	for round := range rounds {
 		l := fx.qualifiedLead(t, 85)
+		req := fx.request(l)
+		req.Contact.Email = fmt.Sprintf("ada%d@example.com", round) // a contact of its own each round
 		before := fx.counts(t)
 		errs := make([]error, reps)
 		atOnce(reps, func(i int) {
-			_, errs[i] = fx.service.Convert(context.Background(), "rep", fx.request(l))
+			_, errs[i] = fx.service.Convert(context.Background(), "rep", req)
 		})
 
 		won := 0
@@ -295,4 +298,27 @@ func TestLeadHistory_EditedConvertedThenDealWon(t *testing.T) {
 		{"lead", 1, lead.EventCreated, "ana", h[len(h)-1].Changes},
 	}, got, "newest first: the deal's life continues the lead's story; the contact's events stay on the contact")
 	assert.Equal(t, map[string]int64{lead.RefContact: res.Contact.ID(), lead.RefDeal: res.Deal.ID()}, h[1].Refs)
+}
+
+// Finding 10 of the security review: two leads with one email, converted
+// at the same instant, link one contact.
+func TestConversion_TwoLeadsWithOneEmailConvertedAtOnceShareOneContact(t *testing.T) {
+	t.Parallel()
+	fx := newConversionFixture(t)
+	for round := range 5 {
+		first, second := fx.qualifiedLead(t, 85), fx.qualifiedLead(t, 85)
+		email := fmt.Sprintf("twice%d@example.com", round)
+		results := make([]conversion.Result, 2)
+		errs := make([]error, 2)
+		atOnce(2, func(i int) {
+			req := fx.request([]*lead.Lead{first, second}[i])
+			req.Contact.Email = email
+			results[i], errs[i] = fx.service.Convert(context.Background(), "rep", req)
+		})
+		require.NoError(t, errs[0], "round %d", round)
+		require.NoError(t, errs[1], "round %d", round)
+		assert.Equal(t, results[0].Contact.ID(), results[1].Contact.ID(), "round %d: both deals are with one contact", round)
+		assert.NotEqual(t, results[0].ContactCreated, results[1].ContactCreated, "round %d: one created it, one linked it", round)
+		assert.Equal(t, 1, countRows(t, fx.pool, `SELECT count(*) FROM contacts WHERE lower(email) = $1`, email))
+	}
 }

@@ -210,7 +210,8 @@ func latestMigration(t *testing.T) uint {
 func TestMigrate_TextSavedBeforeIsBroughtToNFCAsANewVersion(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
-	require.NoError(t, postgres.MigrateDown(t.Context(), db.URL, 1))
+	// Back to the schema before 000008, whatever came after it.
+	require.NoError(t, postgres.MigrateDown(t.Context(), db.URL, int(latestMigration(t))-7))
 	const nfd, nfc = "Zoe\u0301", "Zo\u00e9"
 	var decomposed, composed int64
 	require.NoError(t, db.Pool.QueryRow(t.Context(), `INSERT INTO leads (name, notes) VALUES ($1, $1) RETURNING id`, nfd).Scan(&decomposed))
@@ -227,4 +228,28 @@ func TestMigrate_TextSavedBeforeIsBroughtToNFCAsANewVersion(t *testing.T) {
 	untouched, err := postgres.NewLeadRepository(db.Pool).Get(t.Context(), composed)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), untouched.Version(), "text already in NFC is left alone")
+}
+
+func TestMigrate_ContactsSharingAnEmailKeepTheOldestLive(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	// Back to the schema before 000009, whatever came after it.
+	require.NoError(t, postgres.MigrateDown(t.Context(), db.URL, int(latestMigration(t))-8))
+	var ids [3]int64
+	for i, email := range []string{"ada@example.com", "ADA@example.com", "grace@navy.mil"} {
+		require.NoError(t, db.Pool.QueryRow(t.Context(), `INSERT INTO contacts (name, email) VALUES ('Ada', $1) RETURNING id`, email).Scan(&ids[i]))
+	}
+
+	require.NoError(t, postgres.MigrateUp(t.Context(), db.URL))
+
+	repo := postgres.NewContactRepository(db.Pool)
+	for i, wantDeleted := range []bool{false, true, false} {
+		c, err := repo.Get(t.Context(), ids[i])
+		require.NoError(t, err)
+		assert.Equal(t, wantDeleted, c.Deleted(), "contact %d", i)
+	}
+	dup, err := repo.Get(t.Context(), ids[1])
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), dup.Version(), "deleted as a version of its own")
+	assert.Equal(t, "duplicate email", dup.UpdatedBy(), "saying why")
 }

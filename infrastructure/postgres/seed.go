@@ -99,22 +99,40 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, n int, progress func(done, to
 // completeConversions gives every CONVERTED lead without a deal the
 // contact and deal a conversion would have made, so the demo keeps the
 // domain's promise that a converted lead became a contact and a deal, and
-// the contact and deal pages have something to show. The contact ids are
-// drawn from the contacts' own identity sequence first, which pairs each
-// lead with its contact without relying on the order an INSERT assigns ids
-// in. Amounts, currencies and stages follow the lead id, so they are
-// reproducible.
+// the contact and deal pages have something to show. As a conversion does,
+// a lead whose email a live contact has links that contact, and leads that
+// share an email share the contact made for the first of them (one live
+// contact per email). New contact ids are drawn from the contacts' own
+// identity sequence first, which pairs each lead with its contact without
+// relying on the order an INSERT assigns ids in. Amounts, currencies and
+// stages follow the lead id, so they are reproducible.
 func completeConversions(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `
 CREATE TEMP TABLE seed_conversions ON COMMIT DROP AS
-SELECT l.id AS lead_id, nextval(pg_get_serial_sequence('contacts', 'id')) AS contact_id
+SELECT l.id AS lead_id, nullif(lower(l.email), '') AS email_key, NULL::bigint AS contact_id, false AS creates
 FROM leads l
-WHERE l.status = 'CONVERTED' AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = l.id);
+WHERE l.status = 'CONVERTED' AND l.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = l.id);
+
+UPDATE seed_conversions s SET contact_id = c.id
+FROM contacts c
+WHERE s.email_key IS NOT NULL AND c.email <> '' AND c.deleted_at IS NULL AND lower(c.email) = s.email_key;
+
+UPDATE seed_conversions s SET contact_id = nextval(pg_get_serial_sequence('contacts', 'id')), creates = true
+FROM (
+  SELECT lead_id, row_number() OVER (PARTITION BY coalesce(email_key, 'lead ' || lead_id) ORDER BY lead_id) AS n
+  FROM seed_conversions WHERE contact_id IS NULL
+) first
+WHERE first.lead_id = s.lead_id AND first.n = 1;
+
+UPDATE seed_conversions s SET contact_id = f.contact_id
+FROM seed_conversions f
+WHERE s.contact_id IS NULL AND f.creates AND f.email_key = s.email_key;
 
 INSERT INTO contacts (id, name, email, phone, company, created_at, updated_at, updated_by)
 OVERRIDING SYSTEM VALUE
 SELECT c.contact_id, l.name, l.email, l.phone, l.company, l.updated_at, l.updated_at, l.owner
-FROM seed_conversions c JOIN leads l ON l.id = c.lead_id;
+FROM seed_conversions c JOIN leads l ON l.id = c.lead_id
+WHERE c.creates;
 
 INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, created_at, updated_at, updated_by)
 SELECT left(COALESCE(NULLIF(l.company, ''), l.name), 200),

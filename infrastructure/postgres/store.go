@@ -36,9 +36,9 @@ type table[A domain.AggregateRoot, R any] struct {
 	// args returns the columns a save may set, named as insert and update
 	// name them. Id, version and the timestamps are the database's to set.
 	args func(A) pgx.NamedArgs
-	// refused turns the violation of a constraint a rep can cause into the
-	// domain error that says so, and returns nil for anything else; nil
-	// when the table has none.
+	// refused turns the violation of a constraint a rep can cause, on an
+	// insert or an update, into the domain error that says so, and returns
+	// nil for anything else; nil when the table has none.
 	refused func(error) error
 }
 
@@ -100,6 +100,15 @@ func (s *store[A, R]) collect(rows pgx.Rows, err error) (A, error) {
 	return s.t.toDomain(row), nil
 }
 
+// refused is the domain's refusal of a write that broke a constraint a
+// rep can break, nil for any other error.
+func (s *store[A, R]) refused(err error) error {
+	if s.t.refused == nil {
+		return nil
+	}
+	return s.t.refused(err)
+}
+
 func (s *store[A, R]) notFound(id int64) error { return &domain.NotFoundError{Kind: s.t.kind, ID: id} }
 
 // Create stores a as a new aggregate with its events. The database assigns
@@ -110,10 +119,8 @@ func (s *store[A, R]) Create(ctx context.Context, a A) (A, error) {
 	var created A
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) (err error) {
 		if created, err = s.collect(tx.Query(ctx, s.t.insert, s.t.args(a))); err != nil {
-			if s.t.refused != nil {
-				if refused := s.t.refused(err); refused != nil {
-					return refused
-				}
+			if refused := s.refused(err); refused != nil {
+				return refused
 			}
 			return failed("insert "+s.t.kind, err)
 		}
@@ -225,6 +232,9 @@ func (s *store[A, R]) Update(ctx context.Context, id, version int64, apply func(
 		return zero, s.whyMissed(ctx, id, version)
 	}
 	if err != nil {
+		if refused := s.refused(err); refused != nil {
+			return zero, refused
+		}
 		return zero, failed("update "+s.t.kind, err)
 	}
 	current.ClearEvents()

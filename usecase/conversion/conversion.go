@@ -29,8 +29,11 @@ type LeadStore interface {
 
 // ContactStore is what a conversion needs of the contacts.
 type ContactStore interface {
+	// Create refuses a contact whose email a live contact has with
+	// contact.EmailTaken's error.
 	Create(ctx context.Context, c *contact.Contact) (*contact.Contact, error)
 	Get(ctx context.Context, id int64) (*contact.Contact, error)
+	FindByEmail(ctx context.Context, email string) (*contact.Contact, error)
 }
 
 // DealStore is what a conversion needs of the deals.
@@ -206,10 +209,21 @@ func (s *Service) convert(ctx context.Context, by string, req Request) (Result, 
 			return err
 		}
 		if newContact != nil {
-			if res.Contact, err = r.Contacts().Create(ctx, newContact); err != nil {
+			res.Contact, err = r.Contacts().Create(ctx, newContact)
+			switch {
+			case contact.IsEmailTaken(err):
+				// A contact with this email was stored since the page
+				// offered none (another conversion of a lead with the same
+				// email, at the same instant): link it, as the page would
+				// have offered, rather than a second one.
+				if res.Contact, err = r.Contacts().FindByEmail(ctx, newContact.Fields().Email); err != nil {
+					return fmt.Errorf("find the contact that took %s: %w", newContact.Fields().Email, err)
+				}
+			case err != nil:
 				return err
+			default:
+				res.ContactCreated = true
 			}
-			res.ContactCreated = true
 		} else if res.Contact, err = r.Contacts().Get(ctx, req.LinkContact); err != nil {
 			if errors.Is(err, domain.ErrNotFound) {
 				return &domain.RuleError{Field: FieldLinkContact, Message: "The contact to link no longer exists; " +
