@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"crm/usecase/auth"
 )
 
 // apiCall sends a JSON request to the API with bearer token (none when
@@ -42,7 +44,7 @@ func TestAPIEditWithConditionalRequests(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	l := a.seedLead(ada)
-	token, err := a.auth.CreateToken(context.Background(), "maria@example.com")
+	token, err := a.createToken("maria@example.com")
 	require.NoError(t, err)
 	path := "/api/v1/leads/" + strconv.FormatInt(l.ID(), 10)
 
@@ -90,4 +92,11 @@ func TestAPIEditWithConditionalRequests(t *testing.T) {
 	res = a.apiCall(http.MethodPatch, path, "", `{"score":1}`, map[string]string{"If-Match": `"3"`, "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
 	assert.Equal(t, http.StatusUnauthorized, res.status)
 	assert.Equal(t, 85, a.lead(l.ID()).Fields().Score)
+}
+
+// createToken issues an API token for the rep with email, as `crm token
+// create` does.
+func (a *instance) createToken(email string) (string, error) {
+	token, _, err := a.auth.CreateToken(context.Background(), email, auth.TokenOptions{})
+	return token, err
 }

@@ -108,7 +108,7 @@ func TestAFrozenDatabaseIs503InTimeAndRecovers(t *testing.T) {
 	require.NoError(t, err)
 	a.session = a.signIn("ann")
 	l := a.seedLead(ada)
-	token, err := a.auth.CreateToken(context.Background(), "ann@example.com")
+	token, err := a.createToken("ann@example.com")
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, a.get(leadPath(l)).status)
 

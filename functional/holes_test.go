@@ -1,7 +1,6 @@
 package functional
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -370,7 +369,7 @@ func TestADeleteIsKeptAnnouncedAndUndoable(t *testing.T) {
 	t.Run("the API answers 410 Gone for a deleted lead", func(t *testing.T) {
 		l := a.seedLead(ada)
 		deleteAsMaria(l, 1)
-		token, err := a.auth.CreateToken(context.Background(), "ann@example.com")
+		token, err := a.createToken("ann@example.com")
 		require.NoError(t, err)
 		res := a.apiCall(http.MethodGet, "/api/v1/leads/"+strconv.FormatInt(l.ID(), 10), token, "", nil)
 		assert.Equal(t, http.StatusGone, res.status)

@@ -59,7 +59,7 @@ func TestSoak(t *testing.T) {
 		name := fmt.Sprintf("rep%d", i+1)
 		_, err := a.auth.AddUser(context.Background(), name+"@example.com", name, name+testPasswordSuffix)
 		require.NoError(t, err)
-		token, err := a.auth.CreateToken(context.Background(), name+"@example.com")
+		token, err := a.createToken(name + "@example.com")
 		require.NoError(t, err)
 		reps[i] = &soakRep{s: s, name: name, session: a.signIn(name), token: token,
 			rng: rand.New(rand.NewPCG(uint64(i+1), uint64(time.Now().UnixNano()))), views: map[int64]*soakView{}}

@@ -39,7 +39,11 @@ Commands:
                      and the two demo reps (their credentials are printed)
   user add EMAIL --name NAME
                      add a rep who can sign in; the password comes from CRM_PASSWORD or a prompt
-  token create EMAIL print a new API bearer token for the rep with EMAIL (only its hash is stored)
+  token create EMAIL [--ttl AGE] [--read-only]
+                     print a new API bearer token for the rep with EMAIL, alone on the last line (only its
+                     hash is stored); it expires after AGE (default 90d); --read-only tokens cannot write
+  token list [EMAIL] list the tokens (of EMAIL, or everyone's), one a line, id first
+  token revoke ID    revoke token ID at once
   purge --older-than AGE
                      remove for good the records deleted longer ago than AGE (e.g. 30d), with their
                      versions and history; until then the Trash can restore them

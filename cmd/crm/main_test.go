@@ -295,3 +295,45 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestTokenCommands(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	vars := map[string]string{"DATABASE_URL": db.URL, "LOG_LEVEL": "warn", "CRM_PASSWORD": "correct horse battery"}
+	code, _, stderr := runCrm(t, vars, "user", "add", "ada@example.com", "--name", "Ada")
+	require.Equal(t, exitOK, code, stderr)
+
+	code, stdout, stderr := runCrm(t, vars, "token", "create", "ada@example.com", "--ttl", "30d", "--read-only")
+	require.Equal(t, exitOK, code, stderr)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	assert.Regexp(t, `^crm_[A-Za-z0-9_-]{43}$`, lines[len(lines)-1], "the token alone on the last line")
+	assert.Regexp(t, `token 1 for ada@example.com, read-only, expires \S+`, stderr)
+	code, _, stderr = runCrm(t, vars, "token", "create", "ada@example.com")
+	require.Equal(t, exitOK, code, stderr)
+
+	code, stdout, stderr = runCrm(t, vars, "token", "list")
+	require.Equal(t, exitOK, code, stderr)
+	listed := strings.Split(strings.TrimSpace(stdout), "\n")
+	require.Len(t, listed, 2)
+	assert.Regexp(t, `^2\tada@example.com\tread-write\tcreated \S+\texpires \S+\tlast used never\tactive$`, listed[0], "newest first, id first")
+	assert.Regexp(t, `^1\tada@example.com\tread-only\t`, listed[1])
+
+	code, stdout, stderr = runCrm(t, vars, "token", "revoke", "1")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, "revoked token 1 of ada@example.com\n", stdout)
+	code, stdout, _ = runCrm(t, vars, "token", "list", "ADA@example.com")
+	require.Equal(t, exitOK, code)
+	assert.Regexp(t, `(?m)^1\t.*\trevoked \S+$`, stdout)
+
+	for args, says := range map[string]string{
+		"token revoke 99":                      "there is no token 99",
+		"token create nobody@example.com":      "no user has that email",
+		"token create ada@example.com --ttl x": `--ttl needs a positive age`,
+		"token revoke one":                     "a token ID, a whole number",
+		"token rotate":                         `unknown token action "rotate"`,
+	} {
+		code, _, stderr := runCrm(t, vars, strings.Fields(args)...)
+		assert.NotEqual(t, exitOK, code, args)
+		assert.Contains(t, stderr, says, args)
+	}
+}

@@ -26,9 +26,12 @@ func purgeCommand(ctx context.Context, args []string, e env, stdout, stderr io.W
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: purge takes no arguments besides --older-than AGE, got %q", errUsage, strings.Join(fs.Args(), " "))
 	}
+	if *olderThan == "" {
+		return fmt.Errorf("%w: purge needs --older-than AGE, e.g. --older-than 30d", errUsage)
+	}
 	age, err := parseAge(*olderThan)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: --older-than %v", errUsage, err)
 	}
 	cfg, err := e.config()
 	if err != nil {
@@ -49,9 +52,6 @@ func purgeCommand(ctx context.Context, args []string, e env, stdout, stderr io.W
 // parseAge reads an age such as "30d" (days, which time.ParseDuration
 // lacks) or any Go duration ("12h", "90m"); it must be positive.
 func parseAge(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, fmt.Errorf("purge needs --older-than AGE, e.g. --older-than 30d")
-	}
 	var (
 		d   time.Duration
 		err error
@@ -64,7 +64,7 @@ func parseAge(s string) (time.Duration, error) {
 		d, err = time.ParseDuration(s)
 	}
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("--older-than needs a positive age such as 30d or 12h, got %q", s)
+		return 0, fmt.Errorf("needs a positive age such as 30d or 12h, got %q", s)
 	}
 	return d, nil
 }

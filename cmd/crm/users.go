@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/term"
@@ -70,26 +72,126 @@ func userCommand(ctx context.Context, args []string, e env, stdout, stderr io.Wr
 }
 
 // tokenCommand runs `crm token create EMAIL` and prints the new token: the
-// only time it is shown, since only its hash is stored.
+// tokenCommand runs `crm token create EMAIL [--ttl AGE] [--read-only]`,
+// `crm token list [EMAIL]` and `crm token revoke ID`. create prints the
+// token alone on its last line, so scripts can take it with tail -1.
 func tokenCommand(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
-	if len(args) != 2 || args[0] != "create" {
-		return fmt.Errorf("%w: token needs create EMAIL", errUsage)
+	if len(args) == 0 {
+		return fmt.Errorf("%w: token needs create EMAIL, list [EMAIL] or revoke ID", errUsage)
+	}
+	var run func(*auth.Service) error
+	switch action, rest := args[0], args[1:]; action {
+	case "create":
+		fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+		ttl := fs.String("ttl", "", "how long the token lives, e.g. 90d or 12h (default 90d)")
+		readOnly := fs.Bool("read-only", false, "the token may only read")
+		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+			return fmt.Errorf("%w: token create needs an EMAIL before its flags", errUsage)
+		}
+		email := rest[0]
+		if err := parseFlags(fs, rest[1:]); err != nil {
+			return err
+		}
+		if fs.NArg() > 0 {
+			return fmt.Errorf("%w: token create EMAIL [--ttl AGE] [--read-only], got %q", errUsage, strings.Join(fs.Args(), " "))
+		}
+		o := auth.TokenOptions{ReadOnly: *readOnly}
+		if *ttl != "" {
+			d, err := parseAge(*ttl)
+			if err != nil {
+				return fmt.Errorf("%w: --ttl %v", errUsage, err)
+			}
+			o.TTL = d
+		}
+		run = func(svc *auth.Service) error {
+			token, t, err := svc.CreateToken(ctx, email, o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "token %d for %s, %s, expires %s\n", t.ID, t.UserEmail, access(t), t.ExpiresAt.UTC().Format(time.RFC3339))
+			fmt.Fprintln(stdout, token)
+			return nil
+		}
+	case "list":
+		if len(rest) > 1 {
+			return fmt.Errorf("%w: token list takes at most one EMAIL", errUsage)
+		}
+		email := ""
+		if len(rest) == 1 {
+			email = rest[0]
+		}
+		run = func(svc *auth.Service) error {
+			ts, err := svc.Tokens(ctx, email)
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			for _, t := range ts {
+				fmt.Fprintf(stdout, "%d\t%s\t%s\tcreated %s\texpires %s\tlast used %s\t%s\n", t.ID, t.UserEmail, access(t),
+					day(t.CreatedAt), day(t.ExpiresAt), day(t.LastUsedAt), state(t, now))
+			}
+			return nil
+		}
+	case "revoke":
+		if len(rest) != 1 {
+			return fmt.Errorf("%w: token revoke needs one ID (see crm token list)", errUsage)
+		}
+		id, err := strconv.ParseInt(rest[0], 10, 64)
+		if err != nil || id < 1 {
+			return fmt.Errorf("%w: token revoke needs a token ID, a whole number, got %q", errUsage, rest[0])
+		}
+		run = func(svc *auth.Service) error {
+			t, err := svc.RevokeToken(ctx, id)
+			if errors.Is(err, domain.ErrNotFound) {
+				return fmt.Errorf("%w: there is no token %d (see crm token list)", errConfig, id)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "revoked token %d of %s\n", t.ID, t.UserEmail)
+			return nil
+		}
+	default:
+		return fmt.Errorf("%w: unknown token action %q", errUsage, action)
 	}
 	cfg, err := e.config()
 	if err != nil {
 		return err
 	}
 	return withPool(ctx, cfg, stderr, func(pool *pgxpool.Pool) error {
-		token, err := newAuth(pool).CreateToken(ctx, args[1])
+		err := run(newAuth(pool))
 		if errors.Is(err, domain.ErrNotFound) {
-			return fmt.Errorf("%w: no user has the email %q; add one with `crm user add`", errConfig, args[1])
+			return fmt.Errorf("%w: no user has that email; add one with `crm user add`", errConfig)
 		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, token)
-		return nil
+		return err
 	})
+}
+
+// access says what a token may do.
+func access(t auth.Token) string {
+	if t.ReadOnly {
+		return "read-only"
+	}
+	return "read-write"
+}
+
+// state says whether a token works at now.
+func state(t auth.Token, now time.Time) string {
+	switch {
+	case !t.RevokedAt.IsZero():
+		return "revoked " + day(t.RevokedAt)
+	case !t.Active(now):
+		return "expired"
+	}
+	return "active"
+}
+
+// day is a date for a listing, "never" for none.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format("2006-01-02")
 }
 
 // withPool connects, applies pending migrations and runs fn.

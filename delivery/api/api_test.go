@@ -19,6 +19,7 @@ import (
 	"crm/domain/user"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/auth"
 	"crm/usecase/contacts"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
@@ -31,19 +32,25 @@ var (
 	_ api.DealService    = (*deals.Service)(nil)
 )
 
-// mariaToken is the one token the test token store knows.
+// mariaToken is the read-write token the test token store knows.
 const mariaToken = "maria-test-token_0123456789"
+
+// mariaReadOnlyToken is a read-only token of hers.
+const mariaReadOnlyToken = "maria-read-only_0123456789"
 
 var maria = user.User{ID: 1, Email: "maria@example.com", Name: "Maria"}
 
 // tokenStore stands in for the token store in PostgreSQL until it exists.
 type tokenStore struct{}
 
-func (tokenStore) AuthenticateToken(_ context.Context, token string) (user.User, error) {
-	if token == mariaToken {
-		return maria, nil
+func (tokenStore) AuthenticateToken(_ context.Context, token string) (auth.Bearer, error) {
+	switch token {
+	case mariaToken:
+		return auth.Bearer{User: maria}, nil
+	case mariaReadOnlyToken:
+		return auth.Bearer{User: maria, ReadOnly: true}, nil
 	}
-	return user.User{}, fmt.Errorf("authenticate token: %w", domain.ErrUnauthenticated)
+	return auth.Bearer{}, fmt.Errorf("authenticate token: %w", domain.ErrUnauthenticated)
 }
 
 // client is the API on a fresh database, served by httptest, with the

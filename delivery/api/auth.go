@@ -26,7 +26,7 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		if err != nil {
 			return err
 		}
-		u, err := s.tokens.AuthenticateToken(r.Context(), token)
+		b, err := s.tokens.AuthenticateToken(r.Context(), token)
 		if err != nil {
 			// A token store that reports an unknown token as not found
 			// still means "not authenticated": never a 404 for the path.
@@ -35,10 +35,17 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			}
 			return fmt.Errorf("authenticate token: %w", err)
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
+		if b.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			return errReadOnlyToken
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, b.User)))
 		return nil
 	})
 }
+
+// errReadOnlyToken refuses a write made with a read-only token.
+var errReadOnlyToken = &requestError{kind: kindForbidden,
+	detail: "This token may only read: it was created with --read-only. Nothing was saved."}
 
 // actor returns the name of the user the request was authenticated as.
 func actor(r *http.Request) string {

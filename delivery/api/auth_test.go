@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestEveryRouteNeedsABearerToken(t *testing.T) {
@@ -49,4 +50,24 @@ func TestTheOpenAPIDescriptionNeedsNoToken(t *testing.T) {
 	assert.Equal(t, http.StatusOK, res.status)
 	assert.Equal(t, "application/yaml", res.header.Get("Content-Type"))
 	assert.Contains(t, string(res.body), "openapi: 3.1")
+}
+
+func TestAReadOnlyTokenReadsButNeverWrites(t *testing.T) {
+	t.Parallel()
+	c, path := newClientWithAda(t)
+	reader := h{"Authorization": "Bearer " + mariaReadOnlyToken}
+
+	res := c.get(path, reader)
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	for name, res := range map[string]response{
+		"create": c.post("/api/v1/leads", `{"name":"Grace"}`, reader),
+		"patch":  c.patch(path, `{"score":1}`, h{"Authorization": "Bearer " + mariaReadOnlyToken, "If-Match": `"1"`}),
+		"move":   c.post(path+"/status", `{"status":"CONTACTED"}`, h{"Authorization": "Bearer " + mariaReadOnlyToken, "If-Match": `"1"`}),
+		"delete": c.do(http.MethodDelete, path, "", h{"Authorization": "Bearer " + mariaReadOnlyToken, "If-Match": `"1"`}),
+	} {
+		p := requireProblem(t, res, http.StatusForbidden, "forbidden")
+		assert.Contains(t, p["detail"], "This token may only read", name)
+	}
+	res = c.get(path, nil)
+	assert.Equal(t, `"1"`, res.header.Get("ETag"), "nothing was written")
 }

@@ -15,7 +15,7 @@ import (
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
-	"crm/domain/user"
+	"crm/usecase/auth"
 	"crm/usecase/contacts"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
@@ -74,10 +74,11 @@ type DealService interface {
 	MoveAt(ctx context.Context, by string, id, version int64, to deal.Stage) (*deal.Deal, error)
 }
 
-// TokenAuthenticator finds the user a bearer token belongs to; an unknown,
-// malformed or revoked token is an error wrapping domain.ErrUnauthenticated.
+// TokenAuthenticator finds who a bearer token speaks for; an unknown,
+// malformed, expired or revoked token is an error wrapping
+// domain.ErrUnauthenticated.
 type TokenAuthenticator interface {
-	AuthenticateToken(ctx context.Context, token string) (user.User, error)
+	AuthenticateToken(ctx context.Context, token string) (auth.Bearer, error)
 }
 
 // Config holds what the API needs.

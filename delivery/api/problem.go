@@ -31,6 +31,7 @@ type problemKind struct {
 var (
 	kindMalformed            = problemKind{"urn:crm:problem:malformed-request", "The request is malformed", http.StatusBadRequest}
 	kindUnauthenticated      = problemKind{"urn:crm:problem:unauthenticated", "Authentication required", http.StatusUnauthorized}
+	kindForbidden            = problemKind{"urn:crm:problem:forbidden", "Not allowed for this token or user", http.StatusForbidden}
 	kindNotFound             = problemKind{"urn:crm:problem:not-found", "Not found", http.StatusNotFound}
 	kindGone                 = problemKind{"urn:crm:problem:gone", "The resource was deleted", http.StatusGone}
 	kindMethodNotAllowed     = problemKind{"urn:crm:problem:method-not-allowed", "Method not allowed", http.StatusMethodNotAllowed}
@@ -48,7 +49,7 @@ var (
 // problemKinds lists every kind, for the test that checks openapi.yaml
 // documents each one.
 var problemKinds = []problemKind{
-	kindMalformed, kindUnauthenticated, kindNotFound, kindGone, kindMethodNotAllowed, kindVersionConflict,
+	kindMalformed, kindUnauthenticated, kindForbidden, kindNotFound, kindGone, kindMethodNotAllowed, kindVersionConflict,
 	kindPreconditionFailed, kindBodyTooLarge, kindUnsupportedMediaType, kindValidation, kindRuleViolated,
 	kindPreconditionRequired, kindUnavailable, kindInternal,
 }

@@ -206,24 +206,92 @@ func TestAuthUsers_TextPostgreSQLCannotStoreIsRefusedBeforeAnIDIsDrawn(t *testin
 	})
 }
 
-func TestAuthTokens_CreateThenUserByHash(t *testing.T) {
+// authToken stores a token of user userID with the hash of token,
+// expiring in an hour.
+func authToken(t *testing.T, s authStores, userID int64, token string) auth.Token {
+	t.Helper()
+	stored, err := s.tokens.Create(t.Context(), auth.Token{UserID: userID, ExpiresAt: time.Now().Add(time.Hour)}, authHash(token))
+	require.NoError(t, err)
+	return stored
+}
+
+func TestAuthTokens_CreateThenByHash(t *testing.T) {
 	t.Parallel()
 	authEach(t, func(t *testing.T, s authStores) {
 		ctx := t.Context()
 		maria := authCreate(t, s, "maria@example.com", "Maria", "$2a$maria")
 		john := authCreate(t, s, "john@example.com", "John", "$2a$john")
-		require.NoError(t, s.tokens.Create(ctx, maria.ID, authHash("crm_maria1")))
-		require.NoError(t, s.tokens.Create(ctx, maria.ID, authHash("crm_maria2")))
+		expires := time.Now().Add(time.Hour).Truncate(time.Microsecond)
+		first, err := s.tokens.Create(ctx, auth.Token{UserID: maria.ID, ExpiresAt: expires, ReadOnly: true}, authHash("crm_maria1"))
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), first.ID)
+		assert.Equal(t, "maria@example.com", first.UserEmail)
+		assert.WithinDuration(t, time.Now(), first.CreatedAt, time.Minute)
+		assert.True(t, first.ExpiresAt.Equal(expires))
+		assert.True(t, first.ReadOnly)
+		assert.True(t, first.LastUsedAt.IsZero() && first.RevokedAt.IsZero())
+		authToken(t, s, maria.ID, "crm_maria2")
 		johns := authHash("crm_john")
-		require.NoError(t, s.tokens.Create(ctx, john.ID, johns))
+		_, err = s.tokens.Create(ctx, auth.Token{UserID: john.ID, ExpiresAt: expires}, johns)
+		require.NoError(t, err)
 		johns[0] ^= 0xff // the caller's slice is not kept
 
 		for token, want := range map[string]user.User{"crm_maria1": maria, "crm_maria2": maria, "crm_john": john} {
-			got, err := s.tokens.UserByHash(ctx, authHash(token))
+			got, tok, err := s.tokens.ByHash(ctx, authHash(token))
 			require.NoError(t, err, token)
 			assert.Equal(t, want, got, token)
+			assert.Equal(t, want.ID, tok.UserID, token)
 		}
 	})
+}
+
+func TestAuthTokens_ListUsedAndRevoke(t *testing.T) {
+	t.Parallel()
+	authEach(t, func(t *testing.T, s authStores) {
+		ctx := t.Context()
+		maria := authCreate(t, s, "maria@example.com", "Maria", "$2a$maria")
+		john := authCreate(t, s, "john@example.com", "John", "$2a$john")
+		m1, j1, m2 := authToken(t, s, maria.ID, "crm_m1"), authToken(t, s, john.ID, "crm_j1"), authToken(t, s, maria.ID, "crm_m2")
+
+		all, err := s.tokens.List(ctx, 0)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{m2.ID, j1.ID, m1.ID}, tokenIDs(all), "everyone's, newest first")
+		marias, err := s.tokens.List(ctx, maria.ID)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{m2.ID, m1.ID}, tokenIDs(marias))
+		none, err := s.tokens.List(ctx, 424242)
+		require.NoError(t, err)
+		assert.Empty(t, none)
+
+		require.NoError(t, s.tokens.Used(ctx, m1.ID))
+		_, used, err := s.tokens.ByHash(ctx, authHash("crm_m1"))
+		require.NoError(t, err)
+		assert.WithinDuration(t, time.Now(), used.LastUsedAt, time.Minute)
+		require.NoError(t, s.tokens.Used(ctx, m1.ID))
+		_, again, err := s.tokens.ByHash(ctx, authHash("crm_m1"))
+		require.NoError(t, err)
+		assert.Equal(t, used.LastUsedAt, again.LastUsedAt, "one use a minute is kept")
+
+		revoked, err := s.tokens.Revoke(ctx, j1.ID)
+		require.NoError(t, err)
+		assert.False(t, revoked.RevokedAt.IsZero())
+		twice, err := s.tokens.Revoke(ctx, j1.ID)
+		require.NoError(t, err)
+		assert.Equal(t, revoked.RevokedAt, twice.RevokedAt, "the first revocation's time stays")
+		_, tok, err := s.tokens.ByHash(ctx, authHash("crm_j1"))
+		require.NoError(t, err, "a revoked token is still found, for the use case to refuse")
+		assert.False(t, tok.RevokedAt.IsZero())
+		_, err = s.tokens.Revoke(ctx, 424242)
+		assert.ErrorIs(t, err, domain.ErrNotFound)
+	})
+}
+
+func tokenIDs(ts []auth.Token) []int64 {
+	out := []int64{}
+	for _, t := range ts {
+		out = append(out, t.ID)
+	}
+	return out
 }
 
 func TestAuthTokens_UnknownHashIsNotFound(t *testing.T) {
@@ -231,7 +299,7 @@ func TestAuthTokens_UnknownHashIsNotFound(t *testing.T) {
 	authEach(t, func(t *testing.T, s authStores) {
 		ctx := t.Context()
 		maria := authCreate(t, s, "maria@example.com", "Maria", "$2a$maria")
-		require.NoError(t, s.tokens.Create(ctx, maria.ID, authHash("crm_maria")))
+		authToken(t, s, maria.ID, "crm_maria")
 
 		stored := authHash("crm_maria")
 		for name, hash := range map[string][]byte{
@@ -241,7 +309,7 @@ func TestAuthTokens_UnknownHashIsNotFound(t *testing.T) {
 			"no hash":             nil,
 			"the token, unhashed": []byte("crm_maria"),
 		} {
-			_, err := s.tokens.UserByHash(ctx, hash)
+			_, _, err := s.tokens.ByHash(ctx, hash)
 			assert.ErrorIs(t, err, domain.ErrNotFound, name)
 		}
 	})
@@ -253,23 +321,23 @@ func TestAuthTokens_CreateRefusesWhatTheTableDoesNotAllow(t *testing.T) {
 		ctx := t.Context()
 		maria := authCreate(t, s, "maria@example.com", "Maria", "$2a$maria")
 		john := authCreate(t, s, "john@example.com", "John", "$2a$john")
-		require.NoError(t, s.tokens.Create(ctx, maria.ID, authHash("crm_maria")))
-
-		err := s.tokens.Create(ctx, john.ID, authHash("crm_maria"))
-		assert.ErrorContains(t, err, "api_tokens_hash_key", "a hash is unique")
-		err = s.tokens.Create(ctx, john.ID+1, authHash("crm_nobody"))
-		assert.ErrorContains(t, err, "api_tokens_user_fkey", "a token belongs to a user who exists")
-		err = s.tokens.Create(ctx, john.ID, nil)
-		assert.ErrorContains(t, err, "not-null constraint", "nil is NULL")
-		for _, hash := range [][]byte{{}, authHash("crm_short")[:31], append(authHash("crm_long"), 0)} {
-			err = s.tokens.Create(ctx, john.ID, hash)
-			assert.ErrorContains(t, err, "api_tokens_hash_size", "a hash of %d bytes", len(hash))
+		authToken(t, s, maria.ID, "crm_maria")
+		create := func(userID int64, hash []byte) error {
+			_, err := s.tokens.Create(ctx, auth.Token{UserID: userID, ExpiresAt: time.Now().Add(time.Hour)}, hash)
+			return err
 		}
 
-		got, err := s.tokens.UserByHash(ctx, authHash("crm_maria"))
+		assert.ErrorContains(t, create(john.ID, authHash("crm_maria")), "api_tokens_hash_key", "a hash is unique")
+		assert.ErrorContains(t, create(john.ID+1, authHash("crm_nobody")), "api_tokens_user_fkey", "a token belongs to a user who exists")
+		assert.ErrorContains(t, create(john.ID, nil), "not-null constraint", "nil is NULL")
+		for _, hash := range [][]byte{{}, authHash("crm_short")[:31], append(authHash("crm_long"), 0)} {
+			assert.ErrorContains(t, create(john.ID, hash), "api_tokens_hash_size", "a hash of %d bytes", len(hash))
+		}
+
+		got, _, err := s.tokens.ByHash(ctx, authHash("crm_maria"))
 		require.NoError(t, err)
 		assert.Equal(t, maria, got, "the token still belongs to its user")
-		_, err = s.tokens.UserByHash(ctx, authHash("crm_nobody"))
+		_, _, err = s.tokens.ByHash(ctx, authHash("crm_nobody"))
 		assert.ErrorIs(t, err, domain.ErrNotFound, "a refused token was not stored")
 	})
 }

@@ -120,53 +120,104 @@ func (r *Users) Get(_ context.Context, id int64) (user.User, error) {
 	return s.user, nil
 }
 
-// Tokens keeps API token hashes as the api_tokens table does: each belongs
-// to a user of its Users, which must exist (the foreign key), is 32 bytes
-// (a SHA-256) and unique. It is safe for concurrent use.
+// Tokens keeps API tokens as the api_tokens table does: each belongs to a
+// user of its Users, which must exist (the foreign key), its hash is 32
+// bytes (a SHA-256) and unique. It is safe for concurrent use.
 type Tokens struct {
 	users *Users
 
 	mu     sync.Mutex
-	owners map[string]int64 // hash → user id
+	lastID int64
+	byHash map[string]int64      // hash → token id
+	tokens map[int64]*auth.Token // by id
 }
 
 // NewTokens returns an empty Tokens whose tokens belong to users' users,
 // as api_tokens rows join users.
 func NewTokens(users *Users) *Tokens {
-	return &Tokens{users: users, owners: map[string]int64{}}
+	return &Tokens{users: users, byHash: map[string]int64{}, tokens: map[int64]*auth.Token{}}
 }
 
-// Create stores a token hash for user userID. An unknown user, no hash (nil
-// is NULL), a hash that is not 32 bytes or one already stored is an error
-// naming the constraint that refused it, and nothing is stored.
-func (r *Tokens) Create(ctx context.Context, userID int64, hash []byte) error {
+// Create stores t with hash. An unknown user, no hash (nil is NULL), a hash
+// that is not 32 bytes or one already stored is an error naming the
+// constraint that refused it, and nothing is stored.
+func (r *Tokens) Create(ctx context.Context, t auth.Token, hash []byte) (auth.Token, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	switch _, taken := r.owners[string(hash)]; {
+	switch _, taken := r.byHash[string(hash)]; {
 	case hash == nil:
-		return errors.New(`insert token: null value in column "token_hash" of relation "api_tokens" violates not-null constraint`)
+		return auth.Token{}, errors.New(`insert token: null value in column "token_hash" of relation "api_tokens" violates not-null constraint`)
 	case len(hash) != 32:
-		return violates("insert token", "check", "api_tokens_hash_size")
+		return auth.Token{}, violates("insert token", "check", "api_tokens_hash_size")
 	case taken:
-		return violates("insert token", "unique", "api_tokens_hash_key")
+		return auth.Token{}, violates("insert token", "unique", "api_tokens_hash_key")
 	}
-	if _, err := r.users.Get(ctx, userID); err != nil {
-		return violates("insert token", "foreign key", "api_tokens_user_fkey")
+	u, err := r.users.Get(ctx, t.UserID)
+	if err != nil {
+		return auth.Token{}, violates("insert token", "foreign key", "api_tokens_user_fkey")
 	}
-	r.owners[string(hash)] = userID
+	r.lastID++
+	t.ID, t.UserEmail, t.CreatedAt = r.lastID, u.Email, now()
+	t.ExpiresAt = t.ExpiresAt.Truncate(time.Microsecond)
+	t.LastUsedAt, t.RevokedAt = time.Time{}, time.Time{}
+	r.byHash[string(hash)] = t.ID
+	r.tokens[t.ID] = &t
+	return t, nil
+}
+
+// ByHash returns the token with hash and its user as they are now, or
+// domain.ErrNotFound.
+func (r *Tokens) ByHash(ctx context.Context, hash []byte) (user.User, auth.Token, error) {
+	r.mu.Lock()
+	id, ok := r.byHash[string(hash)]
+	var t auth.Token
+	if ok {
+		t = *r.tokens[id]
+	}
+	r.mu.Unlock()
+	if !ok {
+		return user.User{}, auth.Token{}, domain.ErrNotFound
+	}
+	u, err := r.users.Get(ctx, t.UserID)
+	return u, t, err
+}
+
+// Used records the use of token id, at most once a minute.
+func (r *Tokens) Used(_ context.Context, id int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if t, ok := r.tokens[id]; ok && (t.LastUsedAt.IsZero() || now().Sub(t.LastUsedAt) > time.Minute) {
+		t.LastUsedAt = now()
+	}
 	return nil
 }
 
-// UserByHash returns the user a token hash belongs to, as it is now, or
-// domain.ErrNotFound.
-func (r *Tokens) UserByHash(ctx context.Context, hash []byte) (user.User, error) {
+// List returns user userID's tokens, everyone's for 0, newest first.
+func (r *Tokens) List(_ context.Context, userID int64) ([]auth.Token, error) {
 	r.mu.Lock()
-	id, ok := r.owners[string(hash)]
-	r.mu.Unlock()
-	if !ok {
-		return user.User{}, domain.ErrNotFound
+	defer r.mu.Unlock()
+	out := []auth.Token{}
+	for _, t := range r.tokens {
+		if userID == 0 || t.UserID == userID {
+			out = append(out, *t)
+		}
 	}
-	return r.users.Get(ctx, id)
+	slices.SortFunc(out, func(a, b auth.Token) int { return int(b.ID - a.ID) })
+	return out, nil
+}
+
+// Revoke revokes token id, keeping the time of a first revocation.
+func (r *Tokens) Revoke(_ context.Context, id int64) (auth.Token, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t, ok := r.tokens[id]
+	if !ok {
+		return auth.Token{}, domain.ErrNotFound
+	}
+	if t.RevokedAt.IsZero() {
+		t.RevokedAt = now()
+	}
+	return *t, nil
 }
 
 // failure is one row of login_failures.

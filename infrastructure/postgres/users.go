@@ -82,26 +82,109 @@ type TokenRepository struct {
 // NewTokenRepository returns a TokenRepository over pool.
 func NewTokenRepository(pool *pgxpool.Pool) *TokenRepository { return &TokenRepository{db: pool} }
 
-// Create stores a token hash for user userID.
-func (r *TokenRepository) Create(ctx context.Context, userID int64, hash []byte) error {
-	if _, err := r.db.Exec(ctx, `INSERT INTO api_tokens (user_id, token_hash) VALUES ($1, $2)`, userID, hash); err != nil {
-		return failed("insert token", err)
+// tokenRow is one api_tokens row, with its user's email.
+type tokenRow struct {
+	ID         int64      `db:"id"`
+	UserID     int64      `db:"user_id"`
+	UserEmail  string     `db:"email"`
+	CreatedAt  time.Time  `db:"created_at"`
+	ExpiresAt  time.Time  `db:"expires_at"`
+	LastUsedAt *time.Time `db:"last_used_at"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+	ReadOnly   bool       `db:"read_only"`
+}
+
+func (r tokenRow) token() auth.Token {
+	t := auth.Token{ID: r.ID, UserID: r.UserID, UserEmail: r.UserEmail, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, ReadOnly: r.ReadOnly}
+	if r.LastUsedAt != nil {
+		t.LastUsedAt = *r.LastUsedAt
+	}
+	if r.RevokedAt != nil {
+		t.RevokedAt = *r.RevokedAt
+	}
+	return t
+}
+
+const tokenColumns = `t.id, t.user_id, u.email, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, t.read_only`
+
+// Create stores t with hash.
+func (r *TokenRepository) Create(ctx context.Context, t auth.Token, hash []byte) (auth.Token, error) {
+	rows, err := r.db.Query(ctx, `WITH t AS (
+		INSERT INTO api_tokens (user_id, token_hash, expires_at, read_only) VALUES ($1, $2, $3, $4) RETURNING *)
+		SELECT `+tokenColumns+` FROM t JOIN users u ON u.id = t.user_id`, t.UserID, hash, t.ExpiresAt, t.ReadOnly)
+	if err == nil {
+		var row tokenRow
+		if row, err = pgx.CollectOneRow(rows, pgx.RowToStructByName[tokenRow]); err == nil {
+			return row.token(), nil
+		}
+	}
+	return auth.Token{}, failed("insert token", err)
+}
+
+// ByHash returns the token with hash and its user, or domain.ErrNotFound.
+func (r *TokenRepository) ByHash(ctx context.Context, hash []byte) (user.User, auth.Token, error) {
+	var (
+		u   user.User
+		row tokenRow
+	)
+	err := r.db.QueryRow(ctx, `SELECT u.name, `+tokenColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1`, hash).Scan(&u.Name, &row.ID, &row.UserID, &row.UserEmail, &row.CreatedAt, &row.ExpiresAt,
+		&row.LastUsedAt, &row.RevokedAt, &row.ReadOnly)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return user.User{}, auth.Token{}, domain.ErrNotFound
+	}
+	if err != nil {
+		return user.User{}, auth.Token{}, failed("select token", err)
+	}
+	u.ID, u.Email = row.UserID, row.UserEmail
+	return u, row.token(), nil
+}
+
+// Used records the use of token id, at most once a minute: a busy
+// integration does not turn every read into a write.
+func (r *TokenRepository) Used(ctx context.Context, id int64) error {
+	_, err := r.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = now()
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, id)
+	if err != nil {
+		return failed("record token use", err)
 	}
 	return nil
 }
 
-// UserByHash returns the user a token hash belongs to, or domain.ErrNotFound.
-func (r *TokenRepository) UserByHash(ctx context.Context, hash []byte) (user.User, error) {
-	var u user.User
-	err := r.db.QueryRow(ctx, `SELECT u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1`, hash).Scan(&u.ID, &u.Email, &u.Name)
+// List returns user userID's tokens, everyone's for 0, newest first.
+func (r *TokenRepository) List(ctx context.Context, userID int64) ([]auth.Token, error) {
+	rows, err := r.db.Query(ctx, `SELECT `+tokenColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE $1 = 0 OR t.user_id = $1 ORDER BY t.id DESC`, userID)
+	if err != nil {
+		return nil, failed("list tokens", err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[tokenRow])
+	if err != nil {
+		return nil, failed("list tokens", err)
+	}
+	out := make([]auth.Token, len(got))
+	for i, row := range got {
+		out[i] = row.token()
+	}
+	return out, nil
+}
+
+// Revoke revokes token id (keeping the time of a first revocation).
+func (r *TokenRepository) Revoke(ctx context.Context, id int64) (auth.Token, error) {
+	rows, err := r.db.Query(ctx, `WITH t AS (
+		UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *)
+		SELECT `+tokenColumns+` FROM t JOIN users u ON u.id = t.user_id`, id)
+	if err != nil {
+		return auth.Token{}, failed("revoke token", err)
+	}
+	row, err := pgx.CollectOneRow(rows, pgx.RowToStructByName[tokenRow])
 	if errors.Is(err, pgx.ErrNoRows) {
-		return user.User{}, domain.ErrNotFound
+		return auth.Token{}, domain.ErrNotFound
 	}
 	if err != nil {
-		return user.User{}, failed("select token", err)
+		return auth.Token{}, failed("revoke token", err)
 	}
-	return u, nil
+	return row.token(), nil
 }
 
 // LoginFailures counts failed sign-ins in login_failures and remembers

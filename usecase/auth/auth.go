@@ -31,12 +31,58 @@ type Users interface {
 	Get(ctx context.Context, id int64) (user.User, error)
 }
 
-// Tokens stores the hashes of API tokens.
+// Tokens stores API tokens: their hashes (never the tokens) and what
+// bounds them.
 type Tokens interface {
-	Create(ctx context.Context, userID int64, hash []byte) error
-	// UserByHash returns the user a token hash belongs to, or
-	// domain.ErrNotFound.
-	UserByHash(ctx context.Context, hash []byte) (user.User, error)
+	// Create stores t, with hash, and returns it with its id and creation
+	// time. t's user must exist.
+	Create(ctx context.Context, t Token, hash []byte) (Token, error)
+	// ByHash returns the token with hash and its user, or
+	// domain.ErrNotFound; expired and revoked tokens too (the use case
+	// refuses them).
+	ByHash(ctx context.Context, hash []byte) (user.User, Token, error)
+	// Used records that token id was used now; the store may keep one use
+	// a minute.
+	Used(ctx context.Context, id int64) error
+	// List returns the tokens of user userID, every user's for 0, newest
+	// first.
+	List(ctx context.Context, userID int64) ([]Token, error)
+	// Revoke revokes token id and returns it, or domain.ErrNotFound.
+	Revoke(ctx context.Context, id int64) (Token, error)
+}
+
+// Token is what is known of an API token, never the token itself.
+type Token struct {
+	ID        int64
+	UserID    int64
+	UserEmail string // filled by reads
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	// LastUsedAt and RevokedAt are zero for never.
+	LastUsedAt, RevokedAt time.Time
+	// ReadOnly tokens read; every write with one is refused (403).
+	ReadOnly bool
+}
+
+// Active reports whether the token may be used at now.
+func (t Token) Active(now time.Time) bool { return t.RevokedAt.IsZero() && now.Before(t.ExpiresAt) }
+
+// DefaultTokenTTL is how long a token lives unless told otherwise: long
+// enough for an integration to run a quarter, short enough that a
+// forgotten token dies.
+const DefaultTokenTTL = 90 * 24 * time.Hour
+
+// TokenOptions shape a new token: how long it lives (0 for
+// DefaultTokenTTL) and whether it may only read.
+type TokenOptions struct {
+	TTL      time.Duration
+	ReadOnly bool
+}
+
+// Bearer is who a request's token speaks for, and whether it may write.
+type Bearer struct {
+	User     user.User
+	ReadOnly bool
 }
 
 // Failures counts failed sign-ins, shared by every app instance.
@@ -223,36 +269,79 @@ func (s *Service) User(ctx context.Context, id int64) (user.User, error) {
 	return u, nil
 }
 
-// CreateToken issues a new API token for the rep with email and returns it.
-// It is shown once: only its hash is stored.
-func (s *Service) CreateToken(ctx context.Context, email string) (string, error) {
+// CreateToken issues a new API token for the rep with email and returns
+// it, once: only its hash is stored. It expires after o.TTL.
+func (s *Service) CreateToken(ctx context.Context, email string, o TokenOptions) (string, Token, error) {
+	if o.TTL < 0 {
+		return "", Token{}, &domain.ValidationError{Fields: []domain.FieldError{{Field: "ttl", Message: "A token's life must be positive."}}}
+	}
+	if o.TTL == 0 {
+		o.TTL = DefaultTokenTTL
+	}
 	u, _, err := s.users.ByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
-		return "", fmt.Errorf("find user %s: %w", email, err)
+		return "", Token{}, fmt.Errorf("find user %s: %w", email, err)
 	}
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret) // never fails (crypto/rand)
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	if err := s.tokens.Create(ctx, u.ID, hashToken(token)); err != nil {
-		return "", fmt.Errorf("store token: %w", err)
+	t, err := s.tokens.Create(ctx, Token{UserID: u.ID, ExpiresAt: s.now().Add(o.TTL), ReadOnly: o.ReadOnly}, hashToken(token))
+	if err != nil {
+		return "", Token{}, fmt.Errorf("store token: %w", err)
 	}
-	return token, nil
+	t.UserEmail = u.Email
+	return token, t, nil
 }
 
-// AuthenticateToken returns the rep token belongs to, or an error wrapping
-// domain.ErrUnauthenticated for a malformed or unknown token.
-func (s *Service) AuthenticateToken(ctx context.Context, token string) (user.User, error) {
+// AuthenticateToken returns who token speaks for, or an error wrapping
+// domain.ErrUnauthenticated for a malformed, unknown, expired or revoked
+// token. It records the use.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (Bearer, error) {
 	if !strings.HasPrefix(token, tokenPrefix) || len(token) != len(tokenPrefix)+43 {
-		return user.User{}, fmt.Errorf("malformed token: %w", domain.ErrUnauthenticated)
+		return Bearer{}, fmt.Errorf("malformed token: %w", domain.ErrUnauthenticated)
 	}
-	u, err := s.tokens.UserByHash(ctx, hashToken(token))
-	if errors.Is(err, domain.ErrNotFound) {
-		return user.User{}, fmt.Errorf("unknown token: %w", domain.ErrUnauthenticated)
+	u, t, err := s.tokens.ByHash(ctx, hashToken(token))
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		return Bearer{}, fmt.Errorf("unknown token: %w", domain.ErrUnauthenticated)
+	case err != nil:
+		return Bearer{}, fmt.Errorf("check token: %w", err)
+	case !t.RevokedAt.IsZero():
+		return Bearer{}, fmt.Errorf("token %d was revoked: %w", t.ID, domain.ErrUnauthenticated)
+	case !t.Active(s.now()):
+		return Bearer{}, fmt.Errorf("token %d expired: %w", t.ID, domain.ErrUnauthenticated)
 	}
+	if err := s.tokens.Used(ctx, t.ID); err != nil {
+		return Bearer{}, fmt.Errorf("record token use: %w", err)
+	}
+	return Bearer{User: u, ReadOnly: t.ReadOnly}, nil
+}
+
+// Tokens returns the tokens of the rep with email, everyone's for "",
+// newest first.
+func (s *Service) Tokens(ctx context.Context, email string) ([]Token, error) {
+	var id int64
+	if email = strings.TrimSpace(email); email != "" {
+		u, _, err := s.users.ByEmail(ctx, strings.ToLower(email))
+		if err != nil {
+			return nil, fmt.Errorf("find user %s: %w", email, err)
+		}
+		id = u.ID
+	}
+	ts, err := s.tokens.List(ctx, id)
 	if err != nil {
-		return user.User{}, fmt.Errorf("check token: %w", err)
+		return nil, fmt.Errorf("list tokens: %w", err)
 	}
-	return u, nil
+	return ts, nil
+}
+
+// RevokeToken revokes token id at once and for good.
+func (s *Service) RevokeToken(ctx context.Context, id int64) (Token, error) {
+	t, err := s.tokens.Revoke(ctx, id)
+	if err != nil {
+		return Token{}, fmt.Errorf("revoke token %d: %w", id, err)
+	}
+	return t, nil
 }
 
 func hashToken(token string) []byte {

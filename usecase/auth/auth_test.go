@@ -409,22 +409,22 @@ func TestTokens_ACreatedTokenAuthenticatesItsRep(t *testing.T) {
 	maria := f.addUser(t, "maria@example.com", "Maria", "correct horse battery")
 	john := f.addUser(t, "john@example.com", "John", "staple battery horse")
 
-	token, err := f.svc.CreateToken(ctx, " Maria@example.com ")
+	token, _, err := f.svc.CreateToken(ctx, " Maria@example.com ", auth.TokenOptions{})
 	require.NoError(t, err)
 	assert.Regexp(t, `^crm_[A-Za-z0-9_-]{43}$`, token)
-	other, err := f.svc.CreateToken(ctx, "maria@example.com")
+	other, _, err := f.svc.CreateToken(ctx, "maria@example.com", auth.TokenOptions{})
 	require.NoError(t, err)
 	assert.NotEqual(t, token, other, "every token is new")
-	johns, err := f.svc.CreateToken(ctx, "john@example.com")
+	johns, _, err := f.svc.CreateToken(ctx, "john@example.com", auth.TokenOptions{})
 	require.NoError(t, err)
 
 	for tok, want := range map[string]user.User{token: maria, other: maria, johns: john} {
 		got, err := f.svc.AuthenticateToken(ctx, tok)
 		require.NoError(t, err)
-		assert.Equal(t, want, got)
+		assert.Equal(t, auth.Bearer{User: want}, got)
 	}
 
-	_, err = f.svc.CreateToken(ctx, "nobody@example.com")
+	_, _, err = f.svc.CreateToken(ctx, "nobody@example.com", auth.TokenOptions{})
 	assert.ErrorIs(t, err, domain.ErrNotFound, "no token for an unknown rep")
 }
 
@@ -433,7 +433,7 @@ func TestTokens_MalformedAndUnknownTokensAreUnauthenticated(t *testing.T) {
 	f := newAuth(t, testLimits)
 	ctx := t.Context()
 	f.addUser(t, "maria@example.com", "Maria", "correct horse battery")
-	token, err := f.svc.CreateToken(ctx, "maria@example.com")
+	token, _, err := f.svc.CreateToken(ctx, "maria@example.com", auth.TokenOptions{})
 	require.NoError(t, err)
 
 	for name, bad := range map[string]string{
@@ -450,4 +450,34 @@ func TestTokens_MalformedAndUnknownTokensAreUnauthenticated(t *testing.T) {
 		assert.ErrorIs(t, err, domain.ErrUnauthenticated, name)
 		assert.Zero(t, u, name)
 	}
+}
+
+func TestTokens_ExpireRevokeAndMayBeReadOnly(t *testing.T) {
+	t.Parallel()
+	f := newAuth(t, testLimits)
+	ctx := t.Context()
+	f.addUser(t, "maria@example.com", "Maria", "correct horse battery")
+	short, t1, err := f.svc.CreateToken(ctx, "maria@example.com", auth.TokenOptions{TTL: time.Nanosecond})
+	require.NoError(t, err)
+	reader, t2, err := f.svc.CreateToken(ctx, "maria@example.com", auth.TokenOptions{ReadOnly: true})
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now().Add(auth.DefaultTokenTTL), t2.ExpiresAt, time.Minute)
+
+	time.Sleep(time.Millisecond)
+	_, err = f.svc.AuthenticateToken(ctx, short)
+	assert.ErrorIs(t, err, domain.ErrUnauthenticated, "token %d expired", t1.ID)
+	got, err := f.svc.AuthenticateToken(ctx, reader)
+	require.NoError(t, err)
+	assert.True(t, got.ReadOnly)
+
+	_, err = f.svc.RevokeToken(ctx, t2.ID)
+	require.NoError(t, err)
+	_, err = f.svc.AuthenticateToken(ctx, reader)
+	assert.ErrorIs(t, err, domain.ErrUnauthenticated, "a revoked token")
+	listed, err := f.svc.Tokens(ctx, "MARIA@example.com")
+	require.NoError(t, err)
+	assert.Len(t, listed, 2)
+	_, _, err = f.svc.CreateToken(ctx, "maria@example.com", auth.TokenOptions{TTL: -time.Hour})
+	var invalid *domain.ValidationError
+	assert.ErrorAs(t, err, &invalid, "a negative life")
 }
