@@ -42,6 +42,12 @@ var ErrUnavailable = errors.New("storage unavailable")
 // it: no session, an unknown or revoked token, a wrong password.
 var ErrUnauthenticated = errors.New("not signed in")
 
+// ForbiddenError is an action the user's role does not allow; Message
+// says what it takes.
+type ForbiddenError struct{ Message string }
+
+func (e *ForbiddenError) Error() string { return "forbidden: " + e.Message }
+
 // DeletedError is a change to an aggregate that was deleted: By deleted it
 // at At. Restoring it takes the changes again.
 type DeletedError struct {

@@ -2,11 +2,14 @@ package functional
 
 import (
 	"context"
+	"crm/domain/user"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,7 +46,8 @@ type instance struct {
 }
 
 // The reps every app knows, signed in by name; each password is the
-// email's local part followed by testPasswordSuffix.
+// email's local part followed by testPasswordSuffix. Ann, the default,
+// is the admin; maria and john are reps.
 const (
 	defaultRep         = "ann"
 	testPasswordSuffix = "-test-password"
@@ -55,8 +59,9 @@ func newApp(t *testing.T) *instance {
 	t.Helper()
 	db := pgtest.New(t)
 	a := newInstance(t, db, db.Pool)
-	for login, name := range testReps {
-		_, err := a.auth.AddUser(context.Background(), login+"@example.com", name, login+testPasswordSuffix)
+	// Ann first: the first user of a CRM is its admin.
+	for _, login := range append([]string{defaultRep}, slices.DeleteFunc(slices.Sorted(maps.Keys(testReps)), func(l string) bool { return l == defaultRep })...) {
+		_, err := a.auth.AddUser(context.Background(), login+"@example.com", testReps[login], login+testPasswordSuffix, user.RoleRep)
 		require.NoError(t, err)
 	}
 	a.session = a.signIn(defaultRep)

@@ -2,6 +2,7 @@ package functional
 
 import (
 	"context"
+	"crm/domain/user"
 	"net"
 	"net/http"
 	"net/url"
@@ -104,7 +105,7 @@ func TestAFrozenDatabaseIs503InTimeAndRecovers(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	a := newInstanceWith(t, db, pool, app.Options{RequestTimeout: 2 * time.Second})
-	_, err = a.auth.AddUser(context.Background(), "ann@example.com", "Ann Example", "ann"+testPasswordSuffix)
+	_, err = a.auth.AddUser(context.Background(), "ann@example.com", "Ann Example", "ann"+testPasswordSuffix, user.RoleRep)
 	require.NoError(t, err)
 	a.session = a.signIn("ann")
 	l := a.seedLead(ada)

@@ -1,6 +1,7 @@
 package functional
 
 import (
+	"crm/domain/user"
 	"fmt"
 	"net/http"
 	"net/netip"
@@ -180,7 +181,7 @@ func TestAGuesserCannotLockARepOutOfTheirOwnAddress(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
 	a := newInstanceWith(t, db, db.Pool, app.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
-	_, err := a.auth.AddUser(t.Context(), "maria@example.com", "maria", "maria"+testPasswordSuffix)
+	_, err := a.auth.AddUser(t.Context(), "maria@example.com", "maria", "maria"+testPasswordSuffix, user.RoleRep)
 	require.NoError(t, err)
 	const office = "192.0.2.7"
 	require.Equal(t, http.StatusSeeOther, a.signInFrom("maria@example.com", "maria"+testPasswordSuffix, office).status)

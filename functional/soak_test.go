@@ -2,6 +2,7 @@ package functional
 
 import (
 	"context"
+	"crm/domain/user"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -57,7 +58,7 @@ func TestSoak(t *testing.T) {
 	reps := make([]*soakRep, cfg.reps)
 	for i := range reps {
 		name := fmt.Sprintf("rep%d", i+1)
-		_, err := a.auth.AddUser(context.Background(), name+"@example.com", name, name+testPasswordSuffix)
+		_, err := a.auth.AddUser(context.Background(), name+"@example.com", name, name+testPasswordSuffix, user.RoleRep)
 		require.NoError(t, err)
 		token, err := a.createToken(name + "@example.com")
 		require.NoError(t, err)

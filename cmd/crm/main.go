@@ -37,8 +37,9 @@ Commands:
   migrate version    print the schema version the database is at
   seed [--leads N]   apply pending migrations, then add demo leads until there are at least N (default 200)
                      and the two demo reps (their credentials are printed)
-  user add EMAIL --name NAME
-                     add a rep who can sign in; the password comes from CRM_PASSWORD or a prompt
+  user add EMAIL --name NAME [--role rep|admin]
+                     add a rep (or an admin) who can sign in; the password comes from CRM_PASSWORD or a
+                     prompt; the first user of a CRM is its admin
   token create EMAIL [--ttl AGE] [--read-only]
                      print a new API bearer token for the rep with EMAIL, alone on the last line (only its
                      hash is stored); it expires after AGE (default 90d); --read-only tokens cannot write

@@ -39,7 +39,7 @@ func purgeCommand(ctx context.Context, args []string, e env, stdout, stderr io.W
 	}
 	before := time.Now().Add(-age)
 	return withPool(ctx, cfg, stderr, func(pool *pgxpool.Pool) error {
-		n, err := postgres.Purge(ctx, pool, before)
+		n, err := postgres.NewTrashRepository(pool).Purge(ctx, before)
 		if err != nil {
 			return err
 		}

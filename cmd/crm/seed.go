@@ -47,7 +47,7 @@ var demoReps = []struct{ email, name, password string }{
 func seedReps(ctx context.Context, a *auth.Service, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "Demo reps (sign in at /login):")
 	for _, r := range demoReps {
-		_, err := a.AddUser(ctx, r.email, r.name, r.password)
+		u, err := a.AddUser(ctx, r.email, r.name, r.password, user.RoleRep)
 		var invalid *domain.ValidationError
 		switch {
 		case errors.As(err, &invalid) && invalid.For(user.FieldEmail) != "":
@@ -56,7 +56,7 @@ func seedReps(ctx context.Context, a *auth.Service, stdout io.Writer) error {
 		case err != nil:
 			return fmt.Errorf("add demo rep %s: %w", r.email, err)
 		}
-		fmt.Fprintf(stdout, "  %-18s  password: %s\n", r.email, r.password)
+		fmt.Fprintf(stdout, "  %-18s  password: %s  (%s)\n", r.email, r.password, u.Role)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"crm/cmd/crm/app"
 	"crm/domain"
+	"crm/domain/user"
 	"crm/infrastructure/password"
 	"crm/usecase/auth"
 )
@@ -34,6 +35,7 @@ func userCommand(ctx context.Context, args []string, e env, stdout, stderr io.Wr
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	name := fs.String("name", "", "the rep's name as banners and histories show it")
+	roleName := fs.String("role", string(user.RoleRep), "rep or admin (the first user is admin anyway)")
 	// The email comes first on the command line; flag stops at it, so parse
 	// what follows it.
 	if len(args) < 2 || strings.HasPrefix(args[1], "-") {
@@ -44,7 +46,11 @@ func userCommand(ctx context.Context, args []string, e env, stdout, stderr io.Wr
 		return err
 	}
 	if fs.NArg() > 0 || *name == "" {
-		return fmt.Errorf("%w: user add EMAIL --name NAME", errUsage)
+		return fmt.Errorf("%w: user add EMAIL --name NAME [--role rep|admin]", errUsage)
+	}
+	role, err := user.ParseRole(*roleName)
+	if err != nil {
+		return fmt.Errorf("%w: --role is rep or admin, got %q", errUsage, *roleName)
 	}
 	pw := e.getenv("CRM_PASSWORD")
 	if pw == "" {
@@ -58,7 +64,7 @@ func userCommand(ctx context.Context, args []string, e env, stdout, stderr io.Wr
 		return err
 	}
 	return withPool(ctx, cfg, stderr, func(pool *pgxpool.Pool) error {
-		u, err := newAuth(pool).AddUser(ctx, email, *name, pw)
+		u, err := newAuth(pool).AddUser(ctx, email, *name, pw, role)
 		var invalid *domain.ValidationError
 		if errors.As(err, &invalid) {
 			return fmt.Errorf("%w: %s", errConfig, invalid.Error())
@@ -66,7 +72,7 @@ func userCommand(ctx context.Context, args []string, e env, stdout, stderr io.Wr
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Added %s <%s> (user %d).\n", u.Name, u.Email, u.ID)
+		fmt.Fprintf(stdout, "Added %s <%s> (user %d, %s).\n", u.Name, u.Email, u.ID, u.Role)
 		return nil
 	})
 }

@@ -144,6 +144,7 @@ func problemFor(ctx context.Context, err error) problem {
 		rule            *domain.RuleError
 		lost            *lostRaceError
 		deleted         *domain.DeletedError
+		denied          *domain.ForbiddenError
 	)
 	switch {
 	case errors.As(err, &reqErr):
@@ -158,6 +159,8 @@ func problemFor(ctx context.Context, err error) problem {
 		return newProblem(kindBodyTooLarge, fmt.Sprintf("The request body is larger than %d bytes. Nothing was saved.", tooLarge.Limit))
 	case errors.Is(err, domain.ErrUnauthenticated):
 		return unauthenticatedProblem(&unauthenticatedError{invalidToken: true, err: err})
+	case errors.As(err, &denied):
+		return newProblem(kindForbidden, denied.Message+" Nothing was saved.")
 	case errors.As(err, &deleted):
 		return newProblem(kindGone, fmt.Sprintf("%s deleted it at %s. Nothing was saved: it is in the Trash, where a rep can restore it.",
 			deleted.By, deleted.At.UTC().Format(time.RFC3339)))

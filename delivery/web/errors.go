@@ -43,6 +43,7 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 		rule     *domain.RuleError
 		missing  *domain.NotFoundError
 		deleted  *domain.DeletedError
+		denied   *domain.ForbiddenError
 	)
 	switch {
 	case errors.As(err, &routed):
@@ -54,6 +55,8 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 			Message: "The form is larger than 1 MiB. Nothing was saved."}
 	case errors.Is(err, domain.ErrUnauthenticated):
 		return views.ErrorView{Status: http.StatusUnauthorized, Title: "Please sign in", Message: "Nothing was saved."}
+	case errors.As(err, &denied):
+		return views.ErrorView{Status: http.StatusForbidden, Title: "Admins only", Message: denied.Message}
 	case errors.As(err, &deleted):
 		// The record pages show their own banner; this is for the others
 		// (the conversion page of a deleted lead).

@@ -31,6 +31,8 @@ type Config struct {
 	Conversion ConversionService
 	// Trash lists deleted records of every kind.
 	Trash TrashService
+	// Admin manages users and tokens, purges and reads the audit log.
+	Admin AdminService
 	// Auth signs reps in; Sessions keeps them signed in (its store is
 	// shared by every instance). Every page but /login needs a session.
 	Auth     Authenticator
@@ -63,7 +65,7 @@ const readyTimeout = time.Second
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion,
-		trash: cfg.Trash, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
+		trash: cfg.Trash, admin: cfg.Admin, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
 		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -128,6 +130,7 @@ func (s *server) pages(r chi.Router) {
 	s.dealPages.routes(r)
 
 	r.Get("/trash", s.handle(s.showTrash))
+	s.adminRoutes(r)
 }
 
 type server struct {
@@ -136,6 +139,7 @@ type server struct {
 	deals      DealService
 	conversion ConversionService
 	trash      TrashService
+	admin      AdminService
 	auth       Authenticator
 	sessions   *scs.SessionManager
 	live       LiveFeed

@@ -27,7 +27,7 @@ func (s *server) showTrash(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := views.TrashView{Items: got.Items}
+	v := views.TrashView{Items: got.Items, CanPurge: me(r).Admin(), Notice: purgedNotice(r.URL.Query().Get("purged"))}
 	if got.Next != nil {
 		v.Next = "/trash?after=" + formatTrashCursor(*got.Next)
 	}
@@ -57,4 +57,22 @@ func trashCursor(raw string) (*trash.Cursor, error) {
 		return nil, bad
 	}
 	return &trash.Cursor{At: time.UnixMicro(at), Kind: parts[1], ID: id}, nil
+}
+
+// purgedNotice says what a purge removed, from the counts its redirect
+// carries ("3,1,2"); "" for anything else, so a link cannot make the page
+// say something else.
+func purgedNotice(raw string) string {
+	parts := strings.Split(raw, ",")
+	if len(parts) != 3 {
+		return ""
+	}
+	var n [3]int64
+	for i, p := range parts {
+		var err error
+		if n[i], err = strconv.ParseInt(p, 10, 64); err != nil || n[i] < 0 {
+			return ""
+		}
+	}
+	return fmt.Sprintf("Purged %d leads, %d contacts and %d deals for good.", n[0], n[1], n[2])
 }

@@ -25,6 +25,7 @@ const (
 	FieldEmail    = "email"
 	FieldName     = "name"
 	FieldPassword = "password"
+	FieldRole     = "role"
 )
 
 // User is a rep who can sign in. Name is what banners and histories show
@@ -33,7 +34,36 @@ type User struct {
 	ID    int64
 	Email string
 	Name  string
+	Role  Role
+	// Deactivated users cannot sign in, and their sessions and tokens stop
+	// working; their name stays on what they did.
+	Deactivated bool
 }
+
+// Role is what a user may do. Reps edit and delete records; admins also
+// manage users and tokens, purge the Trash and read the audit log.
+type Role string
+
+// The roles.
+const (
+	RoleRep   Role = "rep"
+	RoleAdmin Role = "admin"
+)
+
+// Roles lists the roles, in the order forms offer them.
+var Roles = []Role{RoleRep, RoleAdmin}
+
+// ParseRole reads a role, refusing anything unknown.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.TrimSpace(strings.ToLower(s))); r {
+	case RoleRep, RoleAdmin:
+		return r, nil
+	}
+	return "", &domain.ValidationError{Fields: []domain.FieldError{{Field: FieldRole, Message: fmt.Sprintf("A role is rep or admin, not %q.", s)}}}
+}
+
+// Admin reports whether u may administer the CRM.
+func (u User) Admin() bool { return u.Role == RoleAdmin && !u.Deactivated }
 
 // New validates a user about to be added, with the password they chose,
 // and returns it normalized (trimmed, email in lower case).
@@ -50,6 +80,21 @@ func New(email, name, password string) (User, error) {
 	} else {
 		domain.CheckText(&v, FieldName, "Name", u.Name, MaxNameLen)
 	}
+	checkPassword(&v, password)
+	if err := v.Err(); err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+// CheckPassword validates a password chosen for an existing user.
+func CheckPassword(password string) error {
+	var v domain.ValidationError
+	checkPassword(&v, password)
+	return v.Err()
+}
+
+func checkPassword(v *domain.ValidationError, password string) {
 	switch {
 	case !utf8.ValidString(password):
 		v.Add(FieldPassword, "The password must be text.")
@@ -58,8 +103,4 @@ func New(email, name, password string) (User, error) {
 	case len(password) > MaxPasswordLen:
 		v.Add(FieldPassword, fmt.Sprintf("The password may have at most %d bytes.", MaxPasswordLen))
 	}
-	if err := v.Err(); err != nil {
-		return User{}, err
-	}
-	return u, nil
 }

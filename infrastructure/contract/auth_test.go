@@ -91,10 +91,12 @@ func TestAuthUsers_CreateThenFindByEmailAndByID(t *testing.T) {
 		ctx := t.Context()
 		maria, err := s.users.Create(ctx, user.User{Email: "maria@example.com", Name: "Maria Silva"}, "$2a$hash-of-maria")
 		require.NoError(t, err)
-		assert.Equal(t, user.User{ID: 1, Email: "maria@example.com", Name: "Maria Silva"}, maria, "ids start at 1")
-		john, err := s.users.Create(ctx, user.User{ID: 99, Email: "john@example.com", Name: "John"}, "$2a$hash-of-john")
+		assert.Equal(t, user.User{ID: 1, Email: "maria@example.com", Name: "Maria Silva", Role: user.RoleAdmin}, maria,
+			"ids start at 1; the first user administers")
+		john, err := s.users.Create(ctx, user.User{ID: 99, Email: "john@example.com", Name: "John", Deactivated: true}, "$2a$hash-of-john")
 		require.NoError(t, err)
-		assert.Equal(t, user.User{ID: 2, Email: "john@example.com", Name: "John"}, john, "the store assigns the id, ignoring the one given")
+		assert.Equal(t, user.User{ID: 2, Email: "john@example.com", Name: "John", Role: user.RoleRep}, john,
+			"the store assigns the id, ignoring the one given; a new user is an active rep unless asked")
 
 		got, hash, err := s.users.ByEmail(ctx, "maria@example.com")
 		require.NoError(t, err)
@@ -485,5 +487,37 @@ func TestAuthFailures_TextPostgreSQLCannotStoreIsRefused(t *testing.T) {
 		err = s.failures.Succeeded(ctx, "\xff", "10.0.0.1")
 		assert.ErrorContains(t, err, `invalid byte sequence for encoding "UTF8"`)
 		assert.Equal(t, []int{0, 0, 0}, authCounts(authTally(t, s, "maria@example.com", "10.0.0.1", authLastHour())))
+	})
+}
+
+func TestAuthUsers_ListAndChange(t *testing.T) {
+	t.Parallel()
+	authEach(t, func(t *testing.T, s authStores) {
+		ctx := t.Context()
+		maria := authCreate(t, s, "maria@example.com", "maria", "$2a$maria")
+		john := authCreate(t, s, "john@example.com", "John", "$2a$john")
+		ann := authCreate(t, s, "ann@example.com", "Ann", "$2a$ann")
+
+		all, err := s.users.List(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, []user.User{ann, john, maria}, all, "by name, ignoring case")
+
+		changed, err := s.users.Change(ctx, john.ID, user.RoleAdmin, true, "$2a$new")
+		require.NoError(t, err)
+		assert.Equal(t, user.User{ID: john.ID, Email: "john@example.com", Name: "John", Role: user.RoleAdmin, Deactivated: true}, changed)
+		got, hash, err := s.users.ByEmail(ctx, "john@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, changed, got)
+		assert.Equal(t, "$2a$new", hash)
+		_, err = s.users.Change(ctx, john.ID, user.RoleRep, false, "")
+		require.NoError(t, err)
+		_, hash, err = s.users.ByEmail(ctx, "john@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, "$2a$new", hash, "no hash keeps the password")
+
+		_, err = s.users.Change(ctx, 424242, user.RoleRep, false, "")
+		assert.ErrorIs(t, err, domain.ErrNotFound)
+		_, err = s.users.Change(ctx, ann.ID, user.Role("owner"), false, "")
+		assert.ErrorContains(t, err, "users_role_known")
 	})
 }

@@ -91,6 +91,13 @@ func (r *Users) Create(_ context.Context, u user.User, passwordHash string) (use
 			Field: user.FieldEmail, Message: "A user with this email already exists."}}}
 	}
 	u.ID = r.lastID
+	switch {
+	case len(r.byID) == 0:
+		u.Role = user.RoleAdmin // the first user administers, as in the users table
+	case u.Role == "":
+		u.Role = user.RoleRep
+	}
+	u.Deactivated = false
 	r.byID[u.ID] = storedUser{user: u, hash: passwordHash}
 	r.byEmail[u.Email] = u.ID
 	return u, nil
@@ -117,6 +124,43 @@ func (r *Users) Get(_ context.Context, id int64) (user.User, error) {
 	if !ok {
 		return user.User{}, domain.ErrNotFound
 	}
+	return s.user, nil
+}
+
+// List returns every user, by name.
+func (r *Users) List(context.Context) ([]user.User, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]user.User, 0, len(r.byID))
+	for _, s := range r.byID {
+		out = append(out, s.user)
+	}
+	slices.SortFunc(out, func(a, b user.User) int {
+		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
+	return out, nil
+}
+
+// Change sets user id's role, deactivation and, when hash is not empty,
+// password hash; domain.ErrNotFound for an unknown id.
+func (r *Users) Change(_ context.Context, id int64, role user.Role, deactivated bool, hash string) (user.User, error) {
+	if role != user.RoleRep && role != user.RoleAdmin {
+		return user.User{}, violates("update user", "check", "users_role_known")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.byID[id]
+	if !ok {
+		return user.User{}, domain.ErrNotFound
+	}
+	s.user.Role, s.user.Deactivated = role, deactivated
+	if hash != "" {
+		s.hash = hash
+	}
+	r.byID[id] = s
 	return s.user, nil
 }
 

@@ -11,9 +11,13 @@ import (
 	"crm/usecase/trash"
 )
 
-var _ trash.Repository = (*TrashRepository)(nil)
+var (
+	_ trash.Repository = (*TrashRepository)(nil)
+	_ trash.Purger     = (*TrashRepository)(nil)
+)
 
-// TrashRepository reads the deleted rows of every aggregate's table.
+// TrashRepository reads the deleted rows of every aggregate's table, and
+// purges them.
 type TrashRepository struct{ db querier }
 
 // NewTrashRepository returns a TrashRepository over pool.
@@ -69,9 +73,6 @@ func (r *TrashRepository) List(ctx context.Context, q trash.Query) (trash.Page, 
 	return page, nil
 }
 
-// Purged counts what Purge removed, per kind.
-type Purged struct{ Leads, Contacts, Deals int64 }
-
 // purges are the statements of a purge, deals first: a deal purged frees
 // its lead and contact to be purged in the same run. A lead or contact a
 // deal still refers to stays (the deal's history names it) until the deal
@@ -86,12 +87,12 @@ var purges = []struct {
 
 // Purge removes for good, in one transaction, every record deleted before
 // before: its row, every saved version and its history. It is the one
-// hard delete, and a deliberate act (crm purge): until then a delete can be
-// undone from the Trash.
-func Purge(ctx context.Context, pool *pgxpool.Pool, before time.Time) (Purged, error) {
-	var n Purged
+// hard delete, and a deliberate act (crm purge, or an admin in the
+// browser): until then a delete can be undone from the Trash.
+func (r *TrashRepository) Purge(ctx context.Context, before time.Time) (trash.Purged, error) {
+	var n trash.Purged
 	counts := map[string]*int64{"deal": &n.Deals, "lead": &n.Leads, "contact": &n.Contacts}
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, r.db, func(tx pgx.Tx) error {
 		for _, p := range purges {
 			var ids []int64
 			rows, err := tx.Query(ctx, `DELETE FROM `+p.table+` t WHERE deleted_at < $1`+p.unreferenced+` RETURNING id`, before)
@@ -112,7 +113,7 @@ func Purge(ctx context.Context, pool *pgxpool.Pool, before time.Time) (Purged, e
 		return nil
 	})
 	if err != nil {
-		return Purged{}, failed("purge", err)
+		return trash.Purged{}, failed("purge", err)
 	}
 	return n, nil
 }

@@ -94,10 +94,10 @@ func TestPurge_RemovesOnlyWhatWasDeletedBeforeTheCut(t *testing.T) {
 	recent := remove(t, leads, create(t, leads, lead.Fields{Name: "Recent"}).ID(), "maria")
 	live := create(t, leads, lead.Fields{Name: "Live"})
 
-	n, err := postgres.Purge(t.Context(), db.Pool, cut)
+	n, err := postgres.NewTrashRepository(db.Pool).Purge(t.Context(), cut)
 	require.NoError(t, err)
 
-	assert.Equal(t, postgres.Purged{Leads: 1, Deals: 1}, n)
+	assert.Equal(t, trash.Purged{Leads: 1, Deals: 1}, n)
 	for id, kept := range map[int64]bool{old.ID(): false, converted.ID(): true, recent.ID(): true, live.ID(): true} {
 		_, err := leads.Get(t.Context(), id)
 		assert.Equal(t, kept, err == nil, "lead %d kept", id)
@@ -109,7 +109,7 @@ func TestPurge_RemovesOnlyWhatWasDeletedBeforeTheCut(t *testing.T) {
 	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM deal_versions WHERE id = $1`, oldDeal.ID()))
 	assert.Equal(t, 2, countRows(t, db.Pool, `SELECT count(*) FROM lead_versions WHERE lead_id = $1`, recent.ID()))
 
-	n, err = postgres.Purge(t.Context(), db.Pool, time.Now().Add(time.Hour))
+	n, err = postgres.NewTrashRepository(db.Pool).Purge(t.Context(), time.Now().Add(time.Hour))
 	require.NoError(t, err)
-	assert.Equal(t, postgres.Purged{Leads: 1}, n, "a later purge takes the recent one; the deal's lead and contact stay")
+	assert.Equal(t, trash.Purged{Leads: 1}, n, "a later purge takes the recent one; the deal's lead and contact stay")
 }

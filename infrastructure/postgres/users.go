@@ -29,11 +29,13 @@ type UserRepository struct {
 // NewUserRepository returns a UserRepository over pool.
 func NewUserRepository(pool *pgxpool.Pool) *UserRepository { return &UserRepository{db: pool} }
 
-// Create stores u with its password hash. A taken email is a
-// *domain.ValidationError on user.FieldEmail.
+// Create stores u with its password hash. The first user is an admin
+// whatever u.Role says: a new CRM needs someone to administer it. A taken
+// email is a *domain.ValidationError on user.FieldEmail.
 func (r *UserRepository) Create(ctx context.Context, u user.User, passwordHash string) (user.User, error) {
-	err := r.db.QueryRow(ctx, `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3) RETURNING id`,
-		u.Email, u.Name, passwordHash).Scan(&u.ID)
+	err := r.db.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role)
+		VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM users) THEN $4 ELSE 'admin' END)
+		RETURNING id, role, deactivated`, u.Email, u.Name, passwordHash, roleOf(u)).Scan(&u.ID, &u.Role, &u.Deactivated)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation && pgErr.ConstraintName == "users_email_key" {
 		return user.User{}, &domain.ValidationError{Fields: []domain.FieldError{{
@@ -45,13 +47,27 @@ func (r *UserRepository) Create(ctx context.Context, u user.User, passwordHash s
 	return u, nil
 }
 
+// roleOf is u's role as stored: a rep unless said otherwise.
+func roleOf(u user.User) string {
+	if u.Role == "" {
+		return string(user.RoleRep)
+	}
+	return string(u.Role)
+}
+
+const userColumns = `id, email, name, role, deactivated`
+
+func scanUser(row pgx.Row, extra ...any) (user.User, error) {
+	var u user.User
+	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Deactivated}, extra...)...)
+	return u, err
+}
+
 // ByEmail returns the user with email and its password hash, or
 // domain.ErrNotFound.
 func (r *UserRepository) ByEmail(ctx context.Context, email string) (user.User, string, error) {
-	var u user.User
 	var hash string
-	err := r.db.QueryRow(ctx, `SELECT id, email, name, password_hash FROM users WHERE email = $1`, email).
-		Scan(&u.ID, &u.Email, &u.Name, &hash)
+	u, err := scanUser(r.db.QueryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = $1`, email), &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return user.User{}, "", domain.ErrNotFound
 	}
@@ -63,13 +79,49 @@ func (r *UserRepository) ByEmail(ctx context.Context, email string) (user.User, 
 
 // Get returns user id, or domain.ErrNotFound.
 func (r *UserRepository) Get(ctx context.Context, id int64) (user.User, error) {
-	var u user.User
-	err := r.db.QueryRow(ctx, `SELECT id, email, name FROM users WHERE id = $1`, id).Scan(&u.ID, &u.Email, &u.Name)
+	u, err := scanUser(r.db.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return user.User{}, domain.ErrNotFound
 	}
 	if err != nil {
 		return user.User{}, failed("select user", err)
+	}
+	return u, nil
+}
+
+// List returns every user, by name.
+func (r *UserRepository) List(ctx context.Context) ([]user.User, error) {
+	rows, err := r.db.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY lower(name), id`)
+	if err != nil {
+		return nil, failed("list users", err)
+	}
+	defer rows.Close()
+	out := []user.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, failed("list users", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, failed("list users", err)
+	}
+	return out, nil
+}
+
+// Change sets user id's role, deactivation and, when hash is not empty,
+// password hash, and returns the user as stored; domain.ErrNotFound for
+// an unknown id.
+func (r *UserRepository) Change(ctx context.Context, id int64, role user.Role, deactivated bool, hash string) (user.User, error) {
+	u, err := scanUser(r.db.QueryRow(ctx, `UPDATE users
+		SET role = $2, deactivated = $3, password_hash = coalesce(nullif($4, ''), password_hash)
+		WHERE id = $1 RETURNING `+userColumns, id, string(role), deactivated, hash))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return user.User{}, domain.ErrNotFound
+	}
+	if err != nil {
+		return user.User{}, failed("update user", err)
 	}
 	return u, nil
 }
@@ -127,8 +179,8 @@ func (r *TokenRepository) ByHash(ctx context.Context, hash []byte) (user.User, a
 		u   user.User
 		row tokenRow
 	)
-	err := r.db.QueryRow(ctx, `SELECT u.name, `+tokenColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1`, hash).Scan(&u.Name, &row.ID, &row.UserID, &row.UserEmail, &row.CreatedAt, &row.ExpiresAt,
+	err := r.db.QueryRow(ctx, `SELECT u.name, u.role, u.deactivated, `+tokenColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1`, hash).Scan(&u.Name, &u.Role, &u.Deactivated, &row.ID, &row.UserID, &row.UserEmail, &row.CreatedAt, &row.ExpiresAt,
 		&row.LastUsedAt, &row.RevokedAt, &row.ReadOnly)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return user.User{}, auth.Token{}, domain.ErrNotFound

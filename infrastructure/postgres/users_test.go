@@ -42,9 +42,9 @@ func TestAuth_AddUserThenSignIn(t *testing.T) {
 	svc, db := newAuth(t)
 	ctx := t.Context()
 
-	u, err := svc.AddUser(ctx, "  Maria@Example.com ", " Maria Silva ", "correct horse battery")
+	u, err := svc.AddUser(ctx, "  Maria@Example.com ", " Maria Silva ", "correct horse battery", user.RoleRep)
 	require.NoError(t, err)
-	assert.Equal(t, user.User{ID: u.ID, Email: "maria@example.com", Name: "Maria Silva"}, u)
+	assert.Equal(t, user.User{ID: u.ID, Email: "maria@example.com", Name: "Maria Silva", Role: user.RoleAdmin}, u, "the first user administers")
 	var stored string
 	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, u.ID).Scan(&stored))
 	assert.True(t, strings.HasPrefix(stored, "$2a$"), "a bcrypt hash, not the password: %q", stored)
@@ -59,12 +59,12 @@ func TestAuth_AddUserThenSignIn(t *testing.T) {
 	_, err = svc.SignIn(ctx, "nobody@example.com", "correct horse battery", "10.0.0.1")
 	assert.ErrorIs(t, err, domain.ErrUnauthenticated, "an unknown email gets the same answer")
 
-	_, err = svc.AddUser(ctx, "maria@EXAMPLE.com", "Another Maria", "another long password")
+	_, err = svc.AddUser(ctx, "maria@EXAMPLE.com", "Another Maria", "another long password", user.RoleRep)
 	var invalid *domain.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assert.Equal(t, "A user with this email already exists.", invalid.For(user.FieldEmail))
 
-	_, err = svc.AddUser(ctx, "short@example.com", "Short", "too short")
+	_, err = svc.AddUser(ctx, "short@example.com", "Short", "too short", user.RoleRep)
 	require.ErrorAs(t, err, &invalid)
 	assert.Equal(t, "The password needs at least 12 characters.", invalid.For(user.FieldPassword))
 }
@@ -73,7 +73,7 @@ func TestAuth_Tokens(t *testing.T) {
 	t.Parallel()
 	svc, db := newAuth(t)
 	ctx := t.Context()
-	u, err := svc.AddUser(ctx, "maria@example.com", "Maria", "correct horse battery")
+	u, err := svc.AddUser(ctx, "maria@example.com", "Maria", "correct horse battery", user.RoleRep)
 	require.NoError(t, err)
 
 	token, issued, err := svc.CreateToken(ctx, "Maria@example.com", auth.TokenOptions{})

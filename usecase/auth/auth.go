@@ -21,14 +21,20 @@ import (
 
 // Users stores the reps who can sign in.
 type Users interface {
-	// Create stores u with its password hash and returns it with its id. An
-	// email already taken is a *domain.ValidationError on user.FieldEmail.
+	// Create stores u with its password hash and returns it with its id and
+	// role: the first user is an admin whatever u.Role says. An email
+	// already taken is a *domain.ValidationError on user.FieldEmail.
 	Create(ctx context.Context, u user.User, passwordHash string) (user.User, error)
 	// ByEmail returns the user with email (lower case) and its password
 	// hash, or domain.ErrNotFound.
 	ByEmail(ctx context.Context, email string) (u user.User, passwordHash string, err error)
 	// Get returns user id, or domain.ErrNotFound.
 	Get(ctx context.Context, id int64) (user.User, error)
+	// List returns every user, by name.
+	List(ctx context.Context) ([]user.User, error)
+	// Change sets user id's role, deactivation and, unless hash is empty,
+	// password hash; domain.ErrNotFound for an unknown id.
+	Change(ctx context.Context, id int64, role user.Role, deactivated bool, hash string) (user.User, error)
 }
 
 // Tokens stores API tokens: their hashes (never the tokens) and what
@@ -199,12 +205,14 @@ func NewService(users Users, tokens Tokens, failures Failures, hasher Hasher, li
 	return &Service{users: users, tokens: tokens, failures: failures, hasher: hasher, limits: limits, now: time.Now}
 }
 
-// AddUser validates and stores a new rep with password.
-func (s *Service) AddUser(ctx context.Context, email, name, password string) (user.User, error) {
+// AddUser validates and stores a new user with password and role (a rep
+// when empty); the first user of a CRM is its admin.
+func (s *Service) AddUser(ctx context.Context, email, name, password string, role user.Role) (user.User, error) {
 	u, err := user.New(email, name, password)
 	if err != nil {
 		return user.User{}, err
 	}
+	u.Role = role
 	hash, err := s.hasher.Hash(password)
 	if err != nil {
 		return user.User{}, fmt.Errorf("hash password: %w", err)
@@ -242,6 +250,10 @@ func (s *Service) SignIn(ctx context.Context, email, password, address string) (
 		return user.User{}, fmt.Errorf("find user: %w", err)
 	case s.hasher.Compare(hash, password) != nil:
 		return user.User{}, fmt.Errorf("sign in %s: %w", email, domain.ErrUnauthenticated)
+	case u.Deactivated:
+		// The attempt stays a failure: a deactivated account's password
+		// is worth no more guesses than a wrong one.
+		return user.User{}, fmt.Errorf("sign in %s: deactivated: %w", email, domain.ErrUnauthenticated)
 	}
 	if err := s.failures.Succeeded(ctx, email, address); err != nil {
 		return user.User{}, fmt.Errorf("clear failed sign-ins: %w", err)
@@ -256,15 +268,63 @@ func (s *Service) dummy() string {
 	return s.dummyHash
 }
 
-// User returns rep id, for a session that names it; a rep deleted since is
-// domain.ErrUnauthenticated.
+// User returns rep id, for a session that names it; a rep deleted or
+// deactivated since is domain.ErrUnauthenticated.
 func (s *Service) User(ctx context.Context, id int64) (user.User, error) {
 	u, err := s.users.Get(ctx, id)
-	if errors.Is(err, domain.ErrNotFound) {
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
 		return user.User{}, fmt.Errorf("user %d is gone: %w", id, domain.ErrUnauthenticated)
-	}
-	if err != nil {
+	case err != nil:
 		return user.User{}, fmt.Errorf("get user %d: %w", id, err)
+	case u.Deactivated:
+		return user.User{}, fmt.Errorf("user %d is deactivated: %w", id, domain.ErrUnauthenticated)
+	}
+	return u, nil
+}
+
+// Users returns every user, by name.
+func (s *Service) Users(ctx context.Context) ([]user.User, error) {
+	us, err := s.users.List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return us, nil
+}
+
+// Change sets user id's role and deactivation and, unless password is
+// empty, their password, which must be a valid one. It refuses to leave
+// the CRM without an active admin.
+func (s *Service) Change(ctx context.Context, id int64, role user.Role, deactivated bool, password string) (user.User, error) {
+	var hash string
+	if password != "" {
+		if err := user.CheckPassword(password); err != nil {
+			return user.User{}, err
+		}
+		var err error
+		if hash, err = s.hasher.Hash(password); err != nil {
+			return user.User{}, fmt.Errorf("hash password: %w", err)
+		}
+	}
+	if role != user.RoleAdmin || deactivated {
+		us, err := s.users.List(ctx)
+		if err != nil {
+			return user.User{}, fmt.Errorf("list users: %w", err)
+		}
+		admins := 0
+		for _, u := range us {
+			if u.Admin() && u.ID != id {
+				admins++
+			}
+		}
+		if admins == 0 {
+			return user.User{}, &domain.RuleError{Field: user.FieldRole,
+				Message: "This is the last active admin: make another user admin first."}
+		}
+	}
+	u, err := s.users.Change(ctx, id, role, deactivated, hash)
+	if err != nil {
+		return user.User{}, fmt.Errorf("change user %d: %w", id, err)
 	}
 	return u, nil
 }
@@ -310,6 +370,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Bearer, 
 		return Bearer{}, fmt.Errorf("token %d was revoked: %w", t.ID, domain.ErrUnauthenticated)
 	case !t.Active(s.now()):
 		return Bearer{}, fmt.Errorf("token %d expired: %w", t.ID, domain.ErrUnauthenticated)
+	case u.Deactivated:
+		return Bearer{}, fmt.Errorf("token %d's user is deactivated: %w", t.ID, domain.ErrUnauthenticated)
 	}
 	if err := s.tokens.Used(ctx, t.ID); err != nil {
 		return Bearer{}, fmt.Errorf("record token use: %w", err)

@@ -98,7 +98,7 @@ func (f *authFixture) failuresOf(t *testing.T, email, address string) (byEmail, 
 // addUser adds a rep the test needs.
 func (f *authFixture) addUser(t *testing.T, email, name, password string) user.User {
 	t.Helper()
-	u, err := f.svc.AddUser(t.Context(), email, name, password)
+	u, err := f.svc.AddUser(t.Context(), email, name, password, user.RoleRep)
 	require.NoError(t, err)
 	return u
 }
@@ -111,9 +111,9 @@ func TestAddUser_StoresTheNormalizedRepWithAHashOfThePassword(t *testing.T) {
 	f := newAuth(t, testLimits)
 	ctx := t.Context()
 
-	u, err := f.svc.AddUser(ctx, "  Maria@Example.com ", " Maria Silva ", "correct horse battery")
+	u, err := f.svc.AddUser(ctx, "  Maria@Example.com ", " Maria Silva ", "correct horse battery", user.RoleRep)
 	require.NoError(t, err)
-	assert.Equal(t, user.User{ID: 1, Email: "maria@example.com", Name: "Maria Silva"}, u)
+	assert.Equal(t, user.User{ID: 1, Email: "maria@example.com", Name: "Maria Silva", Role: user.RoleAdmin}, u, "the first user administers")
 
 	stored, hash, err := f.users.ByEmail(ctx, "maria@example.com")
 	require.NoError(t, err)
@@ -127,14 +127,14 @@ func TestAddUser_RefusesInvalidInputAndStoresNothing(t *testing.T) {
 	f := newAuth(t, testLimits)
 	ctx := t.Context()
 
-	_, err := f.svc.AddUser(ctx, "", " ", "too short")
+	_, err := f.svc.AddUser(ctx, "", " ", "too short", user.RoleRep)
 	var invalid *domain.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assert.Equal(t, "Email is required.", invalid.For(user.FieldEmail))
 	assert.Equal(t, "Name is required.", invalid.For(user.FieldName))
 	assert.Equal(t, "The password needs at least 12 characters.", invalid.For(user.FieldPassword))
 
-	_, err = f.svc.AddUser(ctx, "maria@example.com", "Maria", strings.Repeat("x", user.MaxPasswordLen+1))
+	_, err = f.svc.AddUser(ctx, "maria@example.com", "Maria", strings.Repeat("x", user.MaxPasswordLen+1), user.RoleRep)
 	require.ErrorAs(t, err, &invalid)
 	assert.Equal(t, "The password may have at most 72 bytes.", invalid.For(user.FieldPassword))
 
@@ -149,7 +149,7 @@ func TestAddUser_RefusesAnEmailTakenInAnyCase(t *testing.T) {
 	f := newAuth(t, testLimits)
 	maria := f.addUser(t, "maria@example.com", "Maria", "correct horse battery")
 
-	_, err := f.svc.AddUser(t.Context(), "MARIA@example.com", "Another Maria", "another long password")
+	_, err := f.svc.AddUser(t.Context(), "MARIA@example.com", "Another Maria", "another long password", user.RoleRep)
 	var invalid *domain.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assert.Equal(t, "A user with this email already exists.", invalid.For(user.FieldEmail))

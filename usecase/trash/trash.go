@@ -49,6 +49,16 @@ type Repository interface {
 	List(ctx context.Context, q Query) (Page, error)
 }
 
+// Purged counts what a purge removed, per kind.
+type Purged struct{ Leads, Contacts, Deals int64 }
+
+// Purger removes for good the records deleted before a time, with their
+// versions and history; a lead or contact a remaining deal refers to
+// stays.
+type Purger interface {
+	Purge(ctx context.Context, before time.Time) (Purged, error)
+}
+
 // Service runs the Trash's use cases.
 type Service struct{ repo Repository }
 

@@ -20,6 +20,7 @@ import (
 	"crm/delivery/web"
 	"crm/infrastructure/password"
 	"crm/infrastructure/postgres"
+	"crm/usecase/admin"
 	"crm/usecase/auth"
 	"crm/usecase/contacts"
 	"crm/usecase/conversion"
@@ -105,6 +106,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Deals:      a.Deals,
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
+		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
 		Auth:       a.Auth,
 		API: api.NewHandler(api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals,
 			Tokens: a.Auth, Logger: opt.Logger}),
