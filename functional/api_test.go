@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/delivery/api/apitest"
 	"crm/usecase/auth"
 )
 
@@ -34,7 +36,29 @@ func (a *instance) apiCall(method, path, token, body string, headers map[string]
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	return a.send(req)
+	res := a.send(req)
+	for _, p := range a.checker().Check(req, res.status, res.header, []byte(res.body)) {
+		a.t.Errorf("the answer %d to %s %s does not match openapi.yaml: %s\nbody: %.300s", res.status, method, path, p, res.body)
+	}
+	return res
+}
+
+var (
+	specOnce    sync.Once
+	specChecker *apitest.Checker
+	specErr     error
+)
+
+// checker checks API answers against the description the app serves,
+// read once.
+func (a *instance) checker() *apitest.Checker {
+	a.t.Helper()
+	specOnce.Do(func() {
+		res := a.anonymous(http.MethodGet, "/api/v1/openapi.yaml", nil)
+		specChecker, specErr = apitest.NewChecker([]byte(res.body))
+	})
+	require.NoError(a.t, specErr)
+	return specChecker
 }
 
 // TestAPIEditWithConditionalRequests is the API's conflict story through

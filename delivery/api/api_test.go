@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"crm/delivery/api"
+	"crm/delivery/api/apitest"
 	"crm/domain"
 	"crm/domain/user"
 	"crm/infrastructure/postgres"
@@ -125,7 +127,38 @@ func (c *client) do(method, path, body string, headers h) response {
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	require.NoError(c.t, err)
+	for _, p := range checker(c.t, c.srv.URL).Check(req, res.StatusCode, res.Header, data) {
+		c.t.Errorf("the answer %d to %s %s does not match openapi.yaml: %s\nbody: %.300s", res.StatusCode, method, path, p, data)
+	}
 	return response{status: res.StatusCode, header: res.Header, body: data}
+}
+
+var (
+	checkerOnce sync.Once
+	theChecker  *apitest.Checker
+	checkerErr  error
+)
+
+// checker is the answers' checker, built once from the description the
+// API at base serves.
+func checker(t *testing.T, base string) *apitest.Checker {
+	t.Helper()
+	checkerOnce.Do(func() {
+		res, err := http.Get(base + "/api/v1/openapi.yaml")
+		if err != nil {
+			checkerErr = err
+			return
+		}
+		defer res.Body.Close()
+		spec, err := io.ReadAll(res.Body)
+		if err != nil {
+			checkerErr = err
+			return
+		}
+		theChecker, checkerErr = apitest.NewChecker(spec)
+	})
+	require.NoError(t, checkerErr)
+	return theChecker
 }
 
 func (c *client) get(path string, headers h) response { return c.do(http.MethodGet, path, "", headers) }
