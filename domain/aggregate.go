@@ -203,4 +203,7 @@ type Saved struct {
 	Actor   string   `json:"actor"`
 	Event   string   `json:"event"`
 	Fields  []string `json:"fields"`
+	// At is when the saving instance sent the notice, just before its
+	// commit, so a receiver can tell how late notices arrive.
+	At time.Time `json:"at"`
 }

@@ -37,7 +37,7 @@ func recordEvents(ctx context.Context, q querier, kind string, id, version int64
 		return nil
 	}
 	saved := domain.Saved{Kind: kind, ID: id, Version: version, Actor: events[len(events)-1].Actor,
-		Event: events[len(events)-1].Name, Fields: []string{}}
+		Event: events[len(events)-1].Name, Fields: []string{}, At: time.Now()}
 	for _, ev := range events {
 		if ev.Name == domain.EventDeleted || ev.Name == domain.EventRestored {
 			// What open pages must hear first, even when the restore also
