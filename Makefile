@@ -14,6 +14,8 @@ ADDR  ?= :8080
 LEADS ?= 500
 N     ?= 1
 BENCH ?= .
+# Extra flags of cmd/crmbench, e.g. BENCH_FLAGS='-before docs/benchmarks-before.json'.
+BENCH_FLAGS ?=
 FUZZTIME ?= 4s
 # The soak: how many reps (2-8) on how many hot leads, for how many trials
 # at most and for how long at most (whichever comes first).
@@ -25,7 +27,7 @@ SOAK_DURATION ?= 10m
 # Provision the database; a failure stops the recipe (set -e).
 DB := url=$$(scripts/db.sh); export DATABASE_URL=$$url
 
-.PHONY: help run test deps lint fuzz generate vendor screenshots build seed bench soak migrate-up migrate-down
+.PHONY: help run test deps lint fuzz generate vendor screenshots build seed bench bench-short bench-go soak migrate-up migrate-down
 
 help: ## list the targets
 	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH) FUZZTIME=$(FUZZTIME) SOAK_TRIALS=$(SOAK_TRIALS) SOAK_REPS=$(SOAK_REPS))"
@@ -91,7 +93,13 @@ soak: deps ## provision PostgreSQL and run the randomized checker of "nothing is
 	@$(DB); SOAK_REPS=$(SOAK_REPS) SOAK_RECORDS=$(SOAK_RECORDS) SOAK_TRIALS=$(SOAK_TRIALS) SOAK_DURATION=$(SOAK_DURATION) \
 		$(GO) test -count=1 -timeout 30m -run '^TestSoak$$' -v ./functional/ | grep -E '^(\s+soak_test|---|ok|FAIL|PASS)'
 
-bench: ## provision PostgreSQL and run the benchmarks matching BENCH
+bench: build ## provision PostgreSQL and measure saves and pages against raw SQL at 1,000,000 leads; writes docs/benchmarks.md
+	@$(DB); $(GO) run ./cmd/crmbench $(BENCH_FLAGS)
+
+bench-short: build ## the same in about a minute, on 20,000 leads (a quick look; writes nothing to docs/)
+	@$(DB); $(GO) run ./cmd/crmbench -short -out '' $(BENCH_FLAGS)
+
+bench-go: ## provision PostgreSQL and run the Go benchmarks matching BENCH
 	@$(DB); $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
 
 migrate-up: build ## provision PostgreSQL and apply every pending migration

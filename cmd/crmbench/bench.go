@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// bench is one run: what it measures, in order, against one database.
+type bench struct {
+	o   options
+	db  *database
+	say func(string, ...any)
+}
+
+// Names of what is measured, as the report and the chart name them.
+const (
+	saveRandom = "save, random leads"
+	saveHot    = "save, hot leads"
+	mixRandom  = "90/10 read/write, random leads"
+	mixHot     = "90/10 read/write, hot leads"
+	notices    = "API save with live notices"
+	readPages  = "pages a rep reads"
+)
+
+// Series compared at equal clients.
+const (
+	seriesRaw         = "raw SQL"
+	seriesAPI         = "API"
+	seriesPage        = "page"
+	seriesOptimistic  = "optimistic"
+	seriesPessimistic = "pessimistic"
+	seriesNoticesOn   = "on"
+	seriesNoticesOff  = "off"
+)
+
+// headlineClients is the concurrency the targets are stated at.
+const headlineClients = 8
+
+func (b *bench) measureAll(ctx context.Context) (*report, error) {
+	o := b.o
+	rep := newReport(o)
+	if err := b.db.pool.QueryRow(ctx, `SHOW server_version`).Scan(&rep.Postgres); err != nil {
+		return nil, fmt.Errorf("read the server version: %w", err)
+	}
+	if err := b.db.pool.QueryRow(ctx, `SELECT count(*) FROM leads`).Scan(&rep.Leads); err != nil {
+		return nil, fmt.Errorf("count leads: %w", err)
+	}
+	levels := slices.Clone(o.levels)
+	levels = append(levels, headlineClients, 32)
+	slices.Sort(levels)
+	levels = slices.Compact(levels)
+	top := levels[len(levels)-1]
+
+	rng := rand.New(rand.NewPCG(1, 2))
+	perClient := 2000
+	if o.short {
+		perClient = 300
+	}
+	random, err := sampleLeads(ctx, b.db.pool, top*perClient, rng)
+	if err != nil {
+		return nil, err
+	}
+	hot, err := sampleLeads(ctx, b.db.pool, o.hot, rng)
+	if err != nil {
+		return nil, err
+	}
+	if len(random) < top || len(hot) < o.hot {
+		return nil, errNoLeads
+	}
+
+	srv, err := startServer(ctx, o, b.db.url)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if srv != nil {
+			srv.stop()
+		}
+	}()
+	pages, err := b.signIn(srv, top)
+	if err != nil {
+		return nil, err
+	}
+	add := func(m measurement) {
+		b.say("%-32s %-12s %3d clients: %8.0f/s  p99 %7.1f ms  %v errors %d %s", m.Name, m.Series, m.Clients, m.PerSec, m.P99, m.Outcome, m.Errors, m.FirstError)
+		rep.Measurements = append(rep.Measurements, m)
+	}
+	run := func(name, series string, clients int, newOp func(i int) op) error {
+		if err := b.refresh(ctx, random); err != nil {
+			return err
+		}
+		add(measure(ctx, name, series, clients, o.warmup, o.duration, newOp))
+		return ctx.Err()
+	}
+
+	// The same change at each concurrency: raw, API, page.
+	for _, n := range levels {
+		shares := share(random, n)
+		steps := []struct {
+			series string
+			newOp  func(i int) op
+		}{
+			{seriesRaw, func(i int) op { return rawSave(b.db.pool, cycle(shares[i]), newRand(i)) }},
+			{seriesAPI, func(i int) op {
+				return apiSave(pages[i], srv.base, b.db.reps[i%len(b.db.reps)].token, cycle(shares[i]), newRand(i))
+			}},
+			{seriesPage, func(i int) op { return pageSave(pages[i], srv.base, cycle(shares[i]), nil, newRand(i)) }},
+		}
+		for _, s := range steps {
+			if err := run(saveRandom, s.series, n, s.newOp); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	// Everybody on the same few leads: conflicts and merges.
+	for _, n := range []int{headlineClients, 32} {
+		steps := []struct {
+			series string
+			newOp  func(i int) op
+		}{
+			{seriesRaw, func(i int) op {
+				return rawSave(b.db.pool, anyOf(slices.Clone(hot), newRand(i)), newRand(i))
+			}},
+			{seriesAPI, func(i int) op {
+				return apiSave(pages[i], srv.base, b.db.reps[i%len(b.db.reps)].token, anyOf(slices.Clone(hot), newRand(i)), newRand(i))
+			}},
+			{seriesPage, func(i int) op {
+				rng := newRand(i)
+				return pageSave(pages[i], srv.base, fresh(ctx, b.db.pool, slices.Clone(hot), rng), changeField(i, rng), rng)
+			}},
+		}
+		for _, s := range steps {
+			if err := b.refresh(ctx, hot); err != nil {
+				return nil, err
+			}
+			add(measure(ctx, saveHot, s.series, n, o.warmup, o.duration, s.newOp))
+		}
+	}
+
+	// Optimistic against pessimistic locking, as raw SQL.
+	for _, n := range []int{headlineClients, 32} {
+		for _, pessimistic := range []bool{false, true} {
+			series := seriesOptimistic
+			if pessimistic {
+				series = seriesPessimistic
+			}
+			shares := share(random, n)
+			if err := run(mixRandom, series, n, func(i int) op {
+				return mixed(b.db.pool, cycle(shares[i]), newRand(i), pessimistic)
+			}); err != nil {
+				return nil, err
+			}
+			add(measure(ctx, mixHot, series, n, o.warmup, o.duration, func(i int) op {
+				return mixed(b.db.pool, anyOf(hot, newRand(i)), newRand(i), pessimistic)
+			}))
+		}
+	}
+
+	// The pages a rep reads, at the headline concurrency.
+	for _, read := range readsOf(random) {
+		add(measure(ctx, readPages, read.name, headlineClients, o.warmup, o.duration, func(i int) op {
+			return pageRead(pages[i], srv.base, read.next(newRand(i)))
+		}))
+	}
+
+	rep.Memory.RSS, rep.Memory.PeakRSS, err = srv.memory()
+	if err != nil {
+		return nil, err
+	}
+	goroutines, err := srv.metric("go_goroutines")
+	if err != nil {
+		b.say("no goroutine count: %v", err)
+	}
+	rep.Memory.Goroutines = int(goroutines)
+	srv.stop()
+
+	// Live notices off and on, alternately, each on a fresh instance.
+	for range 2 {
+		for _, on := range []bool{false, true} {
+			series, env := seriesNoticesOn, "LIVE_NOTICES=on"
+			if !on {
+				series, env = seriesNoticesOff, "LIVE_NOTICES=off"
+			}
+			if srv, err = startServer(ctx, o, b.db.url, env); err != nil {
+				return nil, err
+			}
+			if pages, err = b.signIn(srv, headlineClients); err != nil {
+				return nil, err
+			}
+			shares := share(random, headlineClients)
+			if err := run(notices, series, headlineClients, func(i int) op {
+				return apiSave(pages[i], srv.base, b.db.reps[i%len(b.db.reps)].token, cycle(shares[i]), newRand(i))
+			}); err != nil {
+				return nil, err
+			}
+			srv.stop()
+		}
+	}
+	return rep, nil
+}
+
+// signIn gives every one of n clients a signed-in HTTP client, the reps
+// taking turns.
+func (b *bench) signIn(srv *server, n int) ([]*http.Client, error) {
+	signedIn := make([]*http.Client, len(b.db.reps))
+	for i, r := range b.db.reps {
+		c, err := srv.signIn(r, n)
+		if err != nil {
+			return nil, err
+		}
+		signedIn[i] = c
+	}
+	out := make([]*http.Client, n)
+	for i := range out {
+		out[i] = signedIn[i%len(signedIn)]
+	}
+	return out, nil
+}
+
+// refresh reads the current version and fields of leads, so that a
+// measurement does not start from versions an earlier one made stale.
+func (b *bench) refresh(ctx context.Context, leads []lead) error {
+	ids := make([]int64, len(leads))
+	for i, l := range leads {
+		ids[i] = l.ID
+	}
+	rows, err := b.db.pool.Query(ctx, leadSelect+` WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return fmt.Errorf("refresh leads: %w", err)
+	}
+	now, err := pgx.CollectRows(rows, pgx.RowToStructByPos[lead])
+	if err != nil {
+		return fmt.Errorf("refresh leads: %w", err)
+	}
+	byID := make(map[int64]lead, len(now))
+	for _, l := range now {
+		byID[l.ID] = l
+	}
+	for i := range leads {
+		leads[i] = byID[leads[i].ID]
+	}
+	return nil
+}
+
+// changeField is how client i of the hot page run edits: each client has
+// its field (phone, company or notes), so two clients on one lead either
+// merge (different fields) or conflict (the same field).
+func changeField(i int, rng *rand.Rand) func(*lead) {
+	return func(l *lead) {
+		v := strconv.Itoa(rng.IntN(1_000_000))
+		switch i % 3 {
+		case 0:
+			l.Phone = phone(rng)
+		case 1:
+			l.Company = "Company " + v
+		default:
+			l.Notes = "Called back, ref " + v
+		}
+	}
+}
+
+// aRead is one kind of page a rep reads, and the addresses of it.
+type aRead struct {
+	name string
+	next func(rng *rand.Rand) func() string
+}
+
+// searchTerms are what reps type: names, a company word, a domain.
+var searchTerms = []string{"maria", "software", "smith", "gmail", "garcia", "tech"}
+
+func readsOf(random []lead) []aRead {
+	return []aRead{
+		{"lead page", func(rng *rand.Rand) func() string {
+			return func() string { return "/leads/" + strconv.FormatInt(random[rng.IntN(len(random))].ID, 10) }
+		}},
+		{"lead list", func(*rand.Rand) func() string { return func() string { return "/leads" } }},
+		{"list by status", func(*rand.Rand) func() string { return func() string { return "/leads?status=QUALIFIED" } }},
+		{"search", func(rng *rand.Rand) func() string {
+			return func() string { return "/leads?q=" + url.QueryEscape(searchTerms[rng.IntN(len(searchTerms))]) }
+		}},
+	}
+}
