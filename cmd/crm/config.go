@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,13 @@ type Config struct {
 	// the client (TRUSTED_PROXIES: addresses or CIDR prefixes, commas
 	// between).
 	TrustedProxies []netip.Prefix
+	// MetricsAddr is where serve answers /metrics and /debug/pprof/
+	// (METRICS_ADDR); "" serves neither, so that instances sharing a
+	// machine do not compete for one port.
+	MetricsAddr string
+	// DatabaseMaxConns bounds the pool's connections (DB_MAX_CONNS); 0
+	// keeps pgx's default.
+	DatabaseMaxConns int32
 
 	// DatabaseWait bounds how long start-up waits for the database.
 	DatabaseWait time.Duration
@@ -57,11 +65,12 @@ type env struct {
 }
 
 // config reads DATABASE_URL (required), ADDR, SECURE_COOKIES,
-// TRUSTED_PROXIES and LOG_LEVEL.
+// TRUSTED_PROXIES, LOG_LEVEL, METRICS_ADDR and DB_MAX_CONNS.
 func (e env) config() (Config, error) {
 	cfg := Config{
 		DatabaseURL:     e.getenv("DATABASE_URL"),
 		Addr:            e.getenv("ADDR"),
+		MetricsAddr:     e.getenv("METRICS_ADDR"),
 		DatabaseWait:    defaultDatabaseWait,
 		ShutdownTimeout: defaultShutdownTimeout,
 	}
@@ -91,6 +100,13 @@ func (e env) config() (Config, error) {
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p.Masked())
+	}
+	if v := e.getenv("DB_MAX_CONNS"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 32)
+		if err != nil || n < 1 {
+			return Config{}, fmt.Errorf("%w: DB_MAX_CONNS=%q is not a whole number of connections of 1 or more", errConfig, v)
+		}
+		cfg.DatabaseMaxConns = int32(n)
 	}
 	if lvl := e.getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/infrastructure/metrics/metricstest"
 	"crm/infrastructure/postgres/pgtest"
 )
 
@@ -58,6 +59,9 @@ func TestCommandLineMistakesShowUsageAndExit2(t *testing.T) {
 		{"missing DATABASE_URL", []string{"serve"}, nil, "DATABASE_URL is not set"},
 		{"bad TRUSTED_PROXIES", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, `TRUSTED_PROXIES holds "proxy.local"`},
 		{"bad LOG_LEVEL", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "LOG_LEVEL": "loud"}, `LOG_LEVEL="loud"`},
+		{"no DB_MAX_CONNS", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "DB_MAX_CONNS": "0"}, `DB_MAX_CONNS="0" is not a whole number`},
+		{"bad DB_MAX_CONNS", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "DB_MAX_CONNS": "lots"}, `DB_MAX_CONNS="lots"`},
+		{"huge DB_MAX_CONNS", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "DB_MAX_CONNS": "9999999999"}, `DB_MAX_CONNS="9999999999"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,6 +92,16 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, slog.LevelDebug, cfg.LogLevel)
 	assert.Equal(t, 60*time.Second, cfg.DatabaseWait)
 	assert.Empty(t, cfg.TrustedProxies, "no proxy is trusted unless named")
+	assert.Empty(t, cfg.MetricsAddr, "no metrics unless asked: instances may share a machine")
+	assert.Zero(t, cfg.DatabaseMaxConns, "pgx's default")
+}
+
+func TestConfigMetricsAndPool(t *testing.T) {
+	t.Parallel()
+	cfg, err := env{getenv(map[string]string{"DATABASE_URL": "postgres://a@b/c", "METRICS_ADDR": "127.0.0.1:9091", "DB_MAX_CONNS": "12"})}.config()
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:9091", cfg.MetricsAddr)
+	assert.Equal(t, int32(12), cfg.DatabaseMaxConns)
 }
 
 func TestConfigTrustedProxies(t *testing.T) {
@@ -275,6 +289,57 @@ func TestCloseDrainsInFlightRequests(t *testing.T) {
 	require.NoError(t, r.err)
 	assert.Equal(t, "finished", r.body)
 	assert.NoError(t, <-closed)
+}
+
+// TestMetricsAreServedOnTheirOwnListenerOnly opens the server with
+// METRICS_ADDR and DB_MAX_CONNS and checks /metrics and the profiles
+// answer there and nowhere else.
+func TestMetricsAreServedOnTheirOwnListenerOnly(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	logs := &syncBuffer{}
+	cfg := Config{DatabaseURL: db.URL, Addr: "127.0.0.1:0", MetricsAddr: "127.0.0.1:0", DatabaseMaxConns: 5,
+		DatabaseWait: 5 * time.Second, ShutdownTimeout: 5 * time.Second}
+	s, err := Open(t.Context(), cfg, newLogger(logs, slog.LevelInfo))
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, s.Close()) }()
+	require.NotEmpty(t, s.MetricsURL())
+	assert.Contains(t, logs.String(), "serving metrics and profiles")
+	assert.Contains(t, logs.String(), s.MetricsURL()+"/metrics")
+
+	res, err := http.Get(s.URL() + "/healthz")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Contains(t, logs.String(), "route=/healthz status=200")
+
+	fams := metricstest.Scrape(t, s.MetricsURL()+"/metrics")
+	assert.Equal(t, 5.0, fams.Value(t, "pgxpool_max_conns", nil), "DB_MAX_CONNS bounds the serving pool")
+	assert.Equal(t, 1.0, fams.Value(t, "http_request_duration_seconds", map[string]string{"route": "/healthz", "status": "2xx"}))
+	res, err = http.Get(s.MetricsURL() + "/debug/pprof/")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "profiles are served beside the metrics")
+
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, path := range []string{"/metrics", "/debug/pprof/", "/debug/pprof/cmdline"} {
+		res, err := client.Get(s.URL() + path)
+		require.NoError(t, err)
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.NoError(t, err)
+		assert.NotEqual(t, http.StatusOK, res.StatusCode, "%s is not served to reps", path)
+		assert.NotContains(t, string(body), "go_goroutines", path)
+	}
+}
+
+func TestWithoutMetricsAddrNothingListensForMetrics(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	cfg := Config{DatabaseURL: db.URL, Addr: "127.0.0.1:0", DatabaseWait: 5 * time.Second, ShutdownTimeout: 5 * time.Second}
+	s, err := Open(t.Context(), cfg, newLogger(io.Discard, slog.LevelInfo))
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, s.Close()) }()
+	assert.Empty(t, s.MetricsURL())
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines to write

@@ -7,14 +7,17 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
+	"crm/delivery/telemetry"
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/domain/user"
 	"crm/usecase/auth"
 	"crm/usecase/contacts"
 	"crm/usecase/deals"
@@ -90,6 +93,8 @@ type Config struct {
 	// Logger records failures whose detail must not reach the client;
 	// nil means slog.Default().
 	Logger *slog.Logger
+	// Saves counts the writes to records by outcome; nil counts none.
+	Saves telemetry.SaveCounter
 }
 
 type server struct {
@@ -98,6 +103,7 @@ type server struct {
 	deals    DealService
 	tokens   TokenAuthenticator
 	log      *slog.Logger
+	saves    telemetry.SaveCounter
 
 	leadRes    resource[*lead.Lead, lead.Fields, leadJSON]
 	contactRes resource[*contact.Contact, contact.Fields, contactJSON]
@@ -107,14 +113,13 @@ type server struct {
 // NewHandler serves every path under /api/v1/. Its routes carry the full
 // prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
 func NewHandler(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, tokens: cfg.Tokens, log: cfg.Logger,
-		leadRes: resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
-			patch: readLeadPatch, readOnly: leadReadOnly},
-		contactRes: resource[*contact.Contact, contact.Fields, contactJSON]{name: contact.Kind, store: cfg.Contacts,
-			represent: newContactJSON, patch: readContactPatch},
-		dealRes: resource[*deal.Deal, deal.Fields, dealJSON]{name: deal.Kind, store: cfg.Deals, represent: newDealJSON,
-			patch: readDealPatch, readOnly: dealReadOnly},
-	}
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves}
+	s.leadRes = resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
+		patch: readLeadPatch, readOnly: leadReadOnly, count: s.countWrite}
+	s.contactRes = resource[*contact.Contact, contact.Fields, contactJSON]{name: contact.Kind, store: cfg.Contacts,
+		represent: newContactJSON, patch: readContactPatch, count: s.countWrite}
+	s.dealRes = resource[*deal.Deal, deal.Fields, dealJSON]{name: deal.Kind, store: cfg.Deals, represent: newDealJSON,
+		patch: readDealPatch, readOnly: dealReadOnly, count: s.countWrite}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -129,7 +134,7 @@ func NewHandler(cfg Config) http.Handler {
 	r.Get(Prefix+"/openapi.yaml", serveOpenAPI)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.authenticate)
+		r.Use(s.authenticate, noteRep)
 
 		r.Get(Prefix+"/leads", s.handle(s.listLeads))
 		r.Post(Prefix+"/leads", s.handle(s.createLead))
@@ -161,4 +166,26 @@ func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 			s.fail(w, r, err)
 		}
 	}
+}
+
+// countWrite counts a write to a record of kind that ended with err, as
+// the pages count theirs (telemetry.Outcome). A version found stale by the
+// API's own check, before any use case ran, is stale too.
+func (s *server) countWrite(kind string, err error) {
+	var stale *staleError
+	if errors.As(err, &stale) && s.saves != nil {
+		s.saves.Count(kind, telemetry.API, telemetry.Stale)
+		return
+	}
+	telemetry.CountSave(s.saves, kind, telemetry.API, err, false)
+}
+
+// noteRep tells the request's log line which user the token speaks for.
+func noteRep(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, ok := r.Context().Value(userKey{}).(user.User); ok {
+			telemetry.NoteRep(r.Context(), u.ID)
+		}
+		next.ServeHTTP(w, r)
+	})
 }

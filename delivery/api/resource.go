@@ -41,6 +41,8 @@ type resource[A versioned[F], F, J any] struct {
 	// readOnly explains the members of the representation a body may not
 	// set, besides those every record has (see readOnly).
 	readOnly map[string]string
+	// count counts how each write ended (see server.countWrite).
+	count func(kind string, err error)
 }
 
 // readOnly explains the members of a record that a body may not set:
@@ -197,7 +199,8 @@ type change[A any] struct {
 // representation), then the operation, a compare-and-swap in the use case
 // that catches anyone saving after the check (412 again, or 410 when
 // someone deleted the record meanwhile).
-func (res resource[A, F, J]) write(w http.ResponseWriter, r *http.Request, c change[A]) error {
+func (res resource[A, F, J]) write(w http.ResponseWriter, r *http.Request, c change[A]) (err error) {
+	defer func() { res.count(res.name, err) }()
 	id, err := pathID(r)
 	if err != nil {
 		return err

@@ -11,6 +11,11 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"crm/delivery/telemetry"
+	"crm/delivery/web/views"
 )
 
 type ctxKey int
@@ -56,13 +61,98 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the real writer (flushing SSE).
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-func (s *server) logRequests(next http.Handler) http.Handler {
+// RequestObserver records the requests the router serves by the pattern
+// of their route, never the path, whose ids would make the series without
+// bound.
+type RequestObserver interface {
+	// Route declares, at start-up, a route the router serves, so that its
+	// series exist before its first request.
+	Route(method, pattern string)
+	// ObserveRequest records one request: its route's pattern
+	// ("unmatched" when none matched), the status answered and how long
+	// it took.
+	ObserveRequest(method, route string, status int, took time.Duration)
+}
+
+// unmatchedRoute is the route of a request no route matched: a 404, a
+// 405, a cross-site write refused before routing.
+const unmatchedRoute = "unmatched"
+
+// apiRoute is where the API is mounted. Its router is handed the whole
+// path and its routes carry the prefix (see api.NewHandler).
+const apiRoute = "/api/v1/*"
+
+// recordRequests logs one line per request and tells the observer, if
+// any, how it went. The rep is found by the handlers inside (noteRep),
+// the route once the router has matched one.
+func (s *server) recordRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
+		r = r.WithContext(telemetry.WithRep(r.Context()))
 		next.ServeHTTP(rec, r)
-		s.log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration", time.Since(start), "request_id", requestID(r.Context()))
+		took := time.Since(start)
+		if rec.status == 0 {
+			rec.status = http.StatusOK // what net/http sends for a handler that wrote nothing
+		}
+		route := routePattern(r)
+		if s.requests != nil {
+			s.requests.ObserveRequest(r.Method, route, rec.status, took)
+		}
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "route", route, "status", rec.status, "duration", took,
+			"request_id", requestID(r.Context())}
+		if rep := telemetry.Rep(r.Context()); rep != 0 {
+			attrs = append(attrs, "rep", rep)
+		}
+		s.log.InfoContext(r.Context(), "request", attrs...)
+	})
+}
+
+// routePattern is the pattern of the route that served r, once served.
+// chi joins the patterns of nested routers, which would make the API's
+// "/api/v1/*" + "/api/v1/leads/{id}" read "/api/v1/api/v1/leads/{id}":
+// the API's router matches the whole path, so its own pattern is the
+// route.
+func routePattern(r *http.Request) string {
+	rctx := chi.RouteContext(r.Context())
+	if rctx == nil || len(rctx.RoutePatterns) == 0 {
+		return unmatchedRoute
+	}
+	if p := rctx.RoutePatterns; p[0] == apiRoute {
+		if len(p) == 1 {
+			return unmatchedRoute // the API found no route of its own
+		}
+		return p[len(p)-1]
+	}
+	return rctx.RoutePattern()
+}
+
+// declareRoutes declares every route of r to o, those of the API's router
+// among them, by method; a route for any method (the static files) is
+// declared for GET, the one it answers.
+func declareRoutes(r chi.Routes, o RequestObserver) {
+	for _, route := range r.Routes() {
+		if h, ok := route.Handlers["*"]; ok {
+			if sub, ok := h.(chi.Routes); ok && route.Pattern == apiRoute {
+				declareRoutes(sub, o)
+			} else {
+				o.Route(http.MethodGet, route.Pattern)
+			}
+			continue
+		}
+		for method := range route.Handlers {
+			o.Route(method, route.Pattern)
+		}
+	}
+}
+
+// noteRep tells the request's log line which rep is signed in.
+func noteRep(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, ok := views.CurrentUser(r.Context()); ok {
+			telemetry.NoteRep(r.Context(), u.ID)
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
+	"crm/delivery/telemetry"
 	"crm/delivery/web/views"
 	"crm/domain"
 	"crm/usecase/conflict"
@@ -167,6 +168,7 @@ func (p *recordPages[A, F]) save(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		res, err = p.svc.Save(r.Context(), actor(r), id, version, f)
 	}
+	telemetry.CountSave(p.s.saves, p.kind, telemetry.Page, err, res.Merge != nil)
 	switch {
 	case err == nil:
 		return p.done(w, r, "saved", res, savedNotice(p.kind, res.Merge, p.labels, version, res.Record.Version(), actor(r)))
@@ -204,6 +206,7 @@ func (p *recordPages[A, F]) moveTo(w http.ResponseWriter, r *http.Request) error
 	if err == nil {
 		res, err = p.move(r.Context(), actor(r), id, version, r.PostForm.Get(p.stateField), typed)
 	}
+	telemetry.CountSave(p.s.saves, p.kind, telemetry.Page, err, res.Merge != nil)
 	switch {
 	case err == nil:
 		return p.done(w, r, "moved", res, movedNotice(p.kind, p.state(res.Record), res.Merge, p.labels, res.Record.Version(), actor(r)))

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
+	"crm/delivery/telemetry"
 	"crm/delivery/web/static"
 	"crm/domain/contact"
 	"crm/domain/deal"
@@ -51,6 +52,11 @@ type Config struct {
 	// database calls it waits on are abandoned and it answers 503.
 	// 0 for DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// Requests records every request by route; nil records none.
+	Requests RequestObserver
+	// Saves counts the saves and moves of records by outcome; nil counts
+	// none.
+	Saves telemetry.SaveCounter
 }
 
 // DefaultRequestTimeout bounds a request: longer than any page takes,
@@ -66,7 +72,7 @@ const readyTimeout = time.Second
 func NewRouter(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion,
 		trash: cfg.Trash, admin: cfg.Admin, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
-		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies}
+		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies, requests: cfg.Requests, saves: cfg.Saves}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -78,8 +84,19 @@ func NewRouter(cfg Config) http.Handler {
 	s.dealPages = newDealPages(s, cfg.Deals)
 	s.sessions.ErrorFunc = s.sessionStoreFailed
 
+	// Every unsafe request a browser sends from another site is refused,
+	// by its Sec-Fetch-Site or Origin header: no token to forget.
+	csrf := http.NewCrossOriginProtection()
+	// The API authenticates with bearer tokens, which browsers never send
+	// on their own, so a forged cross-site request carries no credentials;
+	// its own 401 answers such a request in the API's format.
+	csrf.AddInsecureBypassPattern("/api/v1/")
+	csrf.SetDenyHandler(s.handle(func(http.ResponseWriter, *http.Request) error { return errCrossOrigin }))
+
 	r := chi.NewRouter()
-	r.Use(withRequestID, securityHeaders, s.logRequests, s.recoverPanics, limitBody(MaxBodyBytes), s.withDeadline)
+	// The refusal of a cross-site write is logged and measured like any
+	// other answer, and its page quotes a request id.
+	r.Use(withRequestID, securityHeaders, s.recordRequests, csrf.Handler, s.recoverPanics, limitBody(MaxBodyBytes), s.withDeadline)
 	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error { return errPageNotFound }))
 	r.MethodNotAllowed(s.handle(func(http.ResponseWriter, *http.Request) error { return errMethodNotAllowed }))
 
@@ -87,7 +104,7 @@ func NewRouter(cfg Config) http.Handler {
 	r.Get("/readyz", s.readyz)
 	r.Handle("/static/*", static.Handler())
 	if cfg.API != nil {
-		r.Handle("/api/v1/*", cfg.API)
+		r.Handle(apiRoute, cfg.API)
 	}
 
 	r.Group(func(r chi.Router) {
@@ -99,20 +116,15 @@ func NewRouter(cfg Config) http.Handler {
 		r.Group(func(r chi.Router) {
 			// The sign-in page reads only next, which safeNext cleans: a
 			// link with a mangled next still lets the rep sign in.
-			r.Use(s.textQuery, s.requireUser)
+			r.Use(s.textQuery, s.requireUser, noteRep)
 			s.pages(r)
 		})
 	})
 
-	// Every unsafe request a browser sends from another site is refused,
-	// by its Sec-Fetch-Site or Origin header: no token to forget.
-	csrf := http.NewCrossOriginProtection()
-	// The API authenticates with bearer tokens, which browsers never send
-	// on their own, so a forged cross-site request carries no credentials;
-	// its own 401 answers such a request in the API's format.
-	csrf.AddInsecureBypassPattern("/api/v1/")
-	csrf.SetDenyHandler(s.handle(func(http.ResponseWriter, *http.Request) error { return errCrossOrigin }))
-	return csrf.Handler(r)
+	if s.requests != nil {
+		declareRoutes(r, s.requests)
+	}
+	return r
 }
 
 // pages routes the pages reps use once signed in.
@@ -148,6 +160,8 @@ type server struct {
 	ready      func(context.Context) error
 	timeout    time.Duration // of a request, see withDeadline
 	proxies    []netip.Prefix
+	requests   RequestObserver
+	saves      telemetry.SaveCounter
 
 	leadPages    *recordPages[*lead.Lead, lead.Fields]
 	contactPages *recordPages[*contact.Contact, contact.Fields]

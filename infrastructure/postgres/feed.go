@@ -30,6 +30,10 @@ var ErrFeedStopped = errors.New("live feed stopped")
 // connection that LISTENs and reconnects when it breaks; watchers never
 // touch the database.
 type Feed struct {
+	// NoticeLag, when set before Run, is told how late each notice
+	// arrived: from its sending (domain.Saved.At) to its receipt here.
+	NoticeLag func(time.Duration)
+
 	pool *pgxpool.Pool
 	log  *slog.Logger
 	max  int
@@ -151,6 +155,10 @@ func (f *Feed) listen(ctx context.Context) error {
 		if err := json.Unmarshal([]byte(n.Payload), &saved); err != nil {
 			f.log.Error("live feed got a notice it cannot read", "err", err, "payload", n.Payload)
 			continue
+		}
+		if f.NoticeLag != nil && !saved.At.IsZero() {
+			// Clocks of two instances may disagree a little: never below 0.
+			f.NoticeLag(max(time.Since(saved.At), 0))
 		}
 		f.deliver(saved)
 	}

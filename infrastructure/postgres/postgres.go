@@ -7,6 +7,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -27,15 +28,41 @@ type Timeouts struct {
 // migrate) run without them.
 var ServingTimeouts = Timeouts{Statement: 8 * time.Second, Lock: 3 * time.Second, IdleInTransaction: 30 * time.Second}
 
+// Option sets up the pool Connect opens.
+type Option func(*pgxpool.Config)
+
+// MaxConns bounds the pool to n connections, n > 0; 0 keeps the URL's
+// pool_max_conns or else pgx's default (the larger of 4 and the number of
+// CPUs).
+func MaxConns(n int32) Option {
+	return func(cfg *pgxpool.Config) {
+		if n > 0 {
+			cfg.MaxConns = n
+		}
+	}
+}
+
+// LogSlowQueries logs to log, at WARN, every statement that takes longer
+// than over (SlowQuery, say): its name and duration, never its arguments.
+func LogSlowQueries(log *slog.Logger, over time.Duration) Option {
+	return func(cfg *pgxpool.Config) {
+		cfg.ConnConfig.Tracer = slowQueryLog{log: log, over: over}
+	}
+}
+
 // Connect opens a connection pool to databaseURL and checks that the database
 // answers, so a wrong URL or password fails at start-up instead of on the
 // first request. Later outages do not need a new pool: pgxpool replaces
 // broken connections by itself once the database is back. t bounds each
-// connection's statements, unless the URL sets those parameters itself.
-func Connect(ctx context.Context, databaseURL string, t Timeouts) (*pgxpool.Pool, error) {
+// connection's statements, unless the URL sets those parameters itself;
+// opts set the pool up further.
+func Connect(ctx context.Context, databaseURL string, t Timeouts, opts ...Option) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	for _, opt := range opts {
+		opt(cfg)
 	}
 	params := cfg.ConnConfig.RuntimeParams
 	for name, d := range map[string]time.Duration{

@@ -17,7 +17,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"crm/delivery/api"
+	"crm/delivery/telemetry"
 	"crm/delivery/web"
+	"crm/domain/contact"
+	"crm/domain/deal"
+	"crm/domain/lead"
+	"crm/infrastructure/metrics"
 	"crm/infrastructure/password"
 	"crm/infrastructure/postgres"
 	"crm/usecase/admin"
@@ -60,6 +65,9 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For the
 	// sign-in limits believe (TRUSTED_PROXIES).
 	TrustedProxies []netip.Prefix
+	// Metrics measures the app (METRICS_ADDR); nil measures nothing. One
+	// app only may use it.
+	Metrics *metrics.Metrics
 }
 
 // App is the whole CRM over one pool. Handler serves every request; the
@@ -100,7 +108,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		pool:     pool,
 		log:      opt.Logger,
 	}
-	a.Handler = web.NewRouter(web.Config{
+	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Tokens: a.Auth, Logger: opt.Logger}
+	webCfg := web.Config{
 		Leads:      a.Leads,
 		Contacts:   a.Contacts,
 		Deals:      a.Deals,
@@ -108,16 +117,23 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
 		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
 		Auth:       a.Auth,
-		API: api.NewHandler(api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals,
-			Tokens: a.Auth, Logger: opt.Logger}),
-		Sessions: newSessions(postgres.NewSessionStore(pool), opt.SecureCookies),
-		Live:     a.Feed,
-		Logger:   opt.Logger,
-		Ready:    pool.Ping,
+		Sessions:   newSessions(postgres.NewSessionStore(pool), opt.SecureCookies),
+		Live:       a.Feed,
+		Logger:     opt.Logger,
+		Ready:      pool.Ping,
 		// The API is served inside the pages' router, under its deadline.
 		RequestTimeout: opt.RequestTimeout,
 		TrustedProxies: opt.TrustedProxies,
-	})
+	}
+	if m := opt.Metrics; m != nil {
+		m.CollectPool(pool)
+		m.CollectLiveWatchers(a.Feed.Watchers)
+		m.DeclareSaves([]string{lead.Kind, contact.Kind, deal.Kind}, telemetry.Outcomes)
+		a.Feed.NoticeLag = m.ObserveNotifyLag
+		webCfg.Requests, webCfg.Saves, apiCfg.Saves = m, m, m
+	}
+	webCfg.API = api.NewHandler(apiCfg)
+	a.Handler = web.NewRouter(webCfg)
 	return a
 }
 
