@@ -11,6 +11,8 @@ MAKEFLAGS += --no-print-directory
 
 GO    ?= go
 ADDR  ?= :8080
+# Where make run serves /metrics and /debug/pprof/ (never on ADDR).
+METRICS_ADDR ?= 127.0.0.1:9091
 LEADS ?= 500
 N     ?= 1
 BENCH ?= .
@@ -30,14 +32,15 @@ DB := url=$$(scripts/db.sh); export DATABASE_URL=$$url
 .PHONY: help run test deps lint fuzz generate vendor screenshots build seed bench bench-short bench-go soak migrate-up migrate-down
 
 help: ## list the targets
-	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH) FUZZTIME=$(FUZZTIME) SOAK_TRIALS=$(SOAK_TRIALS) SOAK_REPS=$(SOAK_REPS))"
+	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) METRICS_ADDR=$(METRICS_ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH) FUZZTIME=$(FUZZTIME) SOAK_TRIALS=$(SOAK_TRIALS) SOAK_REPS=$(SOAK_REPS))"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-run: build ## provision PostgreSQL, seed LEADS demo leads, serve on ADDR (Ctrl-C stops)
+run: build ## provision PostgreSQL, seed LEADS demo leads, serve on ADDR, metrics on METRICS_ADDR (Ctrl-C stops)
 	@$(DB); \
 	bin/crm seed --leads $(LEADS); \
 	echo "Open http://localhost:$$(echo '$(ADDR)' | sed 's/.*://')   (Ctrl-C stops the server)"; \
-	ADDR='$(ADDR)' exec bin/crm serve
+	echo "Metrics at http://$(METRICS_ADDR)/metrics, profiles at http://$(METRICS_ADDR)/debug/pprof/"; \
+	ADDR='$(ADDR)' METRICS_ADDR='$(METRICS_ADDR)' exec bin/crm serve
 
 test: deps ## provision PostgreSQL, run every test with the race detector, then lint
 	@$(DB); \
