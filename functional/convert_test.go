@@ -24,7 +24,7 @@ func (a *instance) qualifiedLead(score int) *lead.Lead {
 	l := a.seedLead(lead.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Company: "US Navy", Phone: "+1 555 0100", Score: score})
 	for _, to := range []lead.Status{lead.StatusContacted, lead.StatusQualified} {
 		var err error
-		l, err = a.leads.MoveAt(context.Background(), "seed", l.ID(), l.Version(), to)
+		l, err = a.leads.MoveAt(context.Background(), "seed", l, to)
 		require.NoError(a.t, err)
 	}
 	require.Equal(a.t, int64(3), l.Version())
@@ -166,7 +166,9 @@ func TestConvertFromAStaleVersionIs409AndKeepsWhatWasTyped(t *testing.T) {
 	a := newApp(t)
 	l := a.qualifiedLead(85)
 	// Maria raises the score while John has the conversion page open.
-	_, err := a.leads.Update(context.Background(), "maria", l.ID(), 3, lead.Fields{
+	read, err := a.leads.Get(context.Background(), l.ID())
+	require.NoError(t, err)
+	_, err = a.leads.Update(context.Background(), "maria", read, lead.Fields{
 		Name: "Grace Hopper", Email: "grace@navy.mil", Company: "US Navy", Phone: "+1 555 0100", Score: 95})
 	require.NoError(t, err)
 

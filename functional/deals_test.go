@@ -387,7 +387,7 @@ func TestDealList(t *testing.T) {
 		d, err := a.deals.Create(context.Background(), "seed", contact, f)
 		require.NoError(t, err)
 		if i%10 == 0 {
-			_, err = a.deals.MoveAt(context.Background(), "seed", d.ID(), 1, deal.StageWon)
+			_, err = a.deals.MoveAt(context.Background(), "seed", d, deal.StageWon)
 			require.NoError(t, err)
 		}
 	}

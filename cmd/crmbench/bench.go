@@ -79,6 +79,7 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.say("the app serves on %s; its metrics and pprof are at %s; its log is %s", srv.base, srv.metrics, srv.logPath)
 	defer func() {
 		if srv != nil {
 			srv.stop()
@@ -102,6 +103,9 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 
 	// The same change at each concurrency: raw, API, page.
 	for _, n := range levels {
+		if !o.runs("sweep") {
+			break
+		}
 		shares := share(random, n)
 		steps := []struct {
 			series string
@@ -122,6 +126,9 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 
 	// Everybody on the same few leads: conflicts and merges.
 	for _, n := range []int{headlineClients, 32} {
+		if !o.runs("hot") {
+			break
+		}
 		steps := []struct {
 			series string
 			newOp  func(i int) op
@@ -147,6 +154,9 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 
 	// Optimistic against pessimistic locking, as raw SQL.
 	for _, n := range []int{headlineClients, 32} {
+		if !o.runs("mix") {
+			break
+		}
 		for _, pessimistic := range []bool{false, true} {
 			series := seriesOptimistic
 			if pessimistic {
@@ -166,6 +176,9 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 
 	// The pages a rep reads, at the headline concurrency.
 	for _, read := range readsOf(random) {
+		if !o.runs("reads") {
+			break
+		}
 		add(measure(ctx, readPages, read.name, headlineClients, o.warmup, o.duration, func(i int) op {
 			return pageRead(pages[i], srv.base, read.next(newRand(i)))
 		}))
@@ -184,6 +197,9 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 
 	// Live notices off and on, alternately, each on a fresh instance.
 	for range 2 {
+		if !o.runs("notices") {
+			break
+		}
 		for _, on := range []bool{false, true} {
 			series, env := seriesNoticesOn, "LIVE_NOTICES=on"
 			if !on {

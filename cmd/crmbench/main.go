@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -41,7 +42,11 @@ type options struct {
 	before      string        // an earlier run's JSON, shown beside this one
 	label       string        // what this run measured, e.g. a commit
 	short       bool
+	only        map[string]bool // the parts to run; nil for all
 }
+
+// parts are what a run measures, in order; -only picks some.
+var parts = []string{"sweep", "hot", "mix", "reads", "notices"}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -70,6 +75,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.results, "results", "", "file to write the figures to as JSON (default: the report's name with .json)")
 	fs.StringVar(&o.before, "before", "", "JSON of an earlier run to show beside this one")
 	fs.StringVar(&o.label, "label", "", "what this run measured (e.g. a commit); default: the app's git describe")
+	only := fs.String("only", "", "run only these parts, commas between: "+strings.Join(parts, ", "))
 	fs.BoolVar(&o.short, "short", false, "a quick look: 20,000 leads, 1.5 s measurements, concurrencies 8 and 32")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -96,6 +102,15 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 		}
 		o.levels = append(o.levels, n)
 	}
+	if *only != "" {
+		o.only = map[string]bool{}
+		for _, p := range strings.Split(*only, ",") {
+			if !slices.Contains(parts, strings.TrimSpace(p)) {
+				return o, fmt.Errorf("-only: %q is not one of %s", p, strings.Join(parts, ", "))
+			}
+			o.only[strings.TrimSpace(p)] = true
+		}
+	}
 	if o.results == "" && o.out != "" {
 		o.results = strings.TrimSuffix(o.out, ".md") + ".json"
 	}
@@ -104,6 +119,9 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	}
 	return o, nil
 }
+
+// runs reports whether part is to be run.
+func (o options) runs(part string) bool { return o.only == nil || o.only[part] }
 
 // run measures everything once and reports it.
 func run(ctx context.Context, o options, stdout, stderr io.Writer) error {

@@ -37,11 +37,12 @@ type LeadService interface {
 	Get(ctx context.Context, id int64) (*lead.Lead, error)
 	// List returns one page of leads.
 	List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error)
-	// Update saves f starting from version; a lost compare-and-swap is a
-	// *conflict.Error, a broken rule a *domain.RuleError.
-	Update(ctx context.Context, by string, id, version int64, f lead.Fields) (*lead.Lead, error)
-	// MoveAt moves the lead starting from version; errors as Update.
-	MoveAt(ctx context.Context, by string, id, version int64, to lead.Status) (*lead.Lead, error)
+	// Update saves f onto l, as just read, at its version; a lost
+	// compare-and-swap is a *conflict.Error, a broken rule a
+	// *domain.RuleError.
+	Update(ctx context.Context, by string, l *lead.Lead, f lead.Fields) (*lead.Lead, error)
+	// MoveAt moves l, as just read, at its version; errors as Update.
+	MoveAt(ctx context.Context, by string, l *lead.Lead, to lead.Status) (*lead.Lead, error)
 	// Delete moves the lead to the Trash if it is still at version; errors
 	// as Update.
 	Delete(ctx context.Context, by string, id, version int64) (*lead.Lead, error)
@@ -55,9 +56,9 @@ type ContactService interface {
 	Get(ctx context.Context, id int64) (*contact.Contact, error)
 	// List returns one page of contacts.
 	List(ctx context.Context, q contacts.ListQuery) (record.Page[*contact.Contact], error)
-	// Update saves f starting from version; a lost compare-and-swap is a
-	// *conflict.Error.
-	Update(ctx context.Context, by string, id, version int64, f contact.Fields) (*contact.Contact, error)
+	// Update saves f onto c, as just read, at its version; a lost
+	// compare-and-swap is a *conflict.Error.
+	Update(ctx context.Context, by string, c *contact.Contact, f contact.Fields) (*contact.Contact, error)
 }
 
 // DealService is what the API needs from the deal use cases.
@@ -69,12 +70,12 @@ type DealService interface {
 	Get(ctx context.Context, id int64) (*deal.Deal, error)
 	// List returns one page of deals.
 	List(ctx context.Context, q deals.ListQuery) (deals.Page, error)
-	// Update saves f starting from version; a lost compare-and-swap is a
-	// *conflict.Error.
-	Update(ctx context.Context, by string, id, version int64, f deal.Fields) (*deal.Deal, error)
-	// MoveAt moves the deal starting from version; errors as Update,
+	// Update saves f onto d, as just read, at its version; a lost
+	// compare-and-swap is a *conflict.Error.
+	Update(ctx context.Context, by string, d *deal.Deal, f deal.Fields) (*deal.Deal, error)
+	// MoveAt moves d, as just read, at its version; errors as Update,
 	// a move the stage table refuses is a *domain.RuleError.
-	MoveAt(ctx context.Context, by string, id, version int64, to deal.Stage) (*deal.Deal, error)
+	MoveAt(ctx context.Context, by string, d *deal.Deal, to deal.Stage) (*deal.Deal, error)
 }
 
 // TokenAuthenticator finds who a bearer token speaks for; an unknown,

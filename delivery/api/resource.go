@@ -133,7 +133,7 @@ func (res resource[A, F, J]) list(w http.ResponseWriter, p record.Page[A]) error
 // body is an RFC 7396 merge patch (or plain JSON, read the same way) of the
 // record's fields.
 func (res resource[A, F, J]) patchWith(w http.ResponseWriter, r *http.Request,
-	update func(ctx context.Context, by string, id, version int64, f F) (A, error)) error {
+	update func(ctx context.Context, by string, a A, f F) (A, error)) error {
 	return res.write(w, r, change[A]{media: []string{mediaMergePatch, mediaJSON},
 		read: func(o *jsonObject) (map[string]string, operation[A]) {
 			apply := res.patch(o)
@@ -143,7 +143,7 @@ func (res resource[A, F, J]) patchWith(w http.ResponseWriter, r *http.Request,
 					var zero A
 					return zero, err
 				}
-				return update(r.Context(), actor(r), a.ID(), a.Version(), f)
+				return update(r.Context(), actor(r), a, f)
 			}
 		}})
 }
@@ -154,7 +154,7 @@ func (res resource[A, F, J]) patchWith(w http.ResponseWriter, r *http.Request,
 // a function rather than a method because of the state's type.
 func moveWith[A versioned[F], F, J any, S ~string](res resource[A, F, J], w http.ResponseWriter, r *http.Request,
 	field, example string, parse func(string) (S, error),
-	move func(ctx context.Context, by string, id, version int64, to S) (A, error)) error {
+	move func(ctx context.Context, by string, a A, to S) (A, error)) error {
 	return res.write(w, r, change[A]{media: []string{mediaJSON}, read: func(o *jsonObject) (map[string]string, operation[A]) {
 		o.require(field, example)
 		state := o.text(field)
@@ -164,7 +164,7 @@ func moveWith[A versioned[F], F, J any, S ~string](res resource[A, F, J], w http
 				var zero A
 				return zero, err
 			}
-			return move(r.Context(), actor(r), a.ID(), a.Version(), to)
+			return move(r.Context(), actor(r), a, to)
 		}
 	}})
 }

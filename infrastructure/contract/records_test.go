@@ -309,6 +309,24 @@ func recordContract[A stored](t *testing.T, k kind[A]) {
 		})
 	})
 
+	t.Run("a save of a record as read writes it at its version, and loses to a save made since the read", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			id := create(t, b).ID()
+			read := must(k.repo(b).Get(t.Context(), id))(t)
+			stale := must(k.repo(b).Get(t.Context(), id))(t)
+
+			saved, err := k.repo(b).UpdateLoaded(t.Context(), read, k.change(1, "ana"))
+			require.NoError(t, err)
+			assert.Equal(t, int64(2), saved.Version())
+			_, err = k.repo(b).UpdateLoaded(t.Context(), stale, k.change(2, "bruno"))
+
+			requireLock(t, err, id, 1, 2)
+			got := must(k.repo(b).Get(t.Context(), id))(t)
+			assert.Equal(t, k.state(saved), k.state(got), "the first save is kept")
+			assert.Len(t, history(t, b, id), 2, "no event for the stale save")
+		})
+	})
+
 	t.Run("a save that changes nothing keeps the version and records nothing", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			created := create(t, b)

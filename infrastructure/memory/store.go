@@ -153,14 +153,22 @@ func (s *Store[A, S]) stale(id, expected, actual int64) error {
 // change it and, when apply reports a change, saves it at version+1 with
 // its events, if nobody saved in between; errors as the PostgreSQL store's.
 func (s *Store[A, S]) Update(ctx context.Context, id, version int64, apply func(A) (changed bool, err error)) (A, error) {
-	var zero A
 	current, err := s.Get(ctx, id)
 	if err != nil {
-		return zero, err
+		return current, err
 	}
 	if current.Version() != version {
+		var zero A
 		return zero, s.stale(id, version, current.Version())
 	}
+	return s.UpdateLoaded(ctx, current, apply)
+}
+
+// UpdateLoaded is Update of current as the caller read it, at its
+// version, as the PostgreSQL store's.
+func (s *Store[A, S]) UpdateLoaded(ctx context.Context, current A, apply func(A) (changed bool, err error)) (A, error) {
+	var zero A
+	id, version := current.ID(), current.Version()
 	changed, err := apply(current)
 	if err != nil {
 		return zero, err
@@ -172,6 +180,9 @@ func (s *Store[A, S]) Update(ctx context.Context, id, version int64, apply func(
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	vs := s.versions[id]
+	if len(vs) == 0 {
+		return zero, s.notFound(id) // purged since it was read
+	}
 	last := vs[len(vs)-1].meta
 	if last.Version != version {
 		return zero, s.stale(id, version, last.Version)

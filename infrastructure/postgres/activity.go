@@ -23,53 +23,91 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-const insertActivity = `
-INSERT INTO activity (aggregate_kind, aggregate_id, version, event, actor, changes, refs)
-VALUES ($1, $2, $3, $4, $5, $6, $7)`
+// withEvents turns write, an INSERT or UPDATE of one aggregate's row
+// RETURNING its columns, into one statement that also records the
+// aggregate's events (named argument events, see eventArgs) in activity and
+// announces the save on savedChannel (notice), and that returns what write
+// returns. One statement, so the save, its events and its notice commit
+// together or not at all (PostgreSQL delivers a NOTIFY at commit and drops
+// it on rollback), in one round trip and without a transaction around it;
+// and when write matches no row (a compare-and-swap that missed) nothing is
+// recorded or announced.
+//
+// The notice carries the id and version the statement wrote; a connection
+// started with crm.live_notices = off (LIVE_NOTICES=off) sends none, for
+// deployments where nobody listens.
+func withEvents(write string) string {
+	return `
+WITH saved AS (` + write + `),
+recorded AS (
+    INSERT INTO activity (aggregate_kind, aggregate_id, version, event, actor, changes, refs)
+    SELECT @aggregate_kind, saved.id, saved.version, e.ev->>'event', e.ev->>'actor', e.ev->'changes', e.ev->'refs'
+    FROM saved CROSS JOIN jsonb_array_elements(@events::jsonb) WITH ORDINALITY AS e(ev, n)
+    ORDER BY e.n
+),
+announced AS (
+    SELECT CASE WHEN @notice::jsonb IS NOT NULL
+                 AND current_setting('crm.live_notices', true) IS DISTINCT FROM 'off'
+           THEN pg_notify('` + savedChannel + `', jsonb_set(jsonb_set(@notice::jsonb,
+                '{id}', to_jsonb(saved.id)), '{version}', to_jsonb(saved.version))::text)
+           END
+    FROM saved
+)
+SELECT saved.* FROM saved CROSS JOIN announced`
+}
 
-// recordEvents writes an aggregate's events, stamped with its id and the
-// version the save produced, and announces the save on savedChannel.
-// Callers run it in the transaction of the save, so both happen if and only
-// if the save commits: PostgreSQL delivers a NOTIFY at commit and drops it
-// on rollback.
-func recordEvents(ctx context.Context, q querier, kind string, id, version int64, events []domain.Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	saved := domain.Saved{Kind: kind, ID: id, Version: version, Actor: events[len(events)-1].Actor,
-		Event: events[len(events)-1].Name, Fields: []string{}, At: time.Now()}
-	for _, ev := range events {
-		if ev.Name == domain.EventDeleted || ev.Name == domain.EventRestored {
-			// What open pages must hear first, even when the restore also
-			// saved fields.
-			saved.Event = ev.Name
-		}
-		for _, c := range ev.Changes {
-			if !slices.Contains(saved.Fields, c.Field) {
-				saved.Fields = append(saved.Fields, c.Field)
+// activityEvent is one event as withEvents reads it.
+type activityEvent struct {
+	Event   string           `json:"event"`
+	Actor   string           `json:"actor"`
+	Changes []domain.Change  `json:"changes"`
+	Refs    map[string]int64 `json:"refs"`
+}
+
+// eventArgs adds to args what withEvents records of events, the events of
+// an aggregate of kind: the events in order, and the notice of the save
+// (none when there is no event, as for a save that changed nothing).
+func eventArgs(args pgx.NamedArgs, kind string, events []domain.Event) (pgx.NamedArgs, error) {
+	recorded := make([]activityEvent, len(events))
+	var notice []byte
+	if len(events) > 0 {
+		saved := domain.Saved{Kind: kind, Actor: events[len(events)-1].Actor,
+			Event: events[len(events)-1].Name, Fields: []string{}, At: time.Now()}
+		for i, ev := range events {
+			if ev.Name == domain.EventDeleted || ev.Name == domain.EventRestored {
+				// What open pages must hear first, even when the restore also
+				// saved fields.
+				saved.Event = ev.Name
+			}
+			for _, c := range ev.Changes {
+				if !slices.Contains(saved.Fields, c.Field) {
+					saved.Fields = append(saved.Fields, c.Field)
+				}
+			}
+			recorded[i] = activityEvent{Event: ev.Name, Actor: ev.Actor, Changes: ev.Changes, Refs: ev.Refs}
+			if recorded[i].Changes == nil {
+				recorded[i].Changes = []domain.Change{}
+			}
+			if recorded[i].Refs == nil {
+				recorded[i].Refs = map[string]int64{}
 			}
 		}
+		var err error
+		if notice, err = json.Marshal(saved); err != nil {
+			return nil, fmt.Errorf("encode save notice: %w", err)
+		}
 	}
-	payload, err := json.Marshal(saved)
+	encoded, err := json.Marshal(recorded)
 	if err != nil {
-		return fmt.Errorf("encode save notice: %w", err)
+		return nil, fmt.Errorf("encode events: %w", err)
 	}
-	if _, err := q.Exec(ctx, `SELECT pg_notify($1, $2)`, savedChannel, string(payload)); err != nil {
-		return failed("notify save", err)
+	args["aggregate_kind"], args["events"] = kind, string(encoded)
+	if notice != nil {
+		args["notice"] = string(notice)
+	} else {
+		args["notice"] = nil
 	}
-	for _, ev := range events {
-		changes, refs := ev.Changes, ev.Refs
-		if changes == nil {
-			changes = []domain.Change{}
-		}
-		if refs == nil {
-			refs = map[string]int64{}
-		}
-		if _, err := q.Exec(ctx, insertActivity, kind, id, version, ev.Name, ev.Actor, changes, refs); err != nil {
-			return failed(fmt.Sprintf("record %s event", ev.Name), err)
-		}
-	}
-	return nil
+	return args, nil
 }
 
 type activityRow struct {

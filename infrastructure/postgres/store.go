@@ -117,21 +117,32 @@ func (s *store[A, R]) notFound(id int64) error { return &domain.NotFoundError{Ki
 // domain error refused gives.
 func (s *store[A, R]) Create(ctx context.Context, a A) (A, error) {
 	var created A
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) (err error) {
-		if created, err = s.collect(tx.Query(ctx, s.t.insert, s.t.args(a))); err != nil {
-			if refused := s.refused(err); refused != nil {
-				return refused
-			}
-			return failed("insert "+s.t.kind, err)
-		}
-		return recordEvents(ctx, tx, s.t.kind, created.ID(), created.Version(), a.DomainEvents())
-	})
+	args, err := eventArgs(s.t.args(a), s.t.kind, a.DomainEvents())
+	if err == nil {
+		err = s.atomically(ctx, func(q querier) (err error) {
+			created, err = s.collect(q.Query(ctx, withEvents(s.t.insert), args))
+			return err
+		})
+	}
 	if err != nil {
-		var zero A
-		return zero, failed("create "+s.t.kind, err)
+		if refused := s.refused(err); refused != nil {
+			return created, fmt.Errorf("create %s: %w", s.t.kind, refused)
+		}
+		return created, failed("create "+s.t.kind, err)
 	}
 	a.ClearEvents()
 	return created, nil
+}
+
+// atomically runs write, one statement, so that its failure inside a unit
+// of work leaves the unit's transaction usable: there it gets a savepoint.
+// On the pool a statement is atomic by itself, and the BEGIN and COMMIT of
+// a transaction around it would only cost two round trips.
+func (s *store[A, R]) atomically(ctx context.Context, write func(querier) error) error {
+	if _, inUnit := s.db.(pgx.Tx); inUnit {
+		return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error { return write(tx) })
+	}
+	return write(s.db)
 }
 
 // Get returns aggregate id, or a *domain.NotFoundError.
@@ -198,16 +209,26 @@ func (s *store[A, R]) read(ctx context.Context, id int64, sql string, args ...an
 // error unchanged; on any error nothing is written, events included. It
 // does not retry: a stale save is the rep's to resolve.
 func (s *store[A, R]) Update(ctx context.Context, id, version int64, apply func(A) (changed bool, err error)) (A, error) {
-	var zero A
 	current, err := s.Get(ctx, id)
 	if err != nil {
-		return zero, err
+		return current, err
 	}
 	if current.Version() != version {
 		// Checked before apply so a stale caller never sees its change
 		// validated against an aggregate it did not start from.
+		var zero A
 		return zero, staleVersion(s.t.kind, id, version, current.Version())
 	}
+	return s.UpdateLoaded(ctx, current, apply)
+}
+
+// UpdateLoaded is Update of current as the caller read it, at its version,
+// without reading it again: for a caller that has just read it to check a
+// precondition (an API write checks If-Match). The compare-and-swap still
+// catches any save made since that read.
+func (s *store[A, R]) UpdateLoaded(ctx context.Context, current A, apply func(A) (changed bool, err error)) (A, error) {
+	var zero A
+	id, version := current.ID(), current.Version()
 	changed, err := apply(current)
 	if err != nil {
 		return zero, err
@@ -219,14 +240,15 @@ func (s *store[A, R]) Update(ctx context.Context, id, version int64, apply func(
 		// a write that wrote nothing must not answer with another's.
 		return s.Version(ctx, id, version)
 	}
-	args := s.t.args(current)
+	args, err := eventArgs(s.t.args(current), s.t.kind, current.DomainEvents())
+	if err != nil {
+		return zero, err
+	}
 	args["id"], args["version"], args["deleted"] = id, version, current.Deleted()
 	var saved A
-	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) (err error) {
-		if saved, err = s.collect(tx.Query(ctx, s.t.update, args)); err != nil {
-			return err
-		}
-		return recordEvents(ctx, tx, s.t.kind, id, saved.Version(), current.DomainEvents())
+	err = s.atomically(ctx, func(q querier) (err error) {
+		saved, err = s.collect(q.Query(ctx, withEvents(s.t.update), args))
+		return err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return zero, s.whyMissed(ctx, id, version)

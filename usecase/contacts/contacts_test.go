@@ -65,12 +65,12 @@ func TestService_Update_staleSaveExplainsTheConflictFieldByField(t *testing.T) {
 	svc, c := seeded(t)
 	theirs := ada()
 	theirs.Phone, theirs.Company = "555 0199", "Babbage & Co"
-	_, err := svc.Update(t.Context(), "bruno", c.ID(), 1, theirs)
+	_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, c.ID(), 1), theirs)
 	require.NoError(t, err)
 	yours := ada()
 	yours.Email, yours.Company = "ada@lovelace.org", "Difference Engines"
 
-	_, err = svc.Update(t.Context(), "carla", c.ID(), 1, yours)
+	_, err = svc.Update(t.Context(), "carla", asRead(t, svc, c.ID(), 1), yours)
 
 	var cf *contactConflict
 	require.ErrorAs(t, err, &cf)
@@ -102,7 +102,7 @@ func TestService_Update_fromAVersionNeverSavedComparesWithoutABase(t *testing.T)
 	yours := ada()
 	yours.Email = "ada@lovelace.org"
 
-	_, err := svc.Update(t.Context(), "carla", c.ID(), 5, yours)
+	_, err := svc.Update(t.Context(), "carla", asRead(t, svc, c.ID(), 5), yours)
 
 	var cf *contactConflict
 	require.ErrorAs(t, err, &cf)
@@ -118,7 +118,7 @@ func TestService_Update_otherErrorsAreNoConflict(t *testing.T) {
 
 	t.Run("an invalid contact is a validation error", func(t *testing.T) {
 		t.Parallel()
-		_, err := svc.Update(t.Context(), "bruno", c.ID(), 1, contact.Fields{})
+		_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, c.ID(), 1), contact.Fields{})
 		var invalid *domain.ValidationError
 		require.ErrorAs(t, err, &invalid)
 		assert.Equal(t, "Name is required.", invalid.For(contact.FieldName))
@@ -127,7 +127,7 @@ func TestService_Update_otherErrorsAreNoConflict(t *testing.T) {
 	})
 	t.Run("a missing contact is not found", func(t *testing.T) {
 		t.Parallel()
-		_, err := svc.Update(t.Context(), "bruno", 999, 1, ada())
+		_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, 999, 1), ada())
 		assert.ErrorIs(t, err, domain.ErrNotFound)
 		var nf *domain.NotFoundError
 		require.ErrorAs(t, err, &nf)
@@ -144,7 +144,7 @@ func TestService_Update_withNoChangeKeepsTheVersion(t *testing.T) {
 	same := ada()
 	same.Name = "  " + same.Name + " "
 
-	saved, err := svc.Update(t.Context(), "bruno", c.ID(), 1, same)
+	saved, err := svc.Update(t.Context(), "bruno", asRead(t, svc, c.ID(), 1), same)
 
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), saved.Version())
@@ -243,4 +243,23 @@ func TestService_List_returnsNewestFirstWithAWorkingCursor(t *testing.T) {
 	found, err := svc.List(ctx, contacts.ListQuery{Search: " ada "})
 	require.NoError(t, err)
 	assert.Equal(t, []int64{ids[3], ids[0]}, idsOf(found), "search filters the list")
+}
+
+// asRead is contact id as a caller that read it at version holds it, which is
+// what the exact writes (Update, MoveAt) take: the record as it is now,
+// stamped with version, so a stale read or one of a record purged since
+// (an id never stored) can be written from.
+func asRead(t *testing.T, svc *contacts.Service, id, version int64) *contact.Contact {
+	t.Helper()
+	var r *contact.Contact
+	if now, err := svc.Get(t.Context(), id); err == nil {
+		r = contact.Rehydrate(now.Snapshot())
+		r.Stamp(now.Meta())
+	} else {
+		r = contact.Rehydrate(contact.Snapshot{Fields: ada()})
+	}
+	m := r.Meta()
+	m.ID, m.Version = id, version
+	r.Stamp(m)
+	return r
 }

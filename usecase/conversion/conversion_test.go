@@ -210,7 +210,9 @@ func TestConvert_staleLeadVersionIsAConflictAndCreatesNothing(t *testing.T) {
 	// Maria saves the lead while Bob looks at the conversion page.
 	f := l.Fields()
 	f.Score = 95
-	_, err := fx.leads.Update(t.Context(), "maria", l.ID(), l.Version(), f)
+	read, err := fx.leads.Get(t.Context(), l.ID())
+	require.NoError(t, err)
+	_, err = fx.leads.Update(t.Context(), "maria", read, f)
 	require.NoError(t, err)
 	before := fx.counts(t)
 

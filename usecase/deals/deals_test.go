@@ -84,13 +84,13 @@ func TestService_Update_fromAStaleVersionExplainsTheConflict(t *testing.T) {
 	svc, id := seeded(t)
 	theirs := engines()
 	theirs.Amount.Minor = 99900
-	_, err := svc.Update(t.Context(), "bruno", id, 1, theirs)
+	_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, id, 1), theirs)
 	require.NoError(t, err)
 
 	yours := engines()
 	yours.Title = "  Two engines "
 	yours.Amount.Minor = 250000
-	_, err = svc.Update(t.Context(), "carla", id, 1, yours)
+	_, err = svc.Update(t.Context(), "carla", asRead(t, svc, id, 1), yours)
 
 	var c *dealConflict
 	require.ErrorAs(t, err, &c)
@@ -115,7 +115,7 @@ func TestService_Move_isMadeOnANewerVersionNobodyMoved(t *testing.T) {
 	svc, id := seeded(t)
 	theirs := engines()
 	theirs.Title = "Difference Engine"
-	_, err := svc.Update(t.Context(), "bruno", id, 1, theirs)
+	_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, id, 1), theirs)
 	require.NoError(t, err)
 
 	saved, err := svc.Move(t.Context(), "carla", id, 1, deal.StageWon)
@@ -131,13 +131,15 @@ func TestService_Move_isMadeOnANewerVersionNobodyMoved(t *testing.T) {
 // the deal meanwhile.
 func TestService_StaleMoves(t *testing.T) {
 	t.Parallel()
-	moves := map[string]func(svc *deals.Service, ctx context.Context, by string, id, version int64, to deal.Stage) error{
-		"Move": func(svc *deals.Service, ctx context.Context, by string, id, version int64, to deal.Stage) error {
-			_, err := svc.Move(ctx, by, id, version, to)
+	// Each move starts from a read of the deal: Move takes its version,
+	// MoveAt the record as read.
+	moves := map[string]func(svc *deals.Service, ctx context.Context, by string, read *deal.Deal, to deal.Stage) error{
+		"Move": func(svc *deals.Service, ctx context.Context, by string, read *deal.Deal, to deal.Stage) error {
+			_, err := svc.Move(ctx, by, read.ID(), read.Version(), to)
 			return err
 		},
-		"MoveAt": func(svc *deals.Service, ctx context.Context, by string, id, version int64, to deal.Stage) error {
-			_, err := svc.MoveAt(ctx, by, id, version, to)
+		"MoveAt": func(svc *deals.Service, ctx context.Context, by string, read *deal.Deal, to deal.Stage) error {
+			_, err := svc.MoveAt(ctx, by, read, to)
 			return err
 		},
 	}
@@ -145,9 +147,10 @@ func TestService_StaleMoves(t *testing.T) {
 		t.Run(name+" from a stale version is a conflict that says where it wanted", func(t *testing.T) {
 			t.Parallel()
 			svc, id := seeded(t)
-			require.NoError(t, move(svc, t.Context(), "bruno", id, 1, deal.StageLost))
+			carlas := asRead(t, svc, id, 1)
+			require.NoError(t, move(svc, t.Context(), "bruno", asRead(t, svc, id, 1), deal.StageLost))
 
-			err := move(svc, t.Context(), "carla", id, 1, deal.StageWon)
+			err := move(svc, t.Context(), "carla", carlas, deal.StageWon)
 
 			var c *dealConflict
 			require.ErrorAs(t, err, &c)
@@ -168,16 +171,16 @@ func TestService_StaleMoves(t *testing.T) {
 func TestService_RuleAndNotFoundErrorsPassThrough(t *testing.T) {
 	t.Parallel()
 	svc, id := seeded(t)
-	_, err := svc.MoveAt(t.Context(), "bruno", id, 1, deal.StageWon)
+	_, err := svc.MoveAt(t.Context(), "bruno", asRead(t, svc, id, 1), deal.StageWon)
 	require.NoError(t, err)
 
-	_, err = svc.MoveAt(t.Context(), "bruno", id, 2, deal.StageOpen)
+	_, err = svc.MoveAt(t.Context(), "bruno", asRead(t, svc, id, 2), deal.StageOpen)
 	var rule *domain.RuleError
 	require.ErrorAs(t, err, &rule)
 	assert.Equal(t, "Cannot move from WON to OPEN. A won deal stays won.", rule.Message)
 	assert.False(t, domain.IsOptimisticLock(err))
 
-	_, err = svc.Update(t.Context(), "bruno", 999, 1, engines())
+	_, err = svc.Update(t.Context(), "bruno", asRead(t, svc, 999, 1), engines())
 	assert.ErrorIs(t, err, domain.ErrNotFound)
 	var nf *domain.NotFoundError
 	require.ErrorAs(t, err, &nf)
@@ -192,7 +195,7 @@ func TestService_Update_withNoChangeKeepsTheVersion(t *testing.T) {
 	same := engines()
 	same.Title = " " + same.Title + "  "
 
-	d, err := svc.Update(t.Context(), "bruno", id, 1, same)
+	d, err := svc.Update(t.Context(), "bruno", asRead(t, svc, id, 1), same)
 
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), d.Version())
@@ -213,7 +216,7 @@ func TestService_List_returnsNewestFirstWithAWorkingCursor(t *testing.T) {
 		require.NoError(t, err)
 		ids = append(ids, d.ID())
 	}
-	_, err := svc.MoveAt(ctx, "ana", ids[1], 1, deal.StageWon)
+	_, err := svc.MoveAt(ctx, "ana", asRead(t, svc, ids[1], 1), deal.StageWon)
 	require.NoError(t, err)
 	idsOf := func(p deals.Page) []int64 {
 		out := []int64{}
@@ -246,4 +249,23 @@ func TestService_List_returnsNewestFirstWithAWorkingCursor(t *testing.T) {
 	none, err := svc.ListByContact(ctx, 999)
 	require.NoError(t, err)
 	assert.Empty(t, none, "no deals is an empty list, not an error")
+}
+
+// asRead is deal id as a caller that read it at version holds it, which is
+// what the exact writes (Update, MoveAt) take: the record as it is now,
+// stamped with version, so a stale read or one of a record purged since
+// (an id never stored) can be written from.
+func asRead(t *testing.T, svc *deals.Service, id, version int64) *deal.Deal {
+	t.Helper()
+	var r *deal.Deal
+	if now, err := svc.Get(t.Context(), id); err == nil {
+		r = deal.Rehydrate(now.Snapshot())
+		r.Stamp(now.Meta())
+	} else {
+		r = deal.Rehydrate(deal.Snapshot{Fields: engines(), Stage: deal.StageOpen})
+	}
+	m := r.Meta()
+	m.ID, m.Version = id, version
+	r.Stamp(m)
+	return r
 }

@@ -294,7 +294,7 @@ func TestService_ExactWritesNeverMerge(t *testing.T) {
 		t.Parallel()
 		svc, l := setup(t)
 
-		_, err := svc.MoveAt(t.Context(), "john", l.ID(), 1, lead.StatusContacted)
+		_, err := svc.MoveAt(t.Context(), "john", asRead(t, svc, l.ID(), 1), lead.StatusContacted)
 
 		var c *leadConflict
 		require.ErrorAs(t, err, &c)
@@ -312,7 +312,7 @@ func TestService_ExactWritesNeverMerge(t *testing.T) {
 		yours := ada()
 		yours.Score = 85
 
-		_, err := svc.Update(t.Context(), "john", l.ID(), 1, yours)
+		_, err := svc.Update(t.Context(), "john", asRead(t, svc, l.ID(), 1), yours)
 
 		var c *leadConflict
 		require.ErrorAs(t, err, &c)
@@ -330,7 +330,7 @@ func TestService_ExactWritesNeverMerge(t *testing.T) {
 		t.Parallel()
 		svc, l := setup(t)
 
-		moved, err := svc.MoveAt(t.Context(), "john", l.ID(), 2, lead.StatusContacted)
+		moved, err := svc.MoveAt(t.Context(), "john", asRead(t, svc, l.ID(), 2), lead.StatusContacted)
 
 		require.NoError(t, err)
 		assert.Equal(t, lead.StatusContacted, moved.Status())
@@ -398,8 +398,8 @@ func TestService_Delete(t *testing.T) {
 				_, err := svc.SaveAndMove(t.Context(), "john", l.ID(), 1, typed, lead.StatusContacted)
 				return err
 			},
-			"update":  func() error { _, err := svc.Update(t.Context(), "john", l.ID(), 1, typed); return err },
-			"move at": func() error { _, err := svc.MoveAt(t.Context(), "john", l.ID(), 2, lead.StatusContacted); return err },
+			"update":  func() error { _, err := svc.Update(t.Context(), "john", asRead(t, svc, l.ID(), 1), typed); return err },
+			"move at": func() error { _, err := svc.MoveAt(t.Context(), "john", asRead(t, svc, l.ID(), 2), lead.StatusContacted); return err },
 		} {
 			var gone *domain.DeletedError
 			require.ErrorAs(t, write(), &gone, name)
@@ -480,13 +480,13 @@ func TestService_ErrorsNameTheMissingLead(t *testing.T) {
 	}{
 		{"Get", func(ctx context.Context) error { _, err := svc.Get(ctx, missing); return err }, "get lead 999"},
 		{"Save", func(ctx context.Context) error { _, err := svc.Save(ctx, "john", missing, 1, ada()); return err }, "save lead 999"},
-		{"Update", func(ctx context.Context) error { _, err := svc.Update(ctx, "john", missing, 1, ada()); return err }, "update lead 999"},
+		{"Update", func(ctx context.Context) error { _, err := svc.Update(ctx, "john", asRead(t, svc, missing, 1), ada()); return err }, "update lead 999"},
 		{"Move", func(ctx context.Context) error {
 			_, err := svc.Move(ctx, "john", missing, 1, lead.StatusContacted)
 			return err
 		}, "move lead 999 to CONTACTED"},
 		{"MoveAt", func(ctx context.Context) error {
-			_, err := svc.MoveAt(ctx, "john", missing, 1, lead.StatusContacted)
+			_, err := svc.MoveAt(ctx, "john", asRead(t, svc, missing, 1), lead.StatusContacted)
 			return err
 		}, "move lead 999 to CONTACTED"},
 		{"Delete", func(ctx context.Context) error { _, err := svc.Delete(ctx, "john", missing, 1); return err }, "delete lead 999"},
@@ -521,7 +521,7 @@ func TestService_ListAndCountByStatus(t *testing.T) {
 		require.NoError(t, err)
 		ids = append(ids, l.ID())
 	}
-	_, err := svc.MoveAt(ctx, "ana", ids[1], 1, lead.StatusContacted)
+	_, err := svc.MoveAt(ctx, "ana", asRead(t, svc, ids[1], 1), lead.StatusContacted)
 	require.NoError(t, err)
 	idsOf := func(p record.Page[*lead.Lead]) []int64 {
 		out := []int64{}
@@ -606,4 +606,23 @@ func TestService_DoubleSubmitsAreOneWrite(t *testing.T) {
 		var c *leadConflict
 		require.ErrorAs(t, err, &c, "bruno never saw maria's move")
 	})
+}
+
+// asRead is lead id as a caller that read it at version holds it, which is
+// what the exact writes (Update, MoveAt) take: the record as it is now,
+// stamped with version, so a stale read or one of a record purged since
+// (an id never stored) can be written from.
+func asRead(t *testing.T, svc *leads.Service, id, version int64) *lead.Lead {
+	t.Helper()
+	var r *lead.Lead
+	if now, err := svc.Get(t.Context(), id); err == nil {
+		r = lead.Rehydrate(now.Snapshot())
+		r.Stamp(now.Meta())
+	} else {
+		r = lead.Rehydrate(lead.Snapshot{Fields: ada(), Status: lead.StatusNew})
+	}
+	m := r.Meta()
+	m.ID, m.Version = id, version
+	r.Stamp(m)
+	return r
 }

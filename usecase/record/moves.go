@@ -107,15 +107,17 @@ func (m Moves[A, F, S]) SaveAndMove(ctx context.Context, by string, id, version 
 	return Saved[A]{Record: a, Merge: merge}, nil
 }
 
-// MoveAt moves record id to state to for rep by at exactly version; see
-// Service.Update for why it never merges.
-func (m Moves[A, F, S]) MoveAt(ctx context.Context, by string, id, version int64, to S) (A, error) {
-	a, err := m.svc.repo.Update(ctx, id, version, m.apply(to, by))
+// MoveAt moves a, the record as the caller read it, to state to for rep
+// by at exactly its version; see Service.Update for why it never merges
+// and does not read the record again.
+func (m Moves[A, F, S]) MoveAt(ctx context.Context, by string, a A, to S) (A, error) {
+	id := a.ID()
+	moved, err := m.svc.repo.UpdateLoaded(ctx, a, m.apply(to, by))
 	if err != nil {
 		err = conflict.Explain(ctx, m.svc.repo, err, func(c *conflict.Error[A, F]) { c.Wanted = to.Label() })
-		return a, fmt.Errorf("move %s %d to %s: %w", m.svc.kind, id, to, err)
+		return moved, fmt.Errorf("move %s %d to %s: %w", m.svc.kind, id, to, err)
 	}
-	return a, nil
+	return moved, nil
 }
 
 // apply is the apply step of a move: it always changes the record.

@@ -58,6 +58,9 @@ type Repository[A any] interface {
 	// *domain.NotFoundError, a *domain.OptimisticLockError when the record
 	// has moved on, or apply's own error; on any error nothing is written.
 	Update(ctx context.Context, id, version int64, apply func(A) (changed bool, err error)) (A, error)
+	// UpdateLoaded is Update of a record as the caller just read it, at
+	// its version, without reading it again.
+	UpdateLoaded(ctx context.Context, current A, apply func(A) (changed bool, err error)) (A, error)
 	// History returns the record's recorded events, newest first.
 	History(ctx context.Context, id int64) ([]domain.RecordedEvent, error)
 }
@@ -133,15 +136,18 @@ func (s *Service[A, F]) Save(ctx context.Context, by string, id, version int64, 
 	return Saved[A]{Record: a, Merge: merge}, nil
 }
 
-// Update saves the fields rep by typed at exactly version. A save that
-// changes nothing writes nothing and keeps the version. When someone else
-// saved since version, it returns a *conflict.Error comparing the rep's
-// fields with the version they started from and the one saved now. It
-// never merges: it serves callers that made the version a precondition
-// (an API client's If-Match); people save through Save.
-func (s *Service[A, F]) Update(ctx context.Context, by string, id, version int64, f F) (A, error) {
+// Update saves the fields rep by typed onto a, the record as the caller
+// read it, at exactly its version. A save that changes nothing writes
+// nothing and keeps the version. When someone else saved since, it returns
+// a *conflict.Error comparing the rep's fields with the version they
+// started from and the one saved now. It never merges: it serves callers
+// that made the version a precondition and have just read the record to
+// check it (an API client's If-Match), so the record is not read again;
+// people save through Save.
+func (s *Service[A, F]) Update(ctx context.Context, by string, a A, f F) (A, error) {
 	f = f.Normalize()
-	a, err := s.repo.Update(ctx, id, version, edit[A](f, by))
+	id := a.ID()
+	saved, err := s.repo.UpdateLoaded(ctx, a, edit[A](f, by))
 	if err != nil {
 		err = conflict.Explain(ctx, s.repo, err, func(c *conflict.Error[A, F]) {
 			var base *F
@@ -151,9 +157,9 @@ func (s *Service[A, F]) Update(ctx context.Context, by string, id, version int64
 			}
 			c.Yours, c.Compare = &f, s.compare(base, []F{c.Current.Fields()}, f)
 		})
-		return a, fmt.Errorf("update %s %d: %w", s.kind, id, err)
+		return saved, fmt.Errorf("update %s %d: %w", s.kind, id, err)
 	}
-	return a, nil
+	return saved, nil
 }
 
 // Delete deletes record id for rep by, if nobody changed it since version:
