@@ -398,8 +398,11 @@ func TestService_Delete(t *testing.T) {
 				_, err := svc.SaveAndMove(t.Context(), "john", l.ID(), 1, typed, lead.StatusContacted)
 				return err
 			},
-			"update":  func() error { _, err := svc.Update(t.Context(), "john", asRead(t, svc, l.ID(), 1), typed); return err },
-			"move at": func() error { _, err := svc.MoveAt(t.Context(), "john", asRead(t, svc, l.ID(), 2), lead.StatusContacted); return err },
+			"update": func() error { _, err := svc.Update(t.Context(), "john", asRead(t, svc, l.ID(), 1), typed); return err },
+			"move at": func() error {
+				_, err := svc.MoveAt(t.Context(), "john", asRead(t, svc, l.ID(), 2), lead.StatusContacted)
+				return err
+			},
 		} {
 			var gone *domain.DeletedError
 			require.ErrorAs(t, write(), &gone, name)
@@ -480,7 +483,10 @@ func TestService_ErrorsNameTheMissingLead(t *testing.T) {
 	}{
 		{"Get", func(ctx context.Context) error { _, err := svc.Get(ctx, missing); return err }, "get lead 999"},
 		{"Save", func(ctx context.Context) error { _, err := svc.Save(ctx, "john", missing, 1, ada()); return err }, "save lead 999"},
-		{"Update", func(ctx context.Context) error { _, err := svc.Update(ctx, "john", asRead(t, svc, missing, 1), ada()); return err }, "update lead 999"},
+		{"Update", func(ctx context.Context) error {
+			_, err := svc.Update(ctx, "john", asRead(t, svc, missing, 1), ada())
+			return err
+		}, "update lead 999"},
 		{"Move", func(ctx context.Context) error {
 			_, err := svc.Move(ctx, "john", missing, 1, lead.StatusContacted)
 			return err
