@@ -37,6 +37,10 @@ type Config struct {
 	// DatabaseMaxConns bounds the pool's connections (DB_MAX_CONNS); 0
 	// keeps pgx's default.
 	DatabaseMaxConns int32
+	// LiveNoticesOff turns live notices off (LIVE_NOTICES=off): saves
+	// announce nothing and pages open no stream, for a database reached
+	// through a pooler that cannot LISTEN.
+	LiveNoticesOff bool
 
 	// DatabaseWait bounds how long start-up waits for the database.
 	DatabaseWait time.Duration
@@ -65,7 +69,7 @@ type env struct {
 }
 
 // config reads DATABASE_URL (required), ADDR, SECURE_COOKIES,
-// TRUSTED_PROXIES, LOG_LEVEL, METRICS_ADDR and DB_MAX_CONNS.
+// TRUSTED_PROXIES, LOG_LEVEL, METRICS_ADDR, DB_MAX_CONNS and LIVE_NOTICES.
 func (e env) config() (Config, error) {
 	cfg := Config{
 		DatabaseURL:     e.getenv("DATABASE_URL"),
@@ -107,6 +111,13 @@ func (e env) config() (Config, error) {
 			return Config{}, fmt.Errorf("%w: DB_MAX_CONNS=%q is not a whole number of connections of 1 or more", errConfig, v)
 		}
 		cfg.DatabaseMaxConns = int32(n)
+	}
+	switch v := e.getenv("LIVE_NOTICES"); v {
+	case "", "on":
+	case "off":
+		cfg.LiveNoticesOff = true
+	default:
+		return Config{}, fmt.Errorf("%w: LIVE_NOTICES=%q is not on or off", errConfig, v)
 	}
 	if lvl := e.getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {

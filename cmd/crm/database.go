@@ -34,7 +34,8 @@ func connect(ctx context.Context, cfg Config, log *slog.Logger) (*pgxpool.Pool, 
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
 		pool, err := postgres.Connect(actx, cfg.DatabaseURL, cfg.DatabaseTimeouts,
-			postgres.MaxConns(cfg.DatabaseMaxConns), postgres.LogSlowQueries(log, postgres.SlowQuery))
+			postgres.MaxConns(cfg.DatabaseMaxConns), postgres.LogSlowQueries(log, postgres.SlowQuery),
+			postgres.LiveNotices(!cfg.LiveNoticesOff))
 		cancel()
 		if err == nil {
 			if attempt > 1 {

@@ -56,6 +56,9 @@ Environment:
   LOG_LEVEL     debug, info, warn or error (default info)
   SECURE_COOKIES  true when the app is served over HTTPS: session cookies are then Secure (default false)
   TRUSTED_PROXIES reverse proxies (addresses or prefixes, commas between) whose X-Forwarded-For names the client
+  METRICS_ADDR  private address serve answers /metrics and /debug/pprof/ on (default: none)
+  DB_MAX_CONNS  most connections to PostgreSQL (default: the larger of 4 and the CPUs)
+  LIVE_NOTICES  off to send and show no live notices, e.g. behind a pooler that cannot LISTEN (default on)
   CRM_PASSWORD  the password for user add, instead of the prompt
 `
 

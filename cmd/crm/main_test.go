@@ -61,6 +61,7 @@ func TestCommandLineMistakesShowUsageAndExit2(t *testing.T) {
 		{"bad LOG_LEVEL", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "LOG_LEVEL": "loud"}, `LOG_LEVEL="loud"`},
 		{"no DB_MAX_CONNS", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "DB_MAX_CONNS": "0"}, `DB_MAX_CONNS="0" is not a whole number`},
 		{"bad DB_MAX_CONNS", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "DB_MAX_CONNS": "lots"}, `DB_MAX_CONNS="lots"`},
+		{"bad LIVE_NOTICES", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "LIVE_NOTICES": "no"}, `LIVE_NOTICES="no" is not on or off`},
 		{"huge DB_MAX_CONNS", []string{"serve"}, map[string]string{"DATABASE_URL": "postgres://x", "DB_MAX_CONNS": "9999999999"}, `DB_MAX_CONNS="9999999999"`},
 	}
 	for _, tc := range cases {
@@ -102,6 +103,11 @@ func TestConfigMetricsAndPool(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "127.0.0.1:9091", cfg.MetricsAddr)
 	assert.Equal(t, int32(12), cfg.DatabaseMaxConns)
+	assert.False(t, cfg.LiveNoticesOff, "live notices are on unless turned off")
+
+	cfg, err = env{getenv(map[string]string{"DATABASE_URL": "postgres://a@b/c", "LIVE_NOTICES": "off"})}.config()
+	require.NoError(t, err)
+	assert.True(t, cfg.LiveNoticesOff)
 }
 
 func TestConfigTrustedProxies(t *testing.T) {

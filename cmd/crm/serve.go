@@ -66,7 +66,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		measured = metrics.New()
 	}
 	crm := app.New(pool, app.Options{Logger: log, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies,
-		Metrics: measured})
+		Metrics: measured, LiveNoticesOff: cfg.LiveNoticesOff})
 	// The live feed and the session sweep run until shutdown begins; the
 	// feed then ends every stream so the drain does not wait on open pages.
 	background, stopBackground := context.WithCancel(context.Background())

@@ -47,7 +47,7 @@ recorded AS (
 ),
 announced AS (
     SELECT CASE WHEN @notice::jsonb IS NOT NULL
-                 AND current_setting('crm.live_notices', true) IS DISTINCT FROM 'off'
+                 AND current_setting('` + liveNoticesSetting + `', true) IS DISTINCT FROM 'off'
            THEN pg_notify('` + savedChannel + `', jsonb_set(jsonb_set(@notice::jsonb,
                 '{id}', to_jsonb(saved.id)), '{version}', to_jsonb(saved.version))::text)
            END

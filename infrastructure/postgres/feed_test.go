@@ -154,3 +154,33 @@ func TestFeed_WatchersAreBoundedAndReleased(t *testing.T) {
 	_, _, err = feed.Subscribe("lead", 1)
 	assert.True(t, errors.Is(err, postgres.ErrFeedStopped))
 }
+
+// TestFeed_AnInstanceWithNoticesOffAnnouncesNothingAndStillSaves: with
+// LIVE_NOTICES=off an instance's saves send no NOTIFY (nobody listens
+// behind a pooler that cannot LISTEN), and are saved and recorded as ever.
+func TestFeed_AnInstanceWithNoticesOffAnnouncesNothingAndStillSaves(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	quiet, err := postgres.Connect(t.Context(), db.URL, postgres.Timeouts{}, postgres.LiveNotices(false))
+	require.NoError(t, err)
+	t.Cleanup(quiet.Close)
+	l := create(t, postgres.NewLeadRepository(db.Pool), ada())
+	watching, stop := subscribe(t, runFeed(t, db.Pool, 10), l.ID())
+	defer stop()
+
+	saved, err := postgres.NewLeadRepository(quiet).Update(t.Context(), l.ID(), 1, setScore(80, "maria"))
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), saved.Version())
+	h, err := postgres.NewLeadRepository(quiet).History(t.Context(), l.ID())
+	require.NoError(t, err)
+	assert.Len(t, h, 2, "the save's event is recorded")
+	select {
+	case s := <-watching:
+		t.Fatalf("a save with notices off was announced: %+v", s)
+	case <-time.After(300 * time.Millisecond):
+	}
+
+	_, err = postgres.NewLeadRepository(db.Pool).Update(t.Context(), l.ID(), 2, setScore(81, "ana"))
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), receive(t, watching).Version, "an instance with notices on still announces its saves")
+}

@@ -50,6 +50,21 @@ func LogSlowQueries(log *slog.Logger, over time.Duration) Option {
 	}
 }
 
+// LiveNotices sets whether the pool's saves announce themselves on the
+// live feed's channel (see withEvents): off, a save sends no NOTIFY, for a
+// deployment where nothing listens (behind a pooler in transaction mode,
+// which cannot LISTEN) or to measure what notices cost.
+func LiveNotices(on bool) Option {
+	return func(cfg *pgxpool.Config) {
+		if !on {
+			cfg.ConnConfig.RuntimeParams[liveNoticesSetting] = "off"
+		}
+	}
+}
+
+// liveNoticesSetting is the connection's own setting withEvents reads.
+const liveNoticesSetting = "crm.live_notices"
+
 // Connect opens a connection pool to databaseURL and checks that the database
 // answers, so a wrong URL or password fails at start-up instead of on the
 // first request. Later outages do not need a new pool: pgxpool replaces

@@ -60,6 +60,10 @@ type Options struct {
 	Hasher auth.Hasher
 	// LiveWatchers bounds the live notice streams; 0 for DefaultLiveWatchers.
 	LiveWatchers int
+	// LiveNoticesOff serves pages without live notices (LIVE_NOTICES=off):
+	// no stream is opened and the feed does not LISTEN. The pool's saves
+	// must then send none either (postgres.LiveNotices).
+	LiveNoticesOff bool
 	// RequestTimeout bounds a request; 0 for web.DefaultRequestTimeout.
 	RequestTimeout time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For the
@@ -83,8 +87,9 @@ type App struct {
 	// pages; Run runs it.
 	Feed *postgres.Feed
 
-	pool *pgxpool.Pool
-	log  *slog.Logger
+	pool        *pgxpool.Pool
+	log         *slog.Logger
+	liveNotices bool // whether Run runs the feed
 }
 
 // New wires the app over pool.
@@ -118,13 +123,16 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
 		Auth:       a.Auth,
 		Sessions:   newSessions(postgres.NewSessionStore(pool), opt.SecureCookies),
-		Live:       a.Feed,
 		Logger:     opt.Logger,
 		Ready:      pool.Ping,
 		// The API is served inside the pages' router, under its deadline.
 		RequestTimeout: opt.RequestTimeout,
 		TrustedProxies: opt.TrustedProxies,
 	}
+	if !opt.LiveNoticesOff {
+		webCfg.Live = a.Feed
+	}
+	a.liveNotices = !opt.LiveNoticesOff
 	if m := opt.Metrics; m != nil {
 		m.CollectPool(pool)
 		m.CollectLiveWatchers(a.Feed.Watchers)
@@ -160,11 +168,14 @@ func newSessions(store scs.Store, secure bool) *scs.SessionManager {
 }
 
 // Run does the app's background work until ctx is cancelled: the live
-// feed's LISTEN and the sweep of expired sessions. It returns once both
+// feed's LISTEN (unless live notices are off) and the sweep of expired
+// sessions. It returns once both
 // have stopped.
 func (a *App) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Go(func() { a.Feed.Run(ctx) })
+	if a.liveNotices {
+		wg.Go(func() { a.Feed.Run(ctx) })
+	}
 	wg.Go(func() { postgres.SweepSessions(ctx, a.pool, sessionSweepInterval, a.log) })
 	wg.Wait()
 }
