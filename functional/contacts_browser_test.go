@@ -36,6 +36,10 @@ func TestBrowserTwoRepsSaveTheSameContactFieldAndTheSecondSeesTheBanner(t *testi
 	entries, err := chromedp.Run(maria, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="history-entry"]').length`))
 	require.NoError(t, err)
 	assert.Equal(t, 2, entries, "her save's history entry appeared without a reload")
+	order, err := chromedp.Run(maria, chromedp.Evaluate[string](
+		`[...document.querySelectorAll('#contact-history-entries > [data-testid="history-entry"]')].map(e => e.dataset.version).join(",")`))
+	require.NoError(t, err)
+	assert.Equal(t, "2,1", order, "on top of the history the page had, which was kept, not read again")
 
 	require.NoError(t, chromedp.Do(john,
 		chromedp.SetValue(chromedp.CSS(`#contact-phone`), "+1 555 0222"),

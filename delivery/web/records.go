@@ -236,8 +236,25 @@ func (p *recordPages[A, F]) done(w http.ResponseWriter, r *http.Request, notice 
 		redirect(w, r, p.url(res.Record.ID())+"?notice="+notice)
 		return nil
 	}
-	p.render(w, r, http.StatusOK, views.Editor[A]{Record: res.Record, Form: p.formOf(res.Record), Notice: said})
+	v := views.Editor[A]{Record: res.Record, Form: p.formOf(res.Record), Notice: said}
+	if res.Merge == nil && len(res.Events) > 0 {
+		// Written on the version the page shows, whose history is on it:
+		// the page keeps it and adds this write's entries, with no read.
+		v.History = views.HistoryView{Kind: p.kind, Kept: true, Entries: recorded(p.kind, res)}
+	}
+	p.render(w, r, http.StatusOK, v)
 	return nil
+}
+
+// recorded is the history entries of the events res's write recorded,
+// newest first.
+func recorded[A shownRecord[F], F any](kind string, res record.Saved[A]) []domain.RecordedEvent {
+	out := make([]domain.RecordedEvent, len(res.Events))
+	for i, ev := range res.Events {
+		out[len(out)-1-i] = domain.RecordedEvent{Kind: kind, AggregateID: res.Record.ID(), Version: res.Record.Version(),
+			At: res.Record.UpdatedAt(), Event: ev}
+	}
+	return out
 }
 
 func (p *recordPages[A, F]) delete(w http.ResponseWriter, r *http.Request) error {
@@ -396,7 +413,9 @@ func (p *recordPages[A, F]) render(w http.ResponseWriter, r *http.Request, statu
 	if v.Record.Deleted() && v.Deleted == nil {
 		v.Deleted = p.deleted(v.Record, "", false, actor(r))
 	}
-	v.History = p.s.history(r.Context(), p.kind, p.svc, v.Record.ID())
+	if !v.History.Kept {
+		v.History = p.s.history(r.Context(), p.kind, p.svc, v.Record.ID())
+	}
 	p.s.render(w, r, status, p.page(v), p.editor(v))
 }
 

@@ -632,3 +632,29 @@ func asRead(t *testing.T, svc *leads.Service, id, version int64) *lead.Lead {
 	r.Stamp(m)
 	return r
 }
+
+// TestService_SaveSaysWhatItRecordedOnlyWhenMadeOnTheRepsVersion: a page
+// that shows the history as of the rep's version adds a save's events to
+// it; after a merge it cannot, and gets none.
+func TestService_SaveSaysWhatItRecordedOnlyWhenMadeOnTheRepsVersion(t *testing.T) {
+	t.Parallel()
+	svc, l := seeded(t)
+	f := ada()
+	f.Score = 85
+
+	res, err := svc.Save(t.Context(), "john", l.ID(), 1, f)
+	require.NoError(t, err)
+	require.Len(t, res.Events, 1)
+	assert.Equal(t, lead.EventUpdated, res.Events[0].Name)
+	assert.Equal(t, "john", res.Events[0].Actor)
+
+	res, err = svc.Save(t.Context(), "john", l.ID(), 2, f)
+	require.NoError(t, err)
+	assert.Empty(t, res.Events, "nothing to save, nothing recorded")
+
+	f.Phone = "+44 1"
+	res, err = svc.Save(t.Context(), "maria", l.ID(), 1, f)
+	require.NoError(t, err)
+	require.NotNil(t, res.Merge)
+	assert.Empty(t, res.Events, "merged onto john's save: the page must read the history again")
+}

@@ -44,6 +44,7 @@ func NewMoves[A Aggregate[F], F Fields[F], S State](svc *Service[A, F], field st
 // rule checked again) and the merge reported; when it was moved meanwhile
 // it returns a *conflict.Error whose Wanted is to's label.
 func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, to S) (Saved[A], error) {
+	var events []domain.Event
 	a, merge, err := conflict.MoveMerging(ctx, conflict.Mover[A, F]{
 		ID: id, Reader: m.svc.repo, Field: m.field, Wanted: to.Label(),
 		Same: func(a, b A) bool { return m.state(a) == m.state(b) },
@@ -55,7 +56,7 @@ func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, 
 			return domain.ChangedAlong(m.svc.fields, fields)
 		},
 		Move: func(ctx context.Context, version int64) (A, error) {
-			return m.svc.repo.Update(ctx, id, version, m.apply(to, by))
+			return m.svc.repo.Update(ctx, id, version, recording(&events, m.apply(to, by)))
 		},
 	}, version)
 	var c *conflict.Error[A, F]
@@ -66,7 +67,7 @@ func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, 
 	if err != nil {
 		return Saved[A]{}, fmt.Errorf("move %s %d to %s: %w", m.svc.kind, id, to, deletedMeanwhile[A, F](err))
 	}
-	return Saved[A]{Record: a, Merge: merge}, nil
+	return saved(a, merge, events), nil
 }
 
 // SaveAndMove saves the fields f that rep by typed and moves record id to
@@ -77,16 +78,17 @@ func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, 
 // fields, whose Wanted is to's label.
 func (m Moves[A, F, S]) SaveAndMove(ctx context.Context, by string, id, version int64, f F, to S) (Saved[A], error) {
 	f = f.Normalize()
+	var events []domain.Event
 	a, merge, err := conflict.SaveMerging(ctx, conflict.Saver[A, F]{
 		ID: id, Reader: m.svc.repo, Fields: A.Fields, Compare: m.svc.compare,
 		Same: func(a, b A) bool { return m.state(a) == m.state(b) },
 		Save: func(ctx context.Context, version int64, f F) (A, error) {
-			return m.svc.repo.Update(ctx, id, version, func(a A) (bool, error) {
+			return m.svc.repo.Update(ctx, id, version, recording(&events, func(a A) (bool, error) {
 				if _, err := a.Edit(f, by); err != nil {
 					return false, err
 				}
 				return true, m.move(a, to, by)
-			})
+			}))
 		},
 	}, version, f)
 	var c *conflict.Error[A, F]
@@ -104,7 +106,7 @@ func (m Moves[A, F, S]) SaveAndMove(ctx context.Context, by string, id, version 
 	if merge != nil {
 		merge.Applied = append(merge.Applied, m.field)
 	}
-	return Saved[A]{Record: a, Merge: merge}, nil
+	return saved(a, merge, events), nil
 }
 
 // MoveAt moves a, the record as the caller read it, to state to for rep

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"crm/domain"
 	"crm/usecase/conflict"
@@ -71,6 +72,33 @@ type Repository[A any] interface {
 type Saved[A any] struct {
 	Record A
 	Merge  *conflict.Merge // nil when the rep's version was current
+	// Events are what the write recorded, oldest first, when it was made
+	// on the rep's own version (Merge is nil): a page that shows the
+	// history as of that version adds them rather than reading it again.
+	// None when nothing was written.
+	Events []domain.Event
+}
+
+// recording runs apply and keeps in *into the events its last call
+// recorded, none when it changed nothing, for Saved.Events.
+func recording[A domain.AggregateRoot](into *[]domain.Event, apply func(A) (bool, error)) func(A) (bool, error) {
+	return func(a A) (bool, error) {
+		changed, err := apply(a)
+		*into = nil
+		if changed && err == nil {
+			*into = slices.Clone(a.DomainEvents())
+		}
+		return changed, err
+	}
+}
+
+// saved is what a merging write returns: events only when it was made on
+// the rep's own version.
+func saved[A any](a A, merge *conflict.Merge, events []domain.Event) Saved[A] {
+	if merge != nil {
+		events = nil
+	}
+	return Saved[A]{Record: a, Merge: merge, Events: events}
 }
 
 // Service runs the use cases of one kind of record, stored in a Repository.
@@ -120,20 +148,22 @@ func (s *Service[A, F]) History(ctx context.Context, id int64) ([]domain.Recorde
 // *conflict.Error for the rep to resolve. Update, by contrast, never merges.
 func (s *Service[A, F]) Save(ctx context.Context, by string, id, version int64, f F) (Saved[A], error) {
 	f = f.Normalize()
+	var events []domain.Event
 	a, merge, err := conflict.SaveMerging(ctx, conflict.Saver[A, F]{
 		ID: id, Reader: s.repo, Fields: A.Fields, Compare: s.compare,
 		Save: func(ctx context.Context, version int64, f F) (A, error) {
-			return s.repo.Update(ctx, id, version, edit[A](f, by))
+			return s.repo.Update(ctx, id, version, recording(&events, edit[A](f, by)))
 		},
 	}, version, f)
 	if err != nil {
 		return Saved[A]{}, fmt.Errorf("save %s %d: %w", s.kind, id, deletedMeanwhile[A, F](err))
 	}
 	if merge != nil && merge.By == by && len(merge.Applied) == 0 {
-		// The rep's own save, sent twice (a double click): one save.
-		merge = nil
+		// The rep's own save, sent twice (a double click): one save, whose
+		// events the first answer showed.
+		return Saved[A]{Record: a}, nil
 	}
-	return Saved[A]{Record: a, Merge: merge}, nil
+	return saved(a, merge, events), nil
 }
 
 // Update saves the fields rep by typed onto a, the record as the caller
@@ -190,10 +220,11 @@ func (s *Service[A, F]) Restore(ctx context.Context, by string, id, version int6
 // Save does: a rep whose save met a delete keeps what they typed.
 func (s *Service[A, F]) RestoreAndSave(ctx context.Context, by string, id, version int64, f F) (Saved[A], error) {
 	f = f.Normalize()
+	var events []domain.Event
 	a, merge, err := conflict.SaveMerging(ctx, conflict.Saver[A, F]{
 		ID: id, Reader: s.repo, Fields: A.Fields, Compare: s.compare,
 		Save: func(ctx context.Context, version int64, f F) (A, error) {
-			return s.repo.Update(ctx, id, version, func(a A) (bool, error) {
+			return s.repo.Update(ctx, id, version, recording(&events, func(a A) (bool, error) {
 				restored := a.Deleted()
 				if restored {
 					if err := a.Undelete(by); err != nil {
@@ -202,13 +233,13 @@ func (s *Service[A, F]) RestoreAndSave(ctx context.Context, by string, id, versi
 				}
 				changed, err := a.Edit(f, by)
 				return restored || len(changed) > 0, err
-			})
+			}))
 		},
 	}, version, f)
 	if err != nil {
 		return Saved[A]{}, fmt.Errorf("restore and save %s %d: %w", s.kind, id, err)
 	}
-	return Saved[A]{Record: a, Merge: merge}, nil
+	return saved(a, merge, events), nil
 }
 
 // deletedMeanwhile turns a conflict with a record deleted since into the
