@@ -120,7 +120,8 @@ func (s *store[A, R]) Create(ctx context.Context, a A) (A, error) {
 	args, err := eventArgs(s.t.args(a), s.t.kind, a.DomainEvents())
 	if err == nil {
 		err = s.atomically(ctx, func(q querier) (err error) {
-			created, err = s.collect(q.Query(ctx, withEvents(s.t.insert), args))
+			stmt := saveStatement(s.t.insert, args)
+			created, err = s.collect(q.Query(ctx, stmt.sql, stmt.values(args)...))
 			return err
 		})
 	}
@@ -247,7 +248,8 @@ func (s *store[A, R]) UpdateLoaded(ctx context.Context, current A, apply func(A)
 	args["id"], args["version"], args["deleted"] = id, version, current.Deleted()
 	var saved A
 	err = s.atomically(ctx, func(q querier) (err error) {
-		saved, err = s.collect(q.Query(ctx, withEvents(s.t.update), args))
+		stmt := saveStatement(s.t.update, args)
+		saved, err = s.collect(q.Query(ctx, stmt.sql, stmt.values(args)...))
 		return err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
