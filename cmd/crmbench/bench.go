@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -32,6 +33,7 @@ const (
 // Series compared at equal clients.
 const (
 	seriesRaw         = "raw SQL"
+	seriesRawApp      = "raw SQL, the app's statements"
 	seriesAPI         = "API"
 	seriesPage        = "page"
 	seriesOptimistic  = "optimistic"
@@ -101,6 +103,10 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 		return ctx.Err()
 	}
 
+	updatedBefore, hotBefore, err := b.updates(ctx)
+	if err != nil {
+		return nil, err
+	}
 	// The same change at each concurrency: raw, API, page.
 	for _, n := range levels {
 		if !o.runs("sweep") {
@@ -112,6 +118,9 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 			newOp  func(i int) op
 		}{
 			{seriesRaw, func(i int) op { return rawSave(b.db.pool, cycle(shares[i]), newRand(i)) }},
+			{seriesRawApp, func(i int) op {
+				return rawAppStatements(b.db.pool, b.db.reps[i%len(b.db.reps)].token, cycle(shares[i]), newRand(i))
+			}},
 			{seriesAPI, func(i int) op {
 				return apiSave(pages[i], srv.base, b.db.reps[i%len(b.db.reps)].token, cycle(shares[i]), newRand(i))
 			}},
@@ -151,6 +160,14 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 			add(measure(ctx, saveHot, s.series, n, o.warmup, o.duration, s.newOp))
 		}
 	}
+
+	// Statistics reach pg_stat_user_tables within a second of a commit.
+	sleep(ctx, 1500*time.Millisecond)
+	updatedAfter, hotAfter, err := b.updates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep.Updates, rep.HOTUpdates = updatedAfter-updatedBefore, hotAfter-hotBefore
 
 	// Optimistic against pessimistic locking, as raw SQL.
 	for _, n := range []int{headlineClients, 32} {
@@ -221,6 +238,17 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// updates reads how many rows of leads were updated so far, and how many
+// of those updates were HOT (the new version on the same page, no index
+// touched).
+func (b *bench) updates(ctx context.Context) (updated, hot int64, err error) {
+	err = b.db.pool.QueryRow(ctx, `SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'leads'`).Scan(&updated, &hot)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read the update statistics of leads: %w", err)
+	}
+	return updated, hot, nil
 }
 
 // signIn gives every one of n clients a signed-in HTTP client, the reps

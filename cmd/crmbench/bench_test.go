@@ -47,7 +47,7 @@ func TestBenchMeasuresEveryPathAndWritesItsReport(t *testing.T) {
 		assert.Zero(t, m.Errors, "%s %s at %d clients: %s", m.Name, m.Series, m.Clients, m.FirstError)
 	}
 	for _, want := range []string{
-		saveRandom + "/" + seriesRaw, saveRandom + "/" + seriesAPI, saveRandom + "/" + seriesPage,
+		saveRandom + "/" + seriesRaw, saveRandom + "/" + seriesRawApp, saveRandom + "/" + seriesAPI, saveRandom + "/" + seriesPage,
 		saveHot + "/" + seriesAPI, saveHot + "/" + seriesPage,
 		mixHot + "/" + seriesOptimistic, mixHot + "/" + seriesPessimistic,
 		notices + "/" + seriesNoticesOn, notices + "/" + seriesNoticesOff,
@@ -59,6 +59,9 @@ func TestBenchMeasuresEveryPathAndWritesItsReport(t *testing.T) {
 	_, at32 := rep.find(saveRandom, seriesAPI, 32)
 	assert.True(t, at1 && at32, "the sweep runs the levels asked for and always 8 and 32")
 	assert.Positive(t, rep.Memory.PeakRSS)
+	assert.Positive(t, rep.Memory.Goroutines, "read from the app's /metrics")
+	assert.Positive(t, rep.Updates, "the save runs' updates are counted")
+	assert.LessOrEqual(t, rep.HOTUpdates, rep.Updates)
 
 	md, err := os.ReadFile(filepath.Join(dir, "benchmarks.md"))
 	require.NoError(t, err)

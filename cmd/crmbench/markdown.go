@@ -39,13 +39,13 @@ func writeMarkdown(path string, r, before *report) error {
 	for _, t := range targets {
 		v := t.value(r)
 		if before != nil {
-			p("| %s | %s | "+t.format+" | "+t.format+" | %s |\n", t.what, t.goal, t.value(before), v, mark(t.met(v)))
+			p("| %s | %s | "+t.format+" | "+t.format+" | %s |\n", t.what, t.goal, t.value(before), v, t.status(v))
 		} else {
-			p("| %s | %s | "+t.format+" | %s |\n", t.what, t.goal, v, mark(t.met(v)))
+			p("| %s | %s | "+t.format+" | %s |\n", t.what, t.goal, v, t.status(v))
 		}
 	}
-	p("\nThe app's memory at the end of the save and read runs: RSS %.0f MB, peak %.0f MB; %d goroutines.\n\n",
-		float64(r.Memory.RSS)/(1<<20), float64(r.Memory.PeakRSS)/(1<<20), r.Memory.Goroutines)
+	p("\nThe app's memory at the end of the save and read runs: RSS %.0f MB, peak %.0f MB; %d goroutines. %s.\n\n",
+		float64(r.Memory.RSS)/(1<<20), float64(r.Memory.PeakRSS)/(1<<20), r.Memory.Goroutines, hotText(r))
 
 	p("## Saves per second against concurrency\n\n![Saves per second of raw SQL, the API and the page form, by number of clients](%s)\n\n", filepath.Base(chartPath(path)))
 

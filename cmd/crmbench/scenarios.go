@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -92,6 +93,61 @@ func rawSave(pool *pgxpool.Pool, pick func() *lead, rng *rand.Rand) op {
 		case err != nil:
 			return "", err
 		case tag.RowsAffected() == 0:
+			return "stale", nil
+		}
+		return "saved", nil
+	}
+}
+
+// rawAppStatements is the database's part of an API save: the statements
+// the app sends for one (the token's check, the read for If-Match, and the
+// save with its event and notice), straight through pgx. Between it and
+// rawSave is the extra work the database does for the app; between it and
+// apiSave, the app's own cost. The save statement mirrors the one
+// infrastructure/postgres builds (see withEvents there).
+func rawAppStatements(pool *pgxpool.Pool, token string, pick func() *lead, rng *rand.Rand) op {
+	hash := sha256.Sum256([]byte(token))
+	return func(ctx context.Context) (string, error) {
+		l := pick()
+		var tokenID int64
+		if err := pool.QueryRow(ctx, `SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id
+			WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT u.deactivated`, hash[:]).Scan(&tokenID); err != nil {
+			return "", err
+		}
+		now, err := readLead(ctx, pool, l.ID)
+		if err != nil {
+			return "", err
+		}
+		p := phone(rng)
+		events := fmt.Sprintf(`[{"event":"LeadUpdated","actor":"bench","changes":[{"field":"phone","old":%q,"new":%q}],"refs":{}}]`, now.Phone, p)
+		notice := fmt.Sprintf(`{"kind":"lead","actor":"bench","event":"LeadUpdated","fields":["phone"],"at":%q}`, time.Now().Format(time.RFC3339Nano))
+		rows, err := pool.Query(ctx, `
+WITH saved AS (
+    UPDATE leads SET name = $3, email = $4, company = $5, phone = $6, source = $7, score = $8, notes = $9,
+        updated_by = 'bench', updated_at = now(), version = version + 1
+    WHERE id = $1 AND version = $2
+    RETURNING id, version
+),
+recorded AS (
+    INSERT INTO activity (aggregate_kind, aggregate_id, version, event, actor, changes, refs)
+    SELECT 'lead', saved.id, saved.version, e.ev->>'event', e.ev->>'actor', e.ev->'changes', e.ev->'refs'
+    FROM saved CROSS JOIN jsonb_array_elements($10::jsonb) WITH ORDINALITY AS e(ev, n)
+    ORDER BY e.n
+),
+announced AS (
+    SELECT pg_notify('crm_saved', jsonb_set(jsonb_set($11::jsonb, '{id}', to_jsonb(saved.id)), '{version}', to_jsonb(saved.version))::text)
+    FROM saved
+)
+SELECT saved.version FROM saved CROSS JOIN announced`,
+			l.ID, now.Version, now.Name, now.Email, now.Company, p, now.Source, now.Score, now.Notes, events, notice)
+		if err != nil {
+			return "", err
+		}
+		saved, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		switch {
+		case err != nil:
+			return "", err
+		case len(saved) == 0:
 			return "stale", nil
 		}
 		return "saved", nil
