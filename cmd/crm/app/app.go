@@ -158,6 +158,7 @@ func NewAuth(pool *pgxpool.Pool, hasher auth.Hasher) *auth.Service {
 func newSessions(store scs.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = store
+	sm.Codec = newSessionCodec()
 	sm.IdleTimeout = sessionIdleTimeout
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = SessionCookie
