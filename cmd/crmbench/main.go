@@ -43,6 +43,7 @@ type options struct {
 	label       string        // what this run measured, e.g. a commit
 	short       bool
 	only        map[string]bool // the parts to run; nil for all
+	rewrite     bool            // write the report from -results, measuring nothing
 }
 
 // parts are what a run measures, in order; -only picks some.
@@ -76,6 +77,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.StringVar(&o.before, "before", "", "JSON of an earlier run to show beside this one")
 	fs.StringVar(&o.label, "label", "", "what this run measured (e.g. a commit); default: the app's git describe")
 	only := fs.String("only", "", "run only these parts, commas between: "+strings.Join(parts, ", "))
+	fs.BoolVar(&o.rewrite, "rewrite", false, "measure nothing: write the report again from the figures in -results (after a change to the report's form)")
 	fs.BoolVar(&o.short, "short", false, "a quick look: 20,000 leads, 1.5 s measurements, concurrencies 8 and 32")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -83,7 +85,7 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if o.databaseURL == "" {
+	if o.databaseURL == "" && !o.rewrite {
 		return o, errors.New("DATABASE_URL is not set (make bench provisions one)")
 	}
 	if o.database == "" {
@@ -126,21 +128,14 @@ func (o options) runs(part string) bool { return o.only == nil || o.only[part] }
 // run measures everything once and reports it.
 func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	say := func(format string, args ...any) { fmt.Fprintf(stderr, "crmbench: "+format+"\n", args...) }
-	start := time.Now()
-	db, err := provision(ctx, o, say, stderr)
-	if err != nil {
+	var rep *report
+	var err error
+	if o.rewrite {
+		if rep, err = readReport(o.results); err != nil {
+			return err
+		}
+	} else if rep, err = measureEverything(ctx, o, say, stderr); err != nil {
 		return err
-	}
-	defer db.close()
-
-	b := &bench{o: o, db: db, say: say}
-	rep, err := b.measureAll(ctx)
-	if err != nil {
-		return err
-	}
-	rep.Took = time.Since(start).Round(time.Second)
-	if rep.Label == "" {
-		rep.Label = describe()
 	}
 	var before *report
 	if o.before != "" {
@@ -149,7 +144,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		}
 	}
 	printTable(stdout, rep, before)
-	if o.results != "" {
+	if o.results != "" && !o.rewrite {
 		if err := rep.write(o.results); err != nil {
 			return err
 		}
@@ -161,4 +156,24 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		say("wrote %s and %s", o.out, chartPath(o.out))
 	}
 	return nil
+}
+
+// measureEverything provisions the bench database and measures
+// everything once.
+func measureEverything(ctx context.Context, o options, say func(string, ...any), log io.Writer) (*report, error) {
+	start := time.Now()
+	db, err := provision(ctx, o, say, log)
+	if err != nil {
+		return nil, err
+	}
+	defer db.close()
+	rep, err := (&bench{o: o, db: db, say: say}).measureAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep.Took = time.Since(start).Round(time.Second)
+	if rep.Label == "" {
+		rep.Label = describe()
+	}
+	return rep, nil
 }

@@ -32,16 +32,16 @@ func writeMarkdown(path string, r, before *report) error {
 
 	p("## Targets\n\n")
 	if before != nil {
-		p("| target | goal | before (%s) | now | |\n|---|---|---|---|---|\n", before.Label)
+		p("| target | goal | before: %s | now: %s | |\n|---|---|---|---|---|\n", before.Label, r.Label)
 	} else {
 		p("| target | goal | now | |\n|---|---|---|---|\n")
 	}
 	for _, t := range targets {
 		v := t.value(r)
 		if before != nil {
-			p("| %s | %s | "+t.format+" | "+t.format+" | %s |\n", t.what, t.goal, t.value(before), v, t.status(v))
+			p("| %s | %s | %s | %s | %s |\n", t.what, t.goal, t.show(t.value(before)), t.show(v), t.status(v))
 		} else {
-			p("| %s | %s | "+t.format+" | %s |\n", t.what, t.goal, v, t.status(v))
+			p("| %s | %s | %s | %s |\n", t.what, t.goal, t.show(v), t.status(v))
 		}
 	}
 	p("\nThe app's memory at the end of the save and read runs: RSS %.0f MB, peak %.0f MB; %d goroutines. %s.\n\n",
@@ -61,9 +61,9 @@ func writeMarkdown(path string, r, before *report) error {
 		}
 		p("\n")
 	}
-	section(r, "Now ("+r.Label+")")
+	section(r, "Now: "+r.Label)
 	if before != nil {
-		section(before, "Before ("+before.Label+")")
+		section(before, "Before: "+before.Label)
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -85,10 +85,10 @@ func shortOrFull(r *report) string {
 // clients (a log scale), this run solid and the earlier one dashed.
 func chart(r, before *report) []byte {
 	const (
-		width, height          = 720, 400
-		left, right, top, foot = 70, 150, 40, 50
+		width, height          = 800, 400
+		left, right, top, foot = 70, 230, 40, 50
 	)
-	series := []struct{ name, color string }{{seriesRaw, "#1b6ac9"}, {seriesAPI, "#c2410c"}, {seriesPage, "#15803d"}}
+	series := []struct{ name, color string }{{seriesRaw, "#1b6ac9"}, {seriesRawApp, "#7c3aed"}, {seriesAPI, "#c2410c"}, {seriesPage, "#15803d"}}
 	type point struct {
 		clients int
 		perSec  float64
@@ -128,7 +128,7 @@ func chart(r, before *report) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12" role="img" aria-labelledby="t">`+"\n", width, height, width, height)
-	p(`<title id="t">Saves per second by clients: raw SQL, API and page form</title>` + "\n")
+	p(`<title id="t">Saves per second by clients: raw SQL, the app's statements as raw SQL, API and page form</title>` + "\n")
 	p(`<rect width="100%%" height="100%%" fill="#fff"/>` + "\n")
 	p(`<text x="%d" y="20" font-size="14" font-weight="bold">Saves per second, random leads (%s)</text>`+"\n", left, html.EscapeString(r.Label))
 	for i := 0; i <= 4; i++ {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -102,7 +103,7 @@ type target struct {
 // status says whether v meets t.
 func (t target) status(v float64) string {
 	switch {
-	case t.met == nil:
+	case t.met == nil || math.IsNaN(v):
 		return ""
 	case t.met(v):
 		return "met"
@@ -141,12 +142,20 @@ var targets = []target{
 		"%.0f MB", "< 100 MB", func(v float64) bool { return v < 100 }},
 }
 
-// ratio is a/b in percent.
+// ratio is a/b in percent; NaN when either was not measured.
 func ratio(a, b float64) float64 {
-	if b == 0 {
-		return 0
+	if a == 0 || b == 0 {
+		return math.NaN()
 	}
 	return 100 * a / b
+}
+
+// show formats v as t does, or a dash when it was not measured.
+func (t target) show(v float64) string {
+	if math.IsNaN(v) || (v == 0 && t.format != "%.0f %%") {
+		return "—"
+	}
+	return fmt.Sprintf(t.format, v)
 }
 
 // printTable prints the targets, then every measurement.
@@ -154,9 +163,9 @@ func printTable(w io.Writer, r, before *report) {
 	fmt.Fprintf(w, "\n%s, %d leads, %s each (%s)\n\n", r.Machine, r.Leads, r.Duration, r.Label)
 	for _, t := range targets {
 		v := t.value(r)
-		line := fmt.Sprintf("  %-62s "+t.format+"  (goal %s: %s)", t.what, v, t.goal, strings.Trim(t.status(v), "*"))
+		line := fmt.Sprintf("  %-62s %s  (goal %s: %s)", t.what, t.show(v), t.goal, strings.Trim(t.status(v), "*"))
 		if before != nil {
-			line += fmt.Sprintf("   before: "+t.format, t.value(before))
+			line += "   before: " + t.show(t.value(before))
 		}
 		fmt.Fprintln(w, line)
 	}
