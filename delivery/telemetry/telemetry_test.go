@@ -66,7 +66,8 @@ func TestRep(t *testing.T) {
 	t.Parallel()
 	ctx := telemetry.WithRep(context.Background())
 	assert.Zero(t, telemetry.Rep(ctx), "nobody until a handler says who")
-	telemetry.NoteRep(context.WithValue(ctx, struct{}{}, "inner"), 42)
+	type innerKey struct{}
+	telemetry.NoteRep(context.WithValue(ctx, innerKey{}, "inner"), 42)
 	assert.Equal(t, int64(42), telemetry.Rep(ctx), "a handler's context, derived from the middleware's, reaches it")
 
 	plain := context.Background()
