@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 	"crm/migrations"
@@ -252,4 +253,21 @@ func TestMigrate_ContactsSharingAnEmailKeepTheOldestLive(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), dup.Version(), "deleted as a version of its own")
 	assert.Equal(t, "duplicate email", dup.UpdatedBy(), "saying why")
+}
+
+func TestMigrate_StatusCountsStartFromTheLeadsAlreadyThere(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	// Back to the schema before 000013, whatever came after it.
+	require.NoError(t, postgres.MigrateDown(t.Context(), db.URL, int(latestMigration(t))-12))
+	_, err := db.Pool.Exec(t.Context(), `INSERT INTO leads (name, status) VALUES ('Ada', 'NEW'), ('Grace', 'NEW'), ('Alan', 'LOST')`)
+	require.NoError(t, err)
+	_, err = db.Pool.Exec(t.Context(), `INSERT INTO leads (name, status, deleted_at) VALUES ('Gone', 'NEW', now())`)
+	require.NoError(t, err)
+
+	require.NoError(t, postgres.MigrateUp(t.Context(), db.URL))
+
+	counts, err := postgres.NewLeadRepository(db.Pool).CountByStatus(t.Context(), "")
+	require.NoError(t, err)
+	assert.Equal(t, map[lead.Status]int{"NEW": 2, "CONTACTED": 0, "QUALIFIED": 0, "CONVERTED": 0, "LOST": 1}, counts, "live leads only")
 }
