@@ -337,6 +337,14 @@ func TestLeadList(t *testing.T) {
 		res := a.getHTMX("/leads?q=" + url.QueryEscape("100% Pure_"))
 		require.Equal(t, http.StatusOK, res.status)
 		assert.Equal(t, 12, strings.Count(res.body, `data-testid="lead-row"`))
+		assert.Contains(t, res.body, "12 leads match.")
+		assert.NotContains(t, res.body, `class="count"`, "a search's matches are not counted per status")
+	})
+	t.Run("a search with more than a page of matches says so without counting them", func(t *testing.T) {
+		res := a.getHTMX("/leads?q=Lead")
+		require.Equal(t, http.StatusOK, res.status)
+		assert.Equal(t, 50, strings.Count(res.body, `data-testid="lead-row"`))
+		assert.Contains(t, res.body, "More than 50 leads match.")
 	})
 	t.Run("status tab filters", func(t *testing.T) {
 		res := a.getHTMX("/leads?status=CONTACTED")

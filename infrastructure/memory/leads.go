@@ -39,17 +39,14 @@ func (r *Leads) List(_ context.Context, q leads.ListQuery) (record.Page[*lead.Le
 	}), nil
 }
 
-// CountByStatus counts the leads matching search per status, every status
-// present.
-func (r *Leads) CountByStatus(_ context.Context, search string) (map[lead.Status]int, error) {
+// CountByStatus counts the live leads per status, every status present.
+func (r *Leads) CountByStatus(context.Context) (map[lead.Status]int, error) {
 	counts := make(map[lead.Status]int, len(lead.Statuses))
 	for _, s := range lead.Statuses {
 		counts[s] = 0
 	}
 	for _, l := range r.all() {
-		if leadMatches(l, search) {
-			counts[l.Status()]++
-		}
+		counts[l.Status()]++
 	}
 	return counts, nil
 }

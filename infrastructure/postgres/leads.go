@@ -125,22 +125,12 @@ type statusCount struct {
 	N      int    `db:"n"`
 }
 
-// CountByStatus counts the live leads matching search (as List matches it) per
-// status. Every status is in the map, with 0 when no lead has it, so tabs
-// need no special case.
-//
-// Without a search the counts are read from lead_status_counts, which the
-// saves keep exact (migration 000013), rather than counted.
-func (r *LeadRepository) CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error) {
-	where := []string{live}
-	args := pgx.NamedArgs{}
-	sql := `SELECT status, live AS n FROM lead_status_counts`
-	if search = strings.TrimSpace(search); search != "" {
-		where = append(where, searchExpr+` ILIKE @search`)
-		args["search"] = likePattern(search)
-		sql = `SELECT status, count(*) AS n FROM leads` + whereClause(where) + ` GROUP BY status`
-	}
-	rows, err := r.db.Query(ctx, sql, planMode(search), args)
+// CountByStatus counts the live leads per status. Every status is in the
+// map, with 0 when no lead has it, so tabs need no special case. The counts
+// are read from lead_status_counts, which the saves keep exact (migration
+// 000013), rather than counted.
+func (r *LeadRepository) CountByStatus(ctx context.Context) (map[lead.Status]int, error) {
+	rows, err := r.db.Query(ctx, `SELECT status, live AS n FROM lead_status_counts`)
 	if err != nil {
 		return nil, failed("count leads", err)
 	}

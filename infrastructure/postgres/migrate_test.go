@@ -267,7 +267,7 @@ func TestMigrate_StatusCountsStartFromTheLeadsAlreadyThere(t *testing.T) {
 
 	require.NoError(t, postgres.MigrateUp(t.Context(), db.URL))
 
-	counts, err := postgres.NewLeadRepository(db.Pool).CountByStatus(t.Context(), "")
+	counts, err := postgres.NewLeadRepository(db.Pool).CountByStatus(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, map[lead.Status]int{"NEW": 2, "CONTACTED": 0, "QUALIFIED": 0, "CONVERTED": 0, "LOST": 1}, counts, "live leads only")
 }

@@ -38,7 +38,7 @@ func TestSeed_SpreadsEveryStatusAndConvertsOnlyFrom80(t *testing.T) {
 	t.Parallel()
 	db := newSeeded(t, 2000)
 
-	counts, err := postgres.NewLeadRepository(db.Pool).CountByStatus(t.Context(), "")
+	counts, err := postgres.NewLeadRepository(db.Pool).CountByStatus(t.Context())
 	require.NoError(t, err)
 	for _, s := range lead.Statuses {
 		assert.Greater(t, counts[s], 2000/50, "status %s", s)

@@ -24,8 +24,9 @@ type Repository interface {
 	record.Repository[*lead.Lead]
 	// List returns one page of leads matching q, newest first.
 	List(ctx context.Context, q ListQuery) (record.Page[*lead.Lead], error)
-	// CountByStatus counts the leads matching search, per status.
-	CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error)
+	// CountByStatus counts the live leads per status, every status
+	// present.
+	CountByStatus(ctx context.Context) (map[lead.Status]int, error)
 }
 
 // Service runs the lead use cases.
@@ -60,9 +61,9 @@ func (s *Service) List(ctx context.Context, q ListQuery) (record.Page[*lead.Lead
 	return p, nil
 }
 
-// CountByStatus counts the leads matching search per status, for the tabs.
-func (s *Service) CountByStatus(ctx context.Context, search string) (map[lead.Status]int, error) {
-	counts, err := s.repo.CountByStatus(ctx, domain.NFC(search))
+// CountByStatus counts the live leads per status, for the tabs.
+func (s *Service) CountByStatus(ctx context.Context) (map[lead.Status]int, error) {
+	counts, err := s.repo.CountByStatus(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("count leads: %w", err)
 	}

@@ -71,15 +71,34 @@ func leadMoves(v LeadView) Moves {
 	return m
 }
 
-// leadTabs are the status tabs of the lead list, with their counts.
+// leadTabs are the status tabs of the lead list, with their counts when
+// the list has them (not while searching).
 func leadTabs(v LeadListView) []Tab {
-	total := v.Total()
-	tabs := []Tab{{URL: v.ListURL("", 0), Label: "All", TestID: "tab-", Current: v.Status == "", Count: &total}}
+	count := func(n int) *int {
+		if v.Counts == nil {
+			return nil
+		}
+		return &n
+	}
+	tabs := []Tab{{URL: v.ListURL("", 0), Label: "All", TestID: "tab-", Current: v.Status == "", Count: count(v.Total())}}
 	for _, s := range lead.Statuses {
-		n := v.Counts[s]
-		tabs = append(tabs, Tab{URL: v.ListURL(s, 0), Label: s.Label(), TestID: "tab-" + string(s), Current: v.Status == s, Count: &n})
+		tabs = append(tabs, Tab{URL: v.ListURL(s, 0), Label: s.Label(), TestID: "tab-" + string(s), Current: v.Status == s,
+			Count: count(v.Counts[s])})
 	}
 	return tabs
+}
+
+// Matches says how many leads a search found, from the first page: its
+// rows, or more than a page when there is a next one.
+func (v LeadListView) Matches() string {
+	switch n := len(v.Leads); {
+	case v.Next > 0:
+		return fmt.Sprintf("More than %d leads match.", n)
+	case n == 1:
+		return "1 lead matches."
+	default:
+		return fmt.Sprintf("%d leads match.", n)
+	}
 }
 
 // leadSearchKeeps is the filter a search of the lead list keeps: the
