@@ -130,15 +130,20 @@ func TestLeadRepositories(t *testing.T) {
 				search string
 				want   []int64
 			}{
-				{"100%", []int64{percent}},       // not "100 then anything"
-				{"100", []int64{plain, percent}}, // newest first
-				{"r_d", []int64{underscore}},     // not "r, any one character, d"
-				{`k\s`, []int64{backslash}},      // a backslash is no escape
-				{"GRACE", []int64{percent}},      // case-insensitive, in name
-				{"bletchley", []int64{plain}},    // in email
-				{"harmful", []int64{underscore}}, // in company
-				{"Cotton Grace", nil},            // a substring, not a set of words
-				{"  turing  ", []int64{plain}},   // surrounding spaces ignored
+				{"100%", []int64{percent}},             // not "100 then anything"
+				{"100", []int64{plain, percent}},       // newest first
+				{"r_d", []int64{underscore}},           // not "r, any one character, d"
+				{`k\s`, []int64{backslash}},            // a backslash is no escape
+				{"GRACE", []int64{percent}},            // case-insensitive, in name
+				{"bletchley", []int64{plain}},          // in email
+				{"harmful", []int64{underscore}},       // in company
+				{"Cotton Grace", nil},                  // a substring, not a set of words
+				{"  turing  ", []int64{plain}},         // surrounding spaces ignored
+				{"al", []int64{plain}},                 // one or two characters: the start of a name,
+				{"ED", []int64{backslash, underscore}}, // an email,
+				{"go", []int64{underscore}},            // or a company, in any case
+				{"ot", nil},                            // not inside one
+				{"%", nil},                             // literally
 				{"", []int64{backslash, underscore, plain, percent}},
 			} {
 				page, err := b.leads.List(t.Context(), leads.ListQuery{Search: tc.search})

@@ -88,20 +88,25 @@ const leadEvents = `(
 ) AS events`
 
 // searchExpr must stay identical to the expression of the trigram index
-// leads_search_trgm_idx (migration 000001), or searches read every row.
+// leads_search_trgm_idx (migration 000001), or searches read every row, and
+// to that of the statistics leads_search_stats (migration 000014), or the
+// planner misjudges how many leads a term matches.
 const searchExpr = `(name || ' ' || email || ' ' || company)`
 
 // likePattern turns what a rep typed into an ILIKE pattern matching it
 // anywhere, literally: % and _ are wildcards to ILIKE and \ its default
 // escape character, so a search for "100%" must not mean "100 then anything".
-func likePattern(search string) string {
-	escaped := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search)
-	return "%" + escaped + "%"
+func likePattern(search string) string { return "%" + likeEscape(search) + "%" }
+
+// likeEscape makes search match itself literally in a LIKE pattern.
+func likeEscape(search string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search)
 }
 
 // List returns one page of leads matching q, newest first (see
-// store.page). Search is matched anywhere in name, email and company,
-// case-insensitively; surrounding spaces are ignored.
+// store.page). Search is matched anywhere in name, email and company, and
+// a search of one or two characters at the start of one of them (see
+// leads.ShortSearch), case-insensitively; surrounding spaces are ignored.
 func (r *LeadRepository) List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error) {
 	// Only the conditions in use are written into the SQL, rather than
 	// "(@status = '' OR status = @status)": those defeat the indexes once
@@ -112,7 +117,12 @@ func (r *LeadRepository) List(ctx context.Context, q leads.ListQuery) (record.Pa
 		where = append(where, `status = @status`)
 		args["status"] = string(q.Status)
 	}
-	if search := strings.TrimSpace(q.Search); search != "" {
+	switch search := strings.TrimSpace(q.Search); {
+	case leads.ShortSearch(search):
+		// Served by the prefix indexes of migration 000014.
+		where = append(where, `(lower(name) LIKE lower(@prefix) OR lower(email) LIKE lower(@prefix) OR lower(company) LIKE lower(@prefix))`)
+		args["prefix"] = likeEscape(search) + "%"
+	case search != "":
 		where = append(where, searchExpr+` ILIKE @search`)
 		args["search"] = likePattern(search)
 	}

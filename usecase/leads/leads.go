@@ -6,6 +6,7 @@ package leads
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 
 	"crm/domain"
 	"crm/domain/lead"
@@ -68,4 +69,12 @@ func (s *Service) CountByStatus(ctx context.Context) (map[lead.Status]int, error
 		return nil, fmt.Errorf("count leads: %w", err)
 	}
 	return counts, nil
+}
+
+// ShortSearch reports whether a search (trimmed) is so short that it
+// matches the start of a lead's name, email or company rather than any
+// part: one or two characters, fewer than a trigram index can look up.
+func ShortSearch(search string) bool {
+	n := utf8.RuneCountInString(search)
+	return n > 0 && n < 3
 }
