@@ -101,11 +101,3 @@ func (v LeadListView) Matches() string {
 	}
 }
 
-// leadSearchKeeps is the filter a search of the lead list keeps: the
-// status tab it was typed on.
-func leadSearchKeeps(v LeadListView) map[string]string {
-	if v.Status == "" {
-		return nil
-	}
-	return map[string]string{"status": string(v.Status)}
-}

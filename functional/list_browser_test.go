@@ -1,0 +1,62 @@
+package functional
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain/lead"
+)
+
+// TestBrowserSearchAsYouTypeKeepsTheTabItWasTypedOn: typing in the lead
+// search filters the list without pressing Enter, and the search and the
+// status tabs read and write one view: a tab clicked after a search keeps
+// the search, a search typed after a tab keeps the tab, and the address
+// holds both.
+func TestBrowserSearchAsYouTypeKeepsTheTabItWasTypedOn(t *testing.T) {
+	a := newApp(t)
+	a.seedLead(lead.Fields{Name: "Grace Hopper", Company: "Navy", Score: 10})
+	contacted := a.seedLead(lead.Fields{Name: "Grace Kelly", Company: "Monaco", Score: 10})
+	_, err := a.leads.MoveAt(context.Background(), "seed", contacted, lead.StatusContacted)
+	require.NoError(t, err)
+	a.seedLead(lead.Fields{Name: "Alan Turing", Company: "Bletchley", Score: 10})
+	maria := a.newRep(newBrowser(t), "maria")
+	rows := func() int {
+		n, err := chromedp.Run(maria, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="lead-row"]').length`))
+		require.NoError(t, err)
+		return n
+	}
+
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.Navigate(a.srv.URL+"/leads"),
+		chromedp.WaitVisible(chromedp.CSS(`#list-search input[name="q"]`)),
+		chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`),
+		chromedp.SendKeys(chromedp.CSS(`#list-search input[name="q"]`), "grace"),
+		// No Enter: the list follows the typing.
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="matches"]`)),
+	))
+	assert.Equal(t, 2, rows(), "both Graces, without Alan")
+
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.Click(chromedp.CSS(`[data-testid="tab-CONTACTED"]`)),
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="search-keeps-status"]`)),
+	))
+	assert.Equal(t, 1, rows(), "the tab keeps the search: Grace Kelly only")
+
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#list-search input[name="q"]').value = ""`),
+		chromedp.SendKeys(chromedp.CSS(`#list-search input[name="q"]`), "hopper"),
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="no-leads"]`)),
+	))
+	assert.Zero(t, rows(), "the search keeps the tab: no contacted Hopper")
+	address, err := chromedp.Run(maria, chromedp.Evaluate[string](`location.search`))
+	require.NoError(t, err)
+	assert.Contains(t, address, "q=hopper")
+	assert.Contains(t, address, "status=CONTACTED", "the address holds the whole view")
+	stayed, err := chromedp.Run(maria, chromedp.Evaluate[bool](`window.notReloaded === true`))
+	require.NoError(t, err)
+	assert.True(t, stayed, "htmx swapped the results; the page never reloaded")
+}
