@@ -100,4 +100,3 @@ func (v LeadListView) Matches() string {
 		return fmt.Sprintf("%d leads match.", n)
 	}
 }
-
