@@ -192,7 +192,11 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 	}
 
 	// The pages a rep reads, at the headline concurrency.
-	for _, read := range readsOf(random) {
+	var oldest int64
+	if err := b.db.pool.QueryRow(ctx, `SELECT min(id) FROM leads`).Scan(&oldest); err != nil {
+		return nil, fmt.Errorf("read the oldest lead: %w", err)
+	}
+	for _, read := range readsOf(random, oldest) {
 		if !o.runs("reads") {
 			break
 		}
@@ -317,10 +321,14 @@ type aRead struct {
 	next func(rng *rand.Rand) func() string
 }
 
-// searchTerms are what reps type: names, a company word, a domain.
-var searchTerms = []string{"maria", "software", "smith", "gmail", "garcia", "tech"}
+// searchTerms are what reps type: names, a company word, a domain; and
+// the first letter or two of a name, as search-as-you-type sends them.
+var (
+	searchTerms      = []string{"maria", "software", "smith", "gmail", "garcia", "tech"}
+	shortSearchTerms = []string{"a", "zz", "ma", "jo", "q", "x"}
+)
 
-func readsOf(random []lead) []aRead {
+func readsOf(random []lead, oldest int64) []aRead {
 	return []aRead{
 		{"lead page", func(rng *rand.Rand) func() string {
 			return func() string { return "/leads/" + strconv.FormatInt(random[rng.IntN(len(random))].ID, 10) }
@@ -329,6 +337,13 @@ func readsOf(random []lead) []aRead {
 		{"list by status", func(*rand.Rand) func() string { return func() string { return "/leads?status=QUALIFIED" } }},
 		{"search", func(rng *rand.Rand) func() string {
 			return func() string { return "/leads?q=" + url.QueryEscape(searchTerms[rng.IntN(len(searchTerms))]) }
+		}},
+		{"search, 1–2 characters", func(rng *rand.Rand) func() string {
+			return func() string { return "/leads?q=" + url.QueryEscape(shortSearchTerms[rng.IntN(len(shortSearchTerms))]) }
+		}},
+		{"deep page", func(rng *rand.Rand) func() string {
+			// A page among the oldest leads, as "load more" reaches it.
+			return func() string { return "/leads?after=" + strconv.FormatInt(oldest+int64(rng.IntN(1000))+50, 10) }
 		}},
 	}
 }

@@ -51,7 +51,7 @@ func TestBenchMeasuresEveryPathAndWritesItsReport(t *testing.T) {
 		saveHot + "/" + seriesAPI, saveHot + "/" + seriesPage,
 		mixHot + "/" + seriesOptimistic, mixHot + "/" + seriesPessimistic,
 		notices + "/" + seriesNoticesOn, notices + "/" + seriesNoticesOff,
-		readPages + "/lead page", readPages + "/search",
+		readPages + "/lead page", readPages + "/search", readPages + "/search, 1–2 characters", readPages + "/deep page",
 	} {
 		assert.True(t, seen[want], "no measurement of %s", want)
 	}
