@@ -73,12 +73,12 @@ func stamped[A interface{ Stamp(domain.Meta) }](a A, s stamps) A {
 	return a
 }
 
-// store keeps the aggregates of one table. Each write is one
-// compare-and-swap statement on the version column, in a short transaction
-// with the aggregate's domain events (written to activity, announced with
-// pg_notify); no row lock is held between reading an aggregate and saving
-// it. Built over a transaction, as a unit of work builds it, its own
-// transactions become savepoints of that one.
+// store keeps the aggregates of one table. Each write is one statement:
+// the compare-and-swap on the version column, which also writes the
+// aggregate's domain events to activity and announces the save with
+// pg_notify (see withEvents); no row lock is held between reading an
+// aggregate and saving it. Built over a transaction, as a unit of work
+// builds it, each write is a savepoint of that one (see atomically).
 type store[A domain.AggregateRoot, R any] struct {
 	db querier
 	t  *table[A, R]
