@@ -3,6 +3,7 @@ package views
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -88,4 +89,32 @@ func TestHistory_namesTheEventsOfAnotherAggregate(t *testing.T) {
 	assert.Contains(t, html, `mood: <del>(empty)</del> → <ins>great</ins>`, "an unlabelled field shows its name")
 	assert.Regexp(t, `(?s)data-kind="lead".*<strong>Version 5</strong>\s*· Converted by john`, html, "the page's own events need no name")
 	assert.Contains(t, html, `Status: <del>QUALIFIED</del> → <ins>CONVERTED</ins>`)
+}
+
+func TestWhenHasTheYearOnlyWhenItIsNotThisYears(t *testing.T) {
+	now := time.Now()
+	thisYear := time.Date(now.Year(), 1, 2, 15, 4, 5, 0, time.Local)
+	lastYear := thisYear.AddDate(-1, 0, 0)
+
+	assert.Equal(t, "Jan 2, 15:04:05", when(thisYear))
+	assert.Equal(t, fmt.Sprintf("Jan 2, %d, 15:04:05", now.Year()-1), when(lastYear), "a record from another year says which")
+	assert.Empty(t, when(time.Time{}))
+}
+
+func TestAgoSaysHowLongAgoWithinTheDayThenTheDate(t *testing.T) {
+	now := time.Date(2026, 11, 29, 18, 0, 0, 0, time.Local)
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{now.Add(-20 * time.Second), "just now"},
+		{now.Add(-5 * time.Minute), "5 min ago"},
+		{now.Add(-3*time.Hour - 10*time.Minute), "3 h ago"},
+		{now.Add(-20 * time.Hour), "on " + when(now.Add(-20*time.Hour))}, // yesterday evening
+		{now.AddDate(-2, 0, 0), "on " + when(now.AddDate(-2, 0, 0))},
+		{now.Add(time.Minute), "on " + when(now.Add(time.Minute))}, // a clock ahead of this one
+	} {
+		assert.Equal(t, tc.want, ago(tc.at, now), tc.at.String())
+	}
+	assert.Contains(t, when(now.AddDate(-2, 0, 0)), "2024", "two years ago has its year")
 }

@@ -89,7 +89,6 @@ const (
 	ChangedByYou    = "yours"
 	ChangedUnknown  = "unknown"
 	maxCellPreview  = 300
-	timeLayoutShort = "Jan 2, 15:04:05"
 )
 
 // ConflictRow is one field in the conflict banner.
@@ -169,7 +168,32 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Local().Format(timeLayoutShort)
+	t = t.Local()
+	if t.Year() != time.Now().Year() {
+		return t.Format("Jan 2, 2006, 15:04:05")
+	}
+	return t.Format("Jan 2, 15:04:05")
+}
+
+// exactly is t in full, zone included, for the title of a <time>.
+func exactly(t time.Time) string { return t.Local().Format("Mon Jan 2, 2006, 15:04:05 MST") }
+
+// ago says when t was, seen at now, as a rep says it after a verb ("saved
+// by Ann …"): "just now", "5 min ago", "3 h ago" the same day, else "on"
+// and the date (with the year when it is not this year's).
+func ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return "on " + when(t) // a clock ahead of this one
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d/time.Minute))
+	case d < 24*time.Hour && t.Local().YearDay() == now.Local().YearDay():
+		return fmt.Sprintf("%d h ago", int(d/time.Hour))
+	}
+	return "on " + when(t)
 }
 
 // Who names whoever saved, or "someone" when nobody was recorded.
