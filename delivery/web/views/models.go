@@ -84,11 +84,11 @@ type Conflict struct {
 
 // Row kinds: who changed a field since the rep's starting version.
 const (
-	ChangedByBoth   = "both"
-	ChangedByThem   = "theirs"
-	ChangedByYou    = "yours"
-	ChangedUnknown  = "unknown"
-	maxCellPreview  = 300
+	ChangedByBoth  = "both"
+	ChangedByThem  = "theirs"
+	ChangedByYou   = "yours"
+	ChangedUnknown = "unknown"
+	maxCellPreview = 300
 )
 
 // ConflictRow is one field in the conflict banner.
