@@ -103,6 +103,7 @@ func NewRouter(cfg Config) http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Handle("/static/*", static.Handler())
+	r.Handle("/favicon.ico", static.Favicon())
 	if cfg.API != nil {
 		r.Handle(apiRoute, cfg.API)
 	}

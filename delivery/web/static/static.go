@@ -4,20 +4,30 @@
 package static
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"io/fs"
+	"mime"
 	"net/http"
+	"path"
+	"strconv"
 	"strings"
 )
 
-//go:embed *.css *.js vendor
+//go:embed *.css *.js *.svg vendor
 var files embed.FS
 
 // versions maps each file to a short hash of its content, computed once, so
 // asset URLs change whenever a file does and can be cached forever.
 var versions = hashFiles()
+
+// gzipped holds each file compressed once, for the clients that accept it:
+// Pico and htmx are 120 KB as they are and 25 KB gzipped, on every first
+// visit and phone.
+var gzipped = gzipFiles()
 
 // Path returns the URL of the named asset, e.g. Path("app.css").
 func Path(name string) string {
@@ -40,8 +50,71 @@ func Handler() http.Handler {
 		} else {
 			w.Header().Set("Cache-Control", "no-cache")
 		}
+		w.Header().Set("Vary", "Accept-Encoding")
+		if gz, ok := gzipped[name]; ok && acceptsGzip(r) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Type", mime.TypeByExtension(path.Ext(name)))
+			w.Header().Set("Content-Length", strconv.Itoa(len(gz)))
+			if r.Method != http.MethodHead {
+				_, _ = w.Write(gz)
+			}
+			return
+		}
 		serve.ServeHTTP(w, r)
 	})
+}
+
+// Favicon serves the site's icon where browsers look for it unasked.
+func Favicon() http.Handler {
+	assets := Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.URL.Path = "/static/favicon.svg"
+		assets.ServeHTTP(w, r)
+	})
+}
+
+// acceptsGzip reports whether r's Accept-Encoding takes gzip (and not
+// with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+// gzipFiles compresses every text file, once, at the best compression.
+func gzipFiles() map[string][]byte {
+	out := map[string][]byte{}
+	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		if err != nil {
+			return err
+		}
+		if _, err := zw.Write(b); err != nil {
+			return err
+		}
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		out[name] = buf.Bytes()
+		return nil
+	})
+	if err != nil {
+		panic("static: compressing embedded files: " + err.Error()) // embedded files cannot be unreadable
+	}
+	return out
 }
 
 func hashFiles() map[string]string {
