@@ -2,6 +2,7 @@ package functional
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -59,4 +60,38 @@ func TestBrowserSearchAsYouTypeKeepsTheTabItWasTypedOn(t *testing.T) {
 	stayed, err := chromedp.Run(maria, chromedp.Evaluate[bool](`window.notReloaded === true`))
 	require.NoError(t, err)
 	assert.True(t, stayed, "htmx swapped the results; the page never reloaded")
+}
+
+// TestBrowserListsFitAPhone: at 390 px wide the lead list's rows are cards
+// (one labelled cell a line, a long email broken), nothing scrolls
+// sideways, and signing out is on the screen.
+func TestBrowserListsFitAPhone(t *testing.T) {
+	a := newApp(t)
+	l := a.seedLead(lead.Fields{Name: "Bartholomew Featherstonehaugh", Company: "Featherstonehaugh Consolidated Holdings",
+		Email: "bartholomew.featherstonehaugh@a-very-very-long-domain-example.com", Score: 50})
+	maria := a.newRep(newBrowser(t), "maria")
+
+	for _, path := range []string{"/leads", leadPath(l), "/contacts", "/deals", "/trash"} {
+		require.NoError(t, chromedp.Do(maria,
+			chromedp.EmulateViewport(390, 844),
+			chromedp.Navigate(a.srv.URL+path),
+			chromedp.WaitReady(chromedp.CSS(`main`)),
+		), path)
+		fits, err := chromedp.Run(maria, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+		require.NoError(t, err)
+		assert.True(t, fits, "%s scrolls sideways at 390 px", path)
+		signOut, err := chromedp.Run(maria, chromedp.Evaluate[bool](
+			`(() => { const r = document.querySelector('form[action="/logout"] button').getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth })()`))
+		require.NoError(t, err)
+		assert.True(t, signOut, "%s: Sign out is on the screen", path)
+	}
+
+	require.NoError(t, chromedp.Do(maria, chromedp.Navigate(a.srv.URL+"/leads"), chromedp.WaitReady(chromedp.CSS(`[data-testid="lead-row"]`))))
+	label, err := chromedp.Run(maria, chromedp.Evaluate[string](
+		`getComputedStyle(document.querySelector('[data-testid="lead-row"] td[data-label="Email"]'), '::before').content`))
+	require.NoError(t, err)
+	assert.Equal(t, `"Email: "`, label, "each cell of a card says what it is")
+	shot, err := chromedp.Run(maria, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(screenshotPath(t, "lead-list-phone.png"), shot, 0o644))
 }
