@@ -95,3 +95,40 @@ func TestBrowserListsFitAPhone(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(screenshotPath(t, "lead-list-phone.png"), shot, 0o644))
 }
+
+// TestBrowserTheConflictBannerFitsAPhone: at 390 px the side-by-side
+// comparison of a conflict stacks theirs and yours instead of widening the
+// page.
+func TestBrowserTheConflictBannerFitsAPhone(t *testing.T) {
+	a := newApp(t)
+	long := "Called twice about the renewal; wants the enterprise tier with single sign-on, a named account manager and quarterly reviews"
+	l := a.seedLead(lead.Fields{Name: "Ada Lovelace", Email: "ada@example.com", Company: "Analytical Engines", Score: 70, Notes: long})
+	john := a.newRep(newBrowser(t), "john")
+	require.NoError(t, chromedp.Do(john,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(a.srv.URL+leadPath(l)),
+		chromedp.WaitVisible(chromedp.CSS(`#lead-form`)),
+	))
+	read, err := a.leads.Get(context.Background(), l.ID())
+	require.NoError(t, err)
+	f := read.Fields()
+	f.Notes = long + ", and a discount for a three-year contract signed before the end of the quarter"
+	_, err = a.leads.Update(context.Background(), "maria", read, f)
+	require.NoError(t, err)
+
+	require.NoError(t, chromedp.Do(john,
+		chromedp.SetValue(chromedp.CSS(`#lead-notes`), long+"; call back on Monday morning before the board meeting"),
+		chromedp.Click(chromedp.CSS(`[data-testid="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="conflict-banner"]`)),
+	))
+	fits, err := chromedp.Run(john, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	require.NoError(t, err)
+	assert.True(t, fits, "the conflict banner does not widen the page at 390 px")
+	inside, err := chromedp.Run(john, chromedp.Evaluate[bool](
+		`(() => { const r = document.querySelector('[data-testid="conflict-banner"]').getBoundingClientRect(); return r.right <= window.innerWidth })()`))
+	require.NoError(t, err)
+	assert.True(t, inside, "nor is it clipped")
+	shot, err := chromedp.Run(john, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(screenshotPath(t, "conflict-banner-phone.png"), shot, 0o644))
+}
