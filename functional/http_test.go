@@ -324,6 +324,7 @@ func TestLeadList(t *testing.T) {
 	assert.Equal(t, 50, strings.Count(page.body, `data-testid="lead-row"`))
 	assert.Contains(t, page.body, "Lead 119", "newest first")
 	assert.Regexp(t, `data-testid="tab-NEW"[^>]*>New<span class="count">120<`, page.body)
+	assert.Contains(t, page.body, `<td data-label="Email"><a href="mailto:ada@example.com">ada@example.com</a></td>`, "one click writes to a lead")
 
 	t.Run("load more returns the next rows and its own load-more link", func(t *testing.T) {
 		next := a.getHTMX(linkAfter(t, page.body))

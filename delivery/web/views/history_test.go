@@ -118,3 +118,15 @@ func TestAgoSaysHowLongAgoWithinTheDayThenTheDate(t *testing.T) {
 	}
 	assert.Contains(t, when(now.AddDate(-2, 0, 0)), "2024", "two years ago has its year")
 }
+
+func TestTelNumberDialsTheDigits(t *testing.T) {
+	for phone, want := range map[string]string{
+		"+44 20 7946 0958":    "+442079460958",
+		"(555) 010-0000 x12":  "5550100000",
+		" 555-0100 ext. 7 ":   "5550100",
+		"call me":             "",
+		"+1 (555) 0100 +2 12": "+15550100212", // only a leading + is kept
+	} {
+		assert.Equal(t, want, telNumber(phone), phone)
+	}
+}

@@ -7,7 +7,9 @@ package views
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Form is a record's form as it should appear: the values to put in the
@@ -202,4 +204,20 @@ func Who(s string) string {
 		return "someone"
 	}
 	return s
+}
+
+// telNumber is phone as a tel: link dials it: its digits, with a leading
+// + kept, spaces, dashes and brackets left out, and nothing from the first
+// letter on (an extension, "x12", is dialled by hand).
+func telNumber(phone string) string {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(phone) {
+		switch {
+		case unicode.IsLetter(r):
+			return b.String()
+		case (r >= '0' && r <= '9') || (r == '+' && i == 0):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
