@@ -52,7 +52,7 @@ func writeMarkdown(path string, r, before *report) error {
 	p("## Every measurement\n\n")
 	p("Outcomes: *saved* went through; *merged* went through after merging with a save made since the rep's version;\n")
 	p("*conflict* is the page's 409 (both changed one field); *stale* is the API's 412 (its If-Match was stale);\n")
-	p("raw SQL's *stale* is a compare-and-swap that missed. Hot leads: every client on the same %d leads; page clients\n", 10)
+	p("raw SQL's *stale* is a compare-and-swap that missed. Hot leads: every client on the same %d leads; page clients\n", r.Hot)
 	p("each edit their own field (phone, company or notes) from a fresh read, API clients keep the version each answer's ETag gives.\n\n")
 	section := func(rep *report, title string) {
 		p("### %s\n\n| measurement | series | clients | per s | p50 ms | p95 ms | p99 ms | outcomes |\n|---|---|---|---|---|---|---|---|\n", title)

@@ -21,6 +21,7 @@ type report struct {
 	Go       string    `json:"go"`
 	Postgres string    `json:"postgres"`
 	Leads    int       `json:"leads"`
+	Hot      int       `json:"hot"`      // leads every client of the hot runs shares
 	Duration string    `json:"duration"` // of each measurement
 	Short    bool      `json:"short"`
 	Took     time.Duration
@@ -40,7 +41,7 @@ type report struct {
 func newReport(o options) *report {
 	return &report{
 		Label: o.label, Date: time.Now().UTC().Truncate(time.Second), Machine: machine(), Go: runtime.Version(),
-		Leads: o.leads, Duration: o.duration.String(), Short: o.short,
+		Leads: o.leads, Hot: o.hot, Duration: o.duration.String(), Short: o.short,
 	}
 }
 

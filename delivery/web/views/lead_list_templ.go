@@ -37,7 +37,7 @@ func LeadListPage(v LeadListView) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		templ_7745c5c3_Err = ListPage(List{
-			Title: "Leads", Intro: "Newest first. Search looks in name, email and company.", Notice: v.Notice,
+			Title: "Leads", Intro: "Newest first. Search looks in name, email and company; one or two letters find those that start with them.", Notice: v.Notice,
 			Search:  &Search{URL: "/leads", Target: "lead-results", Value: v.Search, Label: "Search leads"},
 			Results: LeadResults(v),
 		}).Render(ctx, templ_7745c5c3_Buffer)
