@@ -2,8 +2,11 @@ package functional
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -131,4 +134,80 @@ func TestBrowserTheConflictBannerFitsAPhone(t *testing.T) {
 	shot, err := chromedp.Run(john, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(screenshotPath(t, "conflict-banner-phone.png"), shot, 0o644))
+}
+
+// TestBrowserSortsAndFiltersAreOneViewInTheAddress: a column heading sorts
+// the list and a second click turns the order round; the filters narrow it
+// as they are set, keeping the order; the address holds the whole view
+// (only what differs from the default), and opening it again shows the same
+// rows with the same controls set.
+func TestBrowserSortsAndFiltersAreOneViewInTheAddress(t *testing.T) {
+	a := newApp(t)
+	a.seedLead(lead.Fields{Name: "Bea", Source: "Website", Score: 10})
+	a.seedLead(lead.Fields{Name: "ann", Source: "Trade show", Score: 90})
+	a.seedLead(lead.Fields{Name: "Cid", Source: "Website", Score: 50})
+	maria := a.newRep(newBrowser(t), "maria")
+	names := func() []string {
+		got, err := chromedp.Run(maria, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('[data-testid="lead-row"] td[data-label="Name"]')].map(td => td.textContent.trim())`))
+		require.NoError(t, err)
+		return got
+	}
+	address := func() string {
+		got, err := chromedp.Run(maria, chromedp.Evaluate[string](`location.search`))
+		require.NoError(t, err)
+		return got
+	}
+	waitFor := func(want ...string) {
+		t.Helper()
+		js := fmt.Sprintf(`[...document.querySelectorAll('[data-testid="lead-row"] td[data-label="Name"]')].map(td => td.textContent.trim()).join(",") === %q`, strings.Join(want, ","))
+		require.NoError(t, chromedp.Do(maria, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(10*time.Second))), "waiting for %v, have %v", want, names())
+	}
+
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.Navigate(a.srv.URL+"/leads"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sort-name"]`)),
+		chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`),
+	))
+	assert.Equal(t, []string{"Cid", "ann", "Bea"}, names(), "newest first")
+
+	require.NoError(t, chromedp.Do(maria, chromedp.Click(chromedp.CSS(`[data-testid="sort-name"]`))))
+	waitFor("ann", "Bea", "Cid")
+	assert.Equal(t, "?sort=name", address())
+	require.NoError(t, chromedp.Do(maria, chromedp.Click(chromedp.CSS(`[data-testid="sort-name"]`))))
+	waitFor("Cid", "Bea", "ann")
+	assert.Equal(t, "?dir=desc&sort=name", address())
+	sorted, err := chromedp.Run(maria, chromedp.Evaluate[string](`document.querySelector('th[aria-sort]').getAttribute('aria-sort') + " " + document.querySelector('th[aria-sort]').textContent.trim()`))
+	require.NoError(t, err)
+	assert.Equal(t, "descending Name ▼", strings.Join(strings.Fields(sorted), " "))
+
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.Click(chromedp.CSS(`[data-testid="filters"] summary`)),
+		chromedp.SetValue(chromedp.CSS(`[data-testid="filter-source"]`), "Website"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="filter-source"]').dispatchEvent(new Event('input', {bubbles: true}))`),
+	))
+	waitFor("Cid", "Bea")
+	require.NoError(t, chromedp.Do(maria, chromedp.SendKeys(chromedp.CSS(`[data-testid="filter-score-min"]`), "20")))
+	waitFor("Cid")
+	assert.Equal(t, "?dir=desc&score_min=20&sort=name&source=Website", address(), "the whole view, nothing empty")
+	matches, err := chromedp.Run(maria, chromedp.Evaluate[string](`document.querySelector('[data-testid="matches"]').textContent`))
+	require.NoError(t, err)
+	assert.Equal(t, "1 lead matches.", matches)
+	stayed, err := chromedp.Run(maria, chromedp.Evaluate[bool](`window.notReloaded === true`))
+	require.NoError(t, err)
+	assert.True(t, stayed, "htmx swapped the results; the page never reloaded")
+
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.Navigate(a.srv.URL+"/leads"+address()),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="filter-source"]`)),
+	))
+	assert.Equal(t, []string{"Cid"}, names(), "the address alone brings the view back")
+	controls, err := chromedp.Run(maria, chromedp.Evaluate[[]string](`[
+		document.querySelector('[data-testid="filter-source"]').value,
+		document.querySelector('[data-testid="filter-score-min"]').value,
+		document.querySelector('[data-testid="sort-by"]').value,
+		document.querySelector('[data-testid="sort-dir"]').value,
+		String(document.querySelector('[data-testid="filters"]').open)]`))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Website", "20", "name", "desc", "true"}, controls)
 }

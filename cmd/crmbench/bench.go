@@ -345,5 +345,37 @@ func readsOf(random []lead, oldest int64) []aRead {
 			// A page among the oldest leads, as "load more" reaches it.
 			return func() string { return "/leads?after=" + strconv.FormatInt(oldest+int64(rng.IntN(1000))+50, 10) }
 		}},
+		{"sorted", func(rng *rand.Rand) func() string {
+			return func() string { return "/leads?" + sortedViews[rng.IntN(len(sortedViews))] }
+		}},
+		{"filtered", func(rng *rand.Rand) func() string {
+			return func() string { return "/leads?" + filteredViews[rng.IntN(len(filteredViews))] }
+		}},
+		{"deep sorted page", func(rng *rand.Rand) func() string {
+			// Past a random lead in name order, both ways, as "load
+			// more" deep in a sorted list reaches it.
+			return func() string {
+				l := random[rng.IntN(len(random))]
+				v := url.Values{"sort": {"name"}, "after": {strconv.FormatInt(l.ID, 10)}, "key": {l.Name}}
+				if rng.IntN(2) == 0 {
+					v.Set("dir", "desc")
+				}
+				return "/leads?" + v.Encode()
+			}
+		}},
 	}
 }
+
+// sortedViews are the list in every order, both ways; filteredViews
+// are the filters alone and with an order, as reps combine them.
+var (
+	sortedViews = []string{
+		"sort=name", "sort=name&dir=desc", "sort=company", "sort=company&dir=desc", "sort=score", "sort=score&dir=asc",
+		"sort=status", "sort=status&dir=desc", "sort=updated", "sort=updated&dir=asc", "sort=created&dir=asc",
+	}
+	filteredViews = []string{
+		"source=Webinar", "source=Event%3A+SaaStr", "score_min=90", "score_min=40&score_max=60&sort=name",
+		"status=QUALIFIED&sort=score", "source=Referral&status=NEW&sort=updated", "created_from=2026-01-01&created_to=2026-01-31",
+		"updated_from=2026-11-01&sort=updated", "q=garcia&sort=name", "q=software&source=LinkedIn&score_min=50",
+	}
+)

@@ -52,6 +52,7 @@ func TestBenchMeasuresEveryPathAndWritesItsReport(t *testing.T) {
 		mixHot + "/" + seriesOptimistic, mixHot + "/" + seriesPessimistic,
 		notices + "/" + seriesNoticesOn, notices + "/" + seriesNoticesOff,
 		readPages + "/lead page", readPages + "/search", readPages + "/search, 1–2 characters", readPages + "/deep page",
+		readPages + "/sorted", readPages + "/filtered", readPages + "/deep sorted page",
 	} {
 		assert.True(t, seen[want], "no measurement of %s", want)
 	}

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"crm/delivery/leadquery"
 	"crm/domain/lead"
-	"crm/usecase/leads"
 )
 
 // leadJSON is the representation of a lead.
@@ -61,17 +61,22 @@ var leadReadOnly = map[string]string{
 }
 
 func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
-	page, search, err := readSearchedList(r)
+	page, err := readListPage(r)
 	if err != nil {
 		return err
 	}
-	var status lead.Status
-	if v := r.URL.Query().Get("status"); v != "" {
-		if status, err = lead.ParseStatus(v); err != nil {
-			return queryParamError("status", err)
+	// The view's parameters are the pages' (see leadquery); dates are
+	// days in UTC.
+	q, err := leadquery.Parse(r.URL.Query(), time.UTC)
+	if problems, ok := leadquery.IsProblems(err); ok {
+		refused := make([]fieldError, len(problems))
+		for i, p := range problems {
+			refused[i] = fieldError{Field: p.Param, Message: p.Message}
 		}
+		return queryError(refused)
 	}
-	p, err := s.leads.List(r.Context(), leads.ListQuery{Status: status, Search: search, Paging: page})
+	q.Limit = page.Limit
+	p, err := s.leads.List(r.Context(), q)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -315,5 +317,39 @@ func TestListLeads(t *testing.T) {
 	for _, bad := range []string{"limit=0", "limit=201", "limit=x", "after=-1", "status=WON", "q=%00", "q=%FF"} {
 		p := requireProblem(t, c.get("/api/v1/leads?"+bad, nil), http.StatusBadRequest, "malformed-request")
 		assert.Contains(t, fieldErrors(t, p), strings.SplitN(bad, "=", 2)[0], bad)
+	}
+}
+
+func TestListLeadsSortsFiltersAndPagesBySortKey(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	for i, name := range []string{"bea", "Ann", "cid", "Dora", "eli"} {
+		c.createLead(fmt.Sprintf(`{"name":%q,"score":%d,"source":%q}`, name, (i*30)%100, []string{"Web", "Fair"}[i%2]))
+	}
+	var names []string
+	query := "/api/v1/leads?sort=name&limit=2"
+	for range 5 {
+		page := c.get(query, nil).object(t)
+		for _, it := range page["items"].([]any) {
+			names = append(names, it.(map[string]any)["name"].(string))
+		}
+		if page["next"] == nil {
+			assert.NotContains(t, page, "next_key")
+			break
+		}
+		query = fmt.Sprintf("/api/v1/leads?sort=name&limit=2&after=%d&key=%s", int64(page["next"].(float64)), url.QueryEscape(page["next_key"].(string)))
+	}
+	assert.Equal(t, []string{"Ann", "bea", "cid", "Dora", "eli"}, names, "as people read them, page by page")
+
+	page := c.get("/api/v1/leads?source=Web&score_min=10&sort=score&dir=asc", nil).object(t)
+	var got []string
+	for _, it := range page["items"].([]any) {
+		got = append(got, it.(map[string]any)["name"].(string))
+	}
+	assert.Equal(t, []string{"eli", "cid"}, got, "Web leads scoring 10 or more, lowest first")
+
+	for _, bad := range []string{"sort=owner", "dir=up", "score_min=101", "created_from=yesterday", "sort=score&after=3&key=x"} {
+		p := requireProblem(t, c.get("/api/v1/leads?"+bad, nil), http.StatusBadRequest, "malformed-request")
+		assert.NotEmpty(t, fieldErrors(t, p), bad)
 	}
 }

@@ -95,6 +95,7 @@ func nextCursor(next int64) *int64 {
 
 // list is the JSON of one page of any list.
 type list[T any] struct {
-	Items []T    `json:"items"`
-	Next  *int64 `json:"next"`
+	Items   []T    `json:"items"`
+	Next    *int64 `json:"next"`
+	NextKey string `json:"next_key,omitempty"` // with next, for a list sorted by more than the id
 }

@@ -126,7 +126,7 @@ func (res resource[A, F, J]) list(w http.ResponseWriter, p record.Page[A]) error
 	for i, a := range p.Items {
 		items[i] = res.represent(a)
 	}
-	return writeJSON(w, http.StatusOK, list[J]{Items: items, Next: nextCursor(p.Next)})
+	return writeJSON(w, http.StatusOK, list[J]{Items: items, Next: nextCursor(p.Next), NextKey: p.NextKey})
 }
 
 // patchWith answers a PATCH of a record with the kind's exact update: the

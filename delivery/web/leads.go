@@ -9,6 +9,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"crm/delivery/leadquery"
 	"crm/delivery/web/views"
 	"crm/domain"
 	"crm/domain/lead"
@@ -22,6 +23,7 @@ type LeadService interface {
 	Create(ctx context.Context, by string, f lead.Fields) (*lead.Lead, error)
 	List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error)
 	CountByStatus(ctx context.Context) (map[lead.Status]int, error)
+	Sources(ctx context.Context) ([]string, error)
 	Move(ctx context.Context, by string, id, version int64, to lead.Status) (record.Saved[*lead.Lead], error)
 	SaveAndMove(ctx context.Context, by string, id, version int64, f lead.Fields, to lead.Status) (record.Saved[*lead.Lead], error)
 }
@@ -68,25 +70,36 @@ func decodeLeadForm(r *http.Request) (map[string]string, lead.Fields, error) {
 }
 
 func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
-	search, paging, status, err := stateListQuery(r, lead.FieldStatus, lead.ParseStatus)
-	if err != nil {
-		return err
+	loc := s.location(r)
+	query, err := leadquery.Parse(r.URL.Query(), loc)
+	if problems, ok := leadquery.IsProblems(err); ok {
+		return &badRequest{msg: problems.Error()}
 	}
-	query := leads.ListQuery{Status: status, Search: search, Paging: paging}
 	page, err := s.leads.List(r.Context(), query)
 	if err != nil {
 		return err
 	}
-	v := views.LeadListView{Status: query.Status, Search: query.Search, Leads: page.Items, Next: page.Next,
+	v := views.LeadListView{Query: query, Loc: loc, Leads: page.Items, Next: page.Next, NextKey: page.NextKey,
 		Notice: s.leadPages.notices[r.URL.Query().Get("notice")]}
-	// The tabs' counts are not on the next rows; and a search's matches
-	// are not counted: counting every lead with "a" in it took seconds at a
-	// million leads, while the page's own rows tell whether there are more
-	// than a page of them (see LeadListView.Matches).
-	if !loadingMore(r, paging) && query.Search == "" {
+	if loadingMore(r, query.Paging) {
+		return s.renderList(w, r, query.Paging, views.LeadRows(v), nil, nil)
+	}
+	// The tabs count every lead of a status, so a narrower view shows
+	// none; a search's or a filter's matches are not counted either:
+	// counting every lead with "a" in it took seconds at a million leads,
+	// while the page's own rows tell whether there are more than a page of
+	// them (see LeadListView.Matches).
+	if !v.Filtered() {
 		if v.Counts, err = s.leads.CountByStatus(r.Context()); err != nil {
 			return err
 		}
 	}
-	return s.renderList(w, r, paging, views.LeadRows(v), views.LeadListPage(v), views.LeadResults(v))
+	if isHTMX(r) {
+		// The form sends every control, empty or default; the address
+		// keeps only what makes the view.
+		w.Header().Set("HX-Push-Url", v.TabURL(query.Status))
+	} else if v.Sources, err = s.leads.Sources(r.Context()); err != nil {
+		return err
+	}
+	return s.renderList(w, r, query.Paging, views.LeadRows(v), views.LeadListPage(v), views.LeadResults(v))
 }

@@ -1,14 +1,18 @@
 package contract_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"crm/domain"
 	"crm/domain/contact"
@@ -76,6 +80,29 @@ func pageAll[A interface{ ID() int64 }](t *testing.T, size int, list func(record
 		p.After = page.Next
 	}
 }
+
+// compareLeads compares two leads by one sort key alone, as the contract
+// expects lists to: names and companies as a reader would (case and
+// accents second), statuses in funnel order.
+func compareLeads(by leads.SortKey, a, b *lead.Lead) int {
+	switch by {
+	case leads.SortCreated:
+		return a.CreatedAt().Compare(b.CreatedAt())
+	case leads.SortUpdated:
+		return a.UpdatedAt().Compare(b.UpdatedAt())
+	case leads.SortName:
+		return readerOrder.CompareString(a.Fields().Name, b.Fields().Name)
+	case leads.SortCompany:
+		return readerOrder.CompareString(a.Fields().Company, b.Fields().Company)
+	case leads.SortScore:
+		return cmp.Compare(a.Fields().Score, b.Fields().Score)
+	case leads.SortStatus:
+		return cmp.Compare(slices.Index(lead.Statuses, a.Status()), slices.Index(lead.Statuses, b.Status()))
+	}
+	return 0
+}
+
+var readerOrder = collate.New(language.Und)
 
 func TestLeadRepositories(t *testing.T) {
 	t.Parallel()
@@ -150,6 +177,96 @@ func TestLeadRepositories(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, tc.want, ids(page.Items), "search %q", tc.search)
 			}
+		})
+	})
+	t.Run("the list sorts both ways by every key and pages each without gaps or duplicates", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			// Names as people read them: case and accents second.
+			names := []string{"Bob", "zoe", "adam", "Émile", "eve", "Bob", "Zoë", "Ábel"}
+			wantNames := []string{"Ábel", "adam", "Bob", "Bob", "Émile", "eve", "zoe", "Zoë"}
+			var all []*lead.Lead
+			for i, name := range names {
+				l := addLead(t, b, lead.Fields{Name: name, Company: names[(i+3)%len(names)], Score: (i * 37) % 4 * 10})
+				if i%3 == 1 {
+					l = moveLead(t, b, l, lead.StatusContacted)
+				}
+				if i%4 == 2 {
+					l = moveLead(t, b, l, lead.StatusLost)
+				}
+				all = append(all, l)
+			}
+			// Touch the first lead last, so the last change differs from creation order.
+			all[0] = moveLead(t, b, all[0], lead.StatusLost)
+			byID := map[int64]*lead.Lead{}
+			for _, l := range all {
+				byID[l.ID()] = l
+			}
+			for _, by := range leads.SortKeys {
+				for _, asc := range []bool{true, false} {
+					sort := leads.Sort{By: by, Asc: asc}
+					want := slices.Clone(all)
+					slices.SortStableFunc(want, func(a, b *lead.Lead) int {
+						c := cmp.Or(compareLeads(by, a, b), cmp.Compare(a.ID(), b.ID()))
+						if !asc {
+							return -c
+						}
+						return c
+					})
+					var got []int64
+					p := record.Paging{Limit: 3}
+					for range 10 {
+						page, err := b.leads.List(t.Context(), leads.ListQuery{Sort: sort, Paging: p})
+						require.NoError(t, err)
+						got = append(got, ids(page.Items)...)
+						if page.Next == 0 {
+							break
+						}
+						p.After, p.AfterKey = page.Next, sort.Key(byID[page.Next])
+					}
+					assert.Equal(t, ids(want), got, "sorted by %s, ascending %v", by, asc)
+					if by == leads.SortName && asc {
+						var gotNames []string
+						for _, id := range got {
+							gotNames = append(gotNames, byID[id].Fields().Name)
+						}
+						assert.Equal(t, wantNames, gotNames)
+					}
+				}
+			}
+		})
+	})
+	t.Run("the list filters by source, score and periods together", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			var made []*lead.Lead
+			for i := range 6 {
+				source := []string{"Website", "Referral", ""}[i%3]
+				made = append(made, addLead(t, b, lead.Fields{Name: fmt.Sprintf("Lead %d", i), Source: source, Score: i * 20}))
+			}
+			touched := moveLead(t, b, made[1], lead.StatusContacted)
+			atLeast, atMost := 20, 80
+			for _, tc := range []struct {
+				name string
+				q    leads.ListQuery
+				want []*lead.Lead
+			}{
+				{"source", leads.ListQuery{Source: "Website"}, []*lead.Lead{made[3], made[0]}},
+				{"score from", leads.ListQuery{Score: leads.Bounds{Min: &atLeast}}, []*lead.Lead{made[5], made[4], made[3], made[2], made[1]}},
+				{"score range", leads.ListQuery{Score: leads.Bounds{Min: &atLeast, Max: &atMost}}, []*lead.Lead{made[4], made[3], made[2], made[1]}},
+				{"score and source", leads.ListQuery{Source: "Referral", Score: leads.Bounds{Max: &atMost}}, []*lead.Lead{made[4], made[1]}},
+				{"created from, to excluded", leads.ListQuery{Created: leads.Period{From: made[2].CreatedAt(), To: made[4].CreatedAt()}}, []*lead.Lead{made[3], made[2]}},
+				{"updated since", leads.ListQuery{Updated: leads.Period{From: touched.UpdatedAt()}}, []*lead.Lead{made[1]}},
+				{"nothing", leads.ListQuery{Source: "Website", Score: leads.Bounds{Min: &atMost, Max: &atLeast}}, nil},
+			} {
+				page, err := b.leads.List(t.Context(), tc.q)
+				require.NoError(t, err, tc.name)
+				assert.Equal(t, ids(tc.want), ids(page.Items), tc.name)
+			}
+			sources, err := b.leads.Sources(t.Context(), 10)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"Referral", "Website"}, sources, "distinct, in order, without the empty one")
+			sources, err = b.leads.Sources(t.Context(), 1)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"Referral"}, sources)
 		})
 	})
 	t.Run("counts per status have every status and follow every write", func(t *testing.T) {

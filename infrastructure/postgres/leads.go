@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -103,19 +104,75 @@ func likeEscape(search string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search)
 }
 
-// List returns one page of leads matching q, newest first (see
-// store.page). Search is matched anywhere in name, email and company, and
-// a search of one or two characters at the start of one of them (see
-// leads.ShortSearch), case-insensitively; surrounding spaces are ignored.
+// List returns one page of leads matching q, in its order (see
+// store.sortedPage). Search is matched anywhere in name, email and
+// company, and a search of one or two characters at the start of one of
+// them (see leads.ShortSearch), case-insensitively; surrounding spaces are
+// ignored.
 func (r *LeadRepository) List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error) {
-	// Only the conditions in use are written into the SQL, rather than
-	// "(@status = '' OR status = @status)": those defeat the indexes once
-	// PostgreSQL switches a prepared statement to a generic plan.
+	where, args := leadFilter(q)
+	o := ordering{key: leadSortKeys[q.Sort.By], asc: q.Sort.Asc}
+	if q.Sort.By == "" || q.Sort.By == leads.SortCreated {
+		o = ordering{key: `created_at`, asc: q.Sort.Asc, fixed: true}
+	} else if q.After > 0 {
+		key, err := q.Sort.ParseKey(q.AfterKey)
+		if err != nil {
+			return record.Page[*lead.Lead]{}, fmt.Errorf("list leads: %w", err)
+		}
+		o.after = key
+	}
+	return r.sortedPage(ctx, where, args, q.Paging, o, planMode(q.Search))
+}
+
+// leadSortKeys are the SQL of each sort key, identical to the expressions
+// of the indexes of migration 000015 that serve them. Creation, the default
+// order, is by created_at, whose cursor is the id alone (ordering.fixed).
+var leadSortKeys = map[leads.SortKey]string{
+	leads.SortUpdated: `updated_at`,
+	leads.SortName:    `name COLLATE "und-x-icu"`,
+	leads.SortCompany: `company COLLATE "und-x-icu"`,
+	leads.SortScore:   `score`,
+	leads.SortStatus:  leadStatusRank,
+}
+
+// leadStatusRank is leads.StatusRank in SQL.
+const leadStatusRank = `array_position('{NEW,CONTACTED,QUALIFIED,CONVERTED,LOST}'::text[], status)`
+
+// leadFilter is the WHERE of the leads q selects, its order and page
+// aside. Only the conditions in use are written into the SQL, rather than
+// "(@status = ” OR status = @status)": those defeat the indexes once
+// PostgreSQL switches a prepared statement to a generic plan.
+func leadFilter(q leads.ListQuery) ([]string, pgx.NamedArgs) {
 	var where []string
 	args := pgx.NamedArgs{}
 	if q.Status != "" {
 		where = append(where, `status = @status`)
 		args["status"] = string(q.Status)
+	}
+	if q.Source != "" {
+		where = append(where, `source = @source`)
+		args["source"] = q.Source
+	}
+	if q.Score.Min != nil {
+		where = append(where, `score >= @score_min`)
+		args["score_min"] = *q.Score.Min
+	}
+	if q.Score.Max != nil {
+		where = append(where, `score <= @score_max`)
+		args["score_max"] = *q.Score.Max
+	}
+	for _, p := range []struct {
+		column string
+		period leads.Period
+	}{{"created_at", q.Created}, {"updated_at", q.Updated}} {
+		if !p.period.From.IsZero() {
+			where = append(where, p.column+` >= @`+p.column+`_from`)
+			args[p.column+"_from"] = p.period.From
+		}
+		if !p.period.To.IsZero() {
+			where = append(where, p.column+` < @`+p.column+`_to`)
+			args[p.column+"_to"] = p.period.To
+		}
 	}
 	switch search := strings.TrimSpace(q.Search); {
 	case leads.ShortSearch(search):
@@ -126,7 +183,30 @@ func (r *LeadRepository) List(ctx context.Context, q leads.ListQuery) (record.Pa
 		where = append(where, searchExpr+` ILIKE @search`)
 		args["search"] = likePattern(search)
 	}
-	return r.page(ctx, where, args, q.Paging, planMode(q.Search))
+	return where, args
+}
+
+// Sources lists the sources live leads have, in order, at most limit of
+// them, for the source filter. Sources are free text, so there may be
+// many; the query skips from one to the next through leads_source_idx
+// (one index probe a source) rather than reading every lead.
+func (r *LeadRepository) Sources(ctx context.Context, limit int) ([]string, error) {
+	rows, err := r.db.Query(ctx, `
+WITH RECURSIVE s AS (
+  (SELECT source FROM leads WHERE deleted_at IS NULL ORDER BY source LIMIT 1)
+  UNION ALL
+  SELECT (SELECT l.source FROM leads l WHERE l.deleted_at IS NULL AND l.source > s.source ORDER BY l.source LIMIT 1)
+  FROM s WHERE s.source IS NOT NULL
+)
+SELECT source FROM s WHERE source IS NOT NULL AND source <> '' LIMIT $1`, limit)
+	if err != nil {
+		return nil, failed("list sources", err)
+	}
+	sources, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, failed("list sources", err)
+	}
+	return sources, nil
 }
 
 // statusCount is one row of CountByStatus's query.

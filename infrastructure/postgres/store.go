@@ -278,15 +278,50 @@ const live = `deleted_at IS NULL`
 // deep in the list as at its start, and aggregates added meanwhile do not
 // shift later pages. mode is how the statement is planned (see planMode).
 func (s *store[A, R]) page(ctx context.Context, where []string, args pgx.NamedArgs, p record.Paging, mode pgx.QueryExecMode) (record.Page[A], error) {
+	return s.sortedPage(ctx, where, args, p, ordering{}, mode)
+}
+
+// ordering is the order of a page: by the SQL expression key, then by id,
+// both ways. A zero ordering is newest first by id alone.
+type ordering struct {
+	key   string // "" for the id alone
+	asc   bool
+	after any // the key of the last row shown, with p.After its id
+	// fixed says the key never changes once a row is stored (its creation
+	// time), so a cursor needs only the id: the key is read from that row.
+	fixed bool
+}
+
+// sortedPage is page in the order o, paged by keyset on (key, id): the row
+// comparison reads the key's index from the last row shown on.
+func (s *store[A, R]) sortedPage(ctx context.Context, where []string, args pgx.NamedArgs, p record.Paging, o ordering, mode pgx.QueryExecMode) (record.Page[A], error) {
 	where = append(where, live)
 	limit := p.Size()
 	args["limit"] = limit + 1 // one more tells whether a next page exists
+	dir, past := ` DESC`, ` < `
+	if o.asc {
+		dir, past = ` ASC`, ` > `
+	}
+	orderBy := `id` + dir
+	if o.key != "" {
+		orderBy = o.key + dir + `, id` + dir
+	}
 	if p.After > 0 {
-		where = append(where, `id < @after`)
 		args["after"] = p.After
+		if o.key == "" {
+			where = append(where, `id`+past+`@after`)
+		} else {
+			key := `@key`
+			if o.fixed {
+				key = `(SELECT ` + o.key + ` FROM ` + s.t.name + ` WHERE id = @after)`
+			} else {
+				args["key"] = o.after
+			}
+			where = append(where, `(`+o.key+`, id)`+past+`(`+key+`, @after)`)
+		}
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+s.t.columns+` FROM `+s.t.name+whereClause(where)+
-		` ORDER BY id DESC LIMIT @limit`, mode, args)
+		` ORDER BY `+orderBy+` LIMIT @limit`, mode, args)
 	if err != nil {
 		return record.Page[A]{}, failed("select "+s.t.name, err)
 	}

@@ -13,21 +13,18 @@ import (
 	"crm/usecase/record"
 )
 
-// ListQuery selects a page of leads, newest first.
-type ListQuery struct {
-	Status lead.Status // "" for every status
-	Search string      // matched anywhere in name, email or company
-	record.Paging
-}
-
 // Repository stores leads. Every write is a compare-and-swap on the version.
 type Repository interface {
 	record.Repository[*lead.Lead]
-	// List returns one page of leads matching q, newest first.
+	// List returns one page of leads matching q, in its order, with the
+	// cursor of the next page (Next and NextKey).
 	List(ctx context.Context, q ListQuery) (record.Page[*lead.Lead], error)
 	// CountByStatus counts the live leads per status, every status
 	// present.
 	CountByStatus(ctx context.Context) (map[lead.Status]int, error)
+	// Sources lists the distinct sources of live leads, in byte order,
+	// at most limit of them, without "".
+	Sources(ctx context.Context, limit int) ([]string, error)
 }
 
 // Service runs the lead use cases.
@@ -59,6 +56,9 @@ func (s *Service) List(ctx context.Context, q ListQuery) (record.Page[*lead.Lead
 	if err != nil {
 		return p, fmt.Errorf("list leads: %w", err)
 	}
+	if p.Next > 0 {
+		p.NextKey = q.Sort.Key(p.Items[len(p.Items)-1])
+	}
 	return p, nil
 }
 
@@ -69,6 +69,18 @@ func (s *Service) CountByStatus(ctx context.Context) (map[lead.Status]int, error
 		return nil, fmt.Errorf("count leads: %w", err)
 	}
 	return counts, nil
+}
+
+// MaxSources bounds the sources the source filter offers.
+const MaxSources = 200
+
+// Sources lists the sources live leads have, for the source filter.
+func (s *Service) Sources(ctx context.Context) ([]string, error) {
+	sources, err := s.repo.Sources(ctx, MaxSources)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	return sources, nil
 }
 
 // ShortSearch reports whether a search (trimmed) is so short that it

@@ -7,12 +7,13 @@ const (
 )
 
 // Paging is the part of every list query that picks the page. Lists are
-// newest first and paged by keyset (the id of the last record shown), so a
-// page deep in a list is as fast as the first and records added meanwhile
-// do not shift later pages.
+// paged by keyset (the sort key and id of the last record shown), so a page
+// deep in a list is as fast as the first and records added meanwhile do
+// not shift later pages.
 type Paging struct {
-	After int64 // the id of the last record already shown, 0 for the first page
-	Limit int   // 0 or less for DefaultPageSize; more than MaxPageSize is cut to it
+	After    int64  // the id of the last record already shown, 0 for the first page
+	AfterKey string // its sort key, for lists sorted by more than the id
+	Limit    int    // 0 or less for DefaultPageSize; more than MaxPageSize is cut to it
 }
 
 // Size is the number of records a page holds.
@@ -26,9 +27,10 @@ func (p Paging) Size() int {
 	return p.Limit
 }
 
-// Page is one page of a list and the cursor of the next, 0 when this is
-// the last.
+// Page is one page of a list and the cursor of the next: Next is 0 when
+// this is the last, NextKey the sort key that goes with it.
 type Page[A any] struct {
-	Items []A
-	Next  int64
+	Items   []A
+	Next    int64
+	NextKey string
 }

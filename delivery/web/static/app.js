@@ -32,6 +32,19 @@
     input.focus();
   });
 
+  // A sortable column heading is a link to the sorted list. With the
+  // search form on the page, a click sets the form's order instead and
+  // submits it, so the form, the results and the address stay one view.
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest("a[data-sort]");
+    var form = document.getElementById("list-search");
+    if (!link || !form || !form.elements.sort || evt.ctrlKey || evt.metaKey || evt.shiftKey) return;
+    evt.preventDefault();
+    form.elements.sort.value = link.getAttribute("data-sort");
+    form.elements.dir.value = link.getAttribute("data-dir");
+    form.requestSubmit();
+  });
+
   // ---------------------------------------------------------------------
   // Unsaved typing. An input is dirty when its value is not the one the
   // server sent (its default value); a form the server sent back with

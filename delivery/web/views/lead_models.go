@@ -2,9 +2,13 @@ package views
 
 import (
 	"fmt"
-	"net/url"
+	"slices"
+	"strconv"
+	"time"
 
+	"crm/delivery/leadquery"
 	"crm/domain/lead"
+	"crm/usecase/leads"
 )
 
 // LeadFieldLabels names each lead field as the form shows it.
@@ -26,14 +30,17 @@ func LeadForm(f lead.Fields, version int64) Form {
 // LeadView is the lead page's editor.
 type LeadView = Editor[*lead.Lead]
 
-// LeadListView is the lead list: filters, tab counts and one page of leads.
+// LeadListView is the lead list: the view (filters and order), the tab
+// counts and one page of leads.
 type LeadListView struct {
-	Status lead.Status
-	Search string
-	Counts map[lead.Status]int
-	Leads  []*lead.Lead
-	Next   int64
-	Notice string
+	Query   leads.ListQuery
+	Loc     *time.Location // the rep's zone, which the view's dates are days of
+	Sources []string       // what the source filter offers; nil on a partial render
+	Counts  map[lead.Status]int
+	Leads   []*lead.Lead
+	Next    int64
+	NextKey string
+	Notice  string
 }
 
 // Total is the number of leads matching the search, across statuses.
@@ -45,10 +52,92 @@ func (v LeadListView) Total() int {
 	return n
 }
 
-// ListURL is the list's URL for a status tab and the page after cursor
-// after, keeping the search.
-func (v LeadListView) ListURL(status lead.Status, after int64) string {
-	return listURL("/leads", url.Values{"status": {string(status)}, "q": {v.Search}}, after)
+// Filtered reports whether the view narrows the list beyond a status tab,
+// so that the tabs' counts do not apply to it.
+func (v LeadListView) Filtered() bool {
+	q := v.Query
+	return q.Search != "" || q.Source != "" || q.Score != (leads.Bounds{}) || q.Created != (leads.Period{}) || q.Updated != (leads.Period{})
+}
+
+// viewURL is the list's URL for the view q, from its first page.
+func (v LeadListView) viewURL(q leads.ListQuery) string {
+	return listURL("/leads", leadquery.Encode(q, v.Loc), 0)
+}
+
+// TabURL is the list's URL for a status tab, keeping the rest of the view.
+func (v LeadListView) TabURL(status lead.Status) string {
+	q := v.Query
+	q.Status = status
+	return v.viewURL(q)
+}
+
+// NextURL is the list's URL for the next page of this view.
+func (v LeadListView) NextURL() string {
+	q := leadquery.Encode(v.Query, v.Loc)
+	if v.NextKey != "" {
+		q.Set(leadquery.ParamKey, v.NextKey)
+	}
+	return listURL("/leads", q, v.Next)
+}
+
+// ExportURL is the CSV of this view, every page of it.
+func (v LeadListView) ExportURL() string {
+	return listURL("/leads.csv", leadquery.Encode(v.Query, v.Loc), 0)
+}
+
+// ClearURL is the list without filters, keeping the tab and the order.
+func (v LeadListView) ClearURL() string {
+	return v.viewURL(leads.ListQuery{Status: v.Query.Status, Sort: v.Query.Sort})
+}
+
+// SortHeading is a column heading that sorts the list by key: by key in
+// its usual direction, or the other way when the list is sorted by it.
+func (v LeadListView) SortHeading(label string, key leads.SortKey) Heading {
+	q := v.Query
+	h := Heading{Label: label, Key: string(key)}
+	sort := leads.Sort{By: key, Asc: leadquery.AscendingByDefault(key)}
+	if q.Sort.By == key || (q.Sort.By == "" && key == leads.SortCreated) {
+		h.Sorted = "descending"
+		if q.Sort.Asc {
+			h.Sorted = "ascending"
+		}
+		sort = leads.Sort{By: key, Asc: !q.Sort.Asc}
+	}
+	h.Dir = leadquery.Dir(sort)
+	q.Sort = sort
+	h.URL = v.viewURL(q)
+	return h
+}
+
+// Headings are the lead table's column headings.
+func (v LeadListView) Headings() []Heading {
+	return []Heading{
+		v.SortHeading("Name", leads.SortName), v.SortHeading("Company", leads.SortCompany), {Label: "Email"},
+		v.SortHeading("Score", leads.SortScore), v.SortHeading("Status", leads.SortStatus), {Label: "Owner"},
+		v.SortHeading("Last change", leads.SortUpdated),
+	}
+}
+
+// SourceChoices are the sources the filter offers: the known ones, and
+// the one in the view even when no live lead has it any more.
+func (v LeadListView) SourceChoices() []string {
+	if v.Query.Source == "" || slices.Contains(v.Sources, v.Query.Source) {
+		return v.Sources
+	}
+	return append([]string{v.Query.Source}, v.Sources...)
+}
+
+// Dates returns a period's first and last day as the date inputs show them.
+func (v LeadListView) Dates(p leads.Period) (string, string) {
+	return leadquery.Day(p.From, v.Loc), leadquery.LastDay(p, v.Loc)
+}
+
+// scoreValue writes a score bound for its input, "" when open.
+func scoreValue(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
 }
 
 func leadURL(l *lead.Lead) string { return recordURL(lead.Kind, l.ID()) }
@@ -80,15 +169,16 @@ func leadTabs(v LeadListView) []Tab {
 		}
 		return &n
 	}
-	tabs := []Tab{{URL: v.ListURL("", 0), Label: "All", TestID: "tab-", Current: v.Status == "", Count: count(v.Total())}}
+	status := v.Query.Status
+	tabs := []Tab{{URL: v.TabURL(""), Label: "All", TestID: "tab-", Current: status == "", Count: count(v.Total())}}
 	for _, s := range lead.Statuses {
-		tabs = append(tabs, Tab{URL: v.ListURL(s, 0), Label: s.Label(), TestID: "tab-" + string(s), Current: v.Status == s,
+		tabs = append(tabs, Tab{URL: v.TabURL(s), Label: s.Label(), TestID: "tab-" + string(s), Current: status == s,
 			Count: count(v.Counts[s])})
 	}
 	return tabs
 }
 
-// Matches says how many leads a search found, from the first page: its
+// Matches says how many leads a search or filter found, from the first page: its
 // rows, or more than a page when there is a next one.
 func (v LeadListView) Matches() string {
 	switch n := len(v.Leads); {
