@@ -37,6 +37,8 @@ type LeadService interface {
 	Get(ctx context.Context, id int64) (*lead.Lead, error)
 	// List returns one page of leads.
 	List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error)
+	// Each calls fn with every lead of a view, for an export.
+	Each(ctx context.Context, q leads.ListQuery, fn func(*lead.Lead) error) error
 	// Update saves f onto l, as just read, at its version; a lost
 	// compare-and-swap is a *conflict.Error, a broken rule a
 	// *domain.RuleError.
@@ -138,6 +140,7 @@ func NewHandler(cfg Config) http.Handler {
 		r.Use(s.authenticate, noteRep)
 
 		r.Get(Prefix+"/leads", s.handle(s.listLeads))
+		r.Get(Prefix+"/leads.csv", s.handle(s.exportLeads))
 		r.Post(Prefix+"/leads", s.handle(s.createLead))
 		r.Get(Prefix+"/leads/{id}", s.handle(s.leadRes.show))
 		r.Patch(Prefix+"/leads/{id}", s.handle(s.patchLead))

@@ -1,11 +1,15 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
+	"crm/delivery/leadcsv"
 	"crm/delivery/leadquery"
 	"crm/domain/lead"
+	"crm/usecase/leads"
+	"crm/usecase/record"
 )
 
 // leadJSON is the representation of a lead.
@@ -65,15 +69,9 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The view's parameters are the pages' (see leadquery); dates are
-	// days in UTC.
-	q, err := leadquery.Parse(r.URL.Query(), time.UTC)
-	if problems, ok := leadquery.IsProblems(err); ok {
-		refused := make([]fieldError, len(problems))
-		for i, p := range problems {
-			refused[i] = fieldError{Field: p.Param, Message: p.Message}
-		}
-		return queryError(refused)
+	q, err := readLeadView(r)
+	if err != nil {
+		return err
 	}
 	q.Limit = page.Limit
 	p, err := s.leads.List(r.Context(), q)
@@ -97,4 +95,36 @@ func (s *server) changeLeadStatus(w http.ResponseWriter, r *http.Request) error 
 
 func (s *server) deleteLead(w http.ResponseWriter, r *http.Request) error {
 	return s.leadRes.deleteWith(w, r, s.leads.Delete)
+}
+
+// readLeadView reads the view of the lead list, as the pages write it
+// (see leadquery); dates are days in UTC.
+func readLeadView(r *http.Request) (leads.ListQuery, error) {
+	q, err := leadquery.Parse(r.URL.Query(), time.UTC)
+	if problems, ok := leadquery.IsProblems(err); ok {
+		refused := make([]fieldError, len(problems))
+		for i, p := range problems {
+			refused[i] = fieldError{Field: p.Param, Message: p.Message}
+		}
+		return q, queryError(refused)
+	}
+	return q, nil
+}
+
+// exportFirstRow bounds the wait for an export's first row, as the web
+// router bounds every other request (web.DefaultRequestTimeout): the router
+// gives exports no deadline, as they last as long as their download.
+const exportFirstRow = 10 * time.Second
+
+// exportLeads answers the CSV of a view of the lead list: every lead it
+// selects, in its order, streamed.
+func (s *server) exportLeads(w http.ResponseWriter, r *http.Request) error {
+	q, err := readLeadView(r)
+	if err != nil {
+		return err
+	}
+	q.Paging = record.Paging{}
+	return leadcsv.Serve(w, r, "leads", exportFirstRow, func(ctx context.Context, fn func(*lead.Lead) error) error {
+		return s.leads.Each(ctx, q, fn)
+	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"crm/delivery/leadcsv"
 	"crm/delivery/leadquery"
 	"crm/delivery/web/views"
 	"crm/domain"
@@ -24,6 +25,7 @@ type LeadService interface {
 	List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error)
 	CountByStatus(ctx context.Context) (map[lead.Status]int, error)
 	Sources(ctx context.Context) ([]string, error)
+	Each(ctx context.Context, q leads.ListQuery, fn func(*lead.Lead) error) error
 	Move(ctx context.Context, by string, id, version int64, to lead.Status) (record.Saved[*lead.Lead], error)
 	SaveAndMove(ctx context.Context, by string, id, version int64, f lead.Fields, to lead.Status) (record.Saved[*lead.Lead], error)
 }
@@ -102,4 +104,17 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.renderList(w, r, query.Paging, views.LeadRows(v), views.LeadListPage(v), views.LeadResults(v))
+}
+
+// exportLeads answers the CSV of a view of the lead list: every lead it
+// selects, in its order, streamed.
+func (s *server) exportLeads(w http.ResponseWriter, r *http.Request) error {
+	query, err := leadquery.Parse(r.URL.Query(), s.location(r))
+	if problems, ok := leadquery.IsProblems(err); ok {
+		return &badRequest{msg: problems.Error()}
+	}
+	query.Paging = record.Paging{}
+	return leadcsv.Serve(w, r, "leads", s.timeout, func(ctx context.Context, fn func(*lead.Lead) error) error {
+		return s.leads.Each(ctx, query, fn)
+	})
 }

@@ -225,10 +225,12 @@ func (s *server) textQuery(next http.Handler) http.Handler {
 // withDeadline gives every request the server's timeout, so whatever it
 // waits on (a frozen database, a full pool) gives up and answers 503 in
 // time. A live stream is meant to stay open: it gets no deadline, and its
-// one read (does the record exist?) gets its own.
+// one read (does the record exist?) gets its own. An export (.csv) lasts as
+// long as its download and bounds its own wait for the first row (see
+// leadcsv.Serve).
 func (s *server) withDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/live") {
+		if strings.HasSuffix(r.URL.Path, "/live") || strings.HasSuffix(r.URL.Path, ".csv") {
 			next.ServeHTTP(w, r)
 			return
 		}

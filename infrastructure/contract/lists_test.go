@@ -224,6 +224,12 @@ func TestLeadRepositories(t *testing.T) {
 						p.After, p.AfterKey = page.Next, sort.Key(byID[page.Next])
 					}
 					assert.Equal(t, ids(want), got, "sorted by %s, ascending %v", by, asc)
+					var each []int64
+					require.NoError(t, b.leads.Each(t.Context(), leads.ListQuery{Sort: sort}, func(l *lead.Lead) error {
+						each = append(each, l.ID())
+						return nil
+					}))
+					assert.Equal(t, ids(want), each, "every lead at once, sorted by %s, ascending %v", by, asc)
 					if by == leads.SortName && asc {
 						var gotNames []string
 						for _, id := range got {
@@ -261,6 +267,16 @@ func TestLeadRepositories(t *testing.T) {
 				require.NoError(t, err, tc.name)
 				assert.Equal(t, ids(tc.want), ids(page.Items), tc.name)
 			}
+			var each []*lead.Lead
+			stop := errors.New("enough")
+			err := b.leads.Each(t.Context(), leads.ListQuery{Score: leads.Bounds{Min: &atLeast}}, func(l *lead.Lead) error {
+				if each = append(each, l); len(each) == 2 {
+					return stop
+				}
+				return nil
+			})
+			assert.Same(t, stop, err, "Each stops at its function's error, and returns it as it is")
+			assert.Equal(t, ids([]*lead.Lead{made[5], made[4]}), ids(each))
 			sources, err := b.leads.Sources(t.Context(), 10)
 			require.NoError(t, err)
 			assert.Equal(t, []string{"Referral", "Website"}, sources, "distinct, in order, without the empty one")

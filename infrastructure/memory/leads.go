@@ -43,14 +43,7 @@ func (r *Leads) History(_ context.Context, id int64) ([]domain.RecordedEvent, er
 
 // List returns one page of the leads matching q, in its order.
 func (r *Leads) List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error) {
-	var matching []*lead.Lead
-	for _, l := range r.all() {
-		if leadSelected(l, q) {
-			matching = append(matching, l)
-		}
-	}
-	less := leadOrder(q.Sort)
-	slices.SortFunc(matching, less)
+	matching, less := r.view(q), leadOrder(q.Sort)
 	var after *lead.Lead
 	switch {
 	case q.After > 0 && (q.Sort.By == "" || q.Sort.By == leads.SortCreated):
@@ -80,6 +73,28 @@ func (r *Leads) List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.
 		out.Items = append(out.Items, l)
 	}
 	return out, nil
+}
+
+// Each calls fn with every lead of q's view, in its order.
+func (r *Leads) Each(_ context.Context, q leads.ListQuery, fn func(*lead.Lead) error) error {
+	for _, l := range r.view(q) {
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// view returns the live leads q's filters select, in its order.
+func (r *Leads) view(q leads.ListQuery) []*lead.Lead {
+	var matching []*lead.Lead
+	for _, l := range r.all() {
+		if leadSelected(l, q) {
+			matching = append(matching, l)
+		}
+	}
+	slices.SortFunc(matching, leadOrder(q.Sort))
+	return matching
 }
 
 // leadSelected reports whether l passes q's filters.

@@ -111,10 +111,8 @@ func likeEscape(search string) string {
 // ignored.
 func (r *LeadRepository) List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error) {
 	where, args := leadFilter(q)
-	o := ordering{key: leadSortKeys[q.Sort.By], asc: q.Sort.Asc}
-	if q.Sort.By == "" || q.Sort.By == leads.SortCreated {
-		o = ordering{key: `created_at`, asc: q.Sort.Asc, fixed: true}
-	} else if q.After > 0 {
+	o := leadOrdering(q.Sort)
+	if q.After > 0 && !o.fixed {
 		key, err := q.Sort.ParseKey(q.AfterKey)
 		if err != nil {
 			return record.Page[*lead.Lead]{}, fmt.Errorf("list leads: %w", err)
@@ -122,6 +120,20 @@ func (r *LeadRepository) List(ctx context.Context, q leads.ListQuery) (record.Pa
 		o.after = key
 	}
 	return r.sortedPage(ctx, where, args, q.Paging, o, planMode(q.Search))
+}
+
+// Each calls fn with every lead of q's view, its page aside, in its order,
+// as they stood at one moment; it stops at fn's first error.
+func (r *LeadRepository) Each(ctx context.Context, q leads.ListQuery, fn func(*lead.Lead) error) error {
+	where, args := leadFilter(q)
+	return r.each(ctx, where, args, leadOrdering(q.Sort), fn)
+}
+
+func leadOrdering(s leads.Sort) ordering {
+	if s.By == "" || s.By == leads.SortCreated {
+		return ordering{key: `created_at`, asc: s.Asc, fixed: true}
+	}
+	return ordering{key: leadSortKeys[s.By], asc: s.Asc}
 }
 
 // leadSortKeys are the SQL of each sort key, identical to the expressions

@@ -292,19 +292,69 @@ type ordering struct {
 	fixed bool
 }
 
+// orderBy is the ORDER BY of o.
+func (o ordering) orderBy() string {
+	dir := ` DESC`
+	if o.asc {
+		dir = ` ASC`
+	}
+	if o.key == "" {
+		return `id` + dir
+	}
+	return o.key + dir + `, id` + dir
+}
+
+// exportTimeout bounds an export's one statement, which streams a whole
+// view at the pace the client downloads it: far longer than a page's.
+const exportTimeout = 10 * time.Minute
+
+// each calls fn with every live aggregate matching where, in the order o,
+// read from one snapshot by one statement whose rows are decoded one at a
+// time, so a million rows take the memory of one.
+func (s *store[A, R]) each(ctx context.Context, where []string, args pgx.NamedArgs, o ordering, fn func(A) error) error {
+	where = append(where, live)
+	var stopped error // fn's own, which says nothing of the database
+	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL statement_timeout = %d`, exportTimeout.Milliseconds())); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+s.t.columns+` FROM `+s.t.name+whereClause(where)+` ORDER BY `+o.orderBy(), args)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			row, err := pgx.RowToStructByName[R](rows)
+			if err != nil {
+				return err
+			}
+			if stopped = fn(s.t.toDomain(row)); stopped != nil {
+				return stopped
+			}
+		}
+		return rows.Err()
+	})
+	switch {
+	case stopped != nil:
+		return stopped
+	case err != nil:
+		return failed("export "+s.t.name, err)
+	}
+	return nil
+}
+
 // sortedPage is page in the order o, paged by keyset on (key, id): the row
 // comparison reads the key's index from the last row shown on.
 func (s *store[A, R]) sortedPage(ctx context.Context, where []string, args pgx.NamedArgs, p record.Paging, o ordering, mode pgx.QueryExecMode) (record.Page[A], error) {
 	where = append(where, live)
 	limit := p.Size()
 	args["limit"] = limit + 1 // one more tells whether a next page exists
-	dir, past := ` DESC`, ` < `
+	past := ` < `
 	if o.asc {
-		dir, past = ` ASC`, ` > `
-	}
-	orderBy := `id` + dir
-	if o.key != "" {
-		orderBy = o.key + dir + `, id` + dir
+		past = ` > `
 	}
 	if p.After > 0 {
 		args["after"] = p.After
@@ -321,7 +371,7 @@ func (s *store[A, R]) sortedPage(ctx context.Context, where []string, args pgx.N
 		}
 	}
 	rows, err := s.db.Query(ctx, `SELECT `+s.t.columns+` FROM `+s.t.name+whereClause(where)+
-		` ORDER BY `+orderBy+` LIMIT @limit`, mode, args)
+		` ORDER BY `+o.orderBy()+` LIMIT @limit`, mode, args)
 	if err != nil {
 		return record.Page[A]{}, failed("select "+s.t.name, err)
 	}

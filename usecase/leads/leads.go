@@ -22,6 +22,9 @@ type Repository interface {
 	// CountByStatus counts the live leads per status, every status
 	// present.
 	CountByStatus(ctx context.Context) (map[lead.Status]int, error)
+	// Each calls fn with every lead of q's view, its page aside, in its
+	// order, as they stood at one moment; it stops at fn's first error.
+	Each(ctx context.Context, q ListQuery, fn func(*lead.Lead) error) error
 	// Sources lists the distinct sources of live leads, in byte order,
 	// at most limit of them, without "".
 	Sources(ctx context.Context, limit int) ([]string, error)
@@ -69,6 +72,16 @@ func (s *Service) CountByStatus(ctx context.Context) (map[lead.Status]int, error
 		return nil, fmt.Errorf("count leads: %w", err)
 	}
 	return counts, nil
+}
+
+// Each calls fn with every lead of q's view, for an export: all its
+// pages, read as one.
+func (s *Service) Each(ctx context.Context, q ListQuery, fn func(*lead.Lead) error) error {
+	q.Search = domain.NFC(q.Search)
+	if err := s.repo.Each(ctx, q, fn); err != nil {
+		return fmt.Errorf("read leads: %w", err)
+	}
+	return nil
 }
 
 // MaxSources bounds the sources the source filter offers.
