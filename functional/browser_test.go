@@ -13,9 +13,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// newBrowser starts headless Chromium for the test. CHROMIUM names the
-// binary; `make test` installs Debian's chromium when it is missing.
+// newBrowser starts headless Chromium for the test, for 90 seconds at
+// most. CHROMIUM names the binary; `make test` installs Debian's chromium
+// when it is missing.
 func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	return newBrowserFor(t, 90*time.Second)
+}
+
+// newBrowserFor is newBrowser for a test that may need the browser for
+// longer, up to limit.
+func newBrowserFor(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	path := os.Getenv("CHROMIUM")
 	if path == "" {
@@ -35,7 +43,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.NoFirstRun,
 		chromedp.WindowSize(1200, 1400),
 	)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
