@@ -35,7 +35,9 @@ Commands:
   migrate up         apply every pending migration
   migrate down [N]   roll back the last N migrations (default 1)
   migrate version    print the schema version the database is at
-  seed [--leads N]   apply pending migrations, then add demo leads until there are at least N (default 200)
+  seed [--leads N] [--contacts N] [--deals N]
+                     apply pending migrations, then add demo leads until there are at least N (default 200),
+                     and contacts and deals beyond the converted leads' up to the numbers given
                      and the two demo reps (their credentials are printed)
   user add EMAIL --name NAME [--role rep|admin]
                      add a rep (or an admin) who can sign in; the password comes from CRM_PASSWORD or a
@@ -194,19 +196,23 @@ const defaultSeedLeads = 200
 func seedCommand(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	n := fs.Int("leads", defaultSeedLeads, "bring the database up to at least this many leads")
+	contacts := fs.Int("contacts", 0, "then bring the contacts up to at least this many (beyond converted leads')")
+	deals := fs.Int("deals", 0, "then bring the deals up to at least this many (beyond converted leads')")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: seed takes no arguments besides --leads N, got %q", errUsage, strings.Join(fs.Args(), " "))
+		return fmt.Errorf("%w: seed takes no arguments besides --leads, --contacts and --deals, got %q", errUsage, strings.Join(fs.Args(), " "))
 	}
-	if *n < 0 {
-		return fmt.Errorf("%w: --leads must be 0 or more, got %d", errUsage, *n)
+	for flag, v := range map[string]int{"leads": *n, "contacts": *contacts, "deals": *deals} {
+		if v < 0 {
+			return fmt.Errorf("%w: --%s must be 0 or more, got %d", errUsage, flag, v)
+		}
 	}
 	cfg, err := e.config()
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	return seed(ctx, cfg, newLogger(stderr, cfg.LogLevel), stdout, stderr, *n, start)
+	return seed(ctx, cfg, newLogger(stderr, cfg.LogLevel), stdout, stderr, seedSizes{*n, *contacts, *deals}, start)
 }

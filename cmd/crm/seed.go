@@ -17,21 +17,33 @@ import (
 // progressFrom is the smallest target for which seed reports progress.
 const progressFrom = 1000
 
+// seedSizes are how many of each kind of record seed brings the database
+// up to.
+type seedSizes struct{ leads, contacts, deals int }
+
 // seed applies pending migrations (so it works on a new database, as the
 // one-shot seed service of docker-compose.yml needs), then brings the lead
-// table up to at least n leads.
-func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.Writer, n int, start time.Time) error {
+// table up to at least n.leads leads, and the contacts and deals up to
+// theirs.
+func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.Writer, n seedSizes, start time.Time) error {
 	pool, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	inserted, err := postgres.Seed(ctx, pool, n, progressPrinter(stderr, n))
+	inserted, err := postgres.Seed(ctx, pool, n.leads, progressPrinter(stderr, n.leads))
 	if err != nil {
-		return fmt.Errorf("seed %d leads: %w", n, err)
+		return fmt.Errorf("seed %d leads: %w", n.leads, err)
 	}
 	fmt.Fprintf(stdout, "Seeded %d new leads (the database now holds at least %d) in %s.\n",
-		inserted, n, time.Since(start).Round(time.Millisecond))
+		inserted, n.leads, time.Since(start).Round(time.Millisecond))
+	if n.contacts > 0 || n.deals > 0 {
+		contacts, deals, err := postgres.SeedRecords(ctx, pool, n.contacts, n.deals)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Seeded %d new contacts and %d new deals.\n", contacts, deals)
+	}
 	return seedReps(ctx, newAuth(pool), stdout)
 }
 

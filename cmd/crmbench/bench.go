@@ -351,6 +351,9 @@ func readsOf(random []lead, oldest int64) []aRead {
 		{"filtered", func(rng *rand.Rand) func() string {
 			return func() string { return "/leads?" + filteredViews[rng.IntN(len(filteredViews))] }
 		}},
+		{"contacts and deals", func(rng *rand.Rand) func() string {
+			return func() string { return recordViews[rng.IntN(len(recordViews))] }
+		}},
 		{"deep sorted page", func(rng *rand.Rand) func() string {
 			// Past a random lead in name order, both ways, as "load
 			// more" deep in a sorted list reaches it.
@@ -372,6 +375,10 @@ var (
 	sortedViews = []string{
 		"sort=name", "sort=name&dir=desc", "sort=company", "sort=company&dir=desc", "sort=score", "sort=score&dir=asc",
 		"sort=status", "sort=status&dir=desc", "sort=updated", "sort=updated&dir=asc", "sort=created&dir=asc",
+	}
+	// recordViews are the contact and deal lists reps read.
+	recordViews = []string{
+		"/contacts", "/contacts?q=garcia", "/contacts?q=an", "/deals", "/deals?stage=WON", "/deals?stage=OPEN",
 	}
 	filteredViews = []string{
 		"source=Webinar", "source=Event%3A+SaaStr", "score_min=90", "score_min=40&score_max=60&sort=name",

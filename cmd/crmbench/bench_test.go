@@ -52,7 +52,7 @@ func TestBenchMeasuresEveryPathAndWritesItsReport(t *testing.T) {
 		mixHot + "/" + seriesOptimistic, mixHot + "/" + seriesPessimistic,
 		notices + "/" + seriesNoticesOn, notices + "/" + seriesNoticesOff,
 		readPages + "/lead page", readPages + "/search", readPages + "/search, 1–2 characters", readPages + "/deep page",
-		readPages + "/sorted", readPages + "/filtered", readPages + "/deep sorted page",
+		readPages + "/sorted", readPages + "/filtered", readPages + "/deep sorted page", readPages + "/contacts and deals",
 	} {
 		assert.True(t, seen[want], "no measurement of %s", want)
 	}

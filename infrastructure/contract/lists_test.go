@@ -389,6 +389,16 @@ func TestContactRepositories(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, all[:4], ids(page.Items))
 			assert.Equal(t, all[3], page.Next)
+
+			// One or two characters: the start of a name, an email or a
+			// company, as for leads.
+			for search, want := range map[string][]int64{
+				"co": all, "GR": all, "10": {all[0], all[3], all[6]}, "on": nil, "%": nil,
+			} {
+				page, err = b.contacts.List(t.Context(), contacts.ListQuery{Search: search})
+				require.NoError(t, err)
+				assert.Equal(t, want, ids(page.Items), "search %q", search)
+			}
 		})
 	})
 	t.Run("FindByEmail finds the contact with the email in any case", func(t *testing.T) {

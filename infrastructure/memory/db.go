@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 
@@ -135,6 +136,16 @@ func page[A interface{ ID() int64 }](items []A, p record.Paging, keep func(A) bo
 		out.Items = append(out.Items, a)
 	}
 	return out
+}
+
+// matchesOrStarts is the lists' search: matches, or for one or two
+// characters (record.ShortSearch) the start of one of the values.
+func matchesOrStarts(search string, values ...string) bool {
+	if search = strings.TrimSpace(search); record.ShortSearch(search) {
+		search = strings.ToLower(search)
+		return slices.ContainsFunc(values, func(v string) bool { return strings.HasPrefix(strings.ToLower(v), search) })
+	}
+	return matches(search, values...)
 }
 
 // matches is the lists' search: text found anywhere in any of the values,

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"slices"
-	"strings"
 
 	"crm/domain"
 	"crm/domain/deal"
@@ -186,11 +185,5 @@ func (r *Leads) CountByStatus(context.Context) (map[lead.Status]int, error) {
 
 func leadMatches(l *lead.Lead, search string) bool {
 	f := l.Fields()
-	if search = strings.TrimSpace(search); leads.ShortSearch(search) {
-		search = strings.ToLower(search)
-		return slices.ContainsFunc([]string{f.Name, f.Email, f.Company}, func(v string) bool {
-			return strings.HasPrefix(strings.ToLower(v), search)
-		})
-	}
-	return matches(search, f.Name, f.Email, f.Company)
+	return matchesOrStarts(search, f.Name, f.Email, f.Company)
 }

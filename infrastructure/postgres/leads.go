@@ -107,7 +107,7 @@ func likeEscape(search string) string {
 // List returns one page of leads matching q, in its order (see
 // store.sortedPage). Search is matched anywhere in name, email and
 // company, and a search of one or two characters at the start of one of
-// them (see leads.ShortSearch), case-insensitively; surrounding spaces are
+// them (see record.ShortSearch), case-insensitively; surrounding spaces are
 // ignored.
 func (r *LeadRepository) List(ctx context.Context, q leads.ListQuery) (record.Page[*lead.Lead], error) {
 	where, args := leadFilter(q)
@@ -187,7 +187,7 @@ func leadFilter(q leads.ListQuery) ([]string, pgx.NamedArgs) {
 		}
 	}
 	switch search := strings.TrimSpace(q.Search); {
-	case leads.ShortSearch(search):
+	case record.ShortSearch(search):
 		// Served by the prefix indexes of migration 000014.
 		where = append(where, `(lower(name) LIKE lower(@prefix) OR lower(email) LIKE lower(@prefix) OR lower(company) LIKE lower(@prefix))`)
 		args["prefix"] = likeEscape(search) + "%"

@@ -12,6 +12,8 @@ import (
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/contacts"
+	"crm/usecase/deals"
 	"crm/usecase/leads"
 )
 
@@ -198,4 +200,34 @@ func TestSeed_EveryConvertedLeadHasItsContactAndDeal(t *testing.T) {
 	var nextContact int64
 	require.NoError(t, db.Pool.QueryRow(t.Context(), `INSERT INTO contacts (name) VALUES ('After') RETURNING id`).Scan(&nextContact))
 	assert.Greater(t, nextContact, int64(converted), "the identity sequence moved past the seeded ids")
+}
+
+// TestSeedRecords_TopsUpContactsAndDealsToValidRecordsOnce: beyond the
+// converted leads' own, contacts and deals come up to the numbers asked,
+// each one a record the repositories read back as valid, contacts with
+// unique emails and every deal with a contact; a rerun inserts nothing.
+func TestSeedRecords_TopsUpContactsAndDealsToValidRecordsOnce(t *testing.T) {
+	t.Parallel()
+	db := newSeeded(t, 1000)
+	converted := countRows(t, db.Pool, `SELECT count(*) FROM contacts`)
+	newContacts, newDeals, err := postgres.SeedRecords(t.Context(), db.Pool, 3000, 2500)
+	require.NoError(t, err)
+	assert.Equal(t, 3000-converted, newContacts)
+	assert.Equal(t, 3000, countRows(t, db.Pool, `SELECT count(*) FROM contacts`))
+	assert.Equal(t, 2500, countRows(t, db.Pool, `SELECT count(*) FROM deals`))
+	assert.Equal(t, 2500-countRows(t, db.Pool, `SELECT count(*) FROM deals WHERE lead_id IS NOT NULL`), newDeals)
+	assert.Equal(t, countRows(t, db.Pool, `SELECT count(*) FROM contacts WHERE email <> ''`),
+		countRows(t, db.Pool, `SELECT count(DISTINCT lower(email)) FROM contacts WHERE email <> ''`), "one contact per email")
+	assert.Greater(t, countRows(t, db.Pool, `SELECT count(DISTINCT contact_id) FROM deals`), 2000, "deals spread over the contacts")
+
+	cs, err := postgres.NewContactRepository(db.Pool).List(t.Context(), contacts.ListQuery{})
+	require.NoError(t, err)
+	assert.Len(t, cs.Items, 50, "the list reads them back")
+	ds, err := postgres.NewDealRepository(db.Pool).List(t.Context(), deals.ListQuery{})
+	require.NoError(t, err)
+	assert.Len(t, ds.Items, 50)
+
+	newContacts, newDeals, err = postgres.SeedRecords(t.Context(), db.Pool, 3000, 2500)
+	require.NoError(t, err)
+	assert.Zero(t, newContacts+newDeals, "a rerun inserts nothing")
 }

@@ -6,7 +6,6 @@ package leads
 import (
 	"context"
 	"fmt"
-	"unicode/utf8"
 
 	"crm/domain"
 	"crm/domain/lead"
@@ -94,12 +93,4 @@ func (s *Service) Sources(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
 	return sources, nil
-}
-
-// ShortSearch reports whether a search (trimmed) is so short that it
-// matches the start of a lead's name, email or company rather than any
-// part: one or two characters, fewer than a trigram index can look up.
-func ShortSearch(search string) bool {
-	n := utf8.RuneCountInString(search)
-	return n > 0 && n < 3
 }

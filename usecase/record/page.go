@@ -1,5 +1,7 @@
 package record
 
+import "unicode/utf8"
+
 // DefaultPageSize and MaxPageSize bound one page of any list.
 const (
 	DefaultPageSize = 50
@@ -33,4 +35,12 @@ type Page[A any] struct {
 	Items   []A
 	Next    int64
 	NextKey string
+}
+
+// ShortSearch reports whether a search (trimmed) is so short that it
+// matches the start of a record's name, email or company rather than any
+// part: one or two characters, fewer than a trigram index can look up.
+func ShortSearch(search string) bool {
+	n := utf8.RuneCountInString(search)
+	return n > 0 && n < 3
 }

@@ -424,7 +424,7 @@ func ContactListPage(v ContactListView) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		templ_7745c5c3_Err = ListPage(List{
-			Title: "Contacts", Intro: "Newest first. Search looks in name, email and company.", Notice: v.Notice,
+			Title: "Contacts", Intro: "Newest first. Search looks in name, email and company; one or two letters find those that start with them.", Notice: v.Notice,
 			Actions: newContactButton(),
 			Search:  &Search{URL: "/contacts", Target: "contact-results", Value: v.Search, Label: "Search contacts"},
 			Results: ContactResults(v),
