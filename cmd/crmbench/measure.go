@@ -35,7 +35,8 @@ type measurement struct {
 // warmup (not counted) and then d, and reports what they did in d.
 func measure(ctx context.Context, name, series string, clients int, warmup, d time.Duration, newOp func(client int) op) measurement {
 	var (
-		counting atomic.Bool
+		counting atomic.Bool // operations starting now are measured
+		stopped  atomic.Bool // no operation starts any more
 		wg       sync.WaitGroup
 		mu       sync.Mutex
 		m        = measurement{Name: name, Series: series, Clients: clients, Outcome: map[string]int{}}
@@ -50,11 +51,12 @@ func measure(ctx context.Context, name, series string, clients int, warmup, d ti
 			var mine []time.Duration
 			var errs int
 			var firstErr string
-			for ctx.Err() == nil {
+			for !stopped.Load() && ctx.Err() == nil {
+				counted := counting.Load()
 				start := time.Now()
 				outcome, err := do(ctx)
 				took := time.Since(start)
-				if !counting.Load() || ctx.Err() != nil {
+				if !counted || ctx.Err() != nil {
 					continue
 				}
 				if err != nil {
@@ -83,10 +85,13 @@ func measure(ctx context.Context, name, series string, clients int, warmup, d ti
 	counting.Store(true)
 	start := time.Now()
 	sleep(ctx, d)
+	// Operations started in the window count, and are let finish: on a
+	// busy machine a short window may otherwise end before any does.
 	counting.Store(false)
+	stopped.Store(true)
+	wg.Wait()
 	elapsed := time.Since(start)
 	cancel()
-	wg.Wait()
 
 	m.Ops = len(lat)
 	m.PerSec = float64(m.Ops) / elapsed.Seconds()
