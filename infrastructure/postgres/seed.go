@@ -37,10 +37,11 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, n int, progress func(done, to
 			return fmt.Errorf("lock: %w", err)
 		}
 		var have int
+		var lastID int64
 		var after, now time.Time
 		err := tx.QueryRow(ctx, `
-			SELECT count(*), COALESCE(max(created_at), now() - interval '730 days'), now()
-			FROM leads`).Scan(&have, &after, &now)
+			SELECT count(*), COALESCE(max(id), 0), COALESCE(max(created_at), now() - interval '730 days'), now()
+			FROM leads`).Scan(&have, &lastID, &after, &now)
 		if err != nil {
 			return fmt.Errorf("count leads: %w", err)
 		}
@@ -72,7 +73,10 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, n int, progress func(done, to
 				return fmt.Errorf("rebuild index: %w", err)
 			}
 		}
-		return completeConversions(ctx, tx)
+		if err := completeConversions(ctx, tx); err != nil {
+			return err
+		}
+		return recordSeedHistory(ctx, tx, lastID)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("seed leads: %w", err)
@@ -196,7 +200,56 @@ func prepareBulkInsert(ctx context.Context, tx pgx.Tx, rebuildIndexes bool) (reb
 }
 
 var seedColumns = []string{"name", "email", "company", "phone", "source", "score", "status",
-	"owner", "notes", "created_at", "updated_at", "updated_by"}
+	"owner", "notes", "created_at", "updated_at", "updated_by", "version"}
+
+// seedPaths are the moves a seeded lead made to reach its status, one
+// version each after its creation: the history recordSeedHistory writes.
+var seedPaths = map[string][]string{
+	"NEW":       nil,
+	"CONTACTED": {"CONTACTED"},
+	"QUALIFIED": {"CONTACTED", "QUALIFIED"},
+	"CONVERTED": {"CONTACTED", "QUALIFIED", "CONVERTED"},
+	"LOST":      {"CONTACTED", "LOST"},
+}
+
+// recordSeedHistory gives the leads seeded after lastID the history their
+// state tells: created by their owner with their fields, then each move of
+// seedPaths, spread between creation and their last change; a converted
+// lead's last event names the contact and deal it became (as a conversion
+// records them), so its history links to its deal. The events match the
+// domain's own (lead.EventCreated and the rest), so the history page reads
+// them as any other.
+func recordSeedHistory(ctx context.Context, tx pgx.Tx, lastID int64) error {
+	_, err := tx.Exec(ctx, `
+INSERT INTO activity (aggregate_kind, aggregate_id, version, event, actor, changes, refs, occurred_at)
+SELECT 'lead', l.id, 1, 'LeadCreated', l.owner,
+       (SELECT COALESCE(jsonb_agg(jsonb_build_object('field', f, 'old', o, 'new', n) ORDER BY i), '[]')
+        FROM (VALUES (1, 'name', '', l.name), (2, 'email', '', l.email), (3, 'company', '', l.company),
+                     (4, 'phone', '', l.phone), (5, 'source', '', l.source), (6, 'score', '0', l.score::text),
+                     (7, 'notes', '', l.notes)) AS v(i, f, o, n)
+        WHERE o <> n),
+       '{}', l.created_at
+FROM leads l WHERE l.id > $1
+UNION ALL
+SELECT 'lead', l.id, m.step + 1, CASE WHEN m.status = 'CONVERTED' THEN 'LeadConverted' ELSE 'LeadStatusChanged' END, l.owner,
+       jsonb_build_array(jsonb_build_object('field', 'status', 'old', m.previous, 'new', m.status)),
+       CASE WHEN m.status = 'CONVERTED' THEN jsonb_build_object('contact', d.contact_id, 'deal', d.id) ELSE '{}' END,
+       l.created_at + (l.updated_at - l.created_at) * m.step / (l.version - 1)
+FROM leads l
+CROSS JOIN LATERAL (
+  SELECT p.step, p.status, COALESCE(lag(p.status) OVER (ORDER BY p.step), 'NEW') AS previous
+  FROM unnest(CASE l.status WHEN 'CONTACTED' THEN '{CONTACTED}'::text[]
+                            WHEN 'QUALIFIED' THEN '{CONTACTED,QUALIFIED}'
+                            WHEN 'CONVERTED' THEN '{CONTACTED,QUALIFIED,CONVERTED}'
+                            WHEN 'LOST' THEN '{CONTACTED,LOST}' END) WITH ORDINALITY AS p(status, step)
+) m
+LEFT JOIN deals d ON d.lead_id = l.id
+WHERE l.id > $1`, lastID)
+	if err != nil {
+		return fmt.Errorf("record the seeded leads' history: %w", err)
+	}
+	return nil
+}
 
 // leadGenerator makes demo leads. Each lead's values come from a generator
 // seeded with its number alone, so lead i is the same whatever the batch
@@ -224,10 +277,19 @@ func (g *leadGenerator) row(i, k int) []any {
 	status, score := statusAndScore(r)
 	owner := pick(r, owners)
 	created := g.after.Add(time.Duration(float64(g.now.Sub(g.after)) * float64(k+1) / float64(g.total+1))).Truncate(time.Second)
+	moves := len(seedPaths[status])
+	updated := created
+	if moves > 0 {
+		// Worked on for up to three weeks, never past now.
+		updated = created.Add(time.Duration(1+r.IntN(21*24)) * time.Hour)
+		if now := g.now.Truncate(time.Second); updated.After(now) {
+			updated = now
+		}
+	}
 	return []any{
 		first.text + " " + last.text, email(r, first, last, domain), company, phone(r),
 		weighted(r, sources), score, status, owner, notes(r, first.text, company),
-		created, created, owner,
+		created, updated, owner, int64(1 + moves),
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/domain"
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
@@ -230,4 +231,55 @@ func TestSeedRecords_TopsUpContactsAndDealsToValidRecordsOnce(t *testing.T) {
 	newContacts, newDeals, err = postgres.SeedRecords(t.Context(), db.Pool, 3000, 2500)
 	require.NoError(t, err)
 	assert.Zero(t, newContacts+newDeals, "a rerun inserts nothing")
+}
+
+// TestSeed_LeadsHaveTheHistoryTheirStatusTells: a seeded lead's history
+// is one event per version, created first by its owner with its fields,
+// then its moves to its status in order, a converted lead's last naming its
+// contact and deal; the repository reads it as any lead's history, and a
+// rep's next save continues it.
+func TestSeed_LeadsHaveTheHistoryTheirStatusTells(t *testing.T) {
+	t.Parallel()
+	db := newSeeded(t, 500)
+	assert.Zero(t, countRows(t, db.Pool, `
+		SELECT count(*) FROM leads l
+		WHERE l.version <> (SELECT count(*) FROM activity a WHERE a.aggregate_kind = 'lead' AND a.aggregate_id = l.id)
+		   OR l.version <> (SELECT max(version) FROM activity a WHERE a.aggregate_kind = 'lead' AND a.aggregate_id = l.id)`),
+		"one event a version, the last at the lead's version")
+
+	repo := postgres.NewLeadRepository(db.Pool)
+	var convertedID int64
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT id FROM leads WHERE status = 'CONVERTED' ORDER BY id LIMIT 1`).Scan(&convertedID))
+	l, err := repo.Get(t.Context(), convertedID)
+	require.NoError(t, err)
+	h, err := repo.History(t.Context(), convertedID)
+	require.NoError(t, err)
+	var events []string
+	var leadEvents []domain.RecordedEvent
+	for _, e := range h {
+		if e.Kind == lead.Kind {
+			leadEvents = append([]domain.RecordedEvent{e}, leadEvents...)
+		}
+	}
+	for _, e := range leadEvents[1:] {
+		events = append(events, e.Name+" "+e.Changes[0].Old+" → "+e.Changes[0].New)
+	}
+	assert.Equal(t, []string{"LeadStatusChanged NEW → CONTACTED", "LeadStatusChanged CONTACTED → QUALIFIED", "LeadConverted QUALIFIED → CONVERTED"},
+		events, "oldest first: each move")
+	assert.Equal(t, domain.Diff(lead.Fields{}, l.Fields()), leadEvents[0].Changes, "created with its fields, as lead.New records it")
+	assert.Equal(t, l.Owner(), leadEvents[0].Actor)
+	var dealID int64
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT id FROM deals WHERE lead_id = $1`, convertedID).Scan(&dealID))
+	assert.Equal(t, dealID, leadEvents[3].Refs[lead.RefDeal], "the conversion names its deal")
+	for i := 1; i < len(leadEvents); i++ {
+		assert.False(t, leadEvents[i].At.Before(leadEvents[i-1].At), "in time order")
+	}
+
+	_, err = repo.Update(t.Context(), l.ID(), l.Version(), func(l *lead.Lead) (bool, error) {
+		f := l.Fields()
+		f.Phone = "+1 555 0100"
+		changed, err := l.Edit(f, "maria")
+		return len(changed) > 0, err
+	})
+	require.NoError(t, err, "a seeded lead saves as any other")
 }
