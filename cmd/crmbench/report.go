@@ -231,5 +231,6 @@ func hotText(r *report) string {
 	if r.Updates == 0 {
 		return "HOT updates of leads during the save runs: not measured"
 	}
-	return fmt.Sprintf("HOT updates of leads during the save runs: %d of %d (%.0f %%)", r.HOTUpdates, r.Updates, ratio(float64(r.HOTUpdates), float64(r.Updates)))
+	// Not ratio: none HOT of many updates is 0 %, not "not measured".
+	return fmt.Sprintf("HOT updates of leads during the save runs: %d of %d (%.0f %%)", r.HOTUpdates, r.Updates, 100*float64(r.HOTUpdates)/float64(r.Updates))
 }

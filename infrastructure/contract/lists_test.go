@@ -261,6 +261,8 @@ func TestLeadRepositories(t *testing.T) {
 				{"score and source", leads.ListQuery{Source: "Referral", Score: leads.Bounds{Max: &atMost}}, []*lead.Lead{made[4], made[1]}},
 				{"created from, to excluded", leads.ListQuery{Created: leads.Period{From: made[2].CreatedAt(), To: made[4].CreatedAt()}}, []*lead.Lead{made[3], made[2]}},
 				{"updated since", leads.ListQuery{Updated: leads.Period{From: touched.UpdatedAt()}}, []*lead.Lead{made[1]}},
+				{"updated since, by last change", leads.ListQuery{Updated: leads.Period{From: touched.UpdatedAt()}, Sort: leads.Sort{By: leads.SortUpdated}}, []*lead.Lead{made[1]}},
+				{"updated before, by last change", leads.ListQuery{Updated: leads.Period{To: touched.UpdatedAt()}, Sort: leads.Sort{By: leads.SortUpdated, Asc: true}, Source: "Website"}, []*lead.Lead{made[0], made[3]}},
 				{"nothing", leads.ListQuery{Source: "Website", Score: leads.Bounds{Min: &atMost, Max: &atLeast}}, nil},
 			} {
 				page, err := b.leads.List(t.Context(), tc.q)

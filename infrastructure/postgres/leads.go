@@ -130,17 +130,21 @@ func (r *LeadRepository) Each(ctx context.Context, q leads.ListQuery, fn func(*l
 }
 
 func leadOrdering(s leads.Sort) ordering {
-	if s.By == "" || s.By == leads.SortCreated {
+	switch s.By {
+	case "", leads.SortCreated:
 		return ordering{key: `created_at`, asc: s.Asc, fixed: true}
+	case leads.SortUpdated:
+		// From lead_touches, which keeps saves HOT (migration 000017).
+		return ordering{key: `touched_at`, asc: s.Asc, join: `JOIN lead_touches ON lead_touches.lead_id = leads.id`, id: `lead_id`}
 	}
 	return ordering{key: leadSortKeys[s.By], asc: s.Asc}
 }
 
 // leadSortKeys are the SQL of each sort key, identical to the expressions
 // of the indexes of migration 000015 that serve them. Creation, the default
-// order, is by created_at, whose cursor is the id alone (ordering.fixed).
+// order, is by created_at, whose cursor is the id alone (ordering.fixed);
+// the last change is lead_touches' (see leadOrdering).
 var leadSortKeys = map[leads.SortKey]string{
-	leads.SortUpdated: `updated_at`,
 	leads.SortName:    `name COLLATE "und-x-icu"`,
 	leads.SortCompany: `company COLLATE "und-x-icu"`,
 	leads.SortScore:   `score`,
@@ -173,10 +177,14 @@ func leadFilter(q leads.ListQuery) ([]string, pgx.NamedArgs) {
 		where = append(where, `score <= @score_max`)
 		args["score_max"] = *q.Score.Max
 	}
+	updated := "updated_at"
+	if q.Sort.By == leads.SortUpdated {
+		updated = "touched_at" // the same instant, in the index the order walks
+	}
 	for _, p := range []struct {
 		column string
 		period leads.Period
-	}{{"created_at", q.Created}, {"updated_at", q.Updated}} {
+	}{{"created_at", q.Created}, {updated, q.Updated}} {
 		if !p.period.From.IsZero() {
 			where = append(where, p.column+` >= @`+p.column+`_from`)
 			args[p.column+"_from"] = p.period.From

@@ -290,6 +290,17 @@ type ordering struct {
 	// fixed says the key never changes once a row is stored (its creation
 	// time), so a cursor needs only the id: the key is read from that row.
 	fixed bool
+	// join brings the key from a table of its own, whose column id names
+	// the row (its index ends with it).
+	join, id string
+}
+
+// idColumn is the column that breaks ties of the key.
+func (o ordering) idColumn() string {
+	if o.id != "" {
+		return o.id
+	}
+	return `id`
 }
 
 // orderBy is the ORDER BY of o.
@@ -301,7 +312,15 @@ func (o ordering) orderBy() string {
 	if o.key == "" {
 		return `id` + dir
 	}
-	return o.key + dir + `, id` + dir
+	return o.key + dir + `, ` + o.idColumn() + dir
+}
+
+// from is the FROM of table t in the order o.
+func (o ordering) from(t string) string {
+	if o.join == "" {
+		return t
+	}
+	return t + ` ` + o.join
 }
 
 // exportTimeout bounds an export's one statement, which streams a whole
@@ -321,7 +340,7 @@ func (s *store[A, R]) each(ctx context.Context, where []string, args pgx.NamedAr
 		if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL statement_timeout = %d`, exportTimeout.Milliseconds())); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT `+s.t.columns+` FROM `+s.t.name+whereClause(where)+` ORDER BY `+o.orderBy(), args)
+		rows, err := tx.Query(ctx, `SELECT `+s.t.columns+` FROM `+o.from(s.t.name)+whereClause(where)+` ORDER BY `+o.orderBy(), args)
 		if err != nil {
 			return err
 		}
@@ -367,10 +386,10 @@ func (s *store[A, R]) sortedPage(ctx context.Context, where []string, args pgx.N
 			} else {
 				args["key"] = o.after
 			}
-			where = append(where, `(`+o.key+`, id)`+past+`(`+key+`, @after)`)
+			where = append(where, `(`+o.key+`, `+o.idColumn()+`)`+past+`(`+key+`, @after)`)
 		}
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+s.t.columns+` FROM `+s.t.name+whereClause(where)+
+	rows, err := s.db.Query(ctx, `SELECT `+s.t.columns+` FROM `+o.from(s.t.name)+whereClause(where)+
 		` ORDER BY `+o.orderBy()+` LIMIT @limit`, mode, args)
 	if err != nil {
 		return record.Page[A]{}, failed("select "+s.t.name, err)
