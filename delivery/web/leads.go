@@ -24,6 +24,7 @@ type LeadService interface {
 	CountByStatus(ctx context.Context) (map[lead.Status]int, error)
 	Move(ctx context.Context, by string, id, version int64, to lead.Status) (record.Saved[*lead.Lead], error)
 	SaveAndMove(ctx context.Context, by string, id, version int64, f lead.Fields, to lead.Status) (record.Saved[*lead.Lead], error)
+	Duplicates(ctx context.Context, q record.DuplicateQuery) (record.Duplicates[*lead.Lead], error)
 }
 
 // newLeadPages describes the lead's pages every kind of record has.
@@ -37,8 +38,13 @@ func newLeadPages(s *server, svc LeadService) *recordPages[*lead.Lead, lead.Fiel
 		blank: func(*http.Request) views.Form {
 			return views.Form{Prefix: lead.Kind, Values: map[string]string{lead.FieldScore: "0"}}
 		},
-		newFields:  func(form views.Form) templ.Component { return views.LeadFields(form, nil) },
-		create:     creator(svc.Create),
+		newFields: func(form views.Form) templ.Component {
+			return views.LeadFields(form, nil, views.FieldExtras{LookUp: true})
+		},
+		create: creator(svc.Create),
+		duplicates: lookalikes(lead.Kind, svc.Duplicates, func(l *lead.Lead) views.Lookalike {
+			return views.Lookalike{URL: views.RecordURL(lead.Kind, l.ID()), Name: l.Fields().Name, Company: l.Fields().Company}
+		}),
 		move:       mover(lead.ParseStatus, svc.Move, svc.SaveAndMove),
 		state:      func(l *lead.Lead) string { return l.Status().Label() },
 		stateField: lead.FieldStatus, moved: "changed this lead's status",

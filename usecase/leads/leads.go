@@ -28,6 +28,7 @@ type Repository interface {
 	// CountByStatus counts the live leads per status, every status
 	// present.
 	CountByStatus(ctx context.Context) (map[lead.Status]int, error)
+	record.DuplicateFinder[*lead.Lead]
 }
 
 // Service runs the lead use cases.
@@ -69,6 +70,13 @@ func (s *Service) CountByStatus(ctx context.Context) (map[lead.Status]int, error
 		return nil, fmt.Errorf("count leads: %w", err)
 	}
 	return counts, nil
+}
+
+// Duplicates returns the live leads a new one with what q holds may
+// repeat (see record.FindDuplicates), for the hint the new-lead form shows
+// while the rep types.
+func (s *Service) Duplicates(ctx context.Context, q record.DuplicateQuery) (record.Duplicates[*lead.Lead], error) {
+	return record.FindDuplicates(ctx, lead.Kind, s.repo, q)
 }
 
 // ShortSearch reports whether a search (trimmed) is so short that it

@@ -48,4 +48,4 @@ func (v ContactListView) ListURL(after int64) string {
 	return listURL("/contacts", url.Values{"q": {v.Search}}, after)
 }
 
-func contactURL(c *contact.Contact) string { return recordURL(contact.Kind, c.ID()) }
+func contactURL(c *contact.Contact) string { return RecordURL(contact.Kind, c.ID()) }

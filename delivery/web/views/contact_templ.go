@@ -220,7 +220,7 @@ func contactDeals(v ContactDeals) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var11 templ.SafeURL
-					templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(recordURL(lead.Kind, id)))
+					templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(RecordURL(lead.Kind, id)))
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 42, Col: 59}
 					}
@@ -301,7 +301,7 @@ func ContactEditor(v ContactView) templ.Component {
 		ctx = templ.ClearChildren(ctx)
 		templ_7745c5c3_Err = RecordEditor(v, Shell{
 			Kind: contact.Kind, Title: v.Record.Fields().Name, TitleID: "contact-name",
-			Meta: contactMeta(v.Record), Fields: ContactFields(v.Form, v.Conflict),
+			Meta: contactMeta(v.Record), Fields: ContactFields(v.Form, v.Conflict, FieldExtras{}),
 		}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -350,9 +350,10 @@ func contactMeta(c *contact.Contact) templ.Component {
 	})
 }
 
-// ContactFields renders the inputs of a contact form with their messages.
-// When a conflict is shown, fields both sides changed say what is saved now.
-func ContactFields(form Form, conflict *Conflict) templ.Component {
+// ContactFields renders the inputs of a contact form with their messages
+// and what x adds under them. When a conflict is shown, fields both sides
+// changed say what is saved now.
+func ContactFields(form Form, conflict *Conflict, x FieldExtras) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -377,11 +378,11 @@ func ContactFields(form Form, conflict *Conflict) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextInput(form, conflict, contact.FieldName, ContactFieldLabels[contact.FieldName], "text", templ.Attributes{"required": true, "maxlength": contact.MaxNameLen, "autocomplete": "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextInput(form, conflict, contact.FieldName, ContactFieldLabels[contact.FieldName], "text", lookUpAttrs(x, form, templ.Attributes{"required": true, "maxlength": contact.MaxNameLen, "autocomplete": "off"})).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextInput(form, conflict, contact.FieldEmail, ContactFieldLabels[contact.FieldEmail], "email", templ.Attributes{"maxlength": contact.MaxEmailLen, "autocomplete": "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Field(form, conflict, contact.FieldEmail, ContactFieldLabels[contact.FieldEmail], "email", lookUpAttrs(x, form, templ.Attributes{"maxlength": contact.MaxEmailLen, "autocomplete": "off"}), underEmail(x, form)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -389,7 +390,7 @@ func ContactFields(form Form, conflict *Conflict) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextInput(form, conflict, contact.FieldCompany, ContactFieldLabels[contact.FieldCompany], "text", templ.Attributes{"maxlength": contact.MaxCompanyLen, "autocomplete": "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextInput(form, conflict, contact.FieldCompany, ContactFieldLabels[contact.FieldCompany], "text", lookUpAttrs(x, form, templ.Attributes{"maxlength": contact.MaxCompanyLen, "autocomplete": "off"})).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -578,7 +579,7 @@ func ContactRow(c *contact.Contact) templ.Component {
 		var templ_7745c5c3_Var23 string
 		templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.ResolveAttributeValue(fmt.Sprint(c.ID()))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 117, Col: 59}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 118, Col: 59}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var23)
 		if templ_7745c5c3_Err != nil {
@@ -591,7 +592,7 @@ func ContactRow(c *contact.Contact) templ.Component {
 		var templ_7745c5c3_Var24 templ.SafeURL
 		templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(contactURL(c)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 118, Col: 62}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 119, Col: 62}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 		if templ_7745c5c3_Err != nil {
@@ -604,7 +605,7 @@ func ContactRow(c *contact.Contact) templ.Component {
 		var templ_7745c5c3_Var25 string
 		templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(c.Fields().Name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 118, Col: 82}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 119, Col: 82}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 		if templ_7745c5c3_Err != nil {
@@ -617,7 +618,7 @@ func ContactRow(c *contact.Contact) templ.Component {
 		var templ_7745c5c3_Var26 string
 		templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(c.Fields().Company)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 119, Col: 47}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/contact.templ`, Line: 120, Col: 47}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 		if templ_7745c5c3_Err != nil {

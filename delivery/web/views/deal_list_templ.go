@@ -250,7 +250,7 @@ func DealRow(d *deal.Deal, contactName string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var12 templ.SafeURL
-		templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(recordURL(contact.Kind, d.ContactID())))
+		templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(RecordURL(contact.Kind, d.ContactID())))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/deal_list.templ`, Line: 47, Col: 90}
 		}

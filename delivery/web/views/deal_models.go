@@ -50,7 +50,7 @@ func (v DealListView) ContactName(d *deal.Deal) string {
 	return fmt.Sprintf("Contact #%d", d.ContactID())
 }
 
-func dealURL(d *deal.Deal) string { return recordURL(deal.Kind, d.ID()) }
+func dealURL(d *deal.Deal) string { return RecordURL(deal.Kind, d.ID()) }
 
 // splitAmount splits an amount as deal.Fields.Get reads it ("1250.00 EUR")
 // into the number and the currency, the two inputs the conflict buttons

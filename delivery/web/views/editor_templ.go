@@ -64,7 +64,7 @@ func RecordEditor[A record](v Editor[A], s Shell) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		id := EditorID(s.Kind)
-		url := recordURL(s.Kind, v.Record.ID())
+		url := RecordURL(s.Kind, v.Record.ID())
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<article id=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err

@@ -178,7 +178,7 @@ func historyEntry(kind string, e domain.RecordedEvent) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 templ.SafeURL
-			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(recordURL(e.Kind, e.AggregateID)))
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(RecordURL(e.Kind, e.AggregateID)))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `delivery/web/views/history.templ`, Line: 42, Col: 61}
 			}
@@ -635,7 +635,7 @@ func refLinks(refs map[string]int64) []refLink {
 	out := make([]refLink, 0, len(refs))
 	for _, kind := range []string{"lead", "contact", "deal"} {
 		if id, ok := refs[kind]; ok && id > 0 {
-			out = append(out, refLink{URL: recordURL(kind, id), Text: fmt.Sprintf("%s #%d", kind, id)})
+			out = append(out, refLink{URL: RecordURL(kind, id), Text: fmt.Sprintf("%s #%d", kind, id)})
 		}
 	}
 	return out

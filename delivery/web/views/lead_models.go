@@ -51,7 +51,7 @@ func (v LeadListView) ListURL(status lead.Status, after int64) string {
 	return listURL("/leads", url.Values{"status": {string(status)}, "q": {v.Search}}, after)
 }
 
-func leadURL(l *lead.Lead) string { return recordURL(lead.Kind, l.ID()) }
+func leadURL(l *lead.Lead) string { return RecordURL(lead.Kind, l.ID()) }
 
 // leadMoves are the status moves the state machine allows from where the
 // lead stands.

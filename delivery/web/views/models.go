@@ -131,8 +131,8 @@ type ErrorView struct {
 	Message string
 }
 
-// recordURL is the page of record id of kind.
-func recordURL(kind string, id int64) string { return fmt.Sprintf("/%ss/%d", kind, id) }
+// RecordURL is the page of record id of kind.
+func RecordURL(kind string, id int64) string { return fmt.Sprintf("/%ss/%d", kind, id) }
 
 // listURL is the URL of the list at path with the query q, leaving out
 // the parameters that are empty, and the page cursor after when it is 0.
