@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -64,12 +65,26 @@ func TestBrowserSearchAsYouTypeKeepsTheTabItWasTypedOn(t *testing.T) {
 
 // TestBrowserListsFitAPhone: at 390 px wide the lead list's rows are cards
 // (one labelled cell a line, a long email broken), nothing scrolls
-// sideways, and signing out is on the screen.
+// sideways, and the top navigation folds behind a Menu button that opens
+// from the keyboard onto every link, Sign out among them, and closes with
+// Escape; on a wide screen the links show and the button does not.
 func TestBrowserListsFitAPhone(t *testing.T) {
 	a := newApp(t)
 	l := a.seedLead(lead.Fields{Name: "Bartholomew Featherstonehaugh", Company: "Featherstonehaugh Consolidated Holdings",
 		Email: "bartholomew.featherstonehaugh@a-very-very-long-domain-example.com", Score: 50})
 	maria := a.newRep(newBrowser(t), "maria")
+	eval := func(js string) bool {
+		t.Helper()
+		ok, err := chromedp.Run(maria, chromedp.Evaluate[bool](js))
+		require.NoError(t, err)
+		return ok
+	}
+	const (
+		fits      = `document.documentElement.scrollWidth <= window.innerWidth`
+		signOut   = `(() => { const r = document.querySelector('form[action="/logout"] button').getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth })()`
+		expanded  = `document.querySelector('[data-testid="nav-toggle"]').getAttribute('aria-expanded') === 'true'`
+		linksShow = `document.querySelector('#nav-menu a[href="/contacts"]').getClientRects().length > 0`
+	)
 
 	for _, path := range []string{"/leads", leadPath(l), "/contacts", "/deals", "/trash"} {
 		require.NoError(t, chromedp.Do(maria,
@@ -77,13 +92,29 @@ func TestBrowserListsFitAPhone(t *testing.T) {
 			chromedp.Navigate(a.srv.URL+path),
 			chromedp.WaitReady(chromedp.CSS(`main`)),
 		), path)
-		fits, err := chromedp.Run(maria, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-		require.NoError(t, err)
-		assert.True(t, fits, "%s scrolls sideways at 390 px", path)
-		signOut, err := chromedp.Run(maria, chromedp.Evaluate[bool](
-			`(() => { const r = document.querySelector('form[action="/logout"] button').getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth })()`))
-		require.NoError(t, err)
-		assert.True(t, signOut, "%s: Sign out is on the screen", path)
+		assert.True(t, eval(fits), "%s scrolls sideways at 390 px", path)
+		assert.False(t, eval(linksShow), "%s: the links are folded", path)
+		assert.False(t, eval(signOut), "%s: Sign out is folded with them", path)
+
+		require.NoError(t, chromedp.Do(maria,
+			chromedp.Focus(chromedp.CSS(`[data-testid="nav-toggle"]`)),
+			chromedp.KeyEvent(kb.Enter),
+		), path)
+		assert.True(t, eval(expanded), "%s: Enter on the button opens the menu, and says so", path)
+		assert.True(t, eval(linksShow), "%s: the links show", path)
+		assert.True(t, eval(signOut), "%s: Sign out is on the screen", path)
+		assert.True(t, eval(fits), "%s: the open menu does not widen the page", path)
+		if path == "/leads" {
+			shot, err := chromedp.Run(maria, chromedp.CaptureScreenshot())
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(screenshotPath(t, "nav-menu-phone.png"), shot, 0o644))
+		}
+
+		require.NoError(t, chromedp.Do(maria, chromedp.KeyEvent(kb.Escape)), path)
+		assert.False(t, eval(expanded), "%s: Escape closes the menu", path)
+		assert.False(t, eval(linksShow), path)
+		assert.True(t, eval(`document.activeElement === document.querySelector('[data-testid="nav-toggle"]')`),
+			"%s: the focus is back on the button", path)
 	}
 
 	require.NoError(t, chromedp.Do(maria, chromedp.Navigate(a.srv.URL+"/leads"), chromedp.WaitReady(chromedp.CSS(`[data-testid="lead-row"]`))))
@@ -94,6 +125,12 @@ func TestBrowserListsFitAPhone(t *testing.T) {
 	shot, err := chromedp.Run(maria, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(screenshotPath(t, "lead-list-phone.png"), shot, 0o644))
+
+	require.NoError(t, chromedp.Do(maria, chromedp.EmulateViewport(1200, 900), chromedp.Navigate(a.srv.URL+"/leads"),
+		chromedp.WaitReady(chromedp.CSS(`main`))))
+	assert.True(t, eval(linksShow), "a wide screen shows the links")
+	assert.True(t, eval(signOut))
+	assert.False(t, eval(`document.querySelector('[data-testid="nav-toggle"]').getClientRects().length > 0`), "and no Menu button")
 }
 
 // TestBrowserTheConflictBannerFitsAPhone: at 390 px the side-by-side

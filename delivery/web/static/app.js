@@ -20,6 +20,22 @@
     box.appendChild(p);
   }
 
+  // The top navigation on a phone: the Menu button opens and closes the
+  // links (app.css folds them at 600 px and less); Escape closes them and
+  // puts the focus back on the button.
+  var navToggle = document.querySelector(".nav-toggle");
+  function openNav(open) { navToggle.setAttribute("aria-expanded", String(open)); }
+  if (navToggle) {
+    navToggle.addEventListener("click", function () {
+      openNav(navToggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (evt) {
+      if (evt.key !== "Escape" || navToggle.getAttribute("aria-expanded") !== "true") return;
+      openNav(false);
+      navToggle.focus();
+    });
+  }
+
   // "Use this" beside a value someone else saved copies it into the input.
   document.addEventListener("click", function (evt) {
     var btn = evt.target.closest("[data-use-value]");
