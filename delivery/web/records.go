@@ -129,6 +129,7 @@ func (p *recordPages[A, F]) routes(r chi.Router) {
 	r.Get(base+"/{id}", p.s.handle(p.show))
 	r.Post(base+"/{id}", p.s.handle(p.save))
 	r.Get(base+"/{id}/live", p.s.handle(p.live))
+	r.Get(base+"/{id}/history", p.s.handle(p.olderHistory))
 	if p.move != nil {
 		r.Post(base+"/{id}/"+p.stateField, p.s.handle(p.moveTo))
 	}

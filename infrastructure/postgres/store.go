@@ -275,9 +275,10 @@ func (s *store[A, R]) UpdateLoaded(ctx context.Context, current A, apply func(A)
 	return saved, nil
 }
 
-// History returns aggregate id's recorded events, newest first.
-func (s *store[A, R]) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
-	return readHistory(ctx, s.db, s.t.history, s.t.kind, id)
+// History returns one page of aggregate id's recorded events, newest
+// first, paged by event id.
+func (s *store[A, R]) History(ctx context.Context, id int64, p record.Paging) (record.Page[domain.RecordedEvent], error) {
+	return readHistory(ctx, s.db, s.t.history, s.t.kind, id, p)
 }
 
 // live is the condition of the rows lists show: those not deleted.

@@ -69,8 +69,9 @@ func TestService_Create(t *testing.T) {
 		assert.Equal(t, "ana", stored.Owner())
 		assert.Equal(t, "ana", stored.UpdatedBy())
 		assert.Equal(t, int64(1), stored.Version())
-		h, err := svc.History(t.Context(), l.ID())
+		page, err := svc.History(t.Context(), l.ID(), record.Paging{})
 		require.NoError(t, err)
+		h := page.Items
 		require.Len(t, h, 1)
 		assert.Equal(t, lead.EventCreated, h[0].Name)
 	})
@@ -336,8 +337,9 @@ func TestService_ExactWritesNeverMerge(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, lead.StatusContacted, moved.Status())
 		assert.Equal(t, int64(3), moved.Version())
-		h, err := svc.History(t.Context(), l.ID())
+		page, err := svc.History(t.Context(), l.ID(), record.Paging{})
 		require.NoError(t, err)
+		h := page.Items
 		require.NotEmpty(t, h)
 		assert.Equal(t, lead.EventStatusChanged, h[0].Name, "newest first")
 		assert.Equal(t, "john", h[0].Actor)
