@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -168,4 +169,54 @@ func TestBrowserTheConflictBannerFitsAPhone(t *testing.T) {
 	shot, err := chromedp.Run(john, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(screenshotPath(t, "conflict-banner-phone.png"), shot, 0o644))
+}
+
+// TestBrowserTheLiveNoticeStaysInSightOnAPhone: at 390 px, the notice of
+// another rep's save stays at the top of the screen while the rep is far
+// down the form, and a field the rep moves to is scrolled clear of it, not
+// under it.
+func TestBrowserTheLiveNoticeStaysInSightOnAPhone(t *testing.T) {
+	a := newApp(t)
+	l := a.seedLead(ada)
+	john := a.newRep(newBrowser(t), "john")
+	require.NoError(t, chromedp.Do(john,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(a.srv.URL+leadPath(l)),
+		chromedp.WaitVisible(chromedp.CSS(`#lead-form`)),
+	))
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 1 }, 10*time.Second, 20*time.Millisecond, "the page is watching")
+	f := ada
+	f.Score = 85
+	_, err := a.leads.Save(context.Background(), "maria", l.ID(), 1, f)
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(john,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="live-notice"]`)),
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.documentElement.scrollHeight)`),
+	))
+	rect := func(sel string) map[string]float64 {
+		t.Helper()
+		r, err := chromedp.Run(john, chromedp.Evaluate[map[string]float64](
+			`(() => { const r = document.querySelector('`+sel+`').getBoundingClientRect(); return {top: r.top, bottom: r.bottom, right: r.right} })()`))
+		require.NoError(t, err)
+		return r
+	}
+	scrolled, err := chromedp.Run(john, chromedp.Evaluate[float64](`window.scrollY`))
+	require.NoError(t, err)
+	require.Positive(t, scrolled, "the page is longer than the screen")
+	notice := rect(`[data-testid="live-notice"]`)
+	assert.Zero(t, notice["top"], "the notice sticks to the top of the screen")
+	assert.LessOrEqual(t, notice["right"], 390.0)
+	assert.Less(t, notice["bottom"], 844.0/4, "and takes little of it")
+
+	require.NoError(t, chromedp.Do(john, chromedp.Focus(chromedp.CSS(`#lead-source`))))
+	source := rect(`#lead-source`)
+	notice = rect(`[data-testid="live-notice"]`)
+	assert.Zero(t, notice["top"], "still in sight")
+	assert.GreaterOrEqual(t, source["top"], notice["bottom"], "the field moved to is below the notice, not under it")
+	fits, err := chromedp.Run(john, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	require.NoError(t, err)
+	assert.True(t, fits)
+	shot, err := chromedp.Run(john, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(screenshotPath(t, "live-notice-phone.png"), shot, 0o644))
 }

@@ -64,7 +64,7 @@ func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := views.ContactListView{Search: search, Contacts: page.Items, Next: page.Next,
+	v := views.ContactListView{Search: search, Contacts: page.Items, After: paging.After, Next: page.Next,
 		Notice: s.contactPages.notices[r.URL.Query().Get("notice")]}
 	return s.renderList(w, r, paging, views.ContactRows(v), views.ContactListPage(v), views.ContactResults(v))
 }

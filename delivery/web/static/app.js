@@ -357,6 +357,14 @@
   var live = document.getElementById("live-notice");
   var editorID = live && live.getAttribute("data-editor");
   var source = null;
+
+  // The notice sticks to the top of the window (app.css): while it shows,
+  // the page scrolls a field the rep moves to below it rather than under it.
+  if (live && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.scrollPaddingTop = live.hidden ? "" : (live.offsetHeight + 16) + "px";
+    }).observe(live);
+  }
   function connectLive() {
     if (!live || !window.EventSource) return;
     if (source) source.close();

@@ -39,8 +39,15 @@ type ContactDeals struct {
 type ContactListView struct {
 	Search   string
 	Contacts []*contact.Contact
+	After    int64 // the cursor the page starts after, 0 for the first
 	Next     int64
 	Notice   string
+}
+
+// NoneAtAll says the CRM has no contact yet (not that none matches a
+// search): the list then says how to add one.
+func (v ContactListView) NoneAtAll() bool {
+	return v.Search == "" && v.After == 0 && len(v.Contacts) == 0
 }
 
 // ListURL is the list's URL for the page after cursor after, keeping the search.

@@ -36,6 +36,10 @@ type LeadListView struct {
 	Notice string
 }
 
+// NoneAtAll says the CRM has no lead yet (not that none matches a search or
+// a tab): the list then says how to add one.
+func (v LeadListView) NoneAtAll() bool { return v.Search == "" && v.Counts != nil && v.Total() == 0 }
+
 // Total is the number of leads matching the search, across statuses.
 func (v LeadListView) Total() int {
 	n := 0

@@ -90,7 +90,7 @@ func LeadEditor(v LeadView) templ.Component {
 		ctx = templ.ClearChildren(ctx)
 		templ_7745c5c3_Err = RecordEditor(v, Shell{
 			Kind: lead.Kind, Title: v.Record.Fields().Name, TitleID: "lead-name",
-			Meta: leadMeta(v.Record), Fields: LeadFields(v.Form, v.Conflict, FieldExtras{}), Actions: MoveActions(leadMoves(v)),
+			Meta: leadMeta(v.Record), Fields: LeadFields(v.Form, v.Conflict, FieldExtras{Reach: Reach{Email: v.Record.Fields().Email, Phone: v.Record.Fields().Phone}}), Actions: MoveActions(leadMoves(v)),
 		}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -214,7 +214,7 @@ func LeadFields(form Form, conflict *Conflict, x FieldExtras) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextInput(form, conflict, lead.FieldPhone, LeadFieldLabels[lead.FieldPhone], "tel", templ.Attributes{"maxlength": lead.MaxPhoneLen, "autocomplete": "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Field(form, conflict, lead.FieldPhone, LeadFieldLabels[lead.FieldPhone], "tel", templ.Attributes{"maxlength": lead.MaxPhoneLen, "autocomplete": "off"}, underPhone(x)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
