@@ -32,7 +32,7 @@ func (r *Contacts) Duplicates(_ context.Context, q record.DuplicateQuery) (recor
 // record's email, name and company.
 func duplicates[A any](live []A, q record.DuplicateQuery, fields func(A) (email, name, company string)) record.Duplicates[A] {
 	var d record.Duplicates[A]
-	same := func(a, b string) bool { return a != "" && strings.ToLower(a) == strings.ToLower(b) }
+	same := func(a, b string) bool { return a != "" && strings.EqualFold(a, b) }
 	for _, a := range live {
 		email, name, company := fields(a)
 		switch {
