@@ -9,8 +9,8 @@ COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /crm ./cmd/crm
 
-# Run: a static binary (templates, assets and migrations are embedded) on
-# distroless, as an unprivileged user.
+# Run: a static binary (templates, assets, migrations and the time zone
+# database are embedded) on distroless, as an unprivileged user.
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /crm /crm
 USER nonroot:nonroot

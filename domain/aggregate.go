@@ -187,6 +187,9 @@ func Edit[F EditableFields[F]](r *Root, fields *F, f F, event, by string, rule f
 // change produced, and when it committed.
 type RecordedEvent struct {
 	Event
+	// ID is the event's place in the activity log: a later event has a
+	// higher one. A history is paged by it.
+	ID          int64
 	Kind        string
 	AggregateID int64
 	Version     int64

@@ -97,7 +97,7 @@ func TestCreateContactInvalidIs422AndStoresNothing(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, frag.status)
 	assert.True(t, strings.HasPrefix(frag.body, `<article id="new-contact">`), "htmx gets the form to swap back")
 
-	assert.Contains(t, a.get("/contacts").body, "No contacts match.")
+	assert.Contains(t, a.get("/contacts").body, `No contacts yet — <a href="/contacts/new">create one</a>`, "nothing was stored")
 }
 
 func TestSaveContact(t *testing.T) {

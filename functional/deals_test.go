@@ -140,7 +140,7 @@ func TestCreateDealInvalidIs422AndStoresNothing(t *testing.T) {
 		assert.True(t, strings.HasPrefix(res.body, `<article id="new-deal"`), res.body)
 	})
 	page := a.get("/deals")
-	assert.Contains(t, page.body, "No deals here yet.", "nothing was stored")
+	assert.Contains(t, page.body, "No deals yet — a deal starts from its contact", "nothing was stored")
 }
 
 func TestSaveDeal(t *testing.T) {

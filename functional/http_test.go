@@ -53,7 +53,7 @@ func TestCreateLeadInvalidIs422AndStoresNothing(t *testing.T) {
 	assert.Contains(t, res.body, `value="not-an-email"`, "what the rep typed is shown again")
 
 	page := a.get("/leads")
-	assert.Contains(t, page.body, "No leads match.")
+	assert.Contains(t, page.body, `No leads yet — <a href="/leads/new">create one</a>.`, "nothing was stored")
 }
 
 func TestSaveLead(t *testing.T) {

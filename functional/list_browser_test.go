@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -67,12 +68,26 @@ func TestBrowserSearchAsYouTypeKeepsTheTabItWasTypedOn(t *testing.T) {
 
 // TestBrowserListsFitAPhone: at 390 px wide the lead list's rows are cards
 // (one labelled cell a line, a long email broken), nothing scrolls
-// sideways, and signing out is on the screen.
+// sideways, and the top navigation folds behind a Menu button that opens
+// from the keyboard onto every link, Sign out among them, and closes with
+// Escape; on a wide screen the links show and the button does not.
 func TestBrowserListsFitAPhone(t *testing.T) {
 	a := newApp(t)
 	l := a.seedLead(lead.Fields{Name: "Bartholomew Featherstonehaugh", Company: "Featherstonehaugh Consolidated Holdings",
 		Email: "bartholomew.featherstonehaugh@a-very-very-long-domain-example.com", Score: 50})
 	maria := a.newRep(newBrowser(t), "maria")
+	eval := func(js string) bool {
+		t.Helper()
+		ok, err := chromedp.Run(maria, chromedp.Evaluate[bool](js))
+		require.NoError(t, err)
+		return ok
+	}
+	const (
+		fits      = `document.documentElement.scrollWidth <= window.innerWidth`
+		signOut   = `(() => { const r = document.querySelector('form[action="/logout"] button').getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth })()`
+		expanded  = `document.querySelector('[data-testid="nav-toggle"]').getAttribute('aria-expanded') === 'true'`
+		linksShow = `document.querySelector('#nav-menu a[href="/contacts"]').getClientRects().length > 0`
+	)
 
 	for _, path := range []string{"/leads", leadPath(l), "/contacts", "/deals", "/trash"} {
 		require.NoError(t, chromedp.Do(maria,
@@ -80,13 +95,29 @@ func TestBrowserListsFitAPhone(t *testing.T) {
 			chromedp.Navigate(a.srv.URL+path),
 			chromedp.WaitReady(chromedp.CSS(`main`)),
 		), path)
-		fits, err := chromedp.Run(maria, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-		require.NoError(t, err)
-		assert.True(t, fits, "%s scrolls sideways at 390 px", path)
-		signOut, err := chromedp.Run(maria, chromedp.Evaluate[bool](
-			`(() => { const r = document.querySelector('form[action="/logout"] button').getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth })()`))
-		require.NoError(t, err)
-		assert.True(t, signOut, "%s: Sign out is on the screen", path)
+		assert.True(t, eval(fits), "%s scrolls sideways at 390 px", path)
+		assert.False(t, eval(linksShow), "%s: the links are folded", path)
+		assert.False(t, eval(signOut), "%s: Sign out is folded with them", path)
+
+		require.NoError(t, chromedp.Do(maria,
+			chromedp.Focus(chromedp.CSS(`[data-testid="nav-toggle"]`)),
+			chromedp.KeyEvent(kb.Enter),
+		), path)
+		assert.True(t, eval(expanded), "%s: Enter on the button opens the menu, and says so", path)
+		assert.True(t, eval(linksShow), "%s: the links show", path)
+		assert.True(t, eval(signOut), "%s: Sign out is on the screen", path)
+		assert.True(t, eval(fits), "%s: the open menu does not widen the page", path)
+		if path == "/leads" {
+			shot, err := chromedp.Run(maria, chromedp.CaptureScreenshot())
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(screenshotPath(t, "nav-menu-phone.png"), shot, 0o644))
+		}
+
+		require.NoError(t, chromedp.Do(maria, chromedp.KeyEvent(kb.Escape)), path)
+		assert.False(t, eval(expanded), "%s: Escape closes the menu", path)
+		assert.False(t, eval(linksShow), path)
+		assert.True(t, eval(`document.activeElement === document.querySelector('[data-testid="nav-toggle"]')`),
+			"%s: the focus is back on the button", path)
 	}
 
 	require.NoError(t, chromedp.Do(maria, chromedp.Navigate(a.srv.URL+"/leads"), chromedp.WaitReady(chromedp.CSS(`[data-testid="lead-row"]`))))
@@ -97,6 +128,12 @@ func TestBrowserListsFitAPhone(t *testing.T) {
 	shot, err := chromedp.Run(maria, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(screenshotPath(t, "lead-list-phone.png"), shot, 0o644))
+
+	require.NoError(t, chromedp.Do(maria, chromedp.EmulateViewport(1200, 900), chromedp.Navigate(a.srv.URL+"/leads"),
+		chromedp.WaitReady(chromedp.CSS(`main`))))
+	assert.True(t, eval(linksShow), "a wide screen shows the links")
+	assert.True(t, eval(signOut))
+	assert.False(t, eval(`document.querySelector('[data-testid="nav-toggle"]').getClientRects().length > 0`), "and no Menu button")
 }
 
 // TestBrowserTheConflictBannerFitsAPhone: at 390 px the side-by-side
@@ -210,4 +247,54 @@ func TestBrowserSortsAndFiltersAreOneViewInTheAddress(t *testing.T) {
 		String(document.querySelector('[data-testid="filters"]').open)]`))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Website", "20", "name", "desc", "true"}, controls)
+}
+
+// TestBrowserTheLiveNoticeStaysInSightOnAPhone: at 390 px, the notice of
+// another rep's save stays at the top of the screen while the rep is far
+// down the form, and a field the rep moves to is scrolled clear of it, not
+// under it.
+func TestBrowserTheLiveNoticeStaysInSightOnAPhone(t *testing.T) {
+	a := newApp(t)
+	l := a.seedLead(ada)
+	john := a.newRep(newBrowser(t), "john")
+	require.NoError(t, chromedp.Do(john,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(a.srv.URL+leadPath(l)),
+		chromedp.WaitVisible(chromedp.CSS(`#lead-form`)),
+	))
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 1 }, 10*time.Second, 20*time.Millisecond, "the page is watching")
+	f := ada
+	f.Score = 85
+	_, err := a.leads.Save(context.Background(), "maria", l.ID(), 1, f)
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(john,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="live-notice"]`)),
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.documentElement.scrollHeight)`),
+	))
+	rect := func(sel string) map[string]float64 {
+		t.Helper()
+		r, err := chromedp.Run(john, chromedp.Evaluate[map[string]float64](
+			`(() => { const r = document.querySelector('`+sel+`').getBoundingClientRect(); return {top: r.top, bottom: r.bottom, right: r.right} })()`))
+		require.NoError(t, err)
+		return r
+	}
+	scrolled, err := chromedp.Run(john, chromedp.Evaluate[float64](`window.scrollY`))
+	require.NoError(t, err)
+	require.Positive(t, scrolled, "the page is longer than the screen")
+	notice := rect(`[data-testid="live-notice"]`)
+	assert.Zero(t, notice["top"], "the notice sticks to the top of the screen")
+	assert.LessOrEqual(t, notice["right"], 390.0)
+	assert.Less(t, notice["bottom"], 844.0/4, "and takes little of it")
+
+	require.NoError(t, chromedp.Do(john, chromedp.Focus(chromedp.CSS(`#lead-source`))))
+	source := rect(`#lead-source`)
+	notice = rect(`[data-testid="live-notice"]`)
+	assert.Zero(t, notice["top"], "still in sight")
+	assert.GreaterOrEqual(t, source["top"], notice["bottom"], "the field moved to is below the notice, not under it")
+	fits, err := chromedp.Run(john, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	require.NoError(t, err)
+	assert.True(t, fits)
+	shot, err := chromedp.Run(john, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(screenshotPath(t, "live-notice-phone.png"), shot, 0o644))
 }

@@ -24,6 +24,8 @@ import (
 type Authenticator interface {
 	SignIn(ctx context.Context, email, password, address string) (user.User, error)
 	User(ctx context.Context, id int64) (user.User, error)
+	// SetTimeZone records the zone rep id's browser reports.
+	SetTimeZone(ctx context.Context, id int64, zone user.TimeZone) (user.User, error)
 }
 
 // sessionUserKey is where a session keeps the id of its signed-in rep.
@@ -156,6 +158,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	s.noteTimeZone(r, u)
 	if isHTMX(r) {
 		// The sign-in dialog of a page whose session ended: the page stays,
 		// and sends again what the rep was saving.
@@ -163,6 +166,41 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+	return nil
+}
+
+// noteTimeZone records the zone the sign-in form reports (app.js fills it
+// from the browser) when it differs from rep u's. It never stands in the
+// way of signing in: a zone this server does not know, or a failure to
+// record it, leaves the one stored, and the next page tries again (see
+// setTimeZone).
+func (s *server) noteTimeZone(r *http.Request, u user.User) {
+	zone, err := user.ParseTimeZone(r.PostForm.Get(user.FieldTimeZone))
+	if err != nil || zone == u.TimeZone {
+		return
+	}
+	if _, err := s.auth.SetTimeZone(r.Context(), u.ID, zone); err != nil {
+		s.log.WarnContext(r.Context(), "time zone not recorded", "err", err, "request_id", requestID(r.Context()))
+	}
+}
+
+// setTimeZone records the zone a signed-in page reports when the browser's
+// differs from the one stored (app.js asks), so the next pages show dates
+// in it. A zone this server does not know is refused with 400.
+func (s *server) setTimeZone(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	zone, err := user.ParseTimeZone(r.PostForm.Get(user.FieldTimeZone))
+	if err != nil {
+		return &badRequest{msg: fieldErrors(err)[user.FieldTimeZone] + " Nothing was changed."}
+	}
+	if u, _ := views.CurrentUser(r.Context()); zone != u.TimeZone {
+		if _, err := s.auth.SetTimeZone(r.Context(), u.ID, zone); err != nil {
+			return err
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -18,6 +18,7 @@ type ContactService interface {
 	recordService[*contact.Contact, contact.Fields]
 	Create(ctx context.Context, by string, f contact.Fields) (*contact.Contact, error)
 	List(ctx context.Context, q contacts.ListQuery) (record.Page[*contact.Contact], error)
+	Duplicates(ctx context.Context, q record.DuplicateQuery) (record.Duplicates[*contact.Contact], error)
 }
 
 // newContactPages describes the contact's pages every kind of record has.
@@ -32,10 +33,15 @@ func newContactPages(s *server, svc ContactService) *recordPages[*contact.Contac
 				return views.ContactPage(v, s.contactDeals(ctx, v.Record.ID())).Render(ctx, w)
 			})
 		},
-		editor:    func(v views.ContactView) templ.Component { return views.ContactEditor(v) },
-		blank:     func(*http.Request) views.Form { return views.Form{Prefix: contact.Kind, Values: map[string]string{}} },
-		newFields: func(form views.Form) templ.Component { return views.ContactFields(form, nil) },
-		create:    creator(svc.Create),
+		editor: func(v views.ContactView) templ.Component { return views.ContactEditor(v) },
+		blank:  func(*http.Request) views.Form { return views.Form{Prefix: contact.Kind, Values: map[string]string{}} },
+		newFields: func(form views.Form) templ.Component {
+			return views.ContactFields(form, nil, views.FieldExtras{LookUp: true})
+		},
+		create: creator(svc.Create),
+		duplicates: lookalikes(contact.Kind, svc.Duplicates, func(c *contact.Contact) views.Lookalike {
+			return views.Lookalike{URL: views.RecordURL(contact.Kind, c.ID()), Name: c.Fields().Name, Company: c.Fields().Company}
+		}),
 	}
 }
 
@@ -58,7 +64,7 @@ func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := views.ContactListView{Search: search, Contacts: page.Items, Next: page.Next,
+	v := views.ContactListView{Search: search, Contacts: page.Items, After: paging.After, Next: page.Next,
 		Notice: s.contactPages.notices[r.URL.Query().Get("notice")]}
 	return s.renderList(w, r, paging, views.ContactRows(v), views.ContactListPage(v), views.ContactResults(v))
 }

@@ -101,7 +101,7 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := views.DealListView{Stage: query.Stage, Deals: page.Items, ContactNames: page.ContactNames, Next: page.Next,
+	v := views.DealListView{Stage: query.Stage, Deals: page.Items, ContactNames: page.ContactNames, After: paging.After, Next: page.Next,
 		Notice: s.dealPages.notices[r.URL.Query().Get("notice")]}
 	return s.renderList(w, r, paging, views.DealRows(v), views.DealListPage(v), views.DealResults(v))
 }

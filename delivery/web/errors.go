@@ -62,7 +62,7 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 		// (the conversion page of a deleted lead).
 		return views.ErrorView{Status: http.StatusConflict, Title: "Deleted",
 			Message: fmt.Sprintf("%s deleted it at %s. Nothing was saved: restore it from the Trash first.",
-				views.Who(deleted.By), deleted.At.Format("Jan 2, 15:04"))}
+				views.Who(deleted.By), deleted.At.In(views.Location(ctx)).Format("Jan 2, 15:04"))}
 	case errors.As(err, &missing):
 		return views.ErrorView{Status: http.StatusNotFound, Title: views.KindTitle(missing.Kind) + " not found",
 			Message: "It does not exist or someone deleted it."}

@@ -28,6 +28,7 @@ type LeadService interface {
 	Each(ctx context.Context, q leads.ListQuery, fn func(*lead.Lead) error) error
 	Move(ctx context.Context, by string, id, version int64, to lead.Status) (record.Saved[*lead.Lead], error)
 	SaveAndMove(ctx context.Context, by string, id, version int64, f lead.Fields, to lead.Status) (record.Saved[*lead.Lead], error)
+	Duplicates(ctx context.Context, q record.DuplicateQuery) (record.Duplicates[*lead.Lead], error)
 }
 
 // newLeadPages describes the lead's pages every kind of record has.
@@ -41,8 +42,13 @@ func newLeadPages(s *server, svc LeadService) *recordPages[*lead.Lead, lead.Fiel
 		blank: func(*http.Request) views.Form {
 			return views.Form{Prefix: lead.Kind, Values: map[string]string{lead.FieldScore: "0"}}
 		},
-		newFields:  func(form views.Form) templ.Component { return views.LeadFields(form, nil) },
-		create:     creator(svc.Create),
+		newFields: func(form views.Form) templ.Component {
+			return views.LeadFields(form, nil, views.FieldExtras{LookUp: true})
+		},
+		create: creator(svc.Create),
+		duplicates: lookalikes(lead.Kind, svc.Duplicates, func(l *lead.Lead) views.Lookalike {
+			return views.Lookalike{URL: views.RecordURL(lead.Kind, l.ID()), Name: l.Fields().Name, Company: l.Fields().Company}
+		}),
 		move:       mover(lead.ParseStatus, svc.Move, svc.SaveAndMove),
 		state:      func(l *lead.Lead) string { return l.Status().Label() },
 		stateField: lead.FieldStatus, moved: "changed this lead's status",
@@ -72,7 +78,7 @@ func decodeLeadForm(r *http.Request) (map[string]string, lead.Fields, error) {
 }
 
 func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
-	loc := s.location(r)
+	loc := views.Location(r.Context())
 	query, err := leadquery.Parse(r.URL.Query(), loc)
 	if problems, ok := leadquery.IsProblems(err); ok {
 		return &badRequest{msg: problems.Error()}
@@ -109,7 +115,7 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 // exportLeads answers the CSV of a view of the lead list: every lead it
 // selects, in its order, streamed.
 func (s *server) exportLeads(w http.ResponseWriter, r *http.Request) error {
-	query, err := leadquery.Parse(r.URL.Query(), s.location(r))
+	query, err := leadquery.Parse(r.URL.Query(), views.Location(r.Context()))
 	if problems, ok := leadquery.IsProblems(err); ok {
 		return &badRequest{msg: problems.Error()}
 	}

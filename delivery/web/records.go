@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -73,6 +72,9 @@ type recordPages[A shownRecord[F], F domain.FieldSet[F]] struct {
 	// create stores a new record from the create form as decode read it;
 	// invalid is decode's error, reported together with create's own.
 	create func(r *http.Request, f F, invalid error) (A, error)
+	// duplicates finds the live records a new one may repeat, for the hint
+	// of the create form (see lookalikes); nil for a kind without one.
+	duplicates func(ctx context.Context, q record.DuplicateQuery) (views.Duplicates, error)
 
 	// move moves a record to the state a move posts in stateField, for
 	// rep by, starting from version, saving in the same write the fields
@@ -120,10 +122,14 @@ func mover[A, F any, S ~string](parse func(string) (S, error),
 func (p *recordPages[A, F]) routes(r chi.Router) {
 	base := "/" + p.kind + "s"
 	r.Get(base+"/new", p.s.handle(p.showNew))
+	if p.duplicates != nil {
+		r.Get(base+"/duplicates", p.s.handle(p.showDuplicates))
+	}
 	r.Post(base, p.s.handle(p.add))
 	r.Get(base+"/{id}", p.s.handle(p.show))
 	r.Post(base+"/{id}", p.s.handle(p.save))
 	r.Get(base+"/{id}/live", p.s.handle(p.live))
+	r.Get(base+"/{id}/history", p.s.handle(p.olderHistory))
 	if p.move != nil {
 		r.Post(base+"/{id}/"+p.stateField, p.s.handle(p.moveTo))
 	}
@@ -132,7 +138,7 @@ func (p *recordPages[A, F]) routes(r chi.Router) {
 }
 
 func (p *recordPages[A, F]) url(id int64) string {
-	return "/" + p.kind + "s/" + strconv.FormatInt(id, 10)
+	return views.RecordURL(p.kind, id)
 }
 
 func (p *recordPages[A, F]) formOf(a A) views.Form { return p.form(a.Fields(), a.Version()) }

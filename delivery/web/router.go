@@ -144,6 +144,7 @@ func (s *server) pages(r chi.Router) {
 	s.dealPages.routes(r)
 
 	r.Get("/trash", s.handle(s.showTrash))
+	r.Post("/me/time-zone", s.handle(s.setTimeZone))
 	s.adminRoutes(r)
 }
 

@@ -38,6 +38,9 @@ type User struct {
 	// Deactivated users cannot sign in, and their sessions and tokens stop
 	// working; their name stays on what they did.
 	Deactivated bool
+	// TimeZone is where the rep's browser says they are: their pages show
+	// dates in it.
+	TimeZone TimeZone
 }
 
 // Role is what a user may do. Reps edit and delete records; admins also

@@ -521,3 +521,34 @@ func TestAuthUsers_ListAndChange(t *testing.T) {
 		assert.ErrorContains(t, err, "users_role_known")
 	})
 }
+
+func TestAuthUsers_SetTimeZone(t *testing.T) {
+	t.Parallel()
+	authEach(t, func(t *testing.T, s authStores) {
+		ctx := t.Context()
+		maria := authCreate(t, s, "maria@example.com", "maria", "$2a$maria")
+		assert.Empty(t, maria.TimeZone, "not reported until the browser says")
+
+		changed, err := s.users.SetTimeZone(ctx, maria.ID, "America/Argentina/Buenos_Aires")
+		require.NoError(t, err)
+		maria.TimeZone = "America/Argentina/Buenos_Aires"
+		assert.Equal(t, maria, changed)
+		got, err := s.users.Get(ctx, maria.ID)
+		require.NoError(t, err)
+		assert.Equal(t, maria, got)
+		got, _, err = s.users.ByEmail(ctx, "maria@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, maria, got)
+		all, err := s.users.List(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, []user.User{maria}, all)
+		kept, err := s.users.Change(ctx, maria.ID, user.RoleAdmin, false, "")
+		require.NoError(t, err)
+		assert.Equal(t, maria.TimeZone, kept.TimeZone, "a change of role keeps the zone")
+
+		_, err = s.users.SetTimeZone(ctx, 424242, "Europe/Lisbon")
+		assert.ErrorIs(t, err, domain.ErrNotFound)
+		_, err = s.users.SetTimeZone(ctx, maria.ID, user.TimeZone(strings.Repeat("A", user.MaxTimeZoneLen+1)))
+		assert.ErrorContains(t, err, "users_time_zone_length")
+	})
+}

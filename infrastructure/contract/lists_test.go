@@ -353,12 +353,21 @@ func TestLeadRepositories(t *testing.T) {
 			d := addDeal(t, b, addContact(t, b, contact.Fields{Name: "Ada"}).ID(), l.ID())
 			other := addDeal(t, b, addContact(t, b, contact.Fields{Name: "Alan"}).ID(), 0)
 
-			h, err := b.leads.History(t.Context(), l.ID())
+			page, err := b.leads.History(t.Context(), l.ID(), record.Paging{})
 			require.NoError(t, err)
+			h := page.Items
 			require.Len(t, h, 2)
 			assert.Equal(t, []string{deal.Kind, lead.Kind}, []string{h[0].Kind, h[1].Kind}, "newest first")
 			assert.Equal(t, d.ID(), h[0].AggregateID)
 			assert.NotEqual(t, other.ID(), h[0].AggregateID)
+
+			first, err := b.leads.History(t.Context(), l.ID(), record.Paging{Limit: 1})
+			require.NoError(t, err)
+			assert.Equal(t, h[:1], first.Items, "a page of one: the deal's event")
+			second, err := b.leads.History(t.Context(), l.ID(), record.Paging{After: first.Next, Limit: 1})
+			require.NoError(t, err)
+			assert.Equal(t, h[1:], second.Items, "then the lead's own, older")
+			assert.Zero(t, second.Next)
 		})
 	})
 }
@@ -591,11 +600,13 @@ func TestUnitsOfWork(t *testing.T) {
 			got, err := b.leads.Get(t.Context(), l.ID())
 			require.NoError(t, err)
 			assert.Equal(t, l.Snapshot(), got.Snapshot(), "the lead is as it was")
-			h, err := b.leads.History(t.Context(), l.ID())
+			page, err := b.leads.History(t.Context(), l.ID(), record.Paging{})
 			require.NoError(t, err)
+			h := page.Items
 			assert.Len(t, h, 1, "no event of the rolled back work is left")
-			h, err = b.contacts.History(t.Context(), created.ID())
+			page, err = b.contacts.History(t.Context(), created.ID(), record.Paging{})
 			require.NoError(t, err)
+			h = page.Items
 			assert.Empty(t, h)
 			again := addDeal(t, b, kept.ID(), l.ID())
 			assert.Greater(t, again.ID(), createdDeal.ID(), "ids are not handed out twice")

@@ -209,8 +209,9 @@ func recordContract[A stored](t *testing.T, k kind[A]) {
 	}
 	history := func(t *testing.T, b backend, id int64) []domain.RecordedEvent {
 		t.Helper()
-		h, err := k.repo(b).History(t.Context(), id)
+		page, err := k.repo(b).History(t.Context(), id, record.Paging{})
 		require.NoError(t, err)
+		h := page.Items
 		return h
 	}
 
@@ -416,6 +417,46 @@ func recordContract[A stored](t *testing.T, k kind[A]) {
 			assert.Equal(t, "ana", events[3].Actor)
 			assert.Equal(t, "rep3", events[0].Actor)
 			assert.NotEmpty(t, events[0].Changes, "an edit says what it changed")
+		})
+	})
+
+	t.Run("the history pages newest first by event id, without gaps or repeats", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			id := create(t, b).ID()
+			other := create(t, b).ID() // its events interleave with id's
+			for v := int64(1); v <= 6; v++ {
+				for _, rid := range []int64{id, other} {
+					_, err := k.repo(b).Update(t.Context(), rid, v, k.change(int(v), "ana"))
+					require.NoError(t, err)
+				}
+			}
+			var versions []int64
+			p := record.Paging{Limit: 3}
+			for pages := 1; ; pages++ {
+				require.LessOrEqual(t, pages, 10, "the cursor does not end")
+				page, err := k.repo(b).History(t.Context(), id, p)
+				require.NoError(t, err)
+				for i, e := range page.Items {
+					assert.Equal(t, id, e.AggregateID)
+					if i > 0 {
+						assert.Less(t, e.ID, page.Items[i-1].ID, "newest first")
+					}
+					versions = append(versions, e.Version)
+				}
+				if page.Next == 0 {
+					assert.Equal(t, 3, pages, "7 events, 3 a page")
+					break
+				}
+				assert.Len(t, page.Items, 3, "only the last page is short")
+				assert.Equal(t, page.Items[2].ID, page.Next, "the cursor is the last event shown")
+				p.After = page.Next
+			}
+			assert.Equal(t, []int64{7, 6, 5, 4, 3, 2, 1}, versions)
+
+			all, err := k.repo(b).History(t.Context(), id, record.Paging{Limit: 7})
+			require.NoError(t, err)
+			assert.Len(t, all.Items, 7)
+			assert.Zero(t, all.Next, "exactly one page has no next")
 		})
 	})
 

@@ -26,16 +26,16 @@ type Leads struct {
 	db *DB
 }
 
-// History returns the lead's events and its deal's, newest first, as a
-// lead's history in PostgreSQL tells the story to its end.
-func (r *Leads) History(_ context.Context, id int64) ([]domain.RecordedEvent, error) {
+// History returns one page of the lead's events and its deal's, newest
+// first, as a lead's history in PostgreSQL tells the story to its end.
+func (r *Leads) History(_ context.Context, id int64, p record.Paging) (record.Page[domain.RecordedEvent], error) {
 	deals := map[int64]bool{}
 	for _, d := range r.db.Deals.all() {
 		if d.LeadID() == id {
 			deals[d.ID()] = true
 		}
 	}
-	return r.events.matching(func(e domain.RecordedEvent) bool {
+	return r.events.matching(p, func(e domain.RecordedEvent) bool {
 		return (e.Kind == lead.Kind && e.AggregateID == id) || (e.Kind == deal.Kind && deals[e.AggregateID])
 	}), nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"crm/domain"
+	"crm/usecase/record"
 )
 
 // Aggregate is what a Store needs of an aggregate root: what every root has
@@ -210,9 +211,10 @@ func (s *Store[A, S]) UpdateLoaded(ctx context.Context, current A, apply func(A)
 	return s.load(v), nil
 }
 
-// History returns aggregate id's recorded events, newest first.
-func (s *Store[A, S]) History(_ context.Context, id int64) ([]domain.RecordedEvent, error) {
-	return s.events.of(s.kind, id), nil
+// History returns one page of aggregate id's recorded events, newest
+// first, paged by event id.
+func (s *Store[A, S]) History(_ context.Context, id int64, p record.Paging) (record.Page[domain.RecordedEvent], error) {
+	return s.events.matching(p, func(ev domain.RecordedEvent) bool { return ev.Kind == s.kind && ev.AggregateID == id }), nil
 }
 
 // forget takes back the save that made version m and its events, when the
@@ -266,10 +268,8 @@ func (s *Store[A, S]) exists(id int64) bool {
 type Events struct {
 	mu       sync.Mutex
 	recorded []domain.RecordedEvent
+	lastID   int64 // of the last event recorded, as activity's identity column
 }
-
-// maxHistory bounds one history, as in the PostgreSQL store.
-const maxHistory = 200
 
 func (e *Events) record(kind string, m domain.Meta, events []domain.Event) {
 	e.mu.Lock()
@@ -282,7 +282,9 @@ func (e *Events) record(kind string, m domain.Meta, events []domain.Event) {
 		if ev.Refs == nil {
 			ev.Refs = map[string]int64{}
 		}
-		e.recorded = append(e.recorded, domain.RecordedEvent{Event: ev, Kind: kind, AggregateID: m.ID, Version: m.Version, At: m.UpdatedAt})
+		e.lastID++
+		e.recorded = append(e.recorded, domain.RecordedEvent{Event: ev, ID: e.lastID, Kind: kind, AggregateID: m.ID,
+			Version: m.Version, At: m.UpdatedAt})
 	}
 }
 
@@ -295,20 +297,23 @@ func (e *Events) forget(kind string, m domain.Meta) {
 	})
 }
 
-// of returns the events of aggregate id of kind, newest first.
-func (e *Events) of(kind string, id int64) []domain.RecordedEvent {
-	return e.matching(func(ev domain.RecordedEvent) bool { return ev.Kind == kind && ev.AggregateID == id })
-}
-
-// matching returns the events keep accepts, newest first.
-func (e *Events) matching(keep func(domain.RecordedEvent) bool) []domain.RecordedEvent {
+// matching returns the page p asks for of the events keep accepts, newest
+// first, paged by event id as the PostgreSQL store pages them.
+func (e *Events) matching(p record.Paging, keep func(domain.RecordedEvent) bool) record.Page[domain.RecordedEvent] {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := []domain.RecordedEvent{}
-	for i := len(e.recorded) - 1; i >= 0 && len(out) < maxHistory; i-- {
-		if keep(e.recorded[i]) {
-			out = append(out, e.recorded[i])
+	limit := p.Size()
+	out := record.Page[domain.RecordedEvent]{Items: []domain.RecordedEvent{}}
+	for i := len(e.recorded) - 1; i >= 0; i-- {
+		ev := e.recorded[i]
+		if (p.After > 0 && ev.ID >= p.After) || !keep(ev) {
+			continue
 		}
+		if len(out.Items) == limit {
+			out.Next = out.Items[limit-1].ID
+			break
+		}
+		out.Items = append(out.Items, ev)
 	}
 	return out
 }

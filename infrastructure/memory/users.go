@@ -86,6 +86,9 @@ func (r *Users) Create(_ context.Context, u user.User, passwordHash string) (use
 	if n := utf8.RuneCountInString(u.Name); n < 1 || n > user.MaxNameLen {
 		return user.User{}, violates("insert user", "check", "users_name_length")
 	}
+	if utf8.RuneCountInString(string(u.TimeZone)) > user.MaxTimeZoneLen {
+		return user.User{}, violates("insert user", "check", "users_time_zone_length")
+	}
 	if _, taken := r.byEmail[u.Email]; taken {
 		return user.User{}, &domain.ValidationError{Fields: []domain.FieldError{{
 			Field: user.FieldEmail, Message: "A user with this email already exists."}}}
@@ -160,6 +163,23 @@ func (r *Users) Change(_ context.Context, id int64, role user.Role, deactivated 
 	if hash != "" {
 		s.hash = hash
 	}
+	r.byID[id] = s
+	return s.user, nil
+}
+
+// SetTimeZone sets user id's time zone and returns the user as stored;
+// domain.ErrNotFound for an unknown id.
+func (r *Users) SetTimeZone(_ context.Context, id int64, zone user.TimeZone) (user.User, error) {
+	if utf8.RuneCountInString(string(zone)) > user.MaxTimeZoneLen {
+		return user.User{}, violates("update user", "check", "users_time_zone_length")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.byID[id]
+	if !ok {
+		return user.User{}, domain.ErrNotFound
+	}
+	s.user.TimeZone = zone
 	r.byID[id] = s
 	return s.user, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"crm/domain"
+	"crm/usecase/record"
 )
 
 // querier is what repositories run statements on: the pool, or the
@@ -111,6 +113,7 @@ func eventArgs(args pgx.NamedArgs, kind string, events []domain.Event) (pgx.Name
 }
 
 type activityRow struct {
+	Seq        int64            `db:"id"`
 	Kind       string           `db:"aggregate_kind"`
 	ID         int64            `db:"aggregate_id"`
 	Version    int64            `db:"version"`
@@ -121,33 +124,41 @@ type activityRow struct {
 	OccurredAt time.Time        `db:"occurred_at"`
 }
 
-// maxHistory bounds one history page; older entries are not shown.
-const maxHistory = 200
+// ownEvents are one page of the events of one aggregate, newest first: $1
+// is its kind, $2 its id, $3 the id the page starts below, $4 its size.
+const ownEvents = `(SELECT * FROM activity WHERE aggregate_kind = $1 AND aggregate_id = $2 AND id < $3
+ORDER BY id DESC LIMIT $4) AS events`
 
-// ownEvents are the events of one aggregate: $1 is its kind, $2 its id.
-const ownEvents = `(SELECT * FROM activity WHERE aggregate_kind = $1 AND aggregate_id = $2) AS events`
-
-// readHistory returns the recorded events of source, newest first. source
-// is ownEvents or another constant FROM item over $1 (the kind) and $2
-// (the id), never user input.
-func readHistory(ctx context.Context, q querier, source, kind string, id int64) ([]domain.RecordedEvent, error) {
+// readHistory returns the page p asks for of the recorded events of
+// source, newest first. source is ownEvents or another constant FROM item
+// over $1 (the kind), $2 (the id), $3 (the id a page starts below) and $4
+// (how many it holds at most), never user input.
+func readHistory(ctx context.Context, q querier, source, kind string, id int64, p record.Paging) (record.Page[domain.RecordedEvent], error) {
+	before := int64(math.MaxInt64)
+	if p.After > 0 {
+		before = p.After
+	}
+	limit := p.Size()
 	rows, err := q.Query(ctx, `
-SELECT aggregate_kind, aggregate_id, version, event, actor, changes, refs, occurred_at
+SELECT id, aggregate_kind, aggregate_id, version, event, actor, changes, refs, occurred_at
 FROM `+source+`
-ORDER BY id DESC LIMIT $3`, kind, id, maxHistory)
+ORDER BY id DESC LIMIT $4`, kind, id, before, limit+1) // one more tells whether older ones remain
 	if err != nil {
-		return nil, failed("select activity", err)
+		return record.Page[domain.RecordedEvent]{}, failed("select activity", err)
 	}
 	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[activityRow])
 	if err != nil {
-		return nil, failed("select activity", err)
+		return record.Page[domain.RecordedEvent]{}, failed("select activity", err)
 	}
-	out := make([]domain.RecordedEvent, len(got))
-	for i, r := range got {
-		out[i] = domain.RecordedEvent{
-			Kind: r.Kind, AggregateID: r.ID, Version: r.Version, At: r.OccurredAt,
+	page := record.Page[domain.RecordedEvent]{Items: make([]domain.RecordedEvent, 0, min(len(got), limit))}
+	for _, r := range got[:min(len(got), limit)] {
+		page.Items = append(page.Items, domain.RecordedEvent{
+			ID: r.Seq, Kind: r.Kind, AggregateID: r.ID, Version: r.Version, At: r.OccurredAt,
 			Event: domain.Event{Name: r.Event, Actor: r.Actor, Changes: r.Changes, Refs: r.Refs},
-		}
+		})
 	}
-	return out, nil
+	if len(got) > limit {
+		page.Next = page.Items[limit-1].ID
+	}
+	return page, nil
 }

@@ -19,6 +19,7 @@ import (
 	"crm/infrastructure/postgres/pgtest"
 	"crm/usecase/conflict"
 	"crm/usecase/conversion"
+	"crm/usecase/record"
 )
 
 // conversionFixture is a fresh database with the conversion use case wired
@@ -272,9 +273,9 @@ func TestLeadHistory_EditedConvertedThenDealWon(t *testing.T) {
 	_, err = deals.Update(t.Context(), res.Deal.ID(), 1, moveDealTo(deal.StageWon, "maria"))
 	require.NoError(t, err)
 
-	h, err := fx.leads.History(t.Context(), l.ID())
-
+	page, err := fx.leads.History(t.Context(), l.ID(), record.Paging{})
 	require.NoError(t, err)
+	h := page.Items
 	type line struct {
 		Kind    string
 		Version int64

@@ -16,6 +16,7 @@ import (
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
+	"crm/usecase/record"
 )
 
 // runFeed starts a feed over pool and waits until it listens.
@@ -171,8 +172,9 @@ func TestFeed_AnInstanceWithNoticesOffAnnouncesNothingAndStillSaves(t *testing.T
 	saved, err := postgres.NewLeadRepository(quiet).Update(t.Context(), l.ID(), 1, setScore(80, "maria"))
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), saved.Version())
-	h, err := postgres.NewLeadRepository(quiet).History(t.Context(), l.ID())
+	page, err := postgres.NewLeadRepository(quiet).History(t.Context(), l.ID(), record.Paging{})
 	require.NoError(t, err)
+	h := page.Items
 	assert.Len(t, h, 2, "the save's event is recorded")
 	select {
 	case s := <-watching:

@@ -76,16 +76,18 @@ RETURNING ` + leadColumns,
 	},
 }
 
-// leadEvents are a lead's own events and those of the deal it was converted
-// into, so the lead's history tells the story to its end: edited,
-// converted, deal won. A UNION ALL rather than an OR: each branch reads
-// activity_aggregate_idx, where the OR scanned the whole table (0.8 ms
-// against 115 ms over 600,000 events).
+// leadEvents are a page of a lead's own events and those of the deal it
+// was converted into (see ownEvents), so the lead's history tells the story
+// to its end: edited, converted, deal won. A UNION ALL rather than an OR:
+// each branch reads activity_aggregate_idx, where the OR scanned the whole
+// table (0.8 ms against 115 ms over 600,000 events). Each branch stops at a
+// page itself: sorting the whole history of a lead with 1,306 events took
+// 1.5 ms, reading a page from each branch 0.07 ms.
 const leadEvents = `(
-  SELECT * FROM activity WHERE aggregate_kind = $1 AND aggregate_id = $2
+  (SELECT * FROM activity WHERE aggregate_kind = $1 AND aggregate_id = $2 AND id < $3 ORDER BY id DESC LIMIT $4)
   UNION ALL
-  SELECT a.* FROM deals d JOIN activity a ON a.aggregate_kind = 'deal' AND a.aggregate_id = d.id
-  WHERE d.lead_id = $2
+  (SELECT a.* FROM deals d JOIN activity a ON a.aggregate_kind = 'deal' AND a.aggregate_id = d.id
+   WHERE d.lead_id = $2 AND a.id < $3 ORDER BY a.id DESC LIMIT $4)
 ) AS events`
 
 // searchExpr must stay identical to the expression of the trigram index

@@ -16,6 +16,7 @@ import (
 	"crm/usecase/contacts"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
+	"crm/usecase/record"
 )
 
 func TestSeed_BringsTheTableUpToNAndARerunInsertsNothing(t *testing.T) {
@@ -252,11 +253,11 @@ func TestSeed_LeadsHaveTheHistoryTheirStatusTells(t *testing.T) {
 	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT id FROM leads WHERE status = 'CONVERTED' ORDER BY id LIMIT 1`).Scan(&convertedID))
 	l, err := repo.Get(t.Context(), convertedID)
 	require.NoError(t, err)
-	h, err := repo.History(t.Context(), convertedID)
+	h, err := repo.History(t.Context(), convertedID, record.Paging{})
 	require.NoError(t, err)
 	var events []string
 	var leadEvents []domain.RecordedEvent
-	for _, e := range h {
+	for _, e := range h.Items {
 		if e.Kind == lead.Kind {
 			leadEvents = append([]domain.RecordedEvent{e}, leadEvents...)
 		}

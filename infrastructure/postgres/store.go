@@ -100,6 +100,24 @@ func (s *store[A, R]) collect(rows pgx.Rows, err error) (A, error) {
 	return s.t.toDomain(row), nil
 }
 
+// all runs sql, a select of the table's columns, and returns its rows as
+// aggregates.
+func (s *store[A, R]) all(ctx context.Context, sql string, args ...any) ([]A, error) {
+	rows, err := s.db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[R])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]A, len(got))
+	for i, row := range got {
+		out[i] = s.t.toDomain(row)
+	}
+	return out, nil
+}
+
 // refused is the domain's refusal of a write that broke a constraint a
 // rep can break, nil for any other error.
 func (s *store[A, R]) refused(err error) error {
@@ -160,17 +178,9 @@ func (s *store[A, R]) Version(ctx context.Context, id, version int64) (A, error)
 // Versions returns aggregate id as saved at every version from from to to,
 // both included, oldest first; none for an aggregate never saved.
 func (s *store[A, R]) Versions(ctx context.Context, id, from, to int64) ([]A, error) {
-	rows, err := s.db.Query(ctx, s.t.versions+` AND version BETWEEN $2 AND $3 ORDER BY version`, id, from, to)
+	out, err := s.all(ctx, s.t.versions+` AND version BETWEEN $2 AND $3 ORDER BY version`, id, from, to)
 	if err != nil {
 		return nil, failed("select "+s.t.kind+" versions", err)
-	}
-	got, err := pgx.CollectRows(rows, pgx.RowToStructByName[R])
-	if err != nil {
-		return nil, failed("select "+s.t.kind+" versions", err)
-	}
-	out := make([]A, len(got))
-	for i, row := range got {
-		out[i] = s.t.toDomain(row)
 	}
 	return out, nil
 }
@@ -265,9 +275,10 @@ func (s *store[A, R]) UpdateLoaded(ctx context.Context, current A, apply func(A)
 	return saved, nil
 }
 
-// History returns aggregate id's recorded events, newest first.
-func (s *store[A, R]) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
-	return readHistory(ctx, s.db, s.t.history, s.t.kind, id)
+// History returns one page of aggregate id's recorded events, newest
+// first, paged by event id.
+func (s *store[A, R]) History(ctx context.Context, id int64, p record.Paging) (record.Page[domain.RecordedEvent], error) {
+	return readHistory(ctx, s.db, s.t.history, s.t.kind, id, p)
 }
 
 // live is the condition of the rows lists show: those not deleted.

@@ -33,9 +33,9 @@ func NewUserRepository(pool *pgxpool.Pool) *UserRepository { return &UserReposit
 // whatever u.Role says: a new CRM needs someone to administer it. A taken
 // email is a *domain.ValidationError on user.FieldEmail.
 func (r *UserRepository) Create(ctx context.Context, u user.User, passwordHash string) (user.User, error) {
-	err := r.db.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role)
-		VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM users) THEN $4 ELSE 'admin' END)
-		RETURNING id, role, deactivated`, u.Email, u.Name, passwordHash, roleOf(u)).Scan(&u.ID, &u.Role, &u.Deactivated)
+	err := r.db.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role, time_zone)
+		VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM users) THEN $4 ELSE 'admin' END, $5)
+		RETURNING id, role, deactivated`, u.Email, u.Name, passwordHash, roleOf(u), string(u.TimeZone)).Scan(&u.ID, &u.Role, &u.Deactivated)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation && pgErr.ConstraintName == "users_email_key" {
 		return user.User{}, &domain.ValidationError{Fields: []domain.FieldError{{
@@ -55,11 +55,11 @@ func roleOf(u user.User) string {
 	return string(u.Role)
 }
 
-const userColumns = `id, email, name, role, deactivated`
+const userColumns = `id, email, name, role, deactivated, time_zone`
 
 func scanUser(row pgx.Row, extra ...any) (user.User, error) {
 	var u user.User
-	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Deactivated}, extra...)...)
+	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.Deactivated, &u.TimeZone}, extra...)...)
 	return u, err
 }
 
@@ -122,6 +122,19 @@ func (r *UserRepository) Change(ctx context.Context, id int64, role user.Role, d
 	}
 	if err != nil {
 		return user.User{}, failed("update user", err)
+	}
+	return u, nil
+}
+
+// SetTimeZone sets user id's time zone and returns the user as stored;
+// domain.ErrNotFound for an unknown id.
+func (r *UserRepository) SetTimeZone(ctx context.Context, id int64, zone user.TimeZone) (user.User, error) {
+	u, err := scanUser(r.db.QueryRow(ctx, `UPDATE users SET time_zone = $2 WHERE id = $1 RETURNING `+userColumns, id, string(zone)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return user.User{}, domain.ErrNotFound
+	}
+	if err != nil {
+		return user.User{}, failed("update user time zone", err)
 	}
 	return u, nil
 }

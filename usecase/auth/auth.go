@@ -35,6 +35,9 @@ type Users interface {
 	// Change sets user id's role, deactivation and, unless hash is empty,
 	// password hash; domain.ErrNotFound for an unknown id.
 	Change(ctx context.Context, id int64, role user.Role, deactivated bool, hash string) (user.User, error)
+	// SetTimeZone sets user id's time zone and returns the user;
+	// domain.ErrNotFound for an unknown id.
+	SetTimeZone(ctx context.Context, id int64, zone user.TimeZone) (user.User, error)
 }
 
 // Tokens stores API tokens: their hashes (never the tokens) and what
@@ -279,6 +282,16 @@ func (s *Service) User(ctx context.Context, id int64) (user.User, error) {
 		return user.User{}, fmt.Errorf("get user %d: %w", id, err)
 	case u.Deactivated:
 		return user.User{}, fmt.Errorf("user %d is deactivated: %w", id, domain.ErrUnauthenticated)
+	}
+	return u, nil
+}
+
+// SetTimeZone records zone, a zone user.ParseTimeZone read, as the one
+// rep id's browser reports: their pages show dates in it from now on.
+func (s *Service) SetTimeZone(ctx context.Context, id int64, zone user.TimeZone) (user.User, error) {
+	u, err := s.users.SetTimeZone(ctx, id, zone)
+	if err != nil {
+		return user.User{}, fmt.Errorf("set time zone of user %d: %w", id, err)
 	}
 	return u, nil
 }

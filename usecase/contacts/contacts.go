@@ -28,6 +28,7 @@ type Repository interface {
 	// FindByEmail returns the most recently created contact whose email is
 	// email, compared case-insensitively, or domain.ErrNotFound.
 	FindByEmail(ctx context.Context, email string) (*contact.Contact, error)
+	record.DuplicateFinder[*contact.Contact]
 }
 
 // Service runs the contact use cases.
@@ -58,6 +59,13 @@ func (s *Service) List(ctx context.Context, q ListQuery) (record.Page[*contact.C
 		return p, fmt.Errorf("list contacts: %w", err)
 	}
 	return p, nil
+}
+
+// Duplicates returns the live contacts a new one with what q holds may
+// repeat (see record.FindDuplicates), for the hint the new-contact form
+// shows while the rep types.
+func (s *Service) Duplicates(ctx context.Context, q record.DuplicateQuery) (record.Duplicates[*contact.Contact], error) {
+	return record.FindDuplicates(ctx, contact.Kind, s.repo, q)
 }
 
 // FindByEmail returns the most recently created contact with email,

@@ -149,8 +149,9 @@ func TestService_Update_withNoChangeKeepsTheVersion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), saved.Version())
 	assert.Equal(t, "ana", saved.UpdatedBy())
-	h, err := svc.History(t.Context(), c.ID())
+	page, err := svc.History(t.Context(), c.ID(), record.Paging{})
 	require.NoError(t, err)
+	h := page.Items
 	require.Len(t, h, 1, "no event for a save that changed nothing")
 	assert.Equal(t, contact.EventCreated, h[0].Name)
 }

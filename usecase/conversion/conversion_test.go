@@ -135,8 +135,9 @@ func TestConvert_createsTheContactAndTheDealAndConvertsTheLead(t *testing.T) {
 
 	assert.Equal(t, res.Lead.Snapshot(), fx.stored(t, l.ID()).Snapshot())
 	assert.Equal(t, counts{Contacts: before.Contacts + 1, Deals: before.Deals + 1}, fx.counts(t))
-	h, err := fx.leads.History(t.Context(), l.ID())
+	page, err := fx.leads.History(t.Context(), l.ID(), record.Paging{})
 	require.NoError(t, err)
+	h := page.Items
 	require.GreaterOrEqual(t, len(h), 2)
 	assert.Equal(t, lead.EventConverted, h[0].Name, "newest first")
 	assert.Equal(t, map[string]int64{lead.RefContact: res.Contact.ID(), lead.RefDeal: res.Deal.ID()}, h[0].Refs)
@@ -371,8 +372,9 @@ func TestConvert_aFailingDealLeavesNoContactAndTheLeadUnchanged(t *testing.T) {
 	require.ErrorIs(t, err, errDiskFull)
 	assert.Equal(t, before, fx.counts(t), "the contact and the deal are rolled back")
 	assert.Equal(t, l.Snapshot(), fx.stored(t, l.ID()).Snapshot(), "the lead is still QUALIFIED at version 3")
-	h, err := fx.leads.History(t.Context(), l.ID())
+	page, err := fx.leads.History(t.Context(), l.ID(), record.Paging{})
 	require.NoError(t, err)
+	h := page.Items
 	assert.Equal(t, lead.EventStatusChanged, h[0].Name, "no deal or conversion event recorded")
 
 	// The same request goes through once the store is healthy again.

@@ -27,6 +27,7 @@ type Repository interface {
 	// Sources lists the distinct sources of live leads, in byte order,
 	// at most limit of them, without "".
 	Sources(ctx context.Context, limit int) ([]string, error)
+	record.DuplicateFinder[*lead.Lead]
 }
 
 // Service runs the lead use cases.
@@ -93,4 +94,11 @@ func (s *Service) Sources(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
 	return sources, nil
+}
+
+// Duplicates returns the live leads a new one with what q holds may
+// repeat (see record.FindDuplicates), for the hint the new-lead form shows
+// while the rep types.
+func (s *Service) Duplicates(ctx context.Context, q record.DuplicateQuery) (record.Duplicates[*lead.Lead], error) {
+	return record.FindDuplicates(ctx, lead.Kind, s.repo, q)
 }

@@ -3,6 +3,7 @@ package leads_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,8 +69,9 @@ func TestService_Create(t *testing.T) {
 		assert.Equal(t, "ana", stored.Owner())
 		assert.Equal(t, "ana", stored.UpdatedBy())
 		assert.Equal(t, int64(1), stored.Version())
-		h, err := svc.History(t.Context(), l.ID())
+		page, err := svc.History(t.Context(), l.ID(), record.Paging{})
 		require.NoError(t, err)
+		h := page.Items
 		require.Len(t, h, 1)
 		assert.Equal(t, lead.EventCreated, h[0].Name)
 	})
@@ -335,8 +337,9 @@ func TestService_ExactWritesNeverMerge(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, lead.StatusContacted, moved.Status())
 		assert.Equal(t, int64(3), moved.Version())
-		h, err := svc.History(t.Context(), l.ID())
+		page, err := svc.History(t.Context(), l.ID(), record.Paging{})
 		require.NoError(t, err)
+		h := page.Items
 		require.NotEmpty(t, h)
 		assert.Equal(t, lead.EventStatusChanged, h[0].Name, "newest first")
 		assert.Equal(t, "john", h[0].Actor)
@@ -653,4 +656,40 @@ func TestService_SaveSaysWhatItRecordedOnlyWhenMadeOnTheRepsVersion(t *testing.T
 	require.NoError(t, err)
 	require.NotNil(t, res.Merge)
 	assert.Empty(t, res.Events, "merged onto john's save: the page must read the history again")
+}
+
+// TestService_Duplicates: what a rep types is compared as leads are
+// stored (trimmed, in NFC, in any case), and too little or too much
+// finds nothing.
+func TestService_Duplicates(t *testing.T) {
+	t.Parallel()
+	svc := leads.NewService(memory.New().Leads)
+	zoe, err := svc.Create(t.Context(), "ana", lead.Fields{Name: "Zoé Durand", Email: "zoé@exemple.fr", Company: "Café Noir"})
+	require.NoError(t, err)
+
+	decomposed := "Zoe\u0301" // "Zoé" typed as "e" and a combining accent
+	for _, tc := range []struct {
+		name            string
+		q               record.DuplicateQuery
+		byEmail, byName []int64
+	}{
+		{"an address typed with spaces, capitals and a combining accent", record.DuplicateQuery{Email: "  " + decomposed + "@EXEMPLE.fr "}, []int64{zoe.ID()}, nil},
+		{"a name and company typed so", record.DuplicateQuery{Name: decomposed + " durand ", Company: " CAFÉ NOIR"}, nil, []int64{zoe.ID()}},
+		{"a name without a company", record.DuplicateQuery{Name: "Zoé Durand"}, nil, nil},
+		{"nothing typed", record.DuplicateQuery{Email: "   "}, nil, nil},
+		{"an address longer than any stored", record.DuplicateQuery{Email: strings.Repeat("z", 300) + "@exemple.fr"}, nil, nil},
+	} {
+		d, err := svc.Duplicates(t.Context(), tc.q)
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.byEmail, ids(d.SameEmail), tc.name)
+		assert.Equal(t, tc.byName, ids(d.SameName), tc.name)
+	}
+}
+
+func ids(ls []*lead.Lead) []int64 {
+	var out []int64
+	for _, l := range ls {
+		out = append(out, l.ID())
+	}
+	return out
 }

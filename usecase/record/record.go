@@ -62,8 +62,10 @@ type Repository[A any] interface {
 	// UpdateLoaded is Update of a record as the caller just read it, at
 	// its version, without reading it again.
 	UpdateLoaded(ctx context.Context, current A, apply func(A) (changed bool, err error)) (A, error)
-	// History returns the record's recorded events, newest first.
-	History(ctx context.Context, id int64) ([]domain.RecordedEvent, error)
+	// History returns one page of the record's recorded events, newest
+	// first, paged by event id (p.After is the id of the last event
+	// shown); Next is the id of its last event when older ones remain.
+	History(ctx context.Context, id int64, p Paging) (Page[domain.RecordedEvent], error)
 }
 
 // Saved is what a rep's write did: the record as stored and, when the rep
@@ -132,11 +134,12 @@ func (s *Service[A, F]) Get(ctx context.Context, id int64) (A, error) {
 	return a, nil
 }
 
-// History returns what happened to record id, newest first.
-func (s *Service[A, F]) History(ctx context.Context, id int64) ([]domain.RecordedEvent, error) {
-	h, err := s.repo.History(ctx, id)
+// History returns one page of what happened to record id, newest first,
+// the page p asks for (see Repository.History).
+func (s *Service[A, F]) History(ctx context.Context, id int64, p Paging) (Page[domain.RecordedEvent], error) {
+	h, err := s.repo.History(ctx, id, p)
 	if err != nil {
-		return nil, fmt.Errorf("history of %s %d: %w", s.kind, id, err)
+		return h, fmt.Errorf("history of %s %d: %w", s.kind, id, err)
 	}
 	return h, nil
 }

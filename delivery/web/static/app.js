@@ -20,6 +20,47 @@
     box.appendChild(p);
   }
 
+  // The top navigation on a phone: the Menu button opens and closes the
+  // links (app.css folds them at 600 px and less); Escape closes them and
+  // puts the focus back on the button.
+  var navToggle = document.querySelector(".nav-toggle");
+  function openNav(open) { navToggle.setAttribute("aria-expanded", String(open)); }
+  if (navToggle) {
+    navToggle.addEventListener("click", function () {
+      openNav(navToggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (evt) {
+      if (evt.key !== "Escape" || navToggle.getAttribute("aria-expanded") !== "true") return;
+      openNav(false);
+      navToggle.focus();
+    });
+  }
+
+  // The rep's time zone. The sign-in forms send the browser's; a signed-in
+  // page, whose body says the zone its dates are in, reports the browser's
+  // when it differs (a rep who travelled, or signed in before), so the
+  // next pages show dates where the rep is.
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* no Intl: dates stay in UTC */ }
+  Array.prototype.forEach.call(document.querySelectorAll('input[name="time_zone"]'), function (el) { el.value = zone; });
+  var shownZone = document.body.getAttribute("data-time-zone");
+  if (zone && shownZone !== null && shownZone !== zone) reportZone();
+
+  function reportZone() {
+    // A zone the server does not know is refused (400): asked once a tab.
+    var refused = "crm-zone-refused:" + zone, store = null;
+    try { store = window.sessionStorage; } catch (e) { /* blocked storage */ }
+    if (store && store.getItem(refused)) return;
+    fetch("/me/time-zone", {
+      method: "POST",
+      body: new URLSearchParams({ time_zone: zone }),
+      headers: { "HX-Request": "true" },
+      credentials: "same-origin",
+    }).then(function (res) {
+      if (res.status === 400 && store) store.setItem(refused, "1");
+    }).catch(function () { /* the next page asks again */ });
+  }
+
   // "Use this" beside a value someone else saved copies it into the input.
   document.addEventListener("click", function (evt) {
     var btn = evt.target.closest("[data-use-value]");
@@ -277,9 +318,11 @@
     evt.preventDefault();
     var form = evt.target, dialog = form.closest("dialog");
     var message = dialog.querySelector(".sign-in-message");
+    var body = new URLSearchParams(new FormData(form));
+    body.set("time_zone", zone);
     fetch("/login", {
       method: "POST",
-      body: new URLSearchParams(new FormData(form)),
+      body: body,
       headers: { "HX-Request": "true" },
       credentials: "same-origin",
     }).then(function (res) {
@@ -327,6 +370,14 @@
   var live = document.getElementById("live-notice");
   var editorID = live && live.getAttribute("data-editor");
   var source = null;
+
+  // The notice sticks to the top of the window (app.css): while it shows,
+  // the page scrolls a field the rep moves to below it rather than under it.
+  if (live && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.scrollPaddingTop = live.hidden ? "" : (live.offsetHeight + 16) + "px";
+    }).observe(live);
+  }
   function connectLive() {
     if (!live || !window.EventSource) return;
     if (source) source.close();

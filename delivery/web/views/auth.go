@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"time"
 
 	"crm/domain/user"
 )
@@ -18,6 +19,14 @@ func WithUser(ctx context.Context, u user.User) context.Context {
 func CurrentUser(ctx context.Context) (user.User, bool) {
 	u, ok := ctx.Value(userKey{}).(user.User)
 	return u, ok
+}
+
+// Location is the time zone the pages of a request's signed-in rep show
+// dates in: the one their browser reported, UTC until it has, and UTC
+// without a rep. Handlers that read dates a rep typed read them in it too.
+func Location(ctx context.Context) *time.Location {
+	u, _ := CurrentUser(ctx)
+	return u.TimeZone.Location()
 }
 
 // LoginView is the sign-in page.

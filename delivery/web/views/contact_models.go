@@ -39,8 +39,15 @@ type ContactDeals struct {
 type ContactListView struct {
 	Search   string
 	Contacts []*contact.Contact
+	After    int64 // the cursor the page starts after, 0 for the first
 	Next     int64
 	Notice   string
+}
+
+// NoneAtAll says the CRM has no contact yet (not that none matches a
+// search): the list then says how to add one.
+func (v ContactListView) NoneAtAll() bool {
+	return v.Search == "" && v.After == 0 && len(v.Contacts) == 0
 }
 
 // ListURL is the list's URL for the page after cursor after, keeping the search.
@@ -48,4 +55,4 @@ func (v ContactListView) ListURL(after int64) string {
 	return listURL("/contacts", url.Values{"q": {v.Search}}, after)
 }
 
-func contactURL(c *contact.Contact) string { return recordURL(contact.Kind, c.ID()) }
+func contactURL(c *contact.Contact) string { return RecordURL(contact.Kind, c.ID()) }

@@ -427,7 +427,7 @@ func ConvertEditor(v ConvertView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = ContactFields(v.Contact, nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ContactFields(v.Contact, nil, FieldExtras{}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

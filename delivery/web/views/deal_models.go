@@ -32,9 +32,14 @@ type DealListView struct {
 	Stage        deal.Stage // "" for every stage
 	Deals        []*deal.Deal
 	ContactNames map[int64]string
+	After        int64 // the cursor the page starts after, 0 for the first
 	Next         int64
 	Notice       string
 }
+
+// NoneAtAll says the CRM has no deal yet (not that none is at a stage):
+// the list then says how to add one.
+func (v DealListView) NoneAtAll() bool { return v.Stage == "" && v.After == 0 && len(v.Deals) == 0 }
 
 // ListURL is the list's URL for a stage tab and the page after cursor after.
 func (v DealListView) ListURL(stage deal.Stage, after int64) string {
@@ -50,7 +55,7 @@ func (v DealListView) ContactName(d *deal.Deal) string {
 	return fmt.Sprintf("Contact #%d", d.ContactID())
 }
 
-func dealURL(d *deal.Deal) string { return recordURL(deal.Kind, d.ID()) }
+func dealURL(d *deal.Deal) string { return RecordURL(deal.Kind, d.ID()) }
 
 // splitAmount splits an amount as deal.Fields.Get reads it ("1250.00 EUR")
 // into the number and the currency, the two inputs the conflict buttons

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"crm/domain"
+	"crm/domain/user"
 )
 
 func TestEventTitle(t *testing.T) {
@@ -93,16 +94,39 @@ func TestHistory_namesTheEventsOfAnotherAggregate(t *testing.T) {
 
 func TestWhenHasTheYearOnlyWhenItIsNotThisYears(t *testing.T) {
 	now := time.Now()
-	thisYear := time.Date(now.Year(), 1, 2, 15, 4, 5, 0, time.Local)
+	thisYear := time.Date(now.Year(), 1, 2, 15, 4, 5, 0, time.UTC)
 	lastYear := thisYear.AddDate(-1, 0, 0)
 
-	assert.Equal(t, "Jan 2, 15:04:05", when(thisYear))
-	assert.Equal(t, fmt.Sprintf("Jan 2, %d, 15:04:05", now.Year()-1), when(lastYear), "a record from another year says which")
-	assert.Empty(t, when(time.Time{}))
+	assert.Equal(t, "Jan 2, 15:04:05", when(thisYear, time.UTC))
+	assert.Equal(t, fmt.Sprintf("Jan 2, %d, 15:04:05", now.Year()-1), when(lastYear, time.UTC), "a record from another year says which")
+	assert.Empty(t, when(time.Time{}, time.UTC))
+}
+
+func TestDatesAreShownInTheRepsZone(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	require.NoError(t, err)
+	newYearsEve := time.Date(2020, 12, 31, 20, 30, 0, 0, time.UTC) // already 2021 in Tokyo
+	assert.Equal(t, "Jan 1, 2021, 05:30:00", when(newYearsEve, tokyo))
+	assert.Equal(t, "Fri Jan 1, 2021, 05:30:00 JST", exactly(newYearsEve, tokyo))
+	assert.Equal(t, "Thu Dec 31, 2020, 20:30:00 UTC", exactly(newYearsEve, time.UTC))
+
+	// 3 h before 02:00 on June 2 in Tokyo is June 1 there, while it is the same
+	// day in UTC.
+	now := time.Date(2020, 6, 1, 17, 0, 0, 0, time.UTC)
+	assert.Equal(t, "3 h ago", ago(now.Add(-3*time.Hour), now, time.UTC))
+	assert.Equal(t, "on Jun 1, 2020, 23:00:00", ago(now.Add(-3*time.Hour), now, tokyo))
+
+	var buf bytes.Buffer
+	ctx := WithUser(context.Background(), user.User{Name: "Ann", TimeZone: "Asia/Tokyo"})
+	require.NoError(t, Moment(newYearsEve).Render(ctx, &buf))
+	assert.Contains(t, buf.String(), `datetime="2020-12-31T20:30:00Z" title="Fri Jan 1, 2021, 05:30:00 JST">on Jan 1, 2021, 05:30:00<`)
+	buf.Reset()
+	require.NoError(t, Moment(newYearsEve).Render(context.Background(), &buf))
+	assert.Contains(t, buf.String(), `title="Thu Dec 31, 2020, 20:30:00 UTC">on Dec 31, 2020, 20:30:00<`, "UTC while the zone is unknown")
 }
 
 func TestAgoSaysHowLongAgoWithinTheDayThenTheDate(t *testing.T) {
-	now := time.Date(2026, 11, 29, 18, 0, 0, 0, time.Local)
+	now := time.Date(2026, 11, 29, 18, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		at   time.Time
 		want string
@@ -110,13 +134,13 @@ func TestAgoSaysHowLongAgoWithinTheDayThenTheDate(t *testing.T) {
 		{now.Add(-20 * time.Second), "just now"},
 		{now.Add(-5 * time.Minute), "5 min ago"},
 		{now.Add(-3*time.Hour - 10*time.Minute), "3 h ago"},
-		{now.Add(-20 * time.Hour), "on " + when(now.Add(-20*time.Hour))}, // yesterday evening
-		{now.AddDate(-2, 0, 0), "on " + when(now.AddDate(-2, 0, 0))},
-		{now.Add(time.Minute), "on " + when(now.Add(time.Minute))}, // a clock ahead of this one
+		{now.Add(-20 * time.Hour), "on " + when(now.Add(-20*time.Hour), time.UTC)}, // yesterday evening
+		{now.AddDate(-2, 0, 0), "on " + when(now.AddDate(-2, 0, 0), time.UTC)},
+		{now.Add(time.Minute), "on " + when(now.Add(time.Minute), time.UTC)}, // a clock ahead of this one
 	} {
-		assert.Equal(t, tc.want, ago(tc.at, now), tc.at.String())
+		assert.Equal(t, tc.want, ago(tc.at, now, time.UTC), tc.at.String())
 	}
-	assert.Contains(t, when(now.AddDate(-2, 0, 0)), "2024", "two years ago has its year")
+	assert.Contains(t, when(now.AddDate(-2, 0, 0), time.UTC), "2024", "two years ago has its year")
 }
 
 func TestTelNumberDialsTheDigits(t *testing.T) {

@@ -43,6 +43,10 @@ type LeadListView struct {
 	Notice  string
 }
 
+// NoneAtAll says the CRM has no lead yet (not that none matches a search or
+// a tab): the list then says how to add one.
+func (v LeadListView) NoneAtAll() bool { return !v.Filtered() && v.Counts != nil && v.Total() == 0 }
+
 // Total is the number of leads matching the search, across statuses.
 func (v LeadListView) Total() int {
 	n := 0
@@ -140,7 +144,7 @@ func scoreValue(n *int) string {
 	return strconv.Itoa(*n)
 }
 
-func leadURL(l *lead.Lead) string { return recordURL(lead.Kind, l.ID()) }
+func leadURL(l *lead.Lead) string { return RecordURL(lead.Kind, l.ID()) }
 
 // leadMoves are the status moves the state machine allows from where the
 // lead stands.

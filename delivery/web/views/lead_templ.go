@@ -90,7 +90,7 @@ func LeadEditor(v LeadView) templ.Component {
 		ctx = templ.ClearChildren(ctx)
 		templ_7745c5c3_Err = RecordEditor(v, Shell{
 			Kind: lead.Kind, Title: v.Record.Fields().Name, TitleID: "lead-name",
-			Meta: leadMeta(v.Record), Fields: LeadFields(v.Form, v.Conflict), Actions: MoveActions(leadMoves(v)),
+			Meta: leadMeta(v.Record), Fields: LeadFields(v.Form, v.Conflict, FieldExtras{Reach: Reach{Email: v.Record.Fields().Email, Phone: v.Record.Fields().Phone}}), Actions: MoveActions(leadMoves(v)),
 		}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
@@ -174,9 +174,10 @@ func leadMeta(l *lead.Lead) templ.Component {
 	})
 }
 
-// LeadFields renders the inputs of a lead form with their messages. When a
-// conflict is shown, fields both sides changed say what is saved now.
-func LeadFields(form Form, conflict *Conflict) templ.Component {
+// LeadFields renders the inputs of a lead form with their messages and
+// what x adds under them. When a conflict is shown, fields both sides
+// changed say what is saved now.
+func LeadFields(form Form, conflict *Conflict, x FieldExtras) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -201,19 +202,19 @@ func LeadFields(form Form, conflict *Conflict) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextInput(form, conflict, lead.FieldName, LeadFieldLabels[lead.FieldName], "text", templ.Attributes{"required": true, "maxlength": lead.MaxNameLen, "autocomplete": "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextInput(form, conflict, lead.FieldName, LeadFieldLabels[lead.FieldName], "text", lookUpAttrs(x, form, templ.Attributes{"required": true, "maxlength": lead.MaxNameLen, "autocomplete": "off"})).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextInput(form, conflict, lead.FieldEmail, LeadFieldLabels[lead.FieldEmail], "email", templ.Attributes{"maxlength": lead.MaxEmailLen, "autocomplete": "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Field(form, conflict, lead.FieldEmail, LeadFieldLabels[lead.FieldEmail], "email", lookUpAttrs(x, form, templ.Attributes{"maxlength": lead.MaxEmailLen, "autocomplete": "off"}), underEmail(x, form)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextInput(form, conflict, lead.FieldCompany, LeadFieldLabels[lead.FieldCompany], "text", templ.Attributes{"maxlength": lead.MaxTextLen, "autocomplete": "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextInput(form, conflict, lead.FieldCompany, LeadFieldLabels[lead.FieldCompany], "text", lookUpAttrs(x, form, templ.Attributes{"maxlength": lead.MaxTextLen, "autocomplete": "off"})).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = TextInput(form, conflict, lead.FieldPhone, LeadFieldLabels[lead.FieldPhone], "tel", templ.Attributes{"maxlength": lead.MaxPhoneLen, "autocomplete": "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Field(form, conflict, lead.FieldPhone, LeadFieldLabels[lead.FieldPhone], "tel", templ.Attributes{"maxlength": lead.MaxPhoneLen, "autocomplete": "off"}, underPhone(x)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -131,8 +131,8 @@ type ErrorView struct {
 	Message string
 }
 
-// recordURL is the page of record id of kind.
-func recordURL(kind string, id int64) string { return fmt.Sprintf("/%ss/%d", kind, id) }
+// RecordURL is the page of record id of kind.
+func RecordURL(kind string, id int64) string { return fmt.Sprintf("/%ss/%d", kind, id) }
 
 // listURL is the URL of the list at path with the query q, leaving out
 // the parameters that are empty, and the page cursor after when it is 0.
@@ -166,36 +166,41 @@ func shownValue(s string) string {
 	return preview(s)
 }
 
-func when(t time.Time) string {
+// when is t as reps read it in loc, their zone, with the year when it is
+// not this year's there.
+func when(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.Local()
-	if t.Year() != time.Now().Year() {
+	t = t.In(loc)
+	if t.Year() != time.Now().In(loc).Year() {
 		return t.Format("Jan 2, 2006, 15:04:05")
 	}
 	return t.Format("Jan 2, 15:04:05")
 }
 
-// exactly is t in full, zone included, for the title of a <time>.
-func exactly(t time.Time) string { return t.Local().Format("Mon Jan 2, 2006, 15:04:05 MST") }
+// exactly is t in full in loc, zone included, for the title of a <time>.
+func exactly(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Mon Jan 2, 2006, 15:04:05 MST")
+}
 
-// ago says when t was, seen at now, as a rep says it after a verb ("saved
-// by Ann …"): "just now", "5 min ago", "3 h ago" the same day, else "on"
-// and the date (with the year when it is not this year's).
-func ago(t, now time.Time) string {
+// ago says when t was, seen at now by a rep in loc, as they say it after
+// a verb ("saved by Ann …"): "just now", "5 min ago", "3 h ago" the same
+// day there, else "on" and the date (with the year when it is not this
+// year's).
+func ago(t, now time.Time, loc *time.Location) string {
 	d := now.Sub(t)
 	switch {
 	case d < 0:
-		return "on " + when(t) // a clock ahead of this one
+		return "on " + when(t, loc) // a clock ahead of this one
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:
 		return fmt.Sprintf("%d min ago", int(d/time.Minute))
-	case d < 24*time.Hour && t.Local().YearDay() == now.Local().YearDay():
+	case d < 24*time.Hour && t.In(loc).YearDay() == now.In(loc).YearDay():
 		return fmt.Sprintf("%d h ago", int(d/time.Hour))
 	}
-	return "on " + when(t)
+	return "on " + when(t, loc)
 }
 
 // Who names whoever saved, or "someone" when nobody was recorded.
