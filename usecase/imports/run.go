@@ -144,12 +144,12 @@ func (s *Service[A, F]) creates(ctx context.Context, tx ChunkTx[A], by string, r
 	if len(news) == 0 {
 		return nil
 	}
-	created, err := tx.CreateMany(ctx, news)
+	ids, err := tx.CreateMany(ctx, news)
 	if err != nil {
 		return err
 	}
-	for j, a := range created {
-		results[at[j]].Outcome, results[at[j]].RecordID, results[at[j]].Version = Created, a.ID(), a.Version()
+	for j, id := range ids {
+		results[at[j]].Outcome, results[at[j]].RecordID, results[at[j]].Version = Created, id, 1
 	}
 	return nil
 }

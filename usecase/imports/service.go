@@ -158,10 +158,10 @@ type ChunkTx[A any] interface {
 	// made through it by the record use cases, as any save.
 	Records() record.Repository[A]
 	// CreateMany stores new records, each with the events it recorded,
-	// as Create would, and returns them with their ids, in order. A
-	// constraint a rep can break is the domain's error, and nothing of
-	// the chunk is written.
-	CreateMany(ctx context.Context, as []A) ([]A, error)
+	// as Create would, and returns their ids, in order; each is at
+	// version 1. A constraint a rep can break is the domain's error, and
+	// nothing of the chunk is written.
+	CreateMany(ctx context.Context, as []A) ([]int64, error)
 	// Done stores what the chunk did with its rows.
 	Done(ctx context.Context, rows []Result) error
 }
