@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -233,15 +232,7 @@ func (s *ImportStore[A, R]) whyNot(ctx context.Context, q querier, id int64, wha
 	case err != nil:
 		return err
 	}
-	switch imports.Status(status) {
-	case imports.StatusUploaded:
-		return &domain.RuleError{Message: "Check the file (the dry run) before importing it."}
-	case imports.StatusRunning:
-		return &domain.RuleError{Message: fmt.Sprintf("This import is running, so it cannot be %s.", what)}
-	case imports.StatusDone:
-		return &domain.RuleError{Message: fmt.Sprintf("This import is done, so it cannot be %s.", what)}
-	}
-	return fmt.Errorf("import %d is %s and cannot be %s", id, status, what)
+	return imports.CannotBe(imports.Status(status), what)
 }
 
 // refusedOr passes the domain's refusals and not-found errors through

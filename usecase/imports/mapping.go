@@ -1,7 +1,6 @@
 package imports
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -109,7 +108,7 @@ func targetOf(targets []Target, field string) (Target, bool) {
 // or its spreadsheet letter when the header cell is blank.
 func ColumnName(header []string, i int) string {
 	if i < len(header) && header[i] != "" {
-		return fmt.Sprintf("%q", header[i])
+		return quote(header[i])
 	}
 	return "column " + columnLetter(i)
 }
@@ -154,19 +153,19 @@ func (m Mapping) values(cells []string, nameField string) map[string]string {
 // the rep can fix the file or import without them.
 func (m Mapping) formula(header []string, cells []string) (column, cell string) {
 	for i, field := range m {
-		if field != "" && i < len(cells) && looksLikeFormula(cells[i]) {
+		if field != "" && i < len(cells) && LooksLikeFormula(cells[i]) {
 			return ColumnName(header, i), cells[i]
 		}
 	}
 	return "", ""
 }
 
-// looksLikeFormula reports whether a spreadsheet would take cell as a
+// LooksLikeFormula reports whether a spreadsheet would take cell as a
 // formula: it starts (after white space, which spreadsheets skip) with =
 // or @, or with + or - not followed by a digit, a space or "(", so phone
 // numbers ("+44 20 7946 0958", "+(351) …") and negative numbers stay
 // text, as does a lone "-".
-func looksLikeFormula(cell string) bool {
+func LooksLikeFormula(cell string) bool {
 	s := strings.TrimLeftFunc(cell, unicode.IsSpace)
 	if s == "" {
 		return false

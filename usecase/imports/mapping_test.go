@@ -68,12 +68,12 @@ func TestACellAFormulaWouldRunLooksLikeOne(t *testing.T) {
 	formulas := []string{"=1+1", "=HYPERLINK(\"http://x\",\"click\")", "@SUM(A1:A2)", "+A1", "-cmd|' /C calc'!A0",
 		"  =1+1", "\t=1", "+-1", "--note", "-x"}
 	for _, cell := range formulas {
-		assert.Truef(t, looksLikeFormula(cell), "%q would run in a spreadsheet", cell)
+		assert.Truef(t, LooksLikeFormula(cell), "%q would run in a spreadsheet", cell)
 	}
 	text := []string{"", "Ada", "+44 20 7946 0958", "+351912345678", "+(351) 912", "-5", "- a note", "-(3)", "-",
 		"ada@example.com", "a=b", "100%", " "}
 	for _, cell := range text {
-		assert.Falsef(t, looksLikeFormula(cell), "%q is text", cell)
+		assert.Falsef(t, LooksLikeFormula(cell), "%q is text", cell)
 	}
 }
 

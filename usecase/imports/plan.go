@@ -266,11 +266,12 @@ func reason(err error) string {
 	return err.Error()
 }
 
-// quote shows a cell in a reason: quoted, and cut short when long.
+// quote shows a cell in a reason: in quotes, as typed (a reason is read,
+// not parsed: no escapes), and cut short when long.
 func quote(cell string) string {
 	const most = 40
 	if utf8.RuneCountInString(cell) > most {
 		cell = string([]rune(cell)[:most]) + "…"
 	}
-	return fmt.Sprintf("%q", cell)
+	return `"` + cell + `"`
 }

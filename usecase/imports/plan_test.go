@@ -85,7 +85,7 @@ func TestInvalidRowsSayWhy(t *testing.T) {
 		3: "Name is required.",
 		4: `Score must be a whole number from 0 to 100; got "high".`,
 		5: "Score must be between 0 and 100; got 101.",
-		6: `"Company" looks like a spreadsheet formula ("=HYPERLINK(\"http://evil.example\")"): formulas are not imported.`,
+		6: `"Company" looks like a spreadsheet formula ("=HYPERLINK("http://evil.example")"): formulas are not imported.`,
 		7: `"Phone" looks like a spreadsheet formula`,
 	} {
 		assert.Equal(t, Invalid, got[line].Planned, "line %d", line)

@@ -166,6 +166,18 @@ type ChunkTx[A any] interface {
 	Done(ctx context.Context, rows []Result) error
 }
 
+// CannotBe is the refusal of doing what (e.g. "checked again") to an
+// import that stands at status.
+func CannotBe(status Status, what string) error {
+	switch status {
+	case StatusUploaded:
+		return &domain.RuleError{Message: "Check the file (the dry run) before importing it."}
+	case StatusChecked:
+		return &domain.RuleError{Message: fmt.Sprintf("This import has not started, so it cannot be %s.", what)}
+	}
+	return &domain.RuleError{Message: fmt.Sprintf("This import is %s, so it cannot be %s.", status, what)}
+}
+
 // ErrMoved is a chunk that another run of the same import imported first,
 // or an import that is no longer running.
 var ErrMoved = errors.New("import moved on")
@@ -267,6 +279,9 @@ func (s *Service[A, F]) Check(ctx context.Context, by string, id int64, m Mappin
 	imp, err := s.owned(ctx, by, id)
 	if err != nil {
 		return Report{}, err
+	}
+	if imp.Status != StatusUploaded && imp.Status != StatusChecked {
+		return Report{}, CannotBe(imp.Status, "checked again")
 	}
 	if err := m.check(s.kind.Targets, imp.Header, s.kind.NameField); err != nil {
 		return Report{}, err
