@@ -151,11 +151,19 @@ func TestImportingLeadsThroughThePages(t *testing.T) {
 
 	// John cannot run Ann's import: the records would be saved in her name.
 	john := a.signIn("john")
-	res = a.doWith(john, http.MethodPost, path+"/run", url.Values{}, false)
+	res = a.doWith(john, http.MethodPost, path+"/run", mapping, false)
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
 	assert.Contains(t, res.body, "Only Ann Example, who uploaded this file, can import it")
 
-	res = a.post(path+"/run", url.Values{})
+	// A mapping changed since the dry run is not imported unchecked.
+	changed := url.Values{"col-0": {"name"}, "col-1": {"email"}, "col-2": {"company"}, "col-3": {"phone"}, "col-4": {"source"}, "update": {"on"}}
+	res = a.post(path+"/run", changed)
+	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, res.body, "The mapping changed since the dry run")
+	res = a.post(path+"/run", url.Values{"col-0": {"name"}, "col-1": {"email"}, "col-2": {"company"}, "col-3": {"phone"}, "col-4": {""}})
+	assert.Contains(t, res.body, "The mapping changed since the dry run", "so did updating existing records")
+
+	res = a.post(path+"/run", mapping)
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	page = a.waitForImport(path)
 	assert.Equal(t, "1", countIn(t, page.body, "created"))
@@ -216,7 +224,7 @@ func TestImportingContactsUpdatesOnlyWhenAsked(t *testing.T) {
 
 	res := a.post(path+"/check", url.Values{"col-0": {imports.TargetFirstName}, "col-1": {imports.TargetLastName}, "col-2": {"email"}, "col-3": {"phone"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	require.Equal(t, http.StatusSeeOther, a.post(path+"/run", url.Values{}).status)
+	require.Equal(t, http.StatusSeeOther, a.post(path+"/run", url.Values{"col-0": {imports.TargetFirstName}, "col-1": {imports.TargetLastName}, "col-2": {"email"}, "col-3": {"phone"}}).status)
 	page = a.waitForImport(path)
 	assert.Contains(t, reportRow(t, page.body, 2), "duplicate: ")
 	assert.Contains(t, reportRow(t, page.body, 2), `skipped, as &#34;update existing records&#34; is off`)

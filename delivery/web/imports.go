@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -309,8 +310,32 @@ func (p *importPages) check(w http.ResponseWriter, r *http.Request) error {
 }
 
 // run starts the checked import, and resume a stalled one, in the
-// background; the page then shows its progress.
+// background; the page then shows its progress. The import button posts
+// the mapping form: a mapping changed since the dry run is refused, as
+// the run does what the dry run planned with the mapping it checked.
 func (p *importPages) run(w http.ResponseWriter, r *http.Request) error {
+	imp, err := p.importOf(r)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	m, err := mapping(r.PostForm, imp)
+	if err != nil {
+		return err
+	}
+	update := r.PostForm.Get("update") == "on"
+	if imp.Status == imports.StatusChecked && (!slices.Equal(m, imp.Mapping) || update != imp.Update) {
+		v, err := p.view(r.Context(), imp)
+		if err != nil {
+			return err
+		}
+		v.Error = "The mapping changed since the dry run: check every row again, then import."
+		v.Mapping, v.Update, v.Preview = m, update, p.svc.Preview(imp, m)
+		p.s.render(w, r, http.StatusUnprocessableEntity, views.ImportPage(v), views.ImportStatus(v))
+		return nil
+	}
 	return p.begin(w, r, p.svc.Start, "started")
 }
 

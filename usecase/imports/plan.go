@@ -72,13 +72,22 @@ type Finder[A any] interface {
 	ByNameCompany(ctx context.Context, pairs []NameCompany) (map[NameCompany][]int64, error)
 }
 
-// row is one data row read through a mapping, before it is decided.
+// row is one data row read through a mapping, before it is decided. A
+// file's rows are all in memory during a dry run and a run, so a row
+// keeps its cells and the mapping, not a map of its values: those are
+// read again for the few rows that need them (updates).
 type row[F any] struct {
 	DataRow
-	values  map[string]string // field → cell, as typed
+	mapping Mapping
 	fields  F
 	invalid string // why the row cannot be imported, before any lookup
 	email   string // the folded email, "" for none
+}
+
+// values are the row's cells as its mapping reads them (see
+// Mapping.values).
+func (r row[F]) values(nameField string) map[string]string {
+	return r.mapping.values(r.Cells, nameField)
 }
 
 // read reads each data row of file through m into fields: a formula
@@ -86,19 +95,24 @@ type row[F any] struct {
 func (k Kind[A, F]) read(file *File, m Mapping) []row[F] {
 	rows := make([]row[F], len(file.Rows))
 	for i, dr := range file.Rows {
-		r := row[F]{DataRow: dr, values: m.values(dr.Cells, k.NameField)}
+		r := row[F]{DataRow: dr, mapping: m}
 		if column, cell := m.formula(file.Header, dr.Cells); column != "" {
 			r.invalid = fmt.Sprintf("%s looks like a spreadsheet formula (%s): formulas are not imported.", column, quote(cell))
-		} else if f, err := k.Fill(r.values); err != nil {
+		} else if f, err := k.Fill(r.values(k.NameField)); err != nil {
 			r.invalid = reason(err)
 		} else {
 			r.fields = f
-			r.email = fold(r.values[k.EmailField])
+			r.email = fold(f.Get(k.EmailField))
 		}
 		rows[i] = r
 	}
 	return rows
 }
+
+// lookupWindow is how many rows a dry run looks up at once: it decides a
+// file window by window, so the records it reads are a window's at most,
+// and no lookup is one statement for 100,000 emails.
+const lookupWindow = 5000
 
 // plan decides what importing file through m does with each row, for rep
 // by: create, update (only when update is set), duplicate or invalid,
@@ -108,54 +122,30 @@ func (k Kind[A, F]) read(file *File, m Mapping) []row[F] {
 // nothing: a real run does what the plan says, at the versions it saw.
 func (k Kind[A, F]) plan(ctx context.Context, find Finder[A], file *File, m Mapping, update bool, by string) ([]Result, error) {
 	rows := k.read(file, m)
-	var emails []string
-	var pairs []NameCompany
-	seenEmail, seenPair := map[string]bool{}, map[NameCompany]bool{}
-	for _, r := range rows {
-		if r.invalid != "" {
-			continue
-		}
-		if r.email != "" && !seenEmail[r.email] {
-			seenEmail[r.email] = true
-			emails = append(emails, r.email)
-		}
-		if p, ok := k.pair(r.values); ok && !seenPair[p] {
-			seenPair[p] = true
-			pairs = append(pairs, p)
-		}
-	}
-	existing, err := find.ByEmail(ctx, emails)
-	if err != nil {
-		return nil, fmt.Errorf("find %ss by email: %w", k.Name, err)
-	}
-	similar, err := find.ByNameCompany(ctx, pairs)
-	if err != nil {
-		return nil, fmt.Errorf("find %ss by name and company: %w", k.Name, err)
-	}
-
 	results := make([]Result, len(rows))
 	emailLine, pairLine := map[string]int{}, map[NameCompany]int{}
-	for i, r := range rows {
-		res := Result{Seq: i, Line: r.Line}
-		switch {
-		case r.invalid != "":
-			res.Planned, res.Reason = Invalid, r.invalid
-		case r.email != "" && emailLine[r.email] != 0:
-			res.Planned, res.Reason = Duplicate, fmt.Sprintf("Same email as line %d, which is imported instead.", emailLine[r.email])
-		case r.email != "" && len(existing[r.email]) > 0:
-			res = k.planExisting(res, r, existing[r.email], update, by)
-		default:
-			res = k.planCreate(res, r, by)
+	for start := 0; start < len(rows); start += lookupWindow {
+		window := rows[start:min(start+lookupWindow, len(rows))]
+		existing, similar, err := k.lookUp(ctx, find, window)
+		if err != nil {
+			return nil, err
 		}
-		if res.Planned == Invalid {
-			results[i] = res
-			continue
-		}
-		if r.email != "" && emailLine[r.email] == 0 {
-			emailLine[r.email] = r.Line
-		}
-		if res.Planned == Create {
-			if p, ok := k.pair(r.values); ok {
+		for j, r := range window {
+			res := Result{Seq: start + j, Line: r.Line}
+			switch {
+			case r.invalid != "":
+				res.Planned, res.Reason = Invalid, r.invalid
+			case r.email != "" && emailLine[r.email] != 0:
+				res.Planned, res.Reason = Duplicate, fmt.Sprintf("Same email as line %d, which is imported instead.", emailLine[r.email])
+			case r.email != "" && len(existing[r.email]) > 0:
+				res = k.planExisting(res, r, existing[r.email], update, by)
+			default:
+				res = k.planCreate(res, r, by)
+			}
+			if res.Planned != Invalid && r.email != "" && emailLine[r.email] == 0 {
+				emailLine[r.email] = r.Line
+			}
+			if p, ok := k.pair(r.fields); ok && res.Planned == Create {
 				if line := pairLine[p]; line != 0 {
 					res.Hint = fmt.Sprintf("Same name and company as line %d.", line)
 				} else if ids := similar[p]; len(ids) > 0 {
@@ -165,10 +155,40 @@ func (k Kind[A, F]) plan(ctx context.Context, find Finder[A], file *File, m Mapp
 					pairLine[p] = r.Line
 				}
 			}
+			results[start+j] = res
 		}
-		results[i] = res
 	}
 	return results, nil
+}
+
+// lookUp finds the live records the valid rows of window may duplicate:
+// by email, and the ids of those with the same name and company.
+func (k Kind[A, F]) lookUp(ctx context.Context, find Finder[A], window []row[F]) (map[string][]A, map[NameCompany][]int64, error) {
+	var emails []string
+	var pairs []NameCompany
+	seenEmail, seenPair := map[string]bool{}, map[NameCompany]bool{}
+	for _, r := range window {
+		if r.invalid != "" {
+			continue
+		}
+		if r.email != "" && !seenEmail[r.email] {
+			seenEmail[r.email] = true
+			emails = append(emails, r.email)
+		}
+		if p, ok := k.pair(r.fields); ok && !seenPair[p] {
+			seenPair[p] = true
+			pairs = append(pairs, p)
+		}
+	}
+	existing, err := find.ByEmail(ctx, emails)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find %ss by email: %w", k.Name, err)
+	}
+	similar, err := find.ByNameCompany(ctx, pairs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find %ss by name and company: %w", k.Name, err)
+	}
+	return existing, similar, nil
 }
 
 // planCreate plans a new record from r, as the kind's own create
@@ -199,7 +219,7 @@ func (k Kind[A, F]) planExisting(res Result, r row[F], found []A, update bool, b
 	}
 	// The record as the dry run read it is the dry run's own copy: Edit
 	// applies every rule of the domain to it, and nothing is saved.
-	changed, err := a.Edit(k.overlay(a.Fields(), r.values, r.fields), by)
+	changed, err := a.Edit(k.overlay(a.Fields(), r.values(k.NameField), r.fields), by)
 	switch {
 	case err != nil:
 		res.Planned, res.Reason = Invalid, fmt.Sprintf("Cannot update %s: %s", name, reason(err))
@@ -226,10 +246,10 @@ func (k Kind[A, F]) overlay(current F, values map[string]string, filled F) F {
 	return current
 }
 
-// pair is the name and company of a row's values, when it has a company:
+// pair is the name and company of a row's fields, when it has a company:
 // a name alone ("John Smith") says too little to be worth a hint.
-func (k Kind[A, F]) pair(values map[string]string) (NameCompany, bool) {
-	p := nameCompanyKey(values[k.NameField], values[k.CompanyField])
+func (k Kind[A, F]) pair(f F) (NameCompany, bool) {
+	p := nameCompanyKey(f.Get(k.NameField), f.Get(k.CompanyField))
 	return p, p.Name != "" && p.Company != ""
 }
 

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -178,4 +179,35 @@ func TestANameFromTwoColumnsIsValidated(t *testing.T) {
 	assert.Equal(t, Create, got[2].Planned)
 	assert.Equal(t, Invalid, got[3].Planned)
 	assert.Equal(t, "Name is required.", got[3].Reason)
+}
+
+// countingFinder is leadsFound counting the emails of its largest lookup.
+type countingFinder struct {
+	leadsFound
+	most *int
+}
+
+func (c countingFinder) ByEmail(ctx context.Context, emails []string) (map[string][]*lead.Lead, error) {
+	*c.most = max(*c.most, len(emails))
+	return c.leadsFound.ByEmail(ctx, emails)
+}
+
+func TestALargeFileIsLookedUpWindowByWindowAndDuplicatesAcrossWindowsAreFound(t *testing.T) {
+	t.Parallel()
+	var csv strings.Builder
+	csv.WriteString("name,email\nFirst,shared@example.com\n")
+	for i := range 2 * lookupWindow {
+		fmt.Fprintf(&csv, "Lead %d,lead%d@example.com\n", i, i)
+	}
+	csv.WriteString("Last,SHARED@example.com\nAda,ada@example.com\n")
+	f, err := Parse([]byte(csv.String()))
+	require.NoError(t, err)
+	most := 0
+	results, err := Leads.plan(context.Background(), countingFinder{leadsFound{ada}, &most}, f, autoMap(Leads.Targets, f.Header), false, "maria")
+	require.NoError(t, err)
+	assert.Equal(t, lookupWindow, most, "no lookup is larger than a window")
+	last := results[len(results)-2]
+	assert.Equal(t, Duplicate, last.Planned)
+	assert.Equal(t, "Same email as line 2, which is imported instead.", last.Reason)
+	assert.Equal(t, int64(42), results[len(results)-1].RecordID, "the last window is looked up too")
 }

@@ -188,7 +188,7 @@ func (s *Service[A, F]) updates(ctx context.Context, tx ChunkTx[A], by string, r
 			res.Outcome, res.Reason = Conflict, s.changedSince(a, res.Version)
 			continue
 		}
-		saved, err := svc.Update(ctx, by, a, s.kind.overlay(a.Fields(), rows[i].values, rows[i].fields))
+		saved, err := svc.Update(ctx, by, a, s.kind.overlay(a.Fields(), rows[i].values(s.kind.NameField), rows[i].fields))
 		var deleted *domain.DeletedError
 		switch {
 		case domain.IsOptimisticLock(err):

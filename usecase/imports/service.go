@@ -304,25 +304,39 @@ func (s *Service[A, F]) Check(ctx context.Context, by string, id int64, m Mappin
 	return s.Report(ctx, id)
 }
 
-// DryRun plans content, mapped as Upload maps it (or by m when not nil),
-// for rep by, and stores nothing: the command line's --dry-run. It
-// returns the file as read and the plan of every row.
-func (s *Service[A, F]) DryRun(ctx context.Context, by string, content []byte, m Mapping, update bool) (*File, Mapping, []Result, error) {
+// Read reads content and maps its columns from their headers, as Upload
+// does, refusing (with a *domain.RuleError) a file that cannot be
+// imported or whose headers name no column Name: what the command line
+// checks before it stores anything.
+func (s *Service[A, F]) Read(content []byte) (*File, Mapping, error) {
 	file, err := Parse(content)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	if m == nil {
-		m = autoMap(s.kind.Targets, file.Header)
-	}
+	m := autoMap(s.kind.Targets, file.Header)
 	if err := m.check(s.kind.Targets, file.Header, s.kind.NameField); err != nil {
-		return file, m, nil, err
+		return file, m, err
+	}
+	return file, m, nil
+}
+
+// DryRun plans file, as Read read it, through m, for rep by, and stores
+// nothing: the command line's --dry-run.
+func (s *Service[A, F]) DryRun(ctx context.Context, by string, file *File, m Mapping, update bool) ([]Result, error) {
+	if err := m.check(s.kind.Targets, file.Header, s.kind.NameField); err != nil {
+		return nil, err
 	}
 	rows, err := s.kind.plan(ctx, s.store, file, m, update, by)
 	if err != nil {
-		return file, m, nil, fmt.Errorf("dry run: %w", err)
+		return nil, fmt.Errorf("dry run: %w", err)
 	}
-	return file, m, rows, nil
+	return rows, nil
+}
+
+// TargetLabel is the label of field as the mapping offers it, "" for none.
+func (s *Service[A, F]) TargetLabel(field string) string {
+	t, _ := targetOf(s.kind.Targets, field)
+	return t.Label
 }
 
 // Report returns import id with its counts and the first rows worth
