@@ -270,3 +270,44 @@ func TestABadFileIsRefusedOnTheUploadPageAndNothingIsStored(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, a.get("/contacts/import/abc").status)
 	assert.Equal(t, 0, countLeads(t, a))
 }
+
+// TestAnImportWhoseInstanceWentAwayIsResumedFromItsPage: an import left
+// running by an instance that died (its last chunk long ago) is offered
+// to resume, at the row it stopped at, and resuming imports the rest once.
+func TestAnImportWhoseInstanceWentAwayIsResumedFromItsPage(t *testing.T) {
+	a := newApp(t)
+	var file strings.Builder
+	file.WriteString("name,email\n")
+	for i := range imports.ChunkSize + 20 {
+		fmt.Fprintf(&file, "Lead %d,lead%d@example.com\n", i, i)
+	}
+	id := importID(t, a.upload("/leads/import", "big.csv", []byte(file.String()), nil), "lead")
+	path := fmt.Sprintf("/leads/import/%d", id)
+	require.Equal(t, http.StatusSeeOther, a.post(path+"/check", url.Values{"col-0": {"name"}, "col-1": {"email"}}).status)
+	// Started by an instance that died before its first chunk committed.
+	_, err := a.db.Pool.Exec(context.Background(),
+		`UPDATE imports SET status = 'running', heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, id)
+	require.NoError(t, err)
+
+	page := a.get(path)
+	assert.Contains(t, page.body, `data-testid="import-stalled"`)
+	assert.Contains(t, page.body, "This import stopped at row 0 of 1,020")
+	assert.Contains(t, page.body, "Resume from row 1")
+	events := a.openStream(path+"/progress", a.session)
+	select {
+	case ev := <-events:
+		assert.Equal(t, "progress", ev.name)
+		assert.JSONEq(t, `{"done":0,"total":1020,"status":"running","stalled":true}`, ev.data)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no progress event")
+	}
+
+	res := a.post(path+"/resume", url.Values{})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	page = a.waitForImport(path)
+	assert.Equal(t, "1,020", countIn(t, page.body, "created"))
+	assert.Equal(t, imports.ChunkSize+20, countLeads(t, a))
+	res = a.post(path+"/resume", url.Values{})
+	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, res.body, "This import is not stalled")
+}

@@ -20,6 +20,8 @@ import (
 
 	"crm/delivery/web/views"
 	"crm/domain"
+	"crm/domain/contact"
+	"crm/domain/lead"
 	"crm/usecase/imports"
 )
 
@@ -87,14 +89,22 @@ func (p *importPages) routes(r chi.Router) {
 	r.Get(p.base()+"/{id}/report.csv", p.s.handle(p.reportCSV))
 }
 
+// importKinds are the kinds of record the pages import.
+var importKinds = []string{lead.Kind, contact.Kind}
+
 // isUpload reports whether r posts a file to import, which may be larger
-// than any form, and whose dry run may take longer than a page.
+// than any form, or checks one, which may take longer than a page.
 func isUpload(r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		return false
 	}
-	dir, last := path.Split(r.URL.Path)
-	return strings.HasSuffix(r.URL.Path, "s/import") || (last == "check" && strings.Contains(dir, "s/import/"))
+	for _, kind := range importKinds {
+		base := views.ImportURL(kind)
+		if rest, ok := strings.CutPrefix(r.URL.Path, base); ok && (rest == "" || path.Base(rest) == "check" && path.Dir(rest) != "/") {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *importPages) showUpload(w http.ResponseWriter, r *http.Request) error {

@@ -389,12 +389,19 @@ func (s *Service[A, F]) Start(ctx context.Context, by string, id int64) error {
 	if _, err := s.owned(ctx, by, id); err != nil {
 		return err
 	}
+	if s.jobs == nil {
+		return errNoJobs
+	}
 	if err := s.store.Start(ctx, id); err != nil {
 		return fmt.Errorf("start import %d: %w", id, err)
 	}
 	s.jobs.Go(func(ctx context.Context) error { return s.Run(ctx, id, nil) })
 	return nil
 }
+
+// errNoJobs is a background run asked of a service built without Jobs,
+// whose caller runs imports itself.
+var errNoJobs = errors.New("imports: no Jobs to run this import in the background; use StartNow and Run")
 
 // Resume runs again, in the background, running import id whose run
 // stalled (its instance went away), from the chunk it stopped at.
@@ -408,6 +415,9 @@ func (s *Service[A, F]) Resume(ctx context.Context, by string, id int64) error {
 	}
 	if p.Status != StatusRunning || !p.Stalled {
 		return &domain.RuleError{Message: "This import is not stalled: there is nothing to resume."}
+	}
+	if s.jobs == nil {
+		return errNoJobs
 	}
 	s.jobs.Go(func(ctx context.Context) error { return s.Run(ctx, id, nil) })
 	return nil
