@@ -221,9 +221,6 @@ func (s *Service[A, F]) Upload(ctx context.Context, by, name string, content []b
 	return imp, nil
 }
 
-// AutoMap maps a file's header as an upload does.
-func (s *Service[A, F]) AutoMap(header []string) Mapping { return autoMap(s.kind.Targets, header) }
-
 // Get returns import id.
 func (s *Service[A, F]) Get(ctx context.Context, id int64) (Import, error) {
 	imp, err := s.store.Get(ctx, id)

@@ -110,37 +110,34 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		opt.LiveWatchers = DefaultLiveWatchers
 	}
 	leadRepo, contactRepo := postgres.NewLeadRepository(pool), postgres.NewContactRepository(pool)
-	jobs := imports.NewJobs(opt.Logger)
 	a := &App{
-		Leads:          leads.NewService(leadRepo),
-		Contacts:       contacts.NewService(contactRepo),
-		Deals:          deals.NewService(postgres.NewDealRepository(pool)),
-		Auth:           NewAuth(pool, opt.Hasher),
-		Feed:           postgres.NewFeed(pool, opt.LiveWatchers, opt.Logger),
-		LeadImports:    NewLeadImports(pool, jobs),
-		ContactImports: NewContactImports(pool, jobs),
-		pool:           pool,
-		log:            opt.Logger,
-		jobs:           jobs,
+		Leads:    leads.NewService(leadRepo),
+		Contacts: contacts.NewService(contactRepo),
+		Deals:    deals.NewService(postgres.NewDealRepository(pool)),
+		Auth:     NewAuth(pool, opt.Hasher),
+		Feed:     postgres.NewFeed(pool, opt.LiveWatchers, opt.Logger),
+		pool:     pool,
+		log:      opt.Logger,
 	}
+	a.jobs = imports.NewJobs(opt.Logger)
+	a.LeadImports, a.ContactImports = NewLeadImports(pool, a.jobs), NewContactImports(pool, a.jobs)
 	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Tokens: a.Auth, Logger: opt.Logger}
 	webCfg := web.Config{
-		Leads:          a.Leads,
-		Contacts:       a.Contacts,
-		Deals:          a.Deals,
-		Conversion:     conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
-		Trash:          trash.NewService(postgres.NewTrashRepository(pool)),
-		LeadImports:    a.LeadImports,
-		ContactImports: a.ContactImports,
-		Admin:          admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
-		Auth:           a.Auth,
-		Sessions:       newSessions(postgres.NewSessionStore(pool), opt.SecureCookies),
-		Logger:         opt.Logger,
-		Ready:          pool.Ping,
+		Leads:      a.Leads,
+		Contacts:   a.Contacts,
+		Deals:      a.Deals,
+		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
+		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
+		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
+		Auth:       a.Auth,
+		Sessions:   newSessions(postgres.NewSessionStore(pool), opt.SecureCookies),
+		Logger:     opt.Logger,
+		Ready:      pool.Ping,
 		// The API is served inside the pages' router, under its deadline.
 		RequestTimeout: opt.RequestTimeout,
 		TrustedProxies: opt.TrustedProxies,
 	}
+	webCfg.LeadImports, webCfg.ContactImports = a.LeadImports, a.ContactImports
 	if !opt.LiveNoticesOff {
 		webCfg.Live = a.Feed
 	}
