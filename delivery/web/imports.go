@@ -39,7 +39,7 @@ type ImportService interface {
 	// Check is the dry run; a mapping that cannot be imported, or an
 	// import that started, is a *domain.RuleError.
 	Check(ctx context.Context, by string, id int64, m imports.Mapping, update bool) (imports.Report, error)
-	ReportPage(ctx context.Context, id int64, offset int) (imports.Report, error)
+	Report(ctx context.Context, id int64) (imports.Report, error)
 	EachResult(ctx context.Context, id int64, fn func(imports.Result) error) error
 	Progress(ctx context.Context, id int64) (imports.Progress, error)
 	// Start and Resume run the import in the background.
@@ -227,7 +227,7 @@ func (p *importPages) view(ctx context.Context, imp imports.Import) (views.Impor
 	case imports.StatusRunning:
 		v.Progress, err = p.svc.Progress(ctx, imp.ID)
 	case imports.StatusChecked, imports.StatusDone:
-		v.Report, err = p.svc.ReportPage(ctx, imp.ID, 0)
+		v.Report, err = p.svc.Report(ctx, imp.ID)
 	}
 	return v, err
 }

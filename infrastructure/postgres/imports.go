@@ -289,9 +289,9 @@ const worthReading = `(coalesce(outcome, planned) NOT IN ('create', 'created') O
 
 const resultColumns = `seq, line, planned, coalesce(outcome, ''), reason, hint, coalesce(record_id, 0), coalesce(version, 0)`
 
-// Results returns the rows of import id worth reading, limit of them from
-// the offset-th, and how many there are.
-func (s *ImportStore[A, R]) Results(ctx context.Context, id int64, offset, limit int) ([]imports.Result, int, error) {
+// Results returns the rows of import id worth reading, the first limit of them,
+// and how many there are.
+func (s *ImportStore[A, R]) Results(ctx context.Context, id int64, limit int) ([]imports.Result, int, error) {
 	var total int
 	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM import_rows WHERE import_id = $1 AND `+worthReading, id).Scan(&total)
 	if err != nil {
@@ -300,7 +300,7 @@ func (s *ImportStore[A, R]) Results(ctx context.Context, id int64, offset, limit
 	var out []imports.Result
 	err = eachResult(ctx, s.pool, func(r imports.Result) error { out = append(out, r); return nil }, `
 SELECT `+resultColumns+` FROM import_rows
-WHERE import_id = $1 AND `+worthReading+` ORDER BY seq OFFSET $2 LIMIT $3`, id, offset, limit)
+WHERE import_id = $1 AND `+worthReading+` ORDER BY seq LIMIT $2`, id, limit)
 	if err != nil {
 		return nil, 0, failed("select import rows", err)
 	}

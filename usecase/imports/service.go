@@ -132,9 +132,9 @@ type Store[A any] interface {
 	// Counts counts the rows of import id by outcome.
 	Counts(ctx context.Context, id int64) (Counts, error)
 	// Results returns the rows of import id worth reading (all but plain
-	// creates) in file order, at most limit of them from the offset-th, and
+	// creates) in file order, at most limit of them, and
 	// how many there are in all.
-	Results(ctx context.Context, id int64, offset, limit int) ([]Result, int, error)
+	Results(ctx context.Context, id int64, limit int) ([]Result, int, error)
 	// All calls fn with every row of import id, in file order.
 	All(ctx context.Context, id int64, fn func(Result) error) error
 	// Chunk runs fn in one transaction that also moves import id's
@@ -339,11 +339,6 @@ func (s *Service[A, F]) TargetLabel(field string) string {
 // Report returns import id with its counts and the first rows worth
 // reading.
 func (s *Service[A, F]) Report(ctx context.Context, id int64) (Report, error) {
-	return s.ReportPage(ctx, id, 0)
-}
-
-// ReportPage is Report with the rows worth reading from the offset-th on.
-func (s *Service[A, F]) ReportPage(ctx context.Context, id int64, offset int) (Report, error) {
 	imp, err := s.Get(ctx, id)
 	if err != nil {
 		return Report{}, err
@@ -356,10 +351,10 @@ func (s *Service[A, F]) ReportPage(ctx context.Context, id int64, offset int) (R
 		return Report{}, fmt.Errorf("count import %d: %w", id, err)
 	}
 	var total int
-	if r.Rows, total, err = s.store.Results(ctx, id, offset, MaxReportRows); err != nil {
+	if r.Rows, total, err = s.store.Results(ctx, id, MaxReportRows); err != nil {
 		return Report{}, fmt.Errorf("report of import %d: %w", id, err)
 	}
-	r.More = max(total-offset-len(r.Rows), 0)
+	r.More = total - len(r.Rows)
 	return r, nil
 }
 
