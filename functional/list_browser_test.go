@@ -89,13 +89,19 @@ func TestBrowserListsFitAPhone(t *testing.T) {
 		linksShow = `document.querySelector('#nav-menu a[href="/contacts"]').getClientRects().length > 0`
 	)
 
-	for _, path := range []string{"/leads", leadPath(l), "/contacts", "/deals", "/trash"} {
+	// The filtered list opens its filters, date pairs and all.
+	for _, path := range []string{"/leads", "/leads?q=feather&created_from=2020-01-01&updated_to=2030-12-31&sort=name", leadPath(l), "/contacts", "/deals", "/trash"} {
 		require.NoError(t, chromedp.Do(maria,
 			chromedp.EmulateViewport(390, 844),
 			chromedp.Navigate(a.srv.URL+path),
 			chromedp.WaitReady(chromedp.CSS(`main`)),
 		), path)
 		assert.True(t, eval(fits), "%s scrolls sideways at 390 px", path)
+		if strings.Contains(path, "feather") {
+			shot, err := chromedp.Run(maria, chromedp.FullScreenshot(100))
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(screenshotPath(t, "lead-filters-phone.png"), shot, 0o644))
+		}
 		assert.False(t, eval(linksShow), "%s: the links are folded", path)
 		assert.False(t, eval(signOut), "%s: Sign out is folded with them", path)
 

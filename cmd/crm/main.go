@@ -47,6 +47,11 @@ Commands:
                      hash is stored); it expires after AGE (default 90d); --read-only tokens cannot write
   token list [EMAIL] list the tokens (of EMAIL, or everyone's), one a line, id first
   token revoke ID    revoke token ID at once
+  import leads|contacts FILE.csv [--dry-run] [--update] [--as NAME]
+                     import a CSV file, its columns mapped from their headers: print what each row came to
+                     (created, updated, duplicate, invalid, conflict) and a summary; --dry-run writes nothing;
+                     --update updates the records whose email a row has instead of skipping those rows; the
+                     records are saved by NAME (default "import"); an interrupted import resumes when run again
   purge --older-than AGE
                      remove for good the records deleted longer ago than AGE (e.g. 30d), with their
                      versions and history; until then the Trash can restore them
@@ -123,6 +128,7 @@ var commands = map[string]command{
 	"user":    userCommand,
 	"token":   tokenCommand,
 	"purge":   purgeCommand,
+	"import":  importCommand,
 }
 
 // parseFlags parses args with fs, keeping the flag package's own messages

@@ -172,10 +172,17 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// limitBody bounds each request body to n bytes, and a file upload's to
+// MaxUploadBytes, so the server never buffers more whatever a client
+// sends.
 func limitBody(n int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, n)
+			limit := n
+			if isUpload(r) {
+				limit = MaxUploadBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			next.ServeHTTP(w, r)
 		})
 	}
@@ -224,17 +231,22 @@ func (s *server) textQuery(next http.Handler) http.Handler {
 
 // withDeadline gives every request the server's timeout, so whatever it
 // waits on (a frozen database, a full pool) gives up and answers 503 in
-// time. A live stream is meant to stay open: it gets no deadline, and its
-// one read (does the record exist?) gets its own. An export (.csv) lasts as
-// long as its download and bounds its own wait for the first row (see
-// leadcsv.Serve).
+// time. A stream (live notices, an import's progress) is meant to stay
+// open: it gets no deadline, and its reads get their own. An export (.csv)
+// lasts as long as its download and bounds its own wait for the first row
+// (see leadcsv.Serve). A file upload and its dry run read the whole file,
+// and get importDeadline.
 func (s *server) withDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/live") || strings.HasSuffix(r.URL.Path, ".csv") {
+		if strings.HasSuffix(r.URL.Path, "/live") || strings.HasSuffix(r.URL.Path, "/progress") || strings.HasSuffix(r.URL.Path, ".csv") {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+		timeout := s.timeout
+		if isUpload(r) {
+			timeout = max(timeout, importDeadline)
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

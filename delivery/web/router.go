@@ -20,7 +20,8 @@ import (
 	"crm/domain/lead"
 )
 
-// MaxBodyBytes bounds every request body; larger ones get 413.
+// MaxBodyBytes bounds every request body but a file upload's
+// (MaxUploadBytes); larger ones get 413.
 const MaxBodyBytes = 1 << 20
 
 // Config holds what the router needs.
@@ -34,6 +35,9 @@ type Config struct {
 	Trash TrashService
 	// Admin manages users and tokens, purges and reads the audit log.
 	Admin AdminService
+	// LeadImports and ContactImports import CSV files of leads and of
+	// contacts.
+	LeadImports, ContactImports ImportService
 	// Auth signs reps in; Sessions keeps them signed in (its store is
 	// shared by every instance). Every page but /login needs a session.
 	Auth     Authenticator
@@ -82,6 +86,8 @@ func NewRouter(cfg Config) http.Handler {
 	s.leadPages = newLeadPages(s, cfg.Leads)
 	s.contactPages = newContactPages(s, cfg.Contacts)
 	s.dealPages = newDealPages(s, cfg.Deals)
+	s.leadImports = &importPages{s: s, svc: cfg.LeadImports, kind: lead.Kind}
+	s.contactImports = &importPages{s: s, svc: cfg.ContactImports, kind: contact.Kind}
 	s.sessions.ErrorFunc = s.sessionStoreFailed
 
 	// Every unsafe request a browser sends from another site is refused,
@@ -133,11 +139,13 @@ func (s *server) pages(r chi.Router) {
 	r.Get("/", s.handle(s.listLeads))
 	r.Get("/leads", s.handle(s.listLeads))
 	r.Get("/leads.csv", s.handle(s.exportLeads))
+	s.leadImports.routes(r)
 	s.leadPages.routes(r)
 	r.Get("/leads/{id}/convert", s.handle(s.showConvert))
 	r.Post("/leads/{id}/convert", s.handle(s.convertLead))
 
 	r.Get("/contacts", s.handle(s.listContacts))
+	s.contactImports.routes(r)
 	s.contactPages.routes(r)
 
 	r.Get("/deals", s.handle(s.listDeals))
@@ -169,6 +177,8 @@ type server struct {
 	leadPages    *recordPages[*lead.Lead, lead.Fields]
 	contactPages *recordPages[*contact.Contact, contact.Fields]
 	dealPages    *recordPages[*deal.Deal, deal.Fields]
+
+	leadImports, contactImports *importPages
 }
 
 // handle adapts a handler that returns its failure, so that every error

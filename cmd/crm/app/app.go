@@ -34,6 +34,7 @@ import (
 	"crm/usecase/contacts"
 	"crm/usecase/conversion"
 	"crm/usecase/deals"
+	"crm/usecase/imports"
 	"crm/usecase/leads"
 	"crm/usecase/trash"
 )
@@ -87,6 +88,10 @@ type App struct {
 	Contacts *contacts.Service
 	Deals    *deals.Service
 	Auth     *auth.Service
+	// LeadImports and ContactImports import CSV files; the imports
+	// started from a page run in the background until Run ends.
+	LeadImports    *imports.Service[*lead.Lead, lead.Fields]
+	ContactImports *imports.Service[*contact.Contact, contact.Fields]
 	// Feed delivers the saves committed on any instance to the open
 	// pages; Run runs it.
 	Feed *postgres.Feed
@@ -94,6 +99,7 @@ type App struct {
 	pool        *pgxpool.Pool
 	log         *slog.Logger
 	liveNotices bool // whether Run runs the feed
+	jobs        *imports.Jobs
 }
 
 // New wires the app over pool.
@@ -117,6 +123,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		pool:     pool,
 		log:      opt.Logger,
 	}
+	a.jobs = imports.NewJobs(opt.Logger)
+	a.LeadImports, a.ContactImports = NewLeadImports(pool, a.jobs), NewContactImports(pool, a.jobs)
 	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Tokens: a.Auth, Logger: opt.Logger}
 	webCfg := web.Config{
 		Leads:      a.Leads,
@@ -133,6 +141,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		RequestTimeout: opt.RequestTimeout,
 		TrustedProxies: opt.TrustedProxies,
 	}
+	webCfg.LeadImports, webCfg.ContactImports = a.LeadImports, a.ContactImports
 	if !opt.LiveNoticesOff {
 		webCfg.Live = a.Feed
 	}
@@ -147,6 +156,18 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	webCfg.API = api.NewHandler(apiCfg)
 	a.Handler = web.NewRouter(webCfg)
 	return a
+}
+
+// NewLeadImports and NewContactImports wire the imports of leads and of
+// contacts over pool, for the app and for crm import; jobs runs those
+// started from a page, nil for a caller that runs them itself.
+func NewLeadImports(pool *pgxpool.Pool, jobs *imports.Jobs) *imports.Service[*lead.Lead, lead.Fields] {
+	return imports.NewService(imports.Leads, postgres.NewLeadImports(pool), jobs)
+}
+
+// NewContactImports: see NewLeadImports.
+func NewContactImports(pool *pgxpool.Pool, jobs *imports.Jobs) *imports.Service[*contact.Contact, contact.Fields] {
+	return imports.NewService(imports.Contacts, postgres.NewContactImports(pool), jobs)
 }
 
 // NewAuth wires the sign-in use cases over pool, for the app and for the
@@ -174,8 +195,9 @@ func newSessions(store scs.Store, secure bool) *scs.SessionManager {
 
 // Run does the app's background work until ctx is cancelled: the live
 // feed's LISTEN (unless live notices are off) and the sweep of expired
-// sessions. It returns once both
-// have stopped.
+// sessions; then it stops the imports running in the background, which
+// stay where their last chunk left them, to be resumed. It returns once
+// all have stopped.
 func (a *App) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	if a.liveNotices {
@@ -183,4 +205,5 @@ func (a *App) Run(ctx context.Context) {
 	}
 	wg.Go(func() { postgres.SweepSessions(ctx, a.pool, sessionSweepInterval, a.log) })
 	wg.Wait()
+	a.jobs.Stop()
 }

@@ -462,6 +462,51 @@
       });
   }
 
+  // ---------------------------------------------------------------------
+  // An import's progress. While an import runs, its bar follows the
+  // server-sent events of its progress, read from the database by any
+  // instance; when it ends, its report replaces the bar. Without this the
+  // rep reloads the page to see how far it has come.
+  function followImport() {
+    var box = document.querySelector("[data-import-progress]");
+    if (!box || !window.EventSource) return;
+    var bar = box.querySelector("progress");
+    var count = box.querySelector("[data-testid=import-count]");
+    var stalledShown = !!box.querySelector("[data-testid=import-stalled]");
+    var events = new EventSource(box.getAttribute("data-import-progress"));
+    function show(p) {
+      bar.max = p.total;
+      bar.value = p.done;
+      bar.textContent = (p.total ? Math.floor(p.done * 100 / p.total) : 0) + " %";
+      count.textContent = p.done.toLocaleString("en-US") + " of " + p.total.toLocaleString("en-US") + " rows imported.";
+    }
+    events.addEventListener("progress", function (evt) {
+      var p = JSON.parse(evt.data);
+      show(p);
+      // A run that stalls (its instance went away) is offered to resume
+      // by the page itself.
+      if (p.stalled && !stalledShown) { events.close(); window.location.reload(); }
+    });
+    events.addEventListener("done", function (evt) {
+      events.close();
+      show(JSON.parse(evt.data));
+      fetch(window.location.pathname, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+        .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("import-status");
+          var status = document.getElementById("import-status");
+          if (!fresh || !status) return Promise.reject("no status");
+          status.replaceWith(fresh);
+          var heading = document.getElementById("import-report-title");
+          if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+        })
+        .catch(function () {
+          count.textContent = "The import is done. Reload the page to read its report.";
+        });
+    });
+  }
+  followImport();
+
   mark();
   offerDraft();
 })();
