@@ -225,14 +225,22 @@ func (s *server) textQuery(next http.Handler) http.Handler {
 // withDeadline gives every request the server's timeout, so whatever it
 // waits on (a frozen database, a full pool) gives up and answers 503 in
 // time. A live stream is meant to stay open: it gets no deadline, and its
-// one read (does the record exist?) gets its own.
+// one read (does the record exist?) gets its own. A bulk change gets
+// BulkTimeout, and as long to write its answer.
 func (s *server) withDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/live") {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+		timeout := s.timeout
+		if isBulk(r) {
+			timeout = BulkTimeout
+			// The server's write timeout counts from the request; an answer
+			// that cannot be written could not say what was changed.
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(BulkTimeout + s.timeout))
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

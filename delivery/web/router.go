@@ -132,6 +132,7 @@ func NewRouter(cfg Config) http.Handler {
 func (s *server) pages(r chi.Router) {
 	r.Get("/", s.handle(s.listLeads))
 	r.Get("/leads", s.handle(s.listLeads))
+	r.Post("/leads/bulk", s.handle(s.bulkLeads))
 	s.leadPages.routes(r)
 	r.Get("/leads/{id}/convert", s.handle(s.showConvert))
 	r.Post("/leads/{id}/convert", s.handle(s.convertLead))

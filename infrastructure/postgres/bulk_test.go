@@ -63,7 +63,7 @@ func TestBulk_EveryOutcomeOnPostgreSQL(t *testing.T) {
 	assert.Equal(t, leads.BulkRefused, r.Outcomes[0].Result)
 	assert.Equal(t, "Cannot move from NEW to CONVERTED.", r.Outcomes[0].Message)
 	assert.Equal(t, leads.BulkConflict, r.Outcomes[1].Result, "moved since version 1")
-	assert.Equal(t, "Contacted", r.Outcomes[1].Now)
+	assert.Equal(t, "CONTACTED", r.Outcomes[1].Now)
 	assert.Equal(t, leads.BulkGone, r.Outcomes[2].Result)
 	assert.Equal(t, "maria", r.Outcomes[2].By)
 	assert.Equal(t, leads.BulkRefused, r.Outcomes[3].Result)

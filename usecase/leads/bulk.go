@@ -42,12 +42,12 @@ func (c Change) Field() string {
 	return lead.FieldStatus
 }
 
-// Value is the value the change writes, as a rep reads it.
+// Value is the value the change writes, as stored.
 func (c Change) Value() string {
 	if c.Source != nil {
 		return *c.Source
 	}
-	return c.Status.Label()
+	return string(c.Status)
 }
 
 // Bulk is one change a rep makes to many leads at once: to those they
@@ -61,6 +61,10 @@ type Bulk struct {
 	// picked lead keeps the version its rep saw.
 	View   *ListQuery
 	Change Change
+	// Each bounds the reads and writes of each lead, and of each page of
+	// the view: a database out of reach stops the change then, rather than
+	// when its whole budget (ctx's) runs out. 0 for no bound but ctx's.
+	Each time.Duration
 }
 
 // BulkResult is what a bulk change did to one lead.
@@ -105,7 +109,7 @@ type BulkOutcome struct {
 	// kept; for a conflict, the fields both changed (the status for a move).
 	Fields []string
 	// Now is the changed field's value in the version met by a conflict
-	// or an unchanged lead, as a rep reads it.
+	// or an unchanged lead, as stored ("CONTACTED").
 	Now string
 	// Message is the rule's reason for a refusal, written for the rep.
 	Message string
@@ -161,7 +165,9 @@ func (s *Service) Bulk(ctx context.Context, b Bulk) (BulkReport, error) {
 		return res, err
 	}
 	for i, row := range rows {
-		o, err := s.bulkOne(ctx, b.By, row, change)
+		rowCtx, cancel := b.bounded(ctx)
+		o, err := s.bulkOne(rowCtx, b.By, row, change)
+		cancel()
 		if err != nil {
 			res.Stopped, res.Untouched = &row.Seen, len(rows)-i-1
 			return res, fmt.Errorf("bulk change of leads, stopped at lead %d after %d: %w", row.ID, i, err)
@@ -169,6 +175,14 @@ func (s *Service) Bulk(ctx context.Context, b Bulk) (BulkReport, error) {
 		res.Outcomes = append(res.Outcomes, o)
 	}
 	return res, nil
+}
+
+// bounded is ctx bounded by b.Each.
+func (b Bulk) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	if b.Each <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, b.Each)
 }
 
 // checkChange validates a change, returning it as it is stored.
@@ -226,7 +240,9 @@ func (s *Service) bulkRows(ctx context.Context, b Bulk) ([]bulkRow, error) {
 	q := *b.View
 	q.Paging = record.Paging{Limit: record.MaxPageSize}
 	for {
-		page, err := s.List(ctx, q)
+		pageCtx, cancel := b.bounded(ctx)
+		page, err := s.List(pageCtx, q)
+		cancel()
 		if err != nil {
 			return nil, fmt.Errorf("bulk change: %w", err)
 		}
@@ -374,10 +390,10 @@ func has(l *lead.Lead, c Change) bool {
 	return l.Status() == c.Status
 }
 
-// value is l's value of the field c changes, as a rep reads it.
+// value is l's value of the field c changes, as stored.
 func value(l *lead.Lead, c Change) string {
 	if c.Source != nil {
 		return l.Fields().Source
 	}
-	return l.Status().Label()
+	return string(l.Status())
 }

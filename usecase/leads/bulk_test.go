@@ -176,7 +176,7 @@ func TestBulk_ALeadEditedSinceThePageWasRead(t *testing.T) {
 
 		require.NoError(t, err)
 		assert.Equal(t, leads.BulkOutcome{ID: ls[0].ID(), Name: "Lead 1", Seen: 1, Result: leads.BulkConflict, Version: 2,
-			By: "maria", Fields: []string{lead.FieldStatus}, Now: "Contacted"}, r.Outcomes[0])
+			By: "maria", Fields: []string{lead.FieldStatus}, Now: "CONTACTED"}, r.Outcomes[0])
 		assert.Equal(t, lead.StatusContacted, current(t, svc, ls[0].ID()).Status())
 	})
 	t.Run("a lead someone else already moved where the change goes is unchanged", func(t *testing.T) {
@@ -190,7 +190,7 @@ func TestBulk_ALeadEditedSinceThePageWasRead(t *testing.T) {
 
 		require.NoError(t, err)
 		assert.Equal(t, leads.BulkOutcome{ID: ls[0].ID(), Name: "Lead 1", Seen: 1, Result: leads.BulkUnchanged, Version: 2,
-			By: "maria", Now: "Lost"}, r.Outcomes[0])
+			By: "maria", Now: "LOST"}, r.Outcomes[0])
 		assert.Equal(t, int64(2), current(t, svc, ls[0].ID()).Version(), "nothing written")
 	})
 }

@@ -6,6 +6,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -113,7 +114,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		pool:     pool,
 		log:      opt.Logger,
 	}
-	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Tokens: a.Auth, Logger: opt.Logger}
+	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Tokens: a.Auth, Logger: opt.Logger,
+		BulkLeadTimeout: cmp.Or(opt.RequestTimeout, web.DefaultRequestTimeout)}
 	webCfg := web.Config{
 		Leads:      a.Leads,
 		Contacts:   a.Contacts,
