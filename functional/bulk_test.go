@@ -9,11 +9,16 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/cmd/crm/app"
 	"crm/domain/lead"
+	"crm/domain/user"
+	"crm/infrastructure/postgres"
+	"crm/infrastructure/postgres/pgtest"
 )
 
 // checked is what a lead's checkbox in the list posts: its id and the
@@ -209,4 +214,98 @@ func TestBulkChangeRefusedWholeChangesNothing(t *testing.T) {
 	req.AddCookie(a.session)
 	assert.Equal(t, http.StatusForbidden, a.send(req).status, "a bulk change from another site")
 	assert.Equal(t, int64(1), a.lead(l.ID()).Version(), "nothing written")
+}
+
+// TestAPIBulkChange is a bulk change through the whole app with a real
+// token: a lead another rep saved since merges, one they moved is a
+// conflict, and sent again nothing more is written.
+func TestAPIBulkChange(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	token, err := a.createToken("maria@example.com")
+	require.NoError(t, err)
+	ls := make([]*lead.Lead, 3)
+	for i := range ls {
+		f := ada
+		f.Name = fmt.Sprintf("Lead %d", i+1)
+		ls[i] = a.seedLead(f)
+	}
+	res := a.post(leadPath(ls[0]), leadForm(ls[0], 1, map[string]string{"score": "90"}))
+	require.Equal(t, http.StatusSeeOther, res.status, "Ann saves the first from its page")
+	_, err = a.leads.Move(context.Background(), "john", ls[1].ID(), 1, lead.StatusLost)
+	require.NoError(t, err)
+	body := fmt.Sprintf(`{"ids": [{"id": %d, "version": 1}, {"id": %d, "version": 1}, {"id": %d, "version": 1}], "change": {"status": "CONTACTED"}}`,
+		ls[0].ID(), ls[1].ID(), ls[2].ID())
+
+	res = a.apiCall(http.MethodPost, "/api/v1/leads/bulk", token, body, nil)
+
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Contains(t, res.body, `"counts":{"changed":1,"conflict":1,"gone":0,"merged":1,"refused":0,"unchanged":0}`)
+	assert.Contains(t, res.body, fmt.Sprintf(`{"id":%d,"name":"Lead 1","seen_version":1,"outcome":"merged","version":3,"by":"Ann Example","fields":["score"]`, ls[0].ID()))
+	assert.Contains(t, res.body, fmt.Sprintf(`{"id":%d,"name":"Lead 2","seen_version":1,"outcome":"conflict","version":2,"by":"john","fields":["status"],"now":"LOST"`, ls[1].ID()))
+	assert.Equal(t, lead.StatusContacted, a.lead(ls[0].ID()).Status())
+	assert.Equal(t, 90, a.lead(ls[0].ID()).Fields().Score, "Ann's score kept")
+	assert.Equal(t, lead.StatusLost, a.lead(ls[1].ID()).Status(), "john's move kept")
+
+	again := a.apiCall(http.MethodPost, "/api/v1/leads/bulk", token, body, nil)
+	require.Equal(t, http.StatusOK, again.status)
+	assert.Contains(t, again.body, `"counts":{"changed":0,"conflict":1,"gone":0,"merged":0,"refused":0,"unchanged":2}`)
+	assert.Equal(t, int64(2), a.lead(ls[2].ID()).Version(), "written once")
+}
+
+// TestABulkChangeTheDatabaseStopsIs503SayingWhatWasDone: the database
+// freezes while a bulk change of a view of 2,000 leads is under way; the
+// page answers 503 within the request timeout of the lead being written,
+// says which lead's write is in doubt and how many were not reached, and
+// lists as changed exactly the leads that are.
+func TestABulkChangeTheDatabaseStopsIs503SayingWhatWasDone(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	u, err := url.Parse(db.URL)
+	require.NoError(t, err)
+	proxy := newFreezer(t, u.Host)
+	u.Host = proxy.ln.Addr().String()
+	pool, err := postgres.Connect(t.Context(), u.String(), postgres.ServingTimeouts)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	a := newInstanceWith(t, db, pool, app.Options{RequestTimeout: time.Second})
+	_, err = a.auth.AddUser(context.Background(), "ann@example.com", "Ann Example", "ann"+testPasswordSuffix, user.RoleRep)
+	require.NoError(t, err)
+	a.session = a.signIn("ann")
+	_, err = postgres.Seed(context.Background(), db.Pool, 2000, nil)
+	require.NoError(t, err)
+	lost := func() int {
+		var n int
+		require.NoError(t, db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM leads WHERE status = 'LOST'`).Scan(&n))
+		return n
+	}
+	before := lost()
+
+	done := make(chan response)
+	go func() {
+		done <- a.post("/leads/bulk", url.Values{"view": {"status=NEW"}, "all": {"view"}, "status": {"LOST"}})
+	}()
+	require.Eventually(t, func() bool { return lost() > before+10 }, 30*time.Second, 5*time.Millisecond, "the change under way")
+	proxy.freeze()
+	start := time.Now()
+	res := <-done
+	took := time.Since(start)
+	proxy.thaw()
+
+	require.Equal(t, http.StatusServiceUnavailable, res.status, res.body)
+	assert.Less(t, took, 10*time.Second, "stopped by the lead's timeout, not the bulk change's")
+	assert.Equal(t, "5", res.header.Get("Retry-After"))
+	assert.Contains(t, res.body, "The database stopped answering while changing")
+	assert.Contains(t, res.body, "whether that lead changed is not known")
+	stopped := regexp.MustCompile(`while changing <a href="/leads/(\d+)">lead #`).FindStringSubmatch(res.body)
+	require.NotNil(t, stopped)
+	reported := strings.Count(res.body, `data-result="changed"`)
+	assert.Positive(t, reported)
+	now := lost() - before
+	assert.True(t, now == reported || now == reported+1, "%d leads reported changed, %d are: the one in doubt at most differs", reported, now)
+	untouched := regexp.MustCompile(`The (\d+) leads after it were not changed`).FindStringSubmatch(res.body)
+	require.NotNil(t, untouched, res.body)
+	var newLeft int
+	require.NoError(t, db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM leads WHERE status = 'NEW'`).Scan(&newLeft))
+	assert.Contains(t, []string{fmt.Sprint(newLeft), fmt.Sprint(newLeft - 1)}, untouched[1], "the leads not reached are still NEW")
 }

@@ -138,8 +138,8 @@ func (s *server) bulkLeads(w http.ResponseWriter, r *http.Request) error {
 		s.log.ErrorContext(r.Context(), "api bulk change stopped", "err", err, "done", len(report.Outcomes),
 			"untouched", report.Untouched, "request_id", requestID(r.Context()))
 		p := newProblem(kindUnavailable, fmt.Sprintf(
-			"The database stopped answering during the bulk change. The %d leads in \"outcomes\" were done; "+
-				"whether lead %d changed is not known, and the %d after it were not touched. Send the change again once "+
+			"The database stopped answering during the bulk change. Leads done before it did: %d (see \"outcomes\"). "+
+				"Whether lead %d changed is not known; the %d leads after it were not touched. Send the change again once "+
 				"the database is back: leads already changed are then reported unchanged.",
 			len(report.Outcomes), report.Stopped.ID, report.Untouched))
 		p.header.Set("Retry-After", retryAfterSeconds)
