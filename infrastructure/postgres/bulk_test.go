@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -131,4 +132,42 @@ func TestBulk_AViewOfManyPagesWhileOtherRepsSaveTheSameLeads(t *testing.T) {
 	assert.Equal(t, lead.StatusNew, must(repo.Get(ctx, other.ID()))(t).Status(), "outside the view")
 	counts := must(repo.CountByStatus(ctx))(t)
 	assert.Equal(t, n, counts[lead.StatusLost], "the kept counts follow")
+}
+
+// BenchmarkBulk times the largest bulk change allowed, every lead of a
+// view of leads.MaxBulk leads, and one of the 200 leads a rep might tick
+// on a few pages of the list, reporting the time per lead; the view's
+// change also says how long it takes in all.
+func BenchmarkBulk(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		picked int // 0 for the whole view
+	}{{"view of 10000", 0}, {"200 picked", 200}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				db := pgtest.New(b)
+				_, err := postgres.Seed(b.Context(), db.Pool, leads.MaxBulk, nil)
+				require.NoError(b, err)
+				svc := leads.NewService(postgres.NewLeadRepository(db.Pool))
+				bulk := leads.Bulk{By: "bench", View: &leads.ListQuery{}, Change: leads.Change{Source: new("Bench")}}
+				if bc.picked > 0 {
+					page, err := svc.List(b.Context(), leads.ListQuery{Paging: record.Paging{Limit: bc.picked}})
+					require.NoError(b, err)
+					bulk.View = nil
+					for _, l := range page.Items {
+						bulk.Leads = append(bulk.Leads, leads.Seen{ID: l.ID(), Version: l.Version()})
+					}
+				}
+				b.StartTimer()
+				start := time.Now()
+				r, err := svc.Bulk(b.Context(), bulk)
+				took := time.Since(start)
+				require.NoError(b, err)
+				require.Equal(b, len(r.Outcomes), r.Count(leads.BulkChanged))
+				b.ReportMetric(float64(took.Microseconds())/1000/float64(len(r.Outcomes)), "ms/lead")
+				b.ReportMetric(took.Seconds(), "s/change")
+			}
+		})
+	}
 }
