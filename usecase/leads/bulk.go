@@ -101,8 +101,9 @@ type BulkOutcome struct {
 	// Version is the lead's version after the change: the one written, or
 	// the one met for a conflict or an unchanged lead.
 	Version int64
-	// By is who saved the version met: the one merged with, the one in
-	// conflict, or who deleted a gone lead (At is when).
+	// By is who saved the version merged with; who last changed the field
+	// since the rep's version, for a conflict or an unchanged lead; or who
+	// deleted a gone lead (At is when).
 	By string
 	At time.Time
 	// Fields are, for a merge, the fields others changed and the merge
@@ -284,27 +285,42 @@ func (s *Service) bulkOne(ctx context.Context, by string, row bulkRow, c Change)
 		o.Result, o.By, o.At = BulkGone, deleted.By, deleted.At
 		return o, nil
 	}
-	if has(current, c) {
-		// Already there, whoever put it there: nothing to write.
-		o.Result, o.Now = BulkUnchanged, c.Value()
-		if current.Version() != row.Version {
-			o.By = current.UpdatedBy()
-		}
-		return o, nil
-	}
 	var (
 		saved record.Saved[*lead.Lead]
 		err   error
 	)
-	if c.Source != nil {
-		saved, err = s.bulkSource(ctx, by, row, current, *c.Source, &o)
-		if o.Result != "" {
-			return o, nil
+	switch {
+	case has(current, c):
+		// Already there, whoever put it there: nothing to write.
+		o.Result, o.Now = BulkUnchanged, c.Value()
+	case c.Source != nil:
+		if saved, err = s.bulkSource(ctx, by, row, current, *c.Source, &o); o.Result == "" {
+			o, err = s.bulkOutcome(o, c, saved, err)
 		}
-	} else {
+	default:
 		saved, err = s.Move(ctx, by, row.ID, row.Version, c.Status)
+		o, err = s.bulkOutcome(o, c, saved, err)
 	}
-	return s.bulkOutcome(o, c, saved, err)
+	if err == nil && (o.Result == BulkConflict || o.Result == BulkUnchanged) && o.Version != row.Version {
+		o.By, err = s.changedBy(ctx, row, o.Version, c)
+	}
+	return o, err
+}
+
+// changedBy is who last changed the field c writes between the version
+// row was seen at and version now: who the rep's change met. "" when
+// nobody did, or those versions cannot be read (never saved).
+func (s *Service) changedBy(ctx context.Context, row bulkRow, now int64, c Change) (string, error) {
+	versions, err := s.repo.Versions(ctx, row.ID, row.Version, now)
+	if err != nil {
+		return "", fmt.Errorf("read lead %d from version %d: %w", row.ID, row.Version, err)
+	}
+	for i := len(versions) - 1; i > 0; i-- {
+		if value(versions[i], c) != value(versions[i-1], c) {
+			return versions[i].UpdatedBy(), nil
+		}
+	}
+	return "", nil
 }
 
 // bulkSource saves a new source for one lead: the fields as the rep saw
@@ -327,7 +343,7 @@ func (s *Service) bulkSource(ctx context.Context, by string, row bulkRow, curren
 		}
 	}
 	if base.Fields().Source == src && base != current {
-		o.Result, o.By, o.Fields, o.Now = BulkConflict, current.UpdatedBy(), []string{lead.FieldSource}, current.Fields().Source
+		o.Result, o.Fields, o.Now = BulkConflict, []string{lead.FieldSource}, current.Fields().Source
 		return record.Saved[*lead.Lead]{}, nil
 	}
 	f := base.Fields()
@@ -359,7 +375,7 @@ func (s *Service) bulkOutcome(o BulkOutcome, c Change, saved record.Saved[*lead.
 		}
 	case errors.As(err, &lost):
 		cur := lost.Current
-		o.Result, o.Name, o.Version, o.By, o.Now = BulkConflict, cur.Fields().Name, cur.Version(), cur.UpdatedBy(), value(cur, c)
+		o.Result, o.Name, o.Version, o.Now = BulkConflict, cur.Fields().Name, cur.Version(), value(cur, c)
 		o.Fields = lost.Compare.Conflicts
 		if lost.Yours == nil {
 			o.Fields = []string{lead.FieldStatus}

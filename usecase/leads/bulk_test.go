@@ -179,6 +179,23 @@ func TestBulk_ALeadEditedSinceThePageWasRead(t *testing.T) {
 			By: "maria", Fields: []string{lead.FieldStatus}, Now: "CONTACTED"}, r.Outcomes[0])
 		assert.Equal(t, lead.StatusContacted, current(t, svc, ls[0].ID()).Status())
 	})
+	t.Run("a conflict names who changed the field, not who saved last", func(t *testing.T) {
+		t.Parallel()
+		svc, ls := bulkLeads(t, 1)
+		picked := seen(ls...)
+		_, err := svc.Move(t.Context(), "maria", ls[0].ID(), 1, lead.StatusContacted)
+		require.NoError(t, err)
+		f := ls[0].Fields()
+		f.Phone = "+1 555 0100"
+		_, err = svc.Save(t.Context(), "sam", ls[0].ID(), 2, f)
+		require.NoError(t, err)
+
+		r, err := svc.Bulk(t.Context(), leads.Bulk{By: "john", Leads: picked, Change: toStatus(lead.StatusLost)})
+
+		require.NoError(t, err)
+		assert.Equal(t, leads.BulkOutcome{ID: ls[0].ID(), Name: "Lead 1", Seen: 1, Result: leads.BulkConflict, Version: 3,
+			By: "maria", Fields: []string{lead.FieldStatus}, Now: "CONTACTED"}, r.Outcomes[0])
+	})
 	t.Run("a lead someone else already moved where the change goes is unchanged", func(t *testing.T) {
 		t.Parallel()
 		svc, ls := bulkLeads(t, 1)

@@ -133,7 +133,7 @@ func (r BulkReport) Detail(o leads.BulkOutcome) string {
 	case leads.BulkUnchanged:
 		now := shownValue(r.shown(o.Now))
 		if o.By != "" {
-			return fmt.Sprintf("already %s, as %s saved it since (version %d); nothing written.", now, who, o.Version)
+			return fmt.Sprintf("already %s: %s set it since you saw version %d (now version %d); nothing written.", now, who, o.Seen, o.Version)
 		}
 		return fmt.Sprintf("already %s; nothing written.", now)
 	case leads.BulkConflict:
