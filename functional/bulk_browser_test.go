@@ -95,13 +95,13 @@ func TestBrowserBulkChangeOfTwoLeadsOneEditedMeanwhile(t *testing.T) {
 	}
 	assert.Equal(t, lead.StatusNew, a.lead(alan.ID()).Status())
 
+	shot, err := chromedp.Run(maria, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(screenshotPath(t, "bulk-change-report.png"), shot, 0o644))
 	require.NoError(t, chromedp.Do(maria, chromedp.EmulateViewport(390, 844)))
 	fits, err := chromedp.Run(maria, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
 	require.NoError(t, err)
 	assert.True(t, fits, "the report fits a phone")
-	shot, err := chromedp.Run(maria, chromedp.FullScreenshot(100))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(screenshotPath(t, "bulk-change-report.png"), shot, 0o644))
 }
 
 // TestBrowserBulkChangeOfAllLeadsMatchingTheView: with every lead shown
