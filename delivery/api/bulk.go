@@ -94,7 +94,7 @@ type bulkProblem struct {
 
 // bulkLeads answers POST /leads/bulk: one change, a status or a source,
 // to the leads listed in ids, each at the version the client read, and to
-// every lead of view, each at the version read as the change reaches it.
+// every lead of view, each at the version read as the change lists it.
 // Unlike a single write, each lead merges as a page's save does: a lead
 // saved since is written on top of the newer save when no field collides.
 func (s *server) bulkLeads(w http.ResponseWriter, r *http.Request) error {

@@ -57,8 +57,8 @@ type Bulk struct {
 	By    string
 	Leads []Seen
 	// View, when not nil, adds every lead matching it (its page cursor is
-	// ignored), each at the version read as the change reaches it; a
-	// picked lead keeps the version its rep saw.
+	// ignored), each at the version read when the view is listed, before
+	// the first write; a picked lead keeps the version its rep saw.
 	View   *ListQuery
 	Change Change
 	// Each bounds the reads and writes of each lead, and of each page of
@@ -139,13 +139,6 @@ func (b BulkReport) Count(r BulkResult) int {
 	return n
 }
 
-// bulkRow is one lead a bulk change writes: listed, when read from the
-// view, is the lead as read then, at the version seen.
-type bulkRow struct {
-	Seen
-	listed *lead.Lead
-}
-
 // Bulk makes one change to many leads. Each lead is its own
 // compare-and-swap through Save or Move at the version its rep saw, with
 // the state machine and every rule checked: it merges with saves of other
@@ -170,7 +163,7 @@ func (s *Service) Bulk(ctx context.Context, b Bulk) (BulkReport, error) {
 		o, err := s.bulkOne(rowCtx, b.By, row, change)
 		cancel()
 		if err != nil {
-			res.Stopped, res.Untouched = &row.Seen, len(rows)-i-1
+			res.Stopped, res.Untouched = &row, len(rows)-i-1
 			return res, fmt.Errorf("bulk change of leads, stopped at lead %d after %d: %w", row.ID, i, err)
 		}
 		res.Outcomes = append(res.Outcomes, o)
@@ -206,12 +199,13 @@ func checkChange(c Change) (Change, error) {
 	return c, invalid.Err()
 }
 
-// bulkRows lists the leads b writes: those picked, then the view's
-// others. It refuses more than MaxBulk, reading no more of the view than
-// it takes to tell.
-func (s *Service) bulkRows(ctx context.Context, b Bulk) ([]bulkRow, error) {
+// bulkRows lists the leads b writes, each at the version seen: those
+// picked, then the view's others. It refuses more than MaxBulk, reading
+// no more of the view than it takes to tell. It keeps ids and versions
+// only: 10,000 leads with long notes would hold hundreds of megabytes.
+func (s *Service) bulkRows(ctx context.Context, b Bulk) ([]Seen, error) {
 	picked := make(map[int64]bool, len(b.Leads))
-	rows := make([]bulkRow, 0, len(b.Leads))
+	rows := make([]Seen, 0, len(b.Leads))
 	for _, l := range b.Leads {
 		var invalid domain.ValidationError
 		switch {
@@ -224,7 +218,7 @@ func (s *Service) bulkRows(ctx context.Context, b Bulk) ([]bulkRow, error) {
 			return nil, err
 		}
 		picked[l.ID] = true
-		rows = append(rows, bulkRow{Seen: l})
+		rows = append(rows, l)
 	}
 	tooMany := &domain.RuleError{Message: fmt.Sprintf(
 		"A bulk change writes at most %d leads, and this one has more: narrow the view (a status, a source, a search) or pick fewer. Nothing was changed.",
@@ -254,7 +248,7 @@ func (s *Service) bulkRows(ctx context.Context, b Bulk) ([]bulkRow, error) {
 			if len(rows) == MaxBulk {
 				return nil, tooMany
 			}
-			rows = append(rows, bulkRow{Seen: Seen{ID: l.ID(), Version: l.Version()}, listed: l})
+			rows = append(rows, Seen{ID: l.ID(), Version: l.Version()})
 		}
 		if page.Next == 0 {
 			return rows, nil
@@ -265,19 +259,15 @@ func (s *Service) bulkRows(ctx context.Context, b Bulk) ([]bulkRow, error) {
 
 // bulkOne makes the change to one lead. Its error is one that stops the
 // whole change (the database out of reach); every other end is a BulkOutcome.
-func (s *Service) bulkOne(ctx context.Context, by string, row bulkRow, c Change) (BulkOutcome, error) {
+func (s *Service) bulkOne(ctx context.Context, by string, row Seen, c Change) (BulkOutcome, error) {
 	o := BulkOutcome{ID: row.ID, Seen: row.Version}
-	current := row.listed
-	if current == nil {
-		var err error
-		current, err = s.Get(ctx, row.ID)
-		if errors.Is(err, domain.ErrNotFound) {
-			o.Result = BulkGone
-			return o, nil
-		}
-		if err != nil {
-			return o, err
-		}
+	current, err := s.Get(ctx, row.ID)
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		o.Result = BulkGone
+		return o, nil
+	case err != nil:
+		return o, err
 	}
 	o.Name, o.Version = current.Fields().Name, current.Version()
 	var deleted *domain.DeletedError
@@ -285,10 +275,7 @@ func (s *Service) bulkOne(ctx context.Context, by string, row bulkRow, c Change)
 		o.Result, o.By, o.At = BulkGone, deleted.By, deleted.At
 		return o, nil
 	}
-	var (
-		saved record.Saved[*lead.Lead]
-		err   error
-	)
+	var saved record.Saved[*lead.Lead]
 	switch {
 	case has(current, c):
 		// Already there, whoever put it there: nothing to write.
@@ -310,7 +297,7 @@ func (s *Service) bulkOne(ctx context.Context, by string, row bulkRow, c Change)
 // changedBy is who last changed the field c writes between the version
 // row was seen at and version now: who the rep's change met. "" when
 // nobody did, or those versions cannot be read (never saved).
-func (s *Service) changedBy(ctx context.Context, row bulkRow, now int64, c Change) (string, error) {
+func (s *Service) changedBy(ctx context.Context, row Seen, now int64, c Change) (string, error) {
 	versions, err := s.repo.Versions(ctx, row.ID, row.Version, now)
 	if err != nil {
 		return "", fmt.Errorf("read lead %d from version %d: %w", row.ID, row.Version, err)
@@ -328,7 +315,7 @@ func (s *Service) changedBy(ctx context.Context, row bulkRow, now int64, c Chang
 // with whatever else was saved since. A lead whose source was already
 // src when the rep saw it, and was changed since, is a conflict decided
 // here: Save would see no change of the rep's to make.
-func (s *Service) bulkSource(ctx context.Context, by string, row bulkRow, current *lead.Lead, src string, o *BulkOutcome) (record.Saved[*lead.Lead], error) {
+func (s *Service) bulkSource(ctx context.Context, by string, row Seen, current *lead.Lead, src string, o *BulkOutcome) (record.Saved[*lead.Lead], error) {
 	base := current
 	if current.Version() != row.Version {
 		var err error
