@@ -54,6 +54,13 @@ func TestBrowserBulkChangeOfTwoLeadsOneEditedMeanwhile(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, indeterminate, "two of three ticked")
 
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.Click(chromedp.CSS(`[data-testid="bulk-apply"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#bulk-problem .notice`)),
+	))
+	assert.Equal(t, "Choose a change: a status to move to or a source to set.", text(`#bulk-problem`), "said in the form")
+	assert.Equal(t, "2 leads selected.", text(`[data-testid="bulk-count"]`), "the ticks kept")
+
 	// john, on Grace's page, saves her phone.
 	require.NoError(t, chromedp.Do(john,
 		chromedp.Navigate(a.srv.URL+leadPath(grace)),
