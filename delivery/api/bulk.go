@@ -92,7 +92,7 @@ type bulkProblem struct {
 	bulkJSON
 }
 
-// bulkLeads answers POST /leads/bulk: one change, a status or a source,
+// bulkLeads answers POST /api/v1/leads/bulk: one change, a status or a source,
 // to the leads listed in ids, each at the version the client read, and to
 // every lead of view, each at the version read as the change lists it.
 // Unlike a single write, each lead merges as a page's save does: a lead
@@ -111,9 +111,9 @@ func (s *server) bulkLeads(w http.ResponseWriter, r *http.Request) error {
 		item.rejectUnknown(nil)
 	}
 	if view := o.text("view"); view != nil {
-		q, err := readBulkView(*view)
-		if err != nil {
-			o.problem("view", err.Error())
+		q, problem := readBulkView(*view)
+		if problem != "" {
+			o.problem("view", problem)
 		}
 		b.View = &q
 	}
@@ -152,17 +152,18 @@ func (s *server) bulkLeads(w http.ResponseWriter, r *http.Request) error {
 }
 
 // readBulkView reads a view as the lead list's query string has it;
-// dates are days in UTC, as GET /leads reads them.
-func readBulkView(raw string) (leads.ListQuery, error) {
+// dates are days in UTC, as GET /leads reads them. problem says what is
+// wrong with it, "" when nothing is.
+func readBulkView(raw string) (q leads.ListQuery, problem string) {
 	values, err := url.ParseQuery(raw)
 	if err != nil {
-		return leads.ListQuery{}, fmt.Errorf("Must be a query string such as \"status=NEW&source=Web\": %v.", err)
+		return q, fmt.Sprintf("Must be a query string such as \"status=NEW&source=Web\": %v.", err)
 	}
-	q, err := leadquery.Parse(values, time.UTC)
+	q, err = leadquery.Parse(values, time.UTC)
 	if problems, ok := leadquery.IsProblems(err); ok {
-		return q, errors.New(problems.Error())
+		return q, problems.Error()
 	}
-	return q, err
+	return q, ""
 }
 
 // bulkInvalid is a bulk change refused whole, its fields named as the

@@ -15,6 +15,7 @@ import (
 	"crm/delivery/web/views"
 	"crm/domain/lead"
 	"crm/usecase/leads"
+	"crm/usecase/record"
 )
 
 // BulkTimeout bounds a bulk change, which writes up to leads.MaxBulk leads
@@ -70,6 +71,7 @@ func readBulkForm(r *http.Request, loc *time.Location) (bulkForm, error) {
 	if err != nil {
 		return f, &badRequest{msg: "The view of the list could not be read; reload the list and try again."}
 	}
+	f.query.Paging = record.Paging{} // the change and the list after it start from the first lead
 	f.selected = map[int64]bool{}
 	for _, raw := range r.PostForm["lead"] {
 		id, version, ok := strings.Cut(raw, ":")

@@ -221,8 +221,8 @@ func (s *Service) bulkRows(ctx context.Context, b Bulk) ([]Seen, error) {
 		rows = append(rows, l)
 	}
 	tooMany := &domain.RuleError{Message: fmt.Sprintf(
-		"A bulk change writes at most %d leads, and this one has more: narrow the view (a status, a source, a search) or pick fewer. Nothing was changed.",
-		MaxBulk)}
+		"A bulk change writes at most %d,%03d leads, and this one has more: narrow the view (a status, a source, a search) or pick fewer. Nothing was changed.",
+		MaxBulk/1000, MaxBulk%1000)}
 	if len(rows) > MaxBulk {
 		return nil, tooMany
 	}

@@ -337,7 +337,7 @@ func TestBulk_AllLeadsMatchingAView(t *testing.T) {
 
 		var rule *domain.RuleError
 		require.ErrorAs(t, err, &rule)
-		assert.Equal(t, "A bulk change writes at most 10000 leads, and this one has more: narrow the view (a status, a source, a search) "+
+		assert.Equal(t, "A bulk change writes at most 10,000 leads, and this one has more: narrow the view (a status, a source, a search) "+
 			"or pick fewer. Nothing was changed.", rule.Message)
 		assert.Empty(t, r.Outcomes)
 		for _, l := range []*lead.Lead{ls[0], ls[len(ls)-1]} {
