@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -45,6 +46,9 @@ type LeadService interface {
 	Update(ctx context.Context, by string, l *lead.Lead, f lead.Fields) (*lead.Lead, error)
 	// MoveAt moves l, as just read, at its version; errors as Update.
 	MoveAt(ctx context.Context, by string, l *lead.Lead, to lead.Status) (*lead.Lead, error)
+	// Bulk makes one change to many leads, each its own write; see
+	// leads.Service.Bulk for what it returns.
+	Bulk(ctx context.Context, b leads.Bulk) (leads.BulkReport, error)
 	// Delete moves the lead to the Trash if it is still at version; errors
 	// as Update.
 	Delete(ctx context.Context, by string, id, version int64) (*lead.Lead, error)
@@ -98,6 +102,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Saves counts the writes to records by outcome; nil counts none.
 	Saves telemetry.SaveCounter
+	// BulkLeadTimeout bounds each lead's writes in a bulk change, whose
+	// request has a longer deadline than one write's; 0 for no bound but
+	// the request's.
+	BulkLeadTimeout time.Duration
 }
 
 type server struct {
@@ -107,6 +115,8 @@ type server struct {
 	tokens   TokenAuthenticator
 	log      *slog.Logger
 	saves    telemetry.SaveCounter
+	// bulkLeadTimeout is Config.BulkLeadTimeout.
+	bulkLeadTimeout time.Duration
 
 	leadRes    resource[*lead.Lead, lead.Fields, leadJSON]
 	contactRes resource[*contact.Contact, contact.Fields, contactJSON]
@@ -116,7 +126,8 @@ type server struct {
 // NewHandler serves every path under /api/v1/. Its routes carry the full
 // prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
 func NewHandler(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves}
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
+		bulkLeadTimeout: cfg.BulkLeadTimeout}
 	s.leadRes = resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
 		patch: readLeadPatch, readOnly: leadReadOnly, count: s.countWrite}
 	s.contactRes = resource[*contact.Contact, contact.Fields, contactJSON]{name: contact.Kind, store: cfg.Contacts,
@@ -142,6 +153,7 @@ func NewHandler(cfg Config) http.Handler {
 		r.Get(Prefix+"/leads", s.handle(s.listLeads))
 		r.Get(Prefix+"/leads.csv", s.handle(s.exportLeads))
 		r.Post(Prefix+"/leads", s.handle(s.createLead))
+		r.Post(Prefix+"/leads/bulk", s.handle(s.bulkLeads))
 		r.Get(Prefix+"/leads/{id}", s.handle(s.leadRes.show))
 		r.Patch(Prefix+"/leads/{id}", s.handle(s.patchLead))
 		r.Delete(Prefix+"/leads/{id}", s.handle(s.deleteLead))

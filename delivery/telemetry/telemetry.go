@@ -8,12 +8,17 @@ import (
 	"errors"
 
 	"crm/domain"
+	"crm/domain/lead"
+	"crm/usecase/leads"
 )
 
 // The paths a write to a record comes by.
 const (
 	Page = "page"
 	API  = "api"
+	// Bulk is a bulk change's writes, from a page or the API alike: each
+	// lead its own write, merged as a page's save is.
+	Bulk = "bulk"
 )
 
 // How a write to an existing record ended.
@@ -38,6 +43,7 @@ const (
 var Outcomes = map[string][]string{
 	Page: {Saved, Merged, Conflict, Rule},
 	API:  {Saved, Rule, Stale},
+	Bulk: {Saved, Merged, Conflict, Rule},
 }
 
 // SaveCounter counts the writes to existing records by kind of record,
@@ -81,6 +87,24 @@ func CountSave(c SaveCounter, aggregate, path string, err error, merged bool) {
 	if outcome, ok := Outcome(path, err, merged); ok {
 		c.Count(aggregate, path, outcome)
 	}
+}
+
+// CountBulk counts, in c unless it is nil, each lead's write in the bulk
+// change r on path Bulk. Leads that were already so, or gone, were not
+// written and are not counted.
+func CountBulk(c SaveCounter, r leads.BulkReport) {
+	if c == nil {
+		return
+	}
+	for _, o := range r.Outcomes {
+		if outcome, ok := bulkOutcomes[o.Result]; ok {
+			c.Count(lead.Kind, Bulk, outcome)
+		}
+	}
+}
+
+var bulkOutcomes = map[leads.BulkResult]string{
+	leads.BulkChanged: Saved, leads.BulkMerged: Merged, leads.BulkConflict: Conflict, leads.BulkRefused: Rule,
 }
 
 type repKey struct{}

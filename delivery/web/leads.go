@@ -29,6 +29,9 @@ type LeadService interface {
 	Move(ctx context.Context, by string, id, version int64, to lead.Status) (record.Saved[*lead.Lead], error)
 	SaveAndMove(ctx context.Context, by string, id, version int64, f lead.Fields, to lead.Status) (record.Saved[*lead.Lead], error)
 	Duplicates(ctx context.Context, q record.DuplicateQuery) (record.Duplicates[*lead.Lead], error)
+	// Bulk makes one change to many leads, each its own write; see
+	// leads.Service.Bulk for what it returns.
+	Bulk(ctx context.Context, b leads.Bulk) (leads.BulkReport, error)
 }
 
 // newLeadPages describes the lead's pages every kind of record has.
@@ -92,6 +95,21 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 	if loadingMore(r, query.Paging) {
 		return s.renderList(w, r, query.Paging, views.LeadRows(v), nil, nil)
 	}
+	if err := s.frameLeadList(r, &v); err != nil {
+		return err
+	}
+	if isHTMX(r) {
+		// The form sends every control, empty or default; the address
+		// keeps only what makes the view.
+		w.Header().Set("HX-Push-Url", v.TabURL(query.Status))
+	}
+	return s.renderList(w, r, query.Paging, views.LeadRows(v), views.LeadListPage(v), views.LeadResults(v))
+}
+
+// frameLeadList adds to v, a first page of leads, what the list shows
+// around its rows: the tab counts and, on a whole page, the sources the
+// filter offers.
+func (s *server) frameLeadList(r *http.Request, v *views.LeadListView) (err error) {
 	// The tabs count every lead of a status, so a narrower view shows
 	// none; a search's or a filter's matches are not counted either:
 	// counting every lead with "a" in it took seconds at a million leads,
@@ -102,14 +120,10 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if isHTMX(r) {
-		// The form sends every control, empty or default; the address
-		// keeps only what makes the view.
-		w.Header().Set("HX-Push-Url", v.TabURL(query.Status))
-	} else if v.Sources, err = s.leads.Sources(r.Context()); err != nil {
-		return err
+	if !isHTMX(r) {
+		v.Sources, err = s.leads.Sources(r.Context())
 	}
-	return s.renderList(w, r, query.Paging, views.LeadRows(v), views.LeadListPage(v), views.LeadResults(v))
+	return err
 }
 
 // exportLeads answers the CSV of a view of the lead list: every lead it

@@ -235,7 +235,8 @@ func (s *server) textQuery(next http.Handler) http.Handler {
 // open: it gets no deadline, and its reads get their own. An export (.csv)
 // lasts as long as its download and bounds its own wait for the first row
 // (see leadcsv.Serve). A file upload and its dry run read the whole file,
-// and get importDeadline.
+// and get importDeadline. A bulk change gets BulkTimeout, and as long to
+// write its answer.
 func (s *server) withDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/live") || strings.HasSuffix(r.URL.Path, "/progress") || strings.HasSuffix(r.URL.Path, ".csv") {
@@ -243,8 +244,14 @@ func (s *server) withDeadline(next http.Handler) http.Handler {
 			return
 		}
 		timeout := s.timeout
-		if isUpload(r) {
+		switch {
+		case isUpload(r):
 			timeout = max(timeout, importDeadline)
+		case isBulk(r):
+			timeout = BulkTimeout
+			// The server's write timeout counts from the request; an answer
+			// that cannot be written could not say what was changed.
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(BulkTimeout + s.timeout))
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()

@@ -140,6 +140,7 @@ func (s *server) pages(r chi.Router) {
 	r.Get("/leads", s.handle(s.listLeads))
 	r.Get("/leads.csv", s.handle(s.exportLeads))
 	s.leadImports.routes(r)
+	r.Post("/leads/bulk", s.handle(s.bulkLeads))
 	s.leadPages.routes(r)
 	r.Get("/leads/{id}/convert", s.handle(s.showConvert))
 	r.Post("/leads/{id}/convert", s.handle(s.convertLead))

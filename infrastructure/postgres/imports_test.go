@@ -16,8 +16,8 @@ import (
 	"crm/infrastructure/postgres/pgtest"
 	"crm/usecase/contacts"
 	"crm/usecase/imports"
-	"crm/usecase/record"
 	"crm/usecase/leads"
+	"crm/usecase/record"
 )
 
 // checked uploads csv as rep by and runs its dry run with the mapping

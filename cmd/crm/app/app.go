@@ -6,6 +6,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -125,7 +126,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	}
 	a.jobs = imports.NewJobs(opt.Logger)
 	a.LeadImports, a.ContactImports = NewLeadImports(pool, a.jobs), NewContactImports(pool, a.jobs)
-	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Tokens: a.Auth, Logger: opt.Logger}
+	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Tokens: a.Auth, Logger: opt.Logger,
+		BulkLeadTimeout: cmp.Or(opt.RequestTimeout, web.DefaultRequestTimeout)}
 	webCfg := web.Config{
 		Leads:      a.Leads,
 		Contacts:   a.Contacts,

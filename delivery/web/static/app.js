@@ -507,6 +507,64 @@
   }
   followImport();
 
+  // The lead list's bulk change. app.css shows its form once a lead is
+  // ticked; this adds the count of ticked leads, said as it changes, the
+  // select-all of the leads shown, and focus on the report of a change.
+
+  function bulkForm() { return document.getElementById("bulk-form"); }
+
+  function bulkBoxes() {
+    return Array.prototype.slice.call(document.querySelectorAll('input[name="lead"][form="bulk-form"]'));
+  }
+
+  function bulkCount() {
+    var form = bulkForm();
+    if (!form) return;
+    var boxes = bulkBoxes();
+    var ticked = boxes.filter(function (b) { return b.checked; }).length;
+    var all = form.elements.all;
+    var page = document.querySelector("[data-select-all]");
+    if (page) {
+      page.hidden = false;
+      var box = page.querySelector("input");
+      box.checked = boxes.length > 0 && ticked === boxes.length;
+      box.indeterminate = ticked > 0 && ticked < boxes.length;
+    }
+    var count = form.querySelector(".bulk-count");
+    if (all && all.checked) {
+      count.textContent = "All leads matching this view are selected, up to " + all.getAttribute("data-max") + ".";
+    } else {
+      count.textContent = ticked === 0 ? "" : ticked === 1 ? "1 lead selected." : ticked + " leads selected.";
+    }
+  }
+
+  document.addEventListener("change", function (evt) {
+    var el = evt.target;
+    if (el.matches('[data-select-all] input')) {
+      bulkBoxes().forEach(function (b) { b.checked = el.checked; });
+    } else if (!el.matches('input[name="lead"][form="bulk-form"], #bulk-form input[name="all"]')) {
+      return;
+    }
+    // "All leads matching this view" means every one of them: a lead
+    // unticked takes it back.
+    var all = bulkForm() && bulkForm().elements.all;
+    if (all && !el.checked && el.name !== "all") all.checked = false;
+    bulkCount();
+  });
+
+  var reported = null;
+  document.addEventListener("htmx:after:swap", function () {
+    bulkCount();
+    var heading = document.getElementById("bulk-report-title");
+    if (heading && heading !== reported) {
+      reported = heading;
+      heading.focus();
+    }
+  });
+
   mark();
   offerDraft();
+  bulkCount();
+  reported = document.getElementById("bulk-report-title");
+  if (reported) reported.focus();
 })();

@@ -41,6 +41,7 @@ type LeadListView struct {
 	Next    int64
 	NextKey string
 	Notice  string
+	Bulk    LeadBulk
 }
 
 // NoneAtAll says the CRM has no lead yet (not that none matches a search or
@@ -116,6 +117,7 @@ func (v LeadListView) SortHeading(label string, key leads.SortKey) Heading {
 // Headings are the lead table's column headings.
 func (v LeadListView) Headings() []Heading {
 	return []Heading{
+		{Label: "Select", Cell: selectAllOnPage()},
 		v.SortHeading("Name", leads.SortName), v.SortHeading("Company", leads.SortCompany), {Label: "Email"},
 		v.SortHeading("Score", leads.SortScore), v.SortHeading("Status", leads.SortStatus), {Label: "Owner"},
 		v.SortHeading("Last change", leads.SortUpdated),
