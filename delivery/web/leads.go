@@ -86,6 +86,7 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 	if loadingMore(r, query.Paging) {
 		return s.renderList(w, r, query.Paging, views.LeadRows(v), nil, nil)
 	}
+	v.SavedViews = s.leadListViews(r, v.ViewQuery())
 	// The tabs count every lead of a status, so a narrower view shows
 	// none; a search's or a filter's matches are not counted either:
 	// counting every lead with "a" in it took seconds at a million leads,

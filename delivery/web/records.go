@@ -73,6 +73,9 @@ type recordPages[A shownRecord[F], F domain.FieldSet[F]] struct {
 	// create stores a new record from the create form as decode read it;
 	// invalid is decode's error, reported together with create's own.
 	create func(r *http.Request, f F, invalid error) (A, error)
+	// created is where a create sends the rep; nil for the new record's
+	// page.
+	created func(a A) string
 
 	// move moves a record to the state a move posts in stateField, for
 	// rep by, starting from version, saving in the same write the fields
@@ -444,6 +447,10 @@ func (p *recordPages[A, F]) add(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	case err != nil:
 		return err
+	}
+	if p.created != nil {
+		redirect(w, r, p.created(created))
+		return nil
 	}
 	redirect(w, r, p.url(created.ID())+"?notice=created")
 	return nil

@@ -18,6 +18,7 @@ import (
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/domain/savedview"
 )
 
 // MaxBodyBytes bounds every request body; larger ones get 413.
@@ -28,6 +29,9 @@ type Config struct {
 	Leads    LeadService
 	Contacts ContactService
 	Deals    DealService
+	// Views are the saved views of the lead list; nil serves the list
+	// without them.
+	Views ViewService
 	// Conversion converts leads into contacts and deals.
 	Conversion ConversionService
 	// Trash lists deleted records of every kind.
@@ -70,7 +74,7 @@ const readyTimeout = time.Second
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion,
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, conversion: cfg.Conversion,
 		trash: cfg.Trash, admin: cfg.Admin, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
 		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies, requests: cfg.Requests, saves: cfg.Saves}
 	if s.log == nil {
@@ -82,6 +86,9 @@ func NewRouter(cfg Config) http.Handler {
 	s.leadPages = newLeadPages(s, cfg.Leads)
 	s.contactPages = newContactPages(s, cfg.Contacts)
 	s.dealPages = newDealPages(s, cfg.Deals)
+	s.viewPages = newViewPages(s, cfg.Views)
+	// A view saved from the lead list opens it, which says so.
+	s.leadPages.notices[viewSavedNotice] = "View saved: it is a tab above the statuses."
 	s.sessions.ErrorFunc = s.sessionStoreFailed
 
 	// Every unsafe request a browser sends from another site is refused,
@@ -143,6 +150,8 @@ func (s *server) pages(r chi.Router) {
 	r.Get("/deals", s.handle(s.listDeals))
 	s.dealPages.routes(r)
 
+	s.viewRoutes(r)
+
 	r.Get("/trash", s.handle(s.showTrash))
 	s.adminRoutes(r)
 }
@@ -151,6 +160,7 @@ type server struct {
 	leads      LeadService
 	contacts   ContactService
 	deals      DealService
+	views      ViewService
 	conversion ConversionService
 	trash      TrashService
 	admin      AdminService
@@ -168,6 +178,7 @@ type server struct {
 	leadPages    *recordPages[*lead.Lead, lead.Fields]
 	contactPages *recordPages[*contact.Contact, contact.Fields]
 	dealPages    *recordPages[*deal.Deal, deal.Fields]
+	viewPages    *recordPages[*savedview.View, savedview.Fields]
 }
 
 // handle adapts a handler that returns its failure, so that every error

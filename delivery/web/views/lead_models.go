@@ -41,7 +41,14 @@ type LeadListView struct {
 	Next    int64
 	NextKey string
 	Notice  string
+	// SavedViews are the rep's saved views, shown as tabs above the
+	// status tabs.
+	SavedViews SavedViews
 }
+
+// ViewQuery is the list's view as its address writes it, without the page
+// cursor: what a saved view of it holds.
+func (v LeadListView) ViewQuery() string { return leadquery.Encode(v.Query, v.Loc).Encode() }
 
 // Total is the number of leads matching the search, across statuses.
 func (v LeadListView) Total() int {
