@@ -66,7 +66,7 @@ func (v repViews) RestoreAndSave(ctx context.Context, by string, id, version int
 func newViewPages(s *server, svc ViewService) *recordPages[*savedview.View, savedview.Fields] {
 	return &recordPages[*savedview.View, savedview.Fields]{
 		s: s, kind: savedview.Kind, labels: views.ViewFieldLabels, fields: savedview.EditableFields, svc: repViews{svc},
-		notices: map[string]string{"created": "View saved.", "deleted": "View deleted: it is in the Trash, where it can be restored.", "restored": "Restored from the Trash.", "saved": "Saved."},
+		notices: map[string]string{"deleted": "View deleted: it is in the Trash, where it can be restored.", "restored": "Restored from the Trash.", "saved": "Saved."},
 		inputs:  savedview.EditableFields, decode: decodeViewForm, form: views.ViewForm,
 		page:   func(v views.ViewView) templ.Component { return views.ViewPage(v) },
 		editor: func(v views.ViewView) templ.Component { return views.ViewEditor(v) },
