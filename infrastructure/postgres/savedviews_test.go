@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 )
 
@@ -43,4 +44,32 @@ func TestSchema_SavedViewChecksRejectWhatTheDomainRejects(t *testing.T) {
 	assert.NoError(t, err, "activity takes a view's events")
 	_, err = db.Pool.Exec(t.Context(), `INSERT INTO activity (aggregate_kind, aggregate_id, version, event) VALUES ('task', $1, 1, 'TaskCreated')`, id)
 	assert.Error(t, err, "and still only the kinds it knows")
+}
+
+// BenchmarkSavedViewsVisible reads one rep's tabs, as every lead list
+// page does, in a team of 50 reps who saved 10 views each and shared 2 of
+// them: 500 views, of which a rep sees their 10 and the 98 others share.
+func BenchmarkSavedViewsVisible(b *testing.B) {
+	db := pgtest.New(b)
+	ctx := b.Context()
+	_, err := db.Pool.Exec(ctx, `INSERT INTO users (email, name, password_hash)
+		SELECT 'rep' || i || '@example.com', 'rep ' || i, 'x' FROM generate_series(1, 50) i`)
+	require.NoError(b, err)
+	_, err = db.Pool.Exec(ctx, `INSERT INTO saved_views (name, query, shared, owner_id, owner, updated_by)
+		SELECT 'View ' || v, 'sort=score&status=NEW', v <= 2, u.id, u.name, u.name
+		FROM users u CROSS JOIN generate_series(1, 10) v`)
+	require.NoError(b, err)
+	_, err = db.Pool.Exec(ctx, `ANALYZE saved_views`)
+	require.NoError(b, err)
+	var rep int64
+	require.NoError(b, db.Pool.QueryRow(ctx, `SELECT min(id) FROM users`).Scan(&rep))
+	repo := postgres.NewSavedViewRepository(db.Pool)
+
+	b.ResetTimer()
+	for b.Loop() {
+		vs, err := repo.Visible(ctx, rep)
+		if err != nil || len(vs) != 108 {
+			b.Fatalf("got %d views, %v", len(vs), err)
+		}
+	}
 }
