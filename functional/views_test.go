@@ -363,3 +363,30 @@ func TestAPISavedViewsFollowTheConcurrencyControlAndWhoSeesWhat(t *testing.T) {
 	assert.Equal(t, http.StatusNoContent, a.apiCall(http.MethodDelete, path, maria, "", map[string]string{"If-Match": `"2"`}).status)
 	assert.Equal(t, http.StatusGone, a.apiCall(http.MethodGet, path, john, "", nil).status)
 }
+
+// A view's page opened from the list offers "Update to this view" while
+// the list the rep came from shows something else, also in the editor an
+// htmx save swaps in (htmx names the page in HX-Current-URL).
+func TestAViewsPageOffersTheListTheRepCameFrom(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	maria := a.rep("maria")
+	v, _ := maria.saveView("Hot leads", "score_min=80", true)
+
+	page := maria.get(viewPath(v) + "?from=" + url.QueryEscape("status=NEW&sort=score")).body
+	assert.Contains(t, page, `data-testid="update-view"`)
+	assert.Contains(t, page, `value="sort=score&amp;status=NEW"`, "the list's view as the list writes it")
+	assert.NotContains(t, maria.get(viewPath(v)+"?from=score_min%3D80").body, `data-testid="update-view"`, "nothing to update to")
+	assert.NotContains(t, maria.get(viewPath(v)+"?from=status%3DWON").body, `data-testid="update-view"`, "nor from a view the list cannot read")
+
+	form := viewForm(v, 1, map[string]string{"name": "Hotter leads"})
+	req, err := http.NewRequest(http.MethodPost, a.srv.URL+viewPath(v), strings.NewReader(form.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Current-URL", a.srv.URL+viewPath(v)+"?from=status%3DNEW")
+	req.AddCookie(maria.session)
+	res := a.send(req)
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Contains(t, res.body, `data-testid="update-view"`, "a rename keeps the offer")
+}

@@ -129,7 +129,7 @@ func decodeViewForm(r *http.Request) (map[string]string, savedview.Fields, error
 func cameFrom(r *http.Request) string {
 	from, ok := r.URL.Query()[fromParam]
 	if !ok && isHTMX(r) {
-		if page, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil {
+		if page, err := url.Parse(r.Header.Get(headerHXCurrentURL)); err == nil {
 			from, ok = page.Query()[fromParam]
 		}
 	}
@@ -145,6 +145,10 @@ func cameFrom(r *http.Request) string {
 
 // fromParam names the lead list's view in the address of a view's page.
 const fromParam = "from"
+
+// headerHXCurrentURL is the request header in which htmx names the page a
+// request comes from.
+const headerHXCurrentURL = "HX-Current-URL"
 
 // withListView puts the lead list's view the rep came from (cameFrom) in
 // the context of the view pages' requests, for their "Update to this
