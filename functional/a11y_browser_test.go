@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"crm/domain/lead"
+	"crm/domain/savedview"
 	"crm/usecase/auth"
 )
 
@@ -221,6 +222,11 @@ func TestBrowserPagesHaveNoAccessibilityViolations(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = a.auth.CreateToken(ctx, "maria@example.com", auth.TokenOptions{})
 	require.NoError(t, err)
+	// Saved views: one of maria's own and one john shares with the team.
+	mine, err := a.views.For(a.user("maria")).Create(ctx, savedview.Fields{Name: "My hot leads", Query: "score_min=40&sort=score"})
+	require.NoError(t, err)
+	team, err := a.views.For(a.user("john")).Create(ctx, savedview.Fields{Name: "Trade show follow-ups", Query: "source=Trade+show", Shared: true})
+	require.NoError(t, err)
 	// An admin action, so the audit log has an entry.
 	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"email": {"ada@example.com"}, "name": {"Ada"}, "password": {"ada" + testPasswordSuffix}, "role": {"rep"}}).status)
 
@@ -304,6 +310,27 @@ func TestBrowserPagesHaveNoAccessibilityViolations(t *testing.T) {
 		{"admin tokens", ann, goTo("/admin/tokens", `[data-testid="tokens"]`)},
 		{"admin audit log", ann, goTo("/admin/audit", `[data-testid="audit-entry"]`)},
 		{"not found", maria, goTo("/no-such-page", `[data-testid="error"]`)},
+		{"lead list, saving its view", maria, func(tab context.Context) error {
+			return chromedp.Do(tab,
+				chromedp.Navigate(a.srv.URL+"/leads?status=NEW"),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="saved-view"]`)),
+				chromedp.Click(chromedp.CSS(`[data-testid="save-view"] summary`)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="save-view-name"]`)),
+			)
+		}},
+		{"saved views", maria, goTo("/views?from=status%3DNEW", `[data-testid="view-row"]`)},
+		{"saved view, offered the list's view", maria, goTo(fmt.Sprintf("/views/%d?from=status%%3DNEW", mine.ID()), `[data-testid="update-view"]`)},
+		{"another rep's team view", maria, goTo(fmt.Sprintf("/views/%d", team.ID()), `[data-testid="cannot-delete"]`)},
+		{"new saved view with validation errors", maria, func(tab context.Context) error {
+			return chromedp.Do(tab,
+				chromedp.Navigate(a.srv.URL+"/views/new?from=status%3DNEW"),
+				chromedp.WaitVisible(chromedp.CSS(`#new-view form`)),
+				chromedp.Evaluate[chromedp.Void](`document.querySelector('#new-view form').noValidate = true;
+					document.getElementById('view-query').value = 'status=WON'`),
+				chromedp.Click(chromedp.CSS(`[data-testid="create"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`#view-query-error`)),
+			)
+		}},
 	}
 
 	// The phone-sized pass also prefers a dark scheme, as many phones do:

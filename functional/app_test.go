@@ -28,6 +28,7 @@ import (
 	"crm/usecase/contacts"
 	"crm/usecase/deals"
 	"crm/usecase/leads"
+	"crm/usecase/savedviews"
 )
 
 // instance is the whole CRM on a fresh database, served by httptest. Its
@@ -38,6 +39,7 @@ type instance struct {
 	leads    *leads.Service
 	contacts *contacts.Service
 	deals    *deals.Service
+	views    *savedviews.Service
 	auth     *auth.Service
 	feed     *postgres.Feed
 	srv      *httptest.Server
@@ -111,7 +113,8 @@ func newInstanceWith(t *testing.T, db *pgtest.DB, pool *pgxpool.Pool, opt app.Op
 	case <-time.After(10 * time.Second):
 		t.Fatal("the live feed did not start listening")
 	}
-	return &instance{t: t, db: db, leads: crm.Leads, contacts: crm.Contacts, deals: crm.Deals, auth: crm.Auth, feed: crm.Feed, srv: srv}
+	return &instance{t: t, db: db, leads: crm.Leads, contacts: crm.Contacts, deals: crm.Deals, views: crm.Views, auth: crm.Auth,
+		feed: crm.Feed, srv: srv}
 }
 
 // signIn signs rep in through the login form and returns the session cookie.

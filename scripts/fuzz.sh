@@ -25,6 +25,7 @@ readonly TARGETS=(
 	"./domain/lead FuzzStatusMoves"
 	"./domain/contact FuzzFieldsValidate"
 	"./domain/deal FuzzParseMoney"
+	"./domain/savedview FuzzFieldsValidate"
 	"./delivery/web FuzzDecodeLeadForm"
 )
 

@@ -18,6 +18,7 @@ import (
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/domain/savedview"
 	"crm/domain/user"
 	"crm/usecase/auth"
 	"crm/usecase/contacts"
@@ -96,6 +97,7 @@ type Config struct {
 	Leads    LeadService
 	Contacts ContactService
 	Deals    DealService
+	Views    ViewService
 	Tokens   TokenAuthenticator
 	// Logger records failures whose detail must not reach the client;
 	// nil means slog.Default().
@@ -112,6 +114,7 @@ type server struct {
 	leads    LeadService
 	contacts ContactService
 	deals    DealService
+	views    ViewService
 	tokens   TokenAuthenticator
 	log      *slog.Logger
 	saves    telemetry.SaveCounter
@@ -121,12 +124,13 @@ type server struct {
 	leadRes    resource[*lead.Lead, lead.Fields, leadJSON]
 	contactRes resource[*contact.Contact, contact.Fields, contactJSON]
 	dealRes    resource[*deal.Deal, deal.Fields, dealJSON]
+	viewRes    resource[*savedview.View, savedview.Fields, viewJSON]
 }
 
 // NewHandler serves every path under /api/v1/. Its routes carry the full
 // prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
 func NewHandler(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
 		bulkLeadTimeout: cfg.BulkLeadTimeout}
 	s.leadRes = resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
 		patch: readLeadPatch, readOnly: leadReadOnly, count: s.countWrite}
@@ -134,6 +138,8 @@ func NewHandler(cfg Config) http.Handler {
 		represent: newContactJSON, patch: readContactPatch, count: s.countWrite}
 	s.dealRes = resource[*deal.Deal, deal.Fields, dealJSON]{name: deal.Kind, store: cfg.Deals, represent: newDealJSON,
 		patch: readDealPatch, readOnly: dealReadOnly, count: s.countWrite}
+	s.viewRes = resource[*savedview.View, savedview.Fields, viewJSON]{name: savedview.Kind, store: repViews{cfg.Views},
+		represent: newViewJSON, patch: readViewPatch, readOnly: viewReadOnly, count: s.countWrite}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -169,6 +175,12 @@ func NewHandler(cfg Config) http.Handler {
 		r.Get(Prefix+"/deals/{id}", s.handle(s.dealRes.show))
 		r.Patch(Prefix+"/deals/{id}", s.handle(s.patchDeal))
 		r.Post(Prefix+"/deals/{id}/stage", s.handle(s.changeDealStage))
+
+		r.Get(Prefix+"/views", s.handle(s.listViews))
+		r.Post(Prefix+"/views", s.handle(s.createView))
+		r.Get(Prefix+"/views/{id}", s.handle(s.viewRes.show))
+		r.Patch(Prefix+"/views/{id}", s.handle(s.patchView))
+		r.Delete(Prefix+"/views/{id}", s.handle(s.deleteView))
 	})
 	return r
 }

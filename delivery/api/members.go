@@ -260,3 +260,17 @@ func withHint(hints map[string]string, key, hint string) map[string]string {
 	out[key] = hint
 	return out
 }
+
+// boolean returns member name, nil when it is absent or not true or false.
+func (o *jsonObject) boolean(name string) *bool {
+	raw, ok := o.take(name, "leave the member out instead")
+	if !ok {
+		return nil
+	}
+	var b bool
+	if (raw[0] != 't' && raw[0] != 'f') || json.Unmarshal(raw, &b) != nil {
+		o.problem(name, "Must be true or false; got "+jsonKind(raw)+".")
+		return nil
+	}
+	return &b
+}

@@ -56,7 +56,7 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 	case errors.Is(err, domain.ErrUnauthenticated):
 		return views.ErrorView{Status: http.StatusUnauthorized, Title: "Please sign in", Message: "Nothing was saved."}
 	case errors.As(err, &denied):
-		return views.ErrorView{Status: http.StatusForbidden, Title: "Admins only", Message: denied.Message}
+		return views.ErrorView{Status: http.StatusForbidden, Title: "Not allowed", Message: denied.Message}
 	case errors.As(err, &deleted):
 		// The record pages show their own banner; this is for the others
 		// (the conversion page of a deleted lead).

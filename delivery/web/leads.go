@@ -110,6 +110,7 @@ func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 // around its rows: the tab counts and, on a whole page, the sources the
 // filter offers.
 func (s *server) frameLeadList(r *http.Request, v *views.LeadListView) (err error) {
+	v.SavedViews = s.leadListViews(r, v.ViewQuery())
 	// The tabs count every lead of a status, so a narrower view shows
 	// none; a search's or a filter's matches are not counted either:
 	// counting every lead with "a" in it took seconds at a million leads,

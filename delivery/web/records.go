@@ -75,6 +75,9 @@ type recordPages[A shownRecord[F], F domain.FieldSet[F]] struct {
 	// duplicates finds the live records a new one may repeat, for the hint
 	// of the create form (see lookalikes); nil for a kind without one.
 	duplicates func(ctx context.Context, q record.DuplicateQuery) (views.Duplicates, error)
+	// created is where a create sends the rep; nil for the new record's
+	// page.
+	created func(a A) string
 
 	// move moves a record to the state a move posts in stateField, for
 	// rep by, starting from version, saving in the same write the fields
@@ -450,6 +453,10 @@ func (p *recordPages[A, F]) add(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	case err != nil:
 		return err
+	}
+	if p.created != nil {
+		redirect(w, r, p.created(created))
+		return nil
 	}
 	redirect(w, r, p.url(created.ID())+"?notice=created")
 	return nil

@@ -18,6 +18,7 @@ import (
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/domain/savedview"
 )
 
 // MaxBodyBytes bounds every request body but a file upload's
@@ -29,6 +30,9 @@ type Config struct {
 	Leads    LeadService
 	Contacts ContactService
 	Deals    DealService
+	// Views are the saved views of the lead list; nil serves the list
+	// without them.
+	Views ViewService
 	// Conversion converts leads into contacts and deals.
 	Conversion ConversionService
 	// Trash lists deleted records of every kind.
@@ -74,7 +78,7 @@ const readyTimeout = time.Second
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, conversion: cfg.Conversion,
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, conversion: cfg.Conversion,
 		trash: cfg.Trash, admin: cfg.Admin, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
 		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies, requests: cfg.Requests, saves: cfg.Saves}
 	if s.log == nil {
@@ -88,6 +92,9 @@ func NewRouter(cfg Config) http.Handler {
 	s.dealPages = newDealPages(s, cfg.Deals)
 	s.leadImports = &importPages{s: s, svc: cfg.LeadImports, kind: lead.Kind}
 	s.contactImports = &importPages{s: s, svc: cfg.ContactImports, kind: contact.Kind}
+	s.viewPages = newViewPages(s, cfg.Views)
+	// A view saved from the lead list opens it, which says so.
+	s.leadPages.notices[viewSavedNotice] = "View saved: it is a tab above the statuses."
 	s.sessions.ErrorFunc = s.sessionStoreFailed
 
 	// Every unsafe request a browser sends from another site is refused,
@@ -152,6 +159,8 @@ func (s *server) pages(r chi.Router) {
 	r.Get("/deals", s.handle(s.listDeals))
 	s.dealPages.routes(r)
 
+	s.viewRoutes(r)
+
 	r.Get("/trash", s.handle(s.showTrash))
 	r.Post("/me/time-zone", s.handle(s.setTimeZone))
 	s.adminRoutes(r)
@@ -161,6 +170,7 @@ type server struct {
 	leads      LeadService
 	contacts   ContactService
 	deals      DealService
+	views      ViewService
 	conversion ConversionService
 	trash      TrashService
 	admin      AdminService
@@ -180,6 +190,7 @@ type server struct {
 	dealPages    *recordPages[*deal.Deal, deal.Fields]
 
 	leadImports, contactImports *importPages
+	viewPages    *recordPages[*savedview.View, savedview.Fields]
 }
 
 // handle adapts a handler that returns its failure, so that every error

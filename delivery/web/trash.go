@@ -23,7 +23,7 @@ func (s *server) showTrash(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	got, err := s.trash.List(r.Context(), trash.Query{After: after})
+	got, err := s.trash.List(r.Context(), trash.Query{Viewer: me(r).ID, After: after})
 	if err != nil {
 		return err
 	}
@@ -60,19 +60,19 @@ func trashCursor(raw string) (*trash.Cursor, error) {
 }
 
 // purgedNotice says what a purge removed, from the counts its redirect
-// carries ("3,1,2"); "" for anything else, so a link cannot make the page
-// say something else.
+// carries ("3,1,2,0": leads, contacts, deals, views); "" for anything
+// else, so a link cannot make the page say something else.
 func purgedNotice(raw string) string {
 	parts := strings.Split(raw, ",")
-	if len(parts) != 3 {
+	if len(parts) != 4 {
 		return ""
 	}
-	var n [3]int64
+	var n [4]int64
 	for i, p := range parts {
 		var err error
 		if n[i], err = strconv.ParseInt(p, 10, 64); err != nil || n[i] < 0 {
 			return ""
 		}
 	}
-	return fmt.Sprintf("Purged %d leads, %d contacts and %d deals for good.", n[0], n[1], n[2])
+	return fmt.Sprintf("Purged %d leads, %d contacts, %d deals and %d saved views for good.", n[0], n[1], n[2], n[3])
 }

@@ -18,6 +18,8 @@ import (
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/domain/savedview"
+	"crm/domain/user"
 	"crm/usecase/contacts"
 	"crm/usecase/conversion"
 	"crm/usecase/deals"
@@ -684,5 +686,45 @@ func TestDeletedRecordsLeaveEveryList(t *testing.T) {
 
 		_, err = b.deals.Create(t.Context(), newDeal(t, goneContact.ID(), 0))
 		require.NoError(t, err, "a deleted contact still exists for what refers to it")
+	})
+}
+
+func addView(t *testing.T, b backend, owner user.User, name string, shared bool) *savedview.View {
+	t.Helper()
+	v := must(savedview.New(savedview.Fields{Name: name, Query: "status=NEW", Shared: shared}, savedview.OwnerOf(owner)))(t)
+	return must(b.views.Create(t.Context(), v))(t)
+}
+
+func TestSavedViewRepositories(t *testing.T) {
+	t.Parallel()
+	t.Run("a rep's tabs are their own views and the shared ones, by name as people read them", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			maria, john := b.rep(t, "maria"), b.rep(t, "john")
+			zoe := addView(t, b, maria, "zoe", false)
+			emile := addView(t, b, john, "Émile", true)
+			bob := addView(t, b, maria, "Bob", true)
+			johns := addView(t, b, john, "adam", false)
+			adam := addView(t, b, maria, "adam", false) // the same name: then by id
+
+			mine := must(b.views.Visible(t.Context(), maria.ID))(t)
+			assert.Equal(t, []int64{adam.ID(), bob.ID(), emile.ID(), zoe.ID()}, ids(mine))
+			assert.Equal(t, savedview.Owner{ID: maria.ID, Name: "maria"}, mine[0].Owner(), "with their owner")
+			assert.Equal(t, []int64{johns.ID(), bob.ID(), emile.ID()}, ids(must(b.views.Visible(t.Context(), john.ID))(t)))
+			ada := b.rep(t, "ada")
+			assert.Equal(t, []int64{bob.ID(), emile.ID()}, ids(must(b.views.Visible(t.Context(), ada.ID))(t)), "a rep without views of their own sees the team's")
+		})
+	})
+	t.Run("a deleted view leaves the tabs; restored, it is back", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			maria := b.rep(t, "maria")
+			kept, gone := addView(t, b, maria, "Kept", true), addView(t, b, maria, "Gone", true)
+			_, err := b.views.Update(t.Context(), gone.ID(), 1, func(v *savedview.View) (bool, error) { return true, v.Delete("maria") })
+			require.NoError(t, err)
+			assert.Equal(t, []int64{kept.ID()}, ids(must(b.views.Visible(t.Context(), maria.ID))(t)))
+
+			_, err = b.views.Update(t.Context(), gone.ID(), 2, func(v *savedview.View) (bool, error) { return true, v.Undelete("maria") })
+			require.NoError(t, err)
+			assert.Equal(t, []int64{gone.ID(), kept.ID()}, ids(must(b.views.Visible(t.Context(), maria.ID))(t)))
+		})
 	})
 }

@@ -17,6 +17,8 @@ import (
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/domain/savedview"
+	"crm/domain/user"
 	"crm/infrastructure/memory"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
@@ -25,10 +27,12 @@ import (
 	"crm/usecase/deals"
 	"crm/usecase/leads"
 	"crm/usecase/record"
+	"crm/usecase/savedviews"
 )
 
-// freshContacts numbers the contacts kinds' fresh makes.
-var freshContacts atomic.Int64
+// freshContacts numbers the contacts kinds' fresh makes, freshReps the
+// reps a backend stores.
+var freshContacts, freshReps atomic.Int64
 
 // remove is the apply step of a delete by rep by.
 func remove[A stored](by string) func(A) (bool, error) {
@@ -40,7 +44,11 @@ type backend struct {
 	leads    leads.Repository
 	contacts contacts.Repository
 	deals    deals.Repository
+	views    savedviews.Repository
 	work     conversion.UnitOfWork
+	// rep stores a user named name (with an email of their own), as a
+	// view's owner must be one.
+	rep func(t *testing.T, name string) user.User
 }
 
 // backends are the implementations every contract runs against, each
@@ -53,13 +61,26 @@ var backends = []struct {
 		db := pgtest.New(t)
 		return backend{
 			leads: postgres.NewLeadRepository(db.Pool), contacts: postgres.NewContactRepository(db.Pool),
-			deals: postgres.NewDealRepository(db.Pool), work: postgres.NewUnitOfWork(db.Pool),
+			deals: postgres.NewDealRepository(db.Pool), views: postgres.NewSavedViewRepository(db.Pool),
+			work: postgres.NewUnitOfWork(db.Pool), rep: addRep(postgres.NewUserRepository(db.Pool)),
 		}
 	}},
 	{"memory", func(*testing.T) backend {
 		db := memory.New()
-		return backend{leads: db.Leads, contacts: db.Contacts, deals: db.Deals, work: db}
+		return backend{leads: db.Leads, contacts: db.Contacts, deals: db.Deals, views: db.SavedViews, work: db,
+			rep: addRep(memory.NewUsers())}
 	}},
+}
+
+// addRep returns a backend's rep over users.
+func addRep(users interface {
+	Create(ctx context.Context, u user.User, passwordHash string) (user.User, error)
+}) func(t *testing.T, name string) user.User {
+	return func(t *testing.T, name string) user.User {
+		t.Helper()
+		email := fmt.Sprintf("%s%d@example.com", name, freshReps.Add(1)) // names repeat, emails may not
+		return must(users.Create(t.Context(), user.User{Email: email, Name: name, Role: user.RoleRep}, "hash"))(t)
+	}
 }
 
 // eachBackend runs test once per implementation, each on a fresh store.
@@ -145,6 +166,20 @@ var (
 		state:  func(d *deal.Deal) any { return d.Snapshot() },
 		fields: func(d *deal.Deal) any { return []any{d.Fields(), d.Stage(), d.ContactID(), d.LeadID()} },
 	}
+	viewKind = kind[*savedview.View]{
+		name: savedview.Kind,
+		repo: func(b backend) record.Repository[*savedview.View] { return b.views },
+		fresh: func(t *testing.T, b backend) *savedview.View {
+			owner := b.rep(t, "ana")
+			return must(savedview.New(savedview.Fields{Name: "Hot leads", Query: "score_min=80&sort=score"}, savedview.OwnerOf(owner)))(t)
+		},
+		change: func(n int, by string) func(*savedview.View) (bool, error) {
+			return edit(by, func(f *savedview.Fields) { f.Name = fmt.Sprintf("Hot leads %d", n) }, (*savedview.View).Fields, (*savedview.View).Edit)
+		},
+		same:   edit("bruno", func(*savedview.Fields) {}, (*savedview.View).Fields, (*savedview.View).Edit),
+		state:  func(v *savedview.View) any { return v.Snapshot() },
+		fields: func(v *savedview.View) any { return []any{v.Fields(), v.Owner()} },
+	}
 )
 
 // must takes a value and an error, as a constructor returns them, and
@@ -172,6 +207,7 @@ func TestRecordRepositories(t *testing.T) {
 	t.Run(leadKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, leadKind) })
 	t.Run(contactKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, contactKind) })
 	t.Run(dealKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, dealKind) })
+	t.Run(viewKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, viewKind) })
 }
 
 // recordContract is what every versioned repository promises, whatever it

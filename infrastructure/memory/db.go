@@ -9,6 +9,7 @@ import (
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/domain/savedview"
 	"crm/usecase/conversion"
 	"crm/usecase/record"
 )
@@ -22,8 +23,11 @@ type DB struct {
 	Leads    *Leads
 	Contacts *Contacts
 	Deals    *Deals
-	events   *Events
-	work     sync.Mutex // one unit of work at a time
+	// SavedViews refer to users, which this DB does not keep: any owner
+	// id is taken, where the database's foreign key needs the user.
+	SavedViews *SavedViews
+	events     *Events
+	work       sync.Mutex // one unit of work at a time
 }
 
 // New returns an empty DB.
@@ -32,6 +36,7 @@ func New() *DB {
 	db.Leads = &Leads{NewStore(lead.Kind, (*lead.Lead).Snapshot, lead.Rehydrate, db.events), db}
 	db.Contacts = &Contacts{NewStore(contact.Kind, (*contact.Contact).Snapshot, contact.Rehydrate, db.events)}
 	db.Deals = &Deals{NewStore(deal.Kind, (*deal.Deal).Snapshot, deal.Rehydrate, db.events), db}
+	db.SavedViews = &SavedViews{NewStore(savedview.Kind, (*savedview.View).Snapshot, savedview.Rehydrate, db.events)}
 	db.Deals.check = db.checkDeal
 	db.Contacts.check = checkContact
 	return db

@@ -24,13 +24,18 @@ type TrashRepository struct{ db querier }
 func NewTrashRepository(pool *pgxpool.Pool) *TrashRepository { return &TrashRepository{db: pool} }
 
 // trashed is every deleted row as a Trash item; each branch reads its
-// table's partial index on deleted_at, which holds deleted rows only.
+// table's partial index on deleted_at, which holds deleted rows only. A
+// saved view is there only for the rep who could see it (@viewer's own,
+// or shared), as it is everywhere else.
 const trashed = `(
   SELECT 'lead' AS kind, id, version, name AS title, updated_by, deleted_at FROM leads WHERE deleted_at IS NOT NULL
   UNION ALL
   SELECT 'contact', id, version, name, updated_by, deleted_at FROM contacts WHERE deleted_at IS NOT NULL
   UNION ALL
   SELECT 'deal', id, version, title, updated_by, deleted_at FROM deals WHERE deleted_at IS NOT NULL
+  UNION ALL
+  SELECT 'view', id, version, name, updated_by, deleted_at FROM saved_views
+  WHERE deleted_at IS NOT NULL AND (shared OR owner_id = @viewer)
 ) AS trashed`
 
 // trashRow is one row of trashed.
@@ -45,7 +50,7 @@ type trashRow struct {
 
 // List returns one page of deleted records, most recently deleted first.
 func (r *TrashRepository) List(ctx context.Context, q trash.Query) (trash.Page, error) {
-	args := pgx.NamedArgs{"limit": q.Limit + 1}
+	args := pgx.NamedArgs{"limit": q.Limit + 1, "viewer": q.Viewer}
 	where := ""
 	if q.After != nil {
 		where = ` WHERE (deleted_at, kind, id) < (@at, @kind, @id)`
@@ -83,6 +88,7 @@ var purges = []struct {
 	{"deal", "deals", "deal_versions", "id", ""},
 	{"lead", "leads", "lead_versions", "lead_id", ` AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = t.id)`},
 	{"contact", "contacts", "contact_versions", "id", ` AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.contact_id = t.id)`},
+	{"view", "saved_views", "saved_view_versions", "id", ""},
 }
 
 // Purge removes for good, in one transaction, every record deleted before
@@ -91,7 +97,7 @@ var purges = []struct {
 // browser): until then a delete can be undone from the Trash.
 func (r *TrashRepository) Purge(ctx context.Context, before time.Time) (trash.Purged, error) {
 	var n trash.Purged
-	counts := map[string]*int64{"deal": &n.Deals, "lead": &n.Leads, "contact": &n.Contacts}
+	counts := map[string]*int64{"deal": &n.Deals, "lead": &n.Leads, "contact": &n.Contacts, "view": &n.Views}
 	err := pgx.BeginFunc(ctx, r.db, func(tx pgx.Tx) error {
 		for _, p := range purges {
 			var ids []int64

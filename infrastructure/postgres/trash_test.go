@@ -11,6 +11,8 @@ import (
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/domain/savedview"
+	"crm/domain/user"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 	"crm/usecase/trash"
@@ -112,4 +114,46 @@ func TestPurge_RemovesOnlyWhatWasDeletedBeforeTheCut(t *testing.T) {
 	n, err = postgres.NewTrashRepository(db.Pool).Purge(t.Context(), time.Now().Add(time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, trash.Purged{Leads: 1}, n, "a later purge takes the recent one; the deal's lead and contact stay")
+}
+
+// newRep stores a user, as a saved view's owner must be one.
+func newRep(t *testing.T, db *pgtest.DB, name string) user.User {
+	t.Helper()
+	return must(postgres.NewUserRepository(db.Pool).Create(t.Context(), user.User{Email: name + "@example.com", Name: name, Role: user.RoleRep}, "hash"))(t)
+}
+
+func newView(t *testing.T, repo *postgres.SavedViewRepository, owner user.User, name string, shared bool) *savedview.View {
+	t.Helper()
+	v := must(savedview.New(savedview.Fields{Name: name, Query: "status=NEW", Shared: shared}, savedview.OwnerOf(owner)))(t)
+	return must(repo.Create(t.Context(), v))(t)
+}
+
+func TestTrash_ShowsADeletedViewToWhoeverCouldSeeIt(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	views := postgres.NewSavedViewRepository(db.Pool)
+	maria, john := newRep(t, db, "maria"), newRep(t, db, "john")
+	shared := remove(t, views, newView(t, views, maria, "Team hot leads", true).ID(), "maria")
+	personal := remove(t, views, newView(t, views, maria, "My hot leads", false).ID(), "maria")
+
+	titles := func(viewer user.User) []string {
+		page, err := postgres.NewTrashRepository(db.Pool).List(t.Context(), trash.Query{Viewer: viewer.ID, Limit: 10})
+		require.NoError(t, err)
+		var out []string
+		for _, it := range page.Items {
+			assert.Equal(t, "view", it.Kind)
+			out = append(out, it.Title)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"My hot leads", "Team hot leads"}, titles(maria), "its owner sees both")
+	assert.Equal(t, []string{"Team hot leads"}, titles(john), "another rep the shared one only")
+
+	n, err := postgres.NewTrashRepository(db.Pool).Purge(t.Context(), time.Now().Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, trash.Purged{Views: 2}, n)
+	for _, v := range []*savedview.View{shared, personal} {
+		assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM saved_view_versions WHERE id = $1`, v.ID()), "its versions go")
+		assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM activity WHERE aggregate_kind = 'view' AND aggregate_id = $1`, v.ID()), "and its history")
+	}
 }

@@ -14,10 +14,10 @@ import (
 
 // Item is one deleted record as the Trash shows it.
 type Item struct {
-	Kind      string // "lead", "contact" or "deal"
+	Kind      string // "lead", "contact", "deal" or "view"
 	ID        int64
 	Version   int64  // the version that deleted it, which a restore names
-	Title     string // the lead's or contact's name, the deal's title
+	Title     string // the lead's, contact's or view's name, the deal's title
 	DeletedBy string
 	DeletedAt time.Time
 }
@@ -31,10 +31,13 @@ type Cursor struct {
 	ID   int64
 }
 
-// Query selects one page of the Trash.
+// Query selects one page of the Trash, as user Viewer sees it: a deleted
+// saved view is there only for those who could see it (its owner, or
+// everyone when it was shared).
 type Query struct {
-	After *Cursor // nil for the first page
-	Limit int     // bounded as record.Paging bounds it
+	Viewer int64
+	After  *Cursor // nil for the first page
+	Limit  int     // bounded as record.Paging bounds it
 }
 
 // Page is one page of the Trash and the cursor of the next, nil when this
@@ -50,7 +53,7 @@ type Repository interface {
 }
 
 // Purged counts what a purge removed, per kind.
-type Purged struct{ Leads, Contacts, Deals int64 }
+type Purged struct{ Leads, Contacts, Deals, Views int64 }
 
 // Purger removes for good the records deleted before a time, with their
 // versions and history; a lead or contact a remaining deal refers to

@@ -22,11 +22,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"crm/delivery/api"
+	"crm/delivery/leadquery"
 	"crm/delivery/telemetry"
 	"crm/delivery/web"
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/lead"
+	"crm/domain/savedview"
 	"crm/infrastructure/metrics"
 	"crm/infrastructure/password"
 	"crm/infrastructure/postgres"
@@ -37,6 +39,7 @@ import (
 	"crm/usecase/deals"
 	"crm/usecase/imports"
 	"crm/usecase/leads"
+	"crm/usecase/savedviews"
 	"crm/usecase/trash"
 )
 
@@ -88,6 +91,7 @@ type App struct {
 	Leads    *leads.Service
 	Contacts *contacts.Service
 	Deals    *deals.Service
+	Views    *savedviews.Service
 	Auth     *auth.Service
 	// LeadImports and ContactImports import CSV files; the imports
 	// started from a page run in the background until Run ends.
@@ -119,19 +123,23 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Leads:    leads.NewService(leadRepo),
 		Contacts: contacts.NewService(contactRepo),
 		Deals:    deals.NewService(postgres.NewDealRepository(pool)),
-		Auth:     NewAuth(pool, opt.Hasher),
-		Feed:     postgres.NewFeed(pool, opt.LiveWatchers, opt.Logger),
-		pool:     pool,
-		log:      opt.Logger,
+		// A saved view's query is the lead list's address: the list's own
+		// reader checks it.
+		Views: savedviews.NewService(postgres.NewSavedViewRepository(pool), leadquery.Canonical),
+		Auth:  NewAuth(pool, opt.Hasher),
+		Feed:  postgres.NewFeed(pool, opt.LiveWatchers, opt.Logger),
+		pool:  pool,
+		log:   opt.Logger,
 	}
 	a.jobs = imports.NewJobs(opt.Logger)
 	a.LeadImports, a.ContactImports = NewLeadImports(pool, a.jobs), NewContactImports(pool, a.jobs)
-	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Tokens: a.Auth, Logger: opt.Logger,
+	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Views: a.Views, Tokens: a.Auth, Logger: opt.Logger,
 		BulkLeadTimeout: cmp.Or(opt.RequestTimeout, web.DefaultRequestTimeout)}
 	webCfg := web.Config{
 		Leads:      a.Leads,
 		Contacts:   a.Contacts,
 		Deals:      a.Deals,
+		Views:      a.Views,
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
 		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
@@ -151,7 +159,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	if m := opt.Metrics; m != nil {
 		m.CollectPool(pool)
 		m.CollectLiveWatchers(a.Feed.Watchers)
-		m.DeclareSaves([]string{lead.Kind, contact.Kind, deal.Kind}, telemetry.Outcomes)
+		m.DeclareSaves([]string{lead.Kind, contact.Kind, deal.Kind, savedview.Kind}, telemetry.Outcomes)
 		a.Feed.NoticeLag = m.ObserveNotifyLag
 		webCfg.Requests, webCfg.Saves, apiCfg.Saves = m, m, m
 	}

@@ -42,6 +42,9 @@ type LeadListView struct {
 	NextKey string
 	Notice  string
 	Bulk    LeadBulk
+	// SavedViews are the rep's saved views, shown as tabs above the
+	// status tabs.
+	SavedViews SavedViews
 }
 
 // NoneAtAll says the CRM has no lead yet (not that none matches a search or
