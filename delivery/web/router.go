@@ -190,7 +190,7 @@ type server struct {
 	dealPages    *recordPages[*deal.Deal, deal.Fields]
 
 	leadImports, contactImports *importPages
-	viewPages    *recordPages[*savedview.View, savedview.Fields]
+	viewPages                   *recordPages[*savedview.View, savedview.Fields]
 }
 
 // handle adapts a handler that returns its failure, so that every error
