@@ -15,6 +15,9 @@ type Field[F any] struct {
 	// normalize puts the field in the form it is compared and stored in;
 	// nil for a field that is kept exactly as typed.
 	normalize func(*F)
+	// set stores text as the field's value: for multi-line text, which two
+	// edits merge line by line (see MergeLines); nil for every other field.
+	set func(f *F, text string)
 }
 
 // Line is the one-line text field name, the member of F that member points
@@ -23,6 +26,7 @@ type Field[F any] struct {
 func Line[F any](name string, member func(*F) *string) Field[F] {
 	f := Text(name, member)
 	f.normalize = func(f *F) { *member(f) = NFC(strings.TrimSpace(*member(f))) }
+	f.set = nil // one line: nothing to merge line by line
 	return f
 }
 
@@ -31,7 +35,8 @@ func Text[F any](name string, member func(*F) *string) Field[F] {
 	return Field[F]{Name: name,
 		get:       func(f F) string { return *member(&f) },
 		copy:      func(dst *F, src F) { *member(dst) = *member(&src) },
-		normalize: func(f *F) { *member(f) = NFC(*member(f)) }}
+		normalize: func(f *F) { *member(f) = NFC(*member(f)) },
+		set:       func(f *F, text string) { *member(f) = text }}
 }
 
 // Number is the whole-number field name.
@@ -96,4 +101,17 @@ func (fs Fields[F]) Normalize(f F) F {
 		}
 	}
 	return f
+}
+
+// WithLines returns f with the multi-line text field name set to text,
+// and whether name is such a field (f unchanged when it is not): how a
+// line-by-line merge of two edits is stored.
+func (fs Fields[F]) WithLines(f F, name, text string) (F, bool) {
+	for _, fd := range fs {
+		if fd.Name == name && fd.set != nil {
+			fd.set(&f, text)
+			return f, true
+		}
+	}
+	return f, false
 }

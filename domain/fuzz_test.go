@@ -32,7 +32,7 @@ func FuzzCompareThreeWay(f *testing.F) {
 		w := domain.CompareThreeWay(lead.EditableFields, base, theirs, yours)
 		assert.Equal(t, len(w.Conflicts) > 0, w.HasConflicts())
 
-		var wantYours, wantTheirs, wantConflicts []string
+		var wantYours, wantTheirs, wantConflicts, wantCombined []string
 		for _, name := range lead.EditableFields {
 			ty, yv, pv := theirs.Get(name), yours.Get(name), w.Proposed.Get(name)
 			if base == nil {
@@ -57,10 +57,18 @@ func FuzzCompareThreeWay(f *testing.F) {
 				wantTheirs = append(wantTheirs, name)
 				assert.Equalf(t, ty, pv, "%s: both changed it the same way", name)
 			default:
+				// The notes are text of many lines: edits of different
+				// lines merge (see MergeLines), others conflict.
+				if merged, ok := domain.MergeLines(b, ty, yv); ok && name == lead.FieldNotes {
+					wantCombined = append(wantCombined, name)
+					assert.Equalf(t, merged, pv, "%s: both edits, line by line", name)
+					continue
+				}
 				wantConflicts = append(wantConflicts, name)
 				assert.Equalf(t, yv, pv, "%s: in conflict, yours is proposed so a second save keeps it", name)
 			}
 		}
+		assert.Equal(t, wantCombined, w.Combined, "Combined")
 		assert.Equal(t, wantYours, w.Yours, "Yours")
 		assert.Equal(t, wantTheirs, w.Theirs, "Theirs")
 		assert.Equal(t, wantConflicts, w.Conflicts, "Conflicts")

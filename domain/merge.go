@@ -9,6 +9,14 @@ type FieldSet[F any] interface {
 	WithField(field string, from F) F
 }
 
+// LineMerger is a FieldSet with multi-line text fields, which two edits
+// merge line by line (MergeLines) rather than conflict over.
+type LineMerger[F any] interface {
+	// WithLines returns the set with field set to text, and whether field
+	// is multi-line text.
+	WithLines(field, text string) (F, bool)
+}
+
 // Changed lists the named fields whose values differ between a and b, in
 // the order of names.
 func Changed[F FieldSet[F]](names []string, a, b F) []string {
@@ -68,6 +76,9 @@ type ThreeWay[F any] struct {
 	Theirs []string
 	// Conflicts lists the fields both sides changed to different values.
 	Conflicts []string
+	// Combined lists the multi-line text fields both sides changed in
+	// different lines: Proposed holds both edits, merged line by line.
+	Combined []string
 }
 
 // CompareThreeWay compares the named fields of yours and theirs against
@@ -107,11 +118,31 @@ func CompareHistory[F FieldSet[F]](fields []string, base *F, history []F, yours 
 			w.Yours = append(w.Yours, name)
 			w.Proposed = w.Proposed.WithField(name, yours)
 		default:
+			if merged, ok := mergeLines(w.Proposed, name, base, theirs, yours); ok {
+				w.Combined = append(w.Combined, name)
+				w.Proposed = merged
+				continue
+			}
 			w.Conflicts = append(w.Conflicts, name)
 			w.Proposed = w.Proposed.WithField(name, yours)
 		}
 	}
 	return w
+}
+
+// mergeLines merges both sides' edits of field name of proposed line by
+// line, when it is multi-line text and the version both started from is
+// known: ok reports that it did.
+func mergeLines[F FieldSet[F]](proposed F, name string, base *F, theirs, yours F) (F, bool) {
+	lm, isText := any(proposed).(LineMerger[F])
+	if !isText || base == nil {
+		return proposed, false
+	}
+	text, ok := MergeLines((*base).Get(name), theirs.Get(name), yours.Get(name))
+	if !ok {
+		return proposed, false
+	}
+	return lm.WithLines(name, text)
 }
 
 // HasConflicts reports whether any field was changed differently on both sides.

@@ -21,6 +21,7 @@ readonly FUZZTIME=${FUZZTIME:-5s}
 # for them, so a target nobody listed is noticed in review, not skipped.
 readonly TARGETS=(
 	"./domain FuzzCompareThreeWay"
+	"./domain FuzzMergeLines"
 	"./domain/lead FuzzFieldsValidate"
 	"./domain/lead FuzzStatusMoves"
 	"./domain/contact FuzzFieldsValidate"

@@ -18,15 +18,25 @@ func mergeNotice(m *conflict.Merge, labels map[string]string, now int64, you str
 	if m.By == you {
 		whose, their = "your save in another tab", "your change there"
 	}
-	msg := fmt.Sprintf("Merged with %s (version %d)", whose, m.Onto)
+	var said []string
 	if len(m.Kept) > 0 {
-		msg += ": kept " + their + " to " + fieldList(m.Kept, labels)
+		said = append(said, "kept "+their+" to "+fieldList(m.Kept, labels))
 	}
+	if len(m.Applied) > 0 {
+		said = append(said, "saved your "+fieldList(m.Applied, labels))
+	}
+	if len(m.Combined) > 0 {
+		said = append(said, "kept both edits of "+fieldList(m.Combined, labels)+", line by line")
+	}
+	msg := fmt.Sprintf("Merged with %s (version %d)", whose, m.Onto)
 	switch {
-	case len(m.Applied) > 0:
-		msg += "; saved your " + fieldList(m.Applied, labels) + "."
-	default:
+	case len(m.Applied) == 0 && len(m.Combined) == 0:
+		if len(m.Kept) > 0 {
+			msg += ": " + said[0]
+		}
 		msg += ". They had already saved the same changes as yours."
+	default:
+		msg += ": " + strings.Join(said, "; ") + "."
 	}
 	return msg + fmt.Sprintf(" This is now version %d.", now)
 }

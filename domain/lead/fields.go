@@ -97,3 +97,8 @@ func (f Fields) Get(name string) string { return fields.Get(f, name) }
 
 // WithField returns f with field name copied from src.
 func (f Fields) WithField(name string, src Fields) Fields { return fields.With(f, name, src) }
+
+// WithLines returns f with the multi-line text field name (the notes) set
+// to text, and whether name is one: how two reps' edits of the notes,
+// merged line by line, are saved (domain.LineMerger).
+func (f Fields) WithLines(name, text string) (Fields, bool) { return fields.WithLines(f, name, text) }

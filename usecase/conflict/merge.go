@@ -24,6 +24,9 @@ type Merge struct {
 	// value is in Kept.
 	Kept    []string
 	Applied []string
+	// Combined lists the multi-line text fields both changed in different
+	// lines, saved with both edits (see domain.MergeLines).
+	Combined []string
 }
 
 // Aggregate is what a merging write needs to know of an aggregate.
@@ -80,7 +83,7 @@ func SaveMerging[A Aggregate, F domain.FieldSet[F]](ctx context.Context, s Saver
 			cmp = s.Compare(baseFields, fields, yours)
 			proposed = cmp.Proposed
 			current := history[len(history)-1]
-			merge = &Merge{From: version, Onto: current.Version(), By: current.UpdatedBy(), Kept: cmp.Theirs, Applied: cmp.Yours}
+			merge = &Merge{From: version, Onto: current.Version(), By: current.UpdatedBy(), Kept: cmp.Theirs, Applied: cmp.Yours, Combined: cmp.Combined}
 			return !cmp.HasConflicts() && (s.Same == nil || sameAlong(s.Same, base, history))
 		})
 	switch {
