@@ -1,10 +1,13 @@
 package functional
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -41,4 +44,46 @@ func TestTwoRepsEditingDifferentLinesOfTheNotesBothLand(t *testing.T) {
 	assert.Contains(t, res.body, "45k")
 	assert.Contains(t, res.body, "50k")
 	assert.Contains(t, a.lead(l.ID()).Fields().Notes, "45k", "nothing overwritten")
+}
+
+// TestBrowserTwoRepsEditDifferentParagraphsOfTheNotesAndBothLand: Maria
+// and John open the same lead; Maria rewrites the first paragraph of the
+// notes and saves; John, on the version both opened, rewrites the last and
+// adds one, and saves: no banner, both paragraphs in the box, and the
+// notice says both edits were kept.
+func TestBrowserTwoRepsEditDifferentParagraphsOfTheNotesAndBothLand(t *testing.T) {
+	a := newApp(t)
+	f := ada
+	f.Notes = "Met at the fair.\n\nBudget unknown.\n\nCall back in May."
+	l := a.seedLead(f)
+	browser := newBrowser(t)
+	maria, john := a.newRep(browser, "maria"), a.newRep(browser, "john")
+	for _, rep := range []context.Context{maria, john} {
+		require.NoError(t, chromedp.Do(rep,
+			chromedp.Navigate(a.srv.URL+leadPath(l)),
+			chromedp.WaitVisible(chromedp.CSS(`#lead-notes`)),
+		))
+	}
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.SetValue(chromedp.CSS(`#lead-notes`), "Met at the fair, stand 12, with their CTO.\n\nBudget unknown.\n\nCall back in May."),
+		chromedp.Click(chromedp.CSS(`[data-testid="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="notice"]`)),
+	))
+	require.NoError(t, chromedp.Do(john,
+		chromedp.SetValue(chromedp.CSS(`#lead-notes`), "Met at the fair.\n\nBudget unknown.\n\nCall back in June, after their board.\n\nSent the deck."),
+		chromedp.Click(chromedp.CSS(`[data-testid="save"]`)),
+		chromedp.Poll[chromedp.Void](`(document.querySelector('[data-testid="notice"]')?.textContent || "").includes("line by line")`,
+			chromedp.WithPollingTimeout(10*time.Second)),
+	))
+	notice, err := chromedp.Run(john, chromedp.Text(chromedp.CSS(`[data-testid="notice"]`)))
+	require.NoError(t, err)
+	assert.Contains(t, notice, "kept both edits of Notes, line by line")
+	banners, err := chromedp.Run(john, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="conflict-banner"]').length`))
+	require.NoError(t, err)
+	assert.Zero(t, banners, "no conflict to resolve")
+	box, err := chromedp.Run(john, chromedp.Value(chromedp.CSS(`#lead-notes`)))
+	require.NoError(t, err)
+	want := "Met at the fair, stand 12, with their CTO.\n\nBudget unknown.\n\nCall back in June, after their board.\n\nSent the deck."
+	assert.Equal(t, want, box, "the box shows both paragraphs")
+	assert.Equal(t, want, a.lead(l.ID()).Fields().Notes)
 }
