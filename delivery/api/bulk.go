@@ -102,7 +102,7 @@ func (s *server) bulkLeads(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b := leads.Bulk{By: actor(r), Each: s.bulkLeadTimeout}
+	b := leads.Bulk{By: actor(r), Each: s.requestTimeout}
 	for _, item := range o.objects("ids") {
 		item.require("id", "42")
 		item.require("version", "3")

@@ -104,22 +104,22 @@ type Config struct {
 	Logger *slog.Logger
 	// Saves counts the writes to records by outcome; nil counts none.
 	Saves telemetry.SaveCounter
-	// BulkLeadTimeout bounds each lead's writes in a bulk change, whose
-	// request has a longer deadline than one write's; 0 for no bound but
+	// RequestTimeout is the server's bound of one request's work, for the
+	// requests whose own deadline is longer: each lead's writes in a bulk
+	// change, and an export's wait for its first row. 0 for no bound but
 	// the request's.
-	BulkLeadTimeout time.Duration
+	RequestTimeout time.Duration
 }
 
 type server struct {
-	leads    LeadService
-	contacts ContactService
-	deals    DealService
-	views    ViewService
-	tokens   TokenAuthenticator
-	log      *slog.Logger
-	saves    telemetry.SaveCounter
-	// bulkLeadTimeout is Config.BulkLeadTimeout.
-	bulkLeadTimeout time.Duration
+	leads          LeadService
+	contacts       ContactService
+	deals          DealService
+	views          ViewService
+	tokens         TokenAuthenticator
+	log            *slog.Logger
+	saves          telemetry.SaveCounter
+	requestTimeout time.Duration // see Config.RequestTimeout
 
 	leadRes    resource[*lead.Lead, lead.Fields, leadJSON]
 	contactRes resource[*contact.Contact, contact.Fields, contactJSON]
@@ -131,7 +131,7 @@ type server struct {
 // prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
 func NewHandler(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
-		bulkLeadTimeout: cfg.BulkLeadTimeout}
+		requestTimeout: cfg.RequestTimeout}
 	s.leadRes = resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
 		patch: readLeadPatch, readOnly: leadReadOnly, count: s.countWrite}
 	s.contactRes = resource[*contact.Contact, contact.Fields, contactJSON]{name: contact.Kind, store: cfg.Contacts,

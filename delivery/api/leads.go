@@ -111,11 +111,6 @@ func readLeadView(r *http.Request) (leads.ListQuery, error) {
 	return q, nil
 }
 
-// exportFirstRow bounds the wait for an export's first row, as the web
-// router bounds every other request (web.DefaultRequestTimeout): the router
-// gives exports no deadline, as they last as long as their download.
-const exportFirstRow = 10 * time.Second
-
 // exportLeads answers the CSV of a view of the lead list: every lead it
 // selects, in its order, streamed.
 func (s *server) exportLeads(w http.ResponseWriter, r *http.Request) error {
@@ -124,7 +119,7 @@ func (s *server) exportLeads(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q.Paging = record.Paging{}
-	return leadcsv.Serve(w, r, "leads", exportFirstRow, func(ctx context.Context, fn func(*lead.Lead) error) error {
+	return leadcsv.Serve(w, r, "leads", s.requestTimeout, func(ctx context.Context, fn func(*lead.Lead) error) error {
 		return s.leads.Each(ctx, q, fn)
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,10 +60,10 @@ const rowTime = 30 * time.Second
 // name and today, streamed from each (which calls its function once per
 // lead, in order, with the context it is given).
 //
-// The first row must come within firstRow, as any page must, or the export
-// gives up with domain.ErrUnavailable (a frozen database); after it the
-// export takes as long as the download does (r must carry no deadline of
-// its own). Before the first row an error is returned for the caller to
+// The first row must come within firstRow (unbounded when 0), as any
+// page must, or the export gives up with domain.ErrUnavailable (a frozen
+// database); after it the export takes as long as the download does (r
+// must carry no deadline of its own). Before the first row an error is returned for the caller to
 // answer as any other; after it, the status is sent and the only honest
 // thing left is to break the download, so that the client reports it
 // failed rather than keeping a file that looks complete.
@@ -70,6 +71,9 @@ func Serve(w http.ResponseWriter, r *http.Request, name string, firstRow time.Du
 	each func(context.Context, func(*lead.Lead) error) error) error {
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
+	if firstRow <= 0 {
+		firstRow = time.Duration(math.MaxInt64) // no bound but the request's
+	}
 	late := time.AfterFunc(firstRow, cancel)
 	rc := http.NewResponseController(w)
 	out := &lazy{w: w, header: func() {

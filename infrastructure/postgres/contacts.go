@@ -89,11 +89,6 @@ func (r *ContactRepository) FindByEmail(ctx context.Context, email string) (*con
 	return c, nil
 }
 
-// contactSearchExpr is what a contact search looks in. Contacts have no
-// trigram index (leads do): a search walks the primary key newest first
-// until a page is full, which stays quick while matches are common.
-const contactSearchExpr = `(name || ' ' || email || ' ' || company)`
-
 // List returns one page of contacts matching q, newest first (see
 // store.page). Search is matched anywhere in name, email and company, and
 // a search of one or two characters at the start of one of them (see
@@ -103,13 +98,8 @@ const contactSearchExpr = `(name || ' ' || email || ' ' || company)`
 func (r *ContactRepository) List(ctx context.Context, q contacts.ListQuery) (record.Page[*contact.Contact], error) {
 	var where []string
 	args := pgx.NamedArgs{}
-	switch search := strings.TrimSpace(q.Search); {
-	case record.ShortSearch(search):
-		where = append(where, `(lower(name) LIKE lower(@prefix) OR lower(email) LIKE lower(@prefix) OR lower(company) LIKE lower(@prefix))`)
-		args["prefix"] = likeEscape(search) + "%"
-	case search != "":
-		where = append(where, contactSearchExpr+` ILIKE @search`)
-		args["search"] = likePattern(search)
+	if cond := searchCondition(q.Search, args); cond != "" {
+		where = append(where, cond)
 	}
 	return r.page(ctx, where, args, q.Paging, planMode(q.Search))
 }

@@ -90,22 +90,6 @@ const leadEvents = `(
    WHERE d.lead_id = $2 AND a.id < $3 ORDER BY a.id DESC LIMIT $4)
 ) AS events`
 
-// searchExpr must stay identical to the expression of the trigram index
-// leads_search_trgm_idx (migration 000001), or searches read every row, and
-// to that of the statistics leads_search_stats (migration 000014), or the
-// planner misjudges how many leads a term matches.
-const searchExpr = `(name || ' ' || email || ' ' || company)`
-
-// likePattern turns what a rep typed into an ILIKE pattern matching it
-// anywhere, literally: % and _ are wildcards to ILIKE and \ its default
-// escape character, so a search for "100%" must not mean "100 then anything".
-func likePattern(search string) string { return "%" + likeEscape(search) + "%" }
-
-// likeEscape makes search match itself literally in a LIKE pattern.
-func likeEscape(search string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search)
-}
-
 // List returns one page of leads matching q, in its order (see
 // store.sortedPage). Search is matched anywhere in name, email and
 // company, and a search of one or two characters at the start of one of
@@ -196,14 +180,8 @@ func leadFilter(q leads.ListQuery) ([]string, pgx.NamedArgs) {
 			args[p.column+"_to"] = p.period.To
 		}
 	}
-	switch search := strings.TrimSpace(q.Search); {
-	case record.ShortSearch(search):
-		// Served by the prefix indexes of migration 000014.
-		where = append(where, `(lower(name) LIKE lower(@prefix) OR lower(email) LIKE lower(@prefix) OR lower(company) LIKE lower(@prefix))`)
-		args["prefix"] = likeEscape(search) + "%"
-	case search != "":
-		where = append(where, searchExpr+` ILIKE @search`)
-		args["search"] = likePattern(search)
+	if cond := searchCondition(q.Search, args); cond != "" {
+		where = append(where, cond)
 	}
 	return where, args
 }
