@@ -14,6 +14,8 @@ import (
 const (
 	MaxEmailLen = 254
 	MaxPhoneLen = 40
+	// MaxNotesLen is the longest notes a lead, contact or deal may hold.
+	MaxNotesLen = 10_000
 )
 
 // NFC returns s in Unicode normal form C, the form every text is stored
@@ -57,6 +59,19 @@ func CheckText(v *ValidationError, field, label, s string, limit int) {
 		return
 	}
 	CheckLine(v, field, label, s)
+}
+
+// CheckNotes adds a problem to v when s, a multi-line notes field, is
+// longer than MaxNotesLen characters or holds what is not text. A merge of
+// two reps' edits is checked by it too: both may fit where the two
+// together do not.
+func CheckNotes(v *ValidationError, field, label, s string) {
+	if n := utf8.RuneCountInString(s); n > MaxNotesLen {
+		v.Add(field, fmt.Sprintf("%s are %d characters; the limit is %d.", label, n, MaxNotesLen))
+	}
+	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+		v.Add(field, label+" contain characters that are not text.")
+	}
 }
 
 // CheckLine refuses control characters and broken UTF-8 in one-line fields:

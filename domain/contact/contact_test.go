@@ -39,6 +39,7 @@ func TestNew(t *testing.T) {
 			{Field: contact.FieldName, Old: "", New: "Ada Lovelace"},
 			{Field: contact.FieldEmail, Old: "", New: "ada@example.com"},
 			{Field: contact.FieldCompany, Old: "", New: "Analytical Engines"},
+			{Field: contact.FieldNotes, Old: "", New: "Met at the expo."},
 		}}}, c.DomainEvents())
 	})
 	t.Run("a new contact stores and records its fields trimmed", func(t *testing.T) {

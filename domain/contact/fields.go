@@ -8,6 +8,7 @@ const (
 	MaxCompanyLen = 200
 	MaxEmailLen   = domain.MaxEmailLen
 	MaxPhoneLen   = domain.MaxPhoneLen
+	MaxNotesLen   = domain.MaxNotesLen
 )
 
 // Field names, as used in forms, validation errors and change lists.
@@ -16,6 +17,7 @@ const (
 	FieldEmail   = "email"
 	FieldPhone   = "phone"
 	FieldCompany = "company"
+	FieldNotes   = "notes"
 )
 
 // fields describes the fields a rep edits, in form order.
@@ -24,6 +26,7 @@ var fields = domain.Fields[Fields]{
 	domain.Line(FieldEmail, func(f *Fields) *string { return &f.Email }),
 	domain.Line(FieldPhone, func(f *Fields) *string { return &f.Phone }),
 	domain.Line(FieldCompany, func(f *Fields) *string { return &f.Company }),
+	domain.Text(FieldNotes, func(f *Fields) *string { return &f.Notes }),
 }
 
 // EditableFields lists the fields a rep edits in the contact form, in form order.
@@ -35,10 +38,11 @@ type Fields struct {
 	Email   string
 	Phone   string
 	Company string
+	Notes   string
 }
 
-// Normalize trims surrounding white space, so "  Ada " and "Ada" are the
-// same name.
+// Normalize trims surrounding white space from the one-line fields, so
+// "  Ada " and "Ada" are the same name. Notes keep their layout.
 func (f Fields) Normalize() Fields { return fields.Normalize(f) }
 
 // Validate checks every field and reports all problems at once as a
@@ -53,6 +57,7 @@ func (f Fields) Validate() error {
 	domain.CheckEmail(&v, FieldEmail, f.Email)
 	domain.CheckPhone(&v, FieldPhone, f.Phone)
 	domain.CheckText(&v, FieldCompany, "Company", f.Company, MaxCompanyLen)
+	domain.CheckNotes(&v, FieldNotes, "Notes", f.Notes)
 	return v.Err()
 }
 
@@ -66,3 +71,8 @@ func (f Fields) Get(name string) string { return fields.Get(f, name) }
 // WithField returns f with field name copied from src; other names leave f
 // as it is.
 func (f Fields) WithField(name string, src Fields) Fields { return fields.With(f, name, src) }
+
+// WithLines returns f with the multi-line text field name (the notes) set
+// to text, and whether name is one: how two reps' edits of the notes,
+// merged line by line, are saved (domain.LineMerger).
+func (f Fields) WithLines(name, text string) (Fields, bool) { return fields.WithLines(f, name, text) }

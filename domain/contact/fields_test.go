@@ -19,6 +19,7 @@ func validFields() contact.Fields {
 		Email:   "ada@example.com",
 		Phone:   "+44 20 7946 0958",
 		Company: "Analytical Engines",
+		Notes:   "Met at the expo.",
 	}
 }
 
@@ -51,6 +52,13 @@ func TestFields_Validate(t *testing.T) {
 		{"an email with a bidirectional override is refused", func(f *contact.Fields) { f.Email = "a\u202eb@example.com" }, contact.FieldEmail, "Email must look like name@example.com."},
 		{"an email with a line separator is refused", func(f *contact.Fields) { f.Email = "a\u2028b@example.com" }, contact.FieldEmail, "Email must look like name@example.com."},
 		{"an email of 255 characters is refused", func(f *contact.Fields) { f.Email = strings.Repeat("a", 243) + "@example.com" }, contact.FieldEmail, "Email is longer than 254 characters."},
+
+		// notes
+		{"empty notes are accepted", func(f *contact.Fields) { f.Notes = "" }, "", ""},
+		{"notes of 10,000 characters are accepted", func(f *contact.Fields) { f.Notes = strings.Repeat("n", 10_000) }, "", ""},
+		{"notes of 10,001 two-byte runes are refused", func(f *contact.Fields) { f.Notes = strings.Repeat("é", 10_001) }, contact.FieldNotes, "Notes are 10001 characters; the limit is 10000."},
+		{"notes with newlines and tabs are accepted", func(f *contact.Fields) { f.Notes = "Call back:\n\t- Monday\r\n" }, "", ""},
+		{"notes with a NUL are refused", func(f *contact.Fields) { f.Notes = "before\x00after" }, contact.FieldNotes, "Notes contain characters that are not text."},
 
 		// phone
 		{"an empty phone is accepted", func(f *contact.Fields) { f.Phone = "" }, "", ""},
@@ -118,7 +126,7 @@ func TestFields_Normalize_trimsEveryField(t *testing.T) {
 
 func TestFields_GetWithFieldAndChangedAgree(t *testing.T) {
 	t.Parallel()
-	from, to := validFields(), contact.Fields{Name: "B", Email: "b@b.co", Phone: "999", Company: "B Co"}
+	from, to := validFields(), contact.Fields{Name: "B", Email: "b@b.co", Phone: "999", Company: "B Co", Notes: "other"}
 	for _, name := range contact.EditableFields {
 		t.Run(name+" is read, copied and compared on its own", func(t *testing.T) {
 			t.Parallel()
@@ -131,7 +139,7 @@ func TestFields_GetWithFieldAndChangedAgree(t *testing.T) {
 	t.Run("every field differs in form order", func(t *testing.T) {
 		t.Parallel()
 		assert.Equal(t, contact.EditableFields, from.Changed(to))
-		assert.Equal(t, []string{contact.FieldName, contact.FieldEmail, contact.FieldPhone, contact.FieldCompany}, contact.EditableFields)
+		assert.Equal(t, []string{contact.FieldName, contact.FieldEmail, contact.FieldPhone, contact.FieldCompany, contact.FieldNotes}, contact.EditableFields)
 	})
 	t.Run("an unknown field reads empty and copies nothing", func(t *testing.T) {
 		t.Parallel()

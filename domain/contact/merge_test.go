@@ -87,8 +87,8 @@ func TestCompareThreeWay(t *testing.T) {
 func TestCompareThreeWay_everyFieldOnItsOwn(t *testing.T) {
 	t.Parallel()
 	base := validFields()
-	theirs := contact.Fields{Name: "T", Email: "t@t.co", Phone: "111", Company: "T Co"}
-	yours := contact.Fields{Name: "Y", Email: "y@y.co", Phone: "222", Company: "Y Co"}
+	theirs := contact.Fields{Name: "T", Email: "t@t.co", Phone: "111", Company: "T Co", Notes: "Notes theirs"}
+	yours := contact.Fields{Name: "Y", Email: "y@y.co", Phone: "222", Company: "Y Co", Notes: "Notes yours"}
 	for _, field := range contact.EditableFields {
 		t.Run(field+" changed only by you is yours", func(t *testing.T) {
 			t.Parallel()
@@ -111,4 +111,19 @@ func TestCompareThreeWay_everyFieldOnItsOwn(t *testing.T) {
 			assert.Equal(t, base.WithField(field, yours), got.Proposed)
 		})
 	}
+}
+
+func TestCompareThreeWay_notesMergeLineByLine(t *testing.T) {
+	t.Parallel()
+	base := validFields()
+	base.Notes = "Met at the expo.\nPrefers email.\nBirthday in May."
+	theirs, yours := base, base
+	theirs.Notes = "Met at the expo (stand 12).\nPrefers email.\nBirthday in May."
+	yours.Notes = "Met at the expo.\nPrefers email.\nBirthday on 3 May."
+
+	got := compare(&base, theirs, yours)
+
+	assert.Equal(t, []string{contact.FieldNotes}, got.Combined)
+	assert.Empty(t, got.Conflicts)
+	assert.Equal(t, "Met at the expo (stand 12).\nPrefers email.\nBirthday on 3 May.", got.Proposed.Notes)
 }

@@ -10,6 +10,10 @@ import (
 // same CHECK.
 const MaxTitleLen = 200
 
+// MaxNotesLen is the longest notes a deal may hold; the database has the
+// same CHECK.
+const MaxNotesLen = domain.MaxNotesLen
+
 // Field names, as used in forms, validation errors and change lists.
 // FieldAmount names the amount with its currency as one field: reps read
 // and compare them together. FieldCurrency names the currency input alone,
@@ -21,6 +25,7 @@ const (
 	FieldStage    = "stage"
 	FieldContact  = "contact"
 	FieldLead     = "lead"
+	FieldNotes    = "notes"
 )
 
 // fields describes the fields a rep edits, in form order. The amount reads
@@ -34,6 +39,7 @@ var fields = domain.Fields[Fields]{
 		}
 		return m.Decimal() + " " + m.Currency
 	}),
+	domain.Text(FieldNotes, func(f *Fields) *string { return &f.Notes }),
 }
 
 // EditableFields lists the fields a rep edits in the deal form, in form order.
@@ -44,9 +50,11 @@ var EditableFields = fields.Names()
 type Fields struct {
 	Title  string
 	Amount Money
+	Notes  string
 }
 
-// Normalize trims surrounding white space from the title.
+// Normalize trims surrounding white space from the title; notes keep
+// their layout.
 func (f Fields) Normalize() Fields { return fields.Normalize(f) }
 
 // Validate checks every field and reports all problems at once as a
@@ -62,6 +70,7 @@ func (f Fields) Validate() error {
 	if errors.As(f.Amount.Validate(), &amount) {
 		v.Fields = append(v.Fields, amount.Fields...)
 	}
+	domain.CheckNotes(&v, FieldNotes, "Notes", f.Notes)
 	return v.Err()
 }
 
@@ -74,3 +83,8 @@ func (f Fields) Get(name string) string { return fields.Get(f, name) }
 
 // WithField returns f with field name copied from src.
 func (f Fields) WithField(name string, src Fields) Fields { return fields.With(f, name, src) }
+
+// WithLines returns f with the multi-line text field name (the notes) set
+// to text, and whether name is one: how two reps' edits of the notes,
+// merged line by line, are saved (domain.LineMerger).
+func (f Fields) WithLines(name, text string) (Fields, bool) { return fields.WithLines(f, name, text) }

@@ -93,3 +93,21 @@ func yoursWithAmount(minor int64) deal.Fields {
 	f.Amount.Minor = minor
 	return f
 }
+
+func TestCompareThreeWay_notesMergeLineByLine(t *testing.T) {
+	t.Parallel()
+	base := validFields()
+	base.Notes = "Budget signed.\nLegal review in May."
+	theirs, yours := base, base
+	theirs.Notes = "Budget signed by the CFO.\nLegal review in May."
+	yours.Notes = "Budget signed.\nLegal review in May.\nKick-off on 2 June."
+
+	got := compare(&base, theirs, yours)
+
+	assert.Equal(t, []string{deal.FieldNotes}, got.Combined)
+	assert.Empty(t, got.Conflicts)
+	assert.Equal(t, "Budget signed by the CFO.\nLegal review in May.\nKick-off on 2 June.", got.Proposed.Notes)
+
+	yours.Notes = "Budget signed by the board.\nLegal review in May."
+	assert.Equal(t, []string{deal.FieldNotes}, compare(&base, theirs, yours).Conflicts, "the same line changed two ways")
+}

@@ -2,7 +2,6 @@ package lead
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"crm/domain"
@@ -14,7 +13,7 @@ const (
 	MaxTextLen  = 200 // company, source
 	MaxEmailLen = domain.MaxEmailLen
 	MaxPhoneLen = domain.MaxPhoneLen
-	MaxNotesLen = 10_000
+	MaxNotesLen = domain.MaxNotesLen
 	MinScore    = 0
 	MaxScore    = 100
 )
@@ -79,12 +78,7 @@ func (f Fields) Validate() error {
 	if f.Score < MinScore || f.Score > MaxScore {
 		v.Add(FieldScore, fmt.Sprintf("Score must be between %d and %d; got %d.", MinScore, MaxScore, f.Score))
 	}
-	if n := utf8.RuneCountInString(f.Notes); n > MaxNotesLen {
-		v.Add(FieldNotes, fmt.Sprintf("Notes are %d characters; the limit is %d.", n, MaxNotesLen))
-	}
-	if !utf8.ValidString(f.Notes) || strings.ContainsRune(f.Notes, 0) {
-		v.Add(FieldNotes, "Notes contain characters that are not text.")
-	}
+	domain.CheckNotes(&v, FieldNotes, "Notes", f.Notes)
 	return v.Err()
 }
 

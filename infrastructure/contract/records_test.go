@@ -143,10 +143,14 @@ var (
 		fresh: func(t *testing.T, _ backend) *contact.Contact {
 			// An email of its own: one live contact per email.
 			email := fmt.Sprintf("grace%d@navy.mil", freshContacts.Add(1))
-			return must(contact.New(contact.Fields{Name: "Grace Hopper", Email: email}, "ana"))(t)
+			// Notes keep their layout, leading newline and trailing spaces included.
+			return must(contact.New(contact.Fields{Name: "Grace Hopper", Email: email, Notes: "\nMet at the expo.  \n\tPrefers email.\n"}, "ana"))(t)
 		},
 		change: func(n int, by string) func(*contact.Contact) (bool, error) {
-			return edit(by, func(f *contact.Fields) { f.Phone = fmt.Sprintf("555 %04d", n) }, (*contact.Contact).Fields, (*contact.Contact).Edit)
+			return edit(by, func(f *contact.Fields) {
+				f.Phone = fmt.Sprintf("555 %04d", n)
+				f.Notes = fmt.Sprintf("Called %d times.\nPrefers email.", n)
+			}, (*contact.Contact).Fields, (*contact.Contact).Edit)
 		},
 		same:   edit("bruno", func(*contact.Fields) {}, (*contact.Contact).Fields, (*contact.Contact).Edit),
 		state:  func(c *contact.Contact) any { return c.Snapshot() },
@@ -157,10 +161,13 @@ var (
 		repo: func(b backend) record.Repository[*deal.Deal] { return b.deals },
 		fresh: func(t *testing.T, b backend) *deal.Deal {
 			c := must(b.contacts.Create(t.Context(), contactKind.fresh(t, b)))(t)
-			return must(deal.New(deal.Fields{Title: "Engines", Amount: deal.Money{Minor: 1250_00, Currency: "EUR"}}, c.ID(), 0, "ana"))(t)
+			return must(deal.New(deal.Fields{Title: "Engines", Amount: deal.Money{Minor: 1250_00, Currency: "EUR"}, Notes: "Budget signed.\n\n  Legal next."}, c.ID(), 0, "ana"))(t)
 		},
 		change: func(n int, by string) func(*deal.Deal) (bool, error) {
-			return edit(by, func(f *deal.Fields) { f.Amount.Minor = int64(n) + 1 }, (*deal.Deal).Fields, (*deal.Deal).Edit)
+			return edit(by, func(f *deal.Fields) {
+				f.Amount.Minor = int64(n) + 1
+				f.Notes = fmt.Sprintf("Budget signed.\nRevision %d.", n)
+			}, (*deal.Deal).Fields, (*deal.Deal).Edit)
 		},
 		same:   edit("bruno", func(*deal.Fields) {}, (*deal.Deal).Fields, (*deal.Deal).Edit),
 		state:  func(d *deal.Deal) any { return d.Snapshot() },
