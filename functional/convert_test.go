@@ -21,7 +21,8 @@ import (
 // through the use cases, at version 3.
 func (a *instance) qualifiedLead(score int) *lead.Lead {
 	a.t.Helper()
-	l := a.seedLead(lead.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Company: "US Navy", Phone: "+1 555 0100", Score: score})
+	l := a.seedLead(lead.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Company: "US Navy", Phone: "+1 555 0100", Score: score,
+		Notes: "Met at the expo.\nWants a pilot in May."})
 	for _, to := range []lead.Status{lead.StatusContacted, lead.StatusQualified} {
 		var err error
 		l, err = a.leads.MoveAt(context.Background(), "seed", l, to)
@@ -48,6 +49,7 @@ func convertForm(version int64, changes map[string]string) url.Values {
 	v := url.Values{
 		"version": {strconv.FormatInt(version, 10)},
 		"name":    {"Grace Hopper"}, "email": {"grace@navy.mil"}, "phone": {"+1 555 0100"}, "company": {"US Navy"},
+		"notes": {"Met at the expo."},
 		"title": {"US Navy"}, "amount": {"12,500.00"}, "currency": {"USD"},
 	}
 	for k, val := range changes {
@@ -83,6 +85,8 @@ func TestConvertPageIsPrefilledFromTheLead(t *testing.T) {
 		`id="convert-contact-name" type="text" name="name" value="Grace Hopper"`,
 		`id="convert-contact-email" type="email" name="email" value="grace@navy.mil"`,
 		`id="convert-deal-title" type="text" name="title" value="US Navy"`,
+		// The new contact's notes start as the lead's; the deal has no notes input.
+		">\nMet at the expo.\nWants a pilot in May.</textarea>",
 		`<input type="hidden" name="version" value="3">`,
 		`data-testid="convert"`,
 	} {
@@ -106,7 +110,8 @@ func TestConvertCreatesContactAndDealAndConvertsTheLead(t *testing.T) {
 	assert.Equal(t, deal.Fields{Title: "US Navy", Amount: deal.Money{Minor: 1_250_000, Currency: "USD"}}, d.Fields())
 	assert.Equal(t, l.ID(), d.LeadID())
 	c := a.contact(d.ContactID())
-	assert.Equal(t, contact.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Phone: "+1 555 0100", Company: "US Navy"}, c.Fields())
+	assert.Equal(t, contact.Fields{Name: "Grace Hopper", Email: "grace@navy.mil", Phone: "+1 555 0100", Company: "US Navy",
+		Notes: "Met at the expo."}, c.Fields(), "the notes sent are the contact's; the deal starts without")
 	converted := a.lead(l.ID())
 	assert.Equal(t, lead.StatusConverted, converted.Status())
 	assert.Equal(t, int64(4), converted.Version())

@@ -2,6 +2,7 @@ package functional
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -44,6 +45,53 @@ func TestTwoRepsEditingDifferentLinesOfTheNotesBothLand(t *testing.T) {
 	assert.Contains(t, res.body, "45k")
 	assert.Contains(t, res.body, "50k")
 	assert.Contains(t, a.lead(l.ID()).Fields().Notes, "45k", "nothing overwritten")
+}
+
+// TestTwoRepsEditingDifferentParagraphsOfAContactsOrDealsNotesBothLand:
+// contacts and deals have notes that merge as the lead's do. Maria
+// rewrites the first paragraph, Ann (on the version both opened) the last:
+// both land; the same paragraph changed two ways is a conflict.
+func TestTwoRepsEditingDifferentParagraphsOfAContactsOrDealsNotesBothLand(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	const base = "Met at the expo.\n\nPrefers email.\n\nBirthday in May."
+	const marias = "Met at the expo, with their CTO.\n\nPrefers email.\n\nBirthday in May."
+	const anns = "Met at the expo.\n\nPrefers email.\n\nBirthday on 3 May."
+	const both = "Met at the expo, with their CTO.\n\nPrefers email.\n\nBirthday on 3 May."
+	maria := a.signIn("maria")
+
+	g := grace
+	g.Notes = base
+	c := a.seedContact(g)
+	res := a.doWith(maria, http.MethodPost, contactPath(c), contactForm(c, 1, map[string]string{"notes": marias}), false)
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	res = a.postHTMX(contactPath(c), contactForm(c, 1, map[string]string{"notes": anns}))
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Contains(t, res.body, "kept both edits of Notes, line by line")
+	assert.Equal(t, both, a.contact(c.ID()).Fields().Notes)
+	res = a.doWith(maria, http.MethodPost, contactPath(c), contactForm(c, 2, map[string]string{"notes": strings.Replace(marias, "May", "June", 1)}), true)
+	assert.Equal(t, http.StatusConflict, res.status, "the same paragraph, changed two ways")
+	assert.Equal(t, both, a.contact(c.ID()).Fields().Notes, "nothing overwritten")
+
+	e := engines
+	e.Notes = base
+	d := a.seedDeal(e)
+	res = a.doWith(maria, http.MethodPost, dealPath(d), dealForm(d, 1, map[string]string{"notes": marias}), false)
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	res = a.postHTMX(dealPath(d), dealForm(d, 1, map[string]string{"notes": anns}))
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Contains(t, res.body, "kept both edits of Notes, line by line")
+	assert.Equal(t, both, a.deal(d.ID()).Fields().Notes)
+
+	// The API reads and writes them too, as openapi.yaml describes.
+	token, err := a.createToken("maria@example.com")
+	require.NoError(t, err)
+	res = a.apiCall(http.MethodPatch, fmt.Sprintf("/api/v1/contacts/%d", c.ID()), token, `{"notes":"Prefers email.\n"}`, map[string]string{"If-Match": `"3"`})
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Contains(t, res.body, `"notes":"Prefers email.\n"`)
+	res = a.apiCall(http.MethodGet, fmt.Sprintf("/api/v1/deals/%d", d.ID()), token, "", nil)
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Contains(t, res.body, `"notes":"Met at the expo, with their CTO.`)
 }
 
 // TestBrowserTwoRepsEditDifferentParagraphsOfTheNotesAndBothLand: Maria

@@ -16,6 +16,7 @@ type contactJSON struct {
 	Email     string    `json:"email"`
 	Phone     string    `json:"phone"`
 	Company   string    `json:"company"`
+	Notes     string    `json:"notes"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
@@ -25,7 +26,7 @@ func newContactJSON(c *contact.Contact) contactJSON {
 	f := c.Fields()
 	return contactJSON{
 		ID: c.ID(), Version: c.Version(),
-		Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company,
+		Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company, Notes: f.Notes,
 		CreatedAt: c.CreatedAt().UTC(), UpdatedAt: c.UpdatedAt().UTC(), UpdatedBy: c.UpdatedBy(),
 	}
 }
@@ -34,12 +35,13 @@ func newContactJSON(c *contact.Contact) contactJSON {
 // resource.patch.
 func readContactPatch(o *jsonObject) func(contact.Fields) (contact.Fields, error) {
 	name, email := o.text(contact.FieldName), o.text(contact.FieldEmail)
-	phone, company := o.text(contact.FieldPhone), o.text(contact.FieldCompany)
+	phone, company, notes := o.text(contact.FieldPhone), o.text(contact.FieldCompany), o.text(contact.FieldNotes)
 	return func(f contact.Fields) (contact.Fields, error) {
 		set(&f.Name, name)
 		set(&f.Email, email)
 		set(&f.Phone, phone)
 		set(&f.Company, company)
+		set(&f.Notes, notes)
 		return f, nil
 	}
 }

@@ -28,6 +28,7 @@ type dealJSON struct {
 	Stage     deal.Stage `json:"stage"`
 	ContactID int64      `json:"contact_id"`
 	LeadID    *int64     `json:"lead_id"`
+	Notes     string     `json:"notes"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	UpdatedBy string     `json:"updated_by"`
@@ -38,7 +39,7 @@ func newDealJSON(d *deal.Deal) dealJSON {
 	j := dealJSON{
 		ID: d.ID(), Version: d.Version(), Title: f.Title,
 		Amount: moneyJSON{Value: f.Amount.Decimal(), Currency: f.Amount.Currency},
-		Stage:  d.Stage(), ContactID: d.ContactID(),
+		Stage:  d.Stage(), ContactID: d.ContactID(), Notes: f.Notes,
 		CreatedAt: d.CreatedAt().UTC(), UpdatedAt: d.UpdatedAt().UTC(), UpdatedBy: d.UpdatedBy(),
 	}
 	if id := d.LeadID(); id != 0 {
@@ -53,7 +54,7 @@ func newDealJSON(d *deal.Deal) dealJSON {
 // The amount is parsed again from its merged value and currency, since
 // whether "12.5" is valid depends on the currency.
 func readDealPatch(o *jsonObject) func(deal.Fields) (deal.Fields, error) {
-	title := o.text(deal.FieldTitle)
+	title, notes := o.text(deal.FieldTitle), o.text(deal.FieldNotes)
 	var value, currency *string
 	if amount := o.object(deal.FieldAmount); amount != nil {
 		value, currency = amount.text("value"), amount.text("currency")
@@ -61,6 +62,7 @@ func readDealPatch(o *jsonObject) func(deal.Fields) (deal.Fields, error) {
 	}
 	return func(f deal.Fields) (deal.Fields, error) {
 		set(&f.Title, title)
+		set(&f.Notes, notes)
 		if value == nil && currency == nil && f.Amount != (deal.Money{}) {
 			return f, nil
 		}
@@ -102,7 +104,7 @@ func apiField(name string) string {
 }
 
 // dealFieldOrder is the order of a deal's fields in problem lists.
-var dealFieldOrder = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency, deal.FieldContact, deal.FieldLead}
+var dealFieldOrder = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency, deal.FieldNotes, deal.FieldContact, deal.FieldLead}
 
 // joinValidation merges the field problems of several validation errors,
 // in form order; errors of other types are returned first.

@@ -51,7 +51,7 @@ func decodeContactForm(r *http.Request) (map[string]string, contact.Fields, erro
 	values := formValues(r, contact.EditableFields...)
 	return values, contact.Fields{
 		Name: values[contact.FieldName], Email: values[contact.FieldEmail],
-		Phone: values[contact.FieldPhone], Company: values[contact.FieldCompany],
+		Phone: values[contact.FieldPhone], Company: values[contact.FieldCompany], Notes: values[contact.FieldNotes],
 	}, nil
 }
 

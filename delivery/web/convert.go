@@ -71,6 +71,10 @@ func decodeConvertForm(r *http.Request) (convertForm, error) {
 	}
 	f.contact, f.fields, _ = decodeContactForm(r)
 	f.deal, f.dealF, f.dealErr = decodeDealForm(r)
+	// The form's one notes input is the new contact's (prefilled with the
+	// lead's); the deal starts without notes.
+	delete(f.deal, deal.FieldNotes)
+	f.dealF.Notes = ""
 	return f, nil
 }
 
@@ -92,7 +96,7 @@ func (s *server) convertLead(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := requireInputs(r, append(slices.Clone(contact.EditableFields), dealInputs...)); err != nil {
+	if err := requireInputs(r, append(slices.Clone(contact.EditableFields), dealTermInputs...)); err != nil {
 		return err
 	}
 	form, err := decodeConvertForm(r)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,16 +60,20 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 	}
 }
 
-// dealInputs are the inputs of a deal's fields: the amount and its
-// currency are two inputs that make one Money.
-var dealInputs = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency}
+// dealTermInputs are the inputs of a deal's title and amount: the amount
+// and its currency are two inputs that make one Money. The conversion form
+// has these of the deal.
+var dealTermInputs = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency}
+
+// dealInputs are the inputs of all a deal's fields.
+var dealInputs = append(slices.Clone(dealTermInputs), deal.FieldNotes)
 
 // decodeDealForm reads a deal form (see recordPages.decode). The contact,
 // in the create form only, is kept among the values to be shown again.
 func decodeDealForm(r *http.Request) (map[string]string, deal.Fields, error) {
 	values := formValues(r, append(dealInputs, deal.FieldContact)...)
 	money, err := deal.ParseMoney(values[deal.FieldAmount], values[deal.FieldCurrency])
-	f := deal.Fields{Title: values[deal.FieldTitle], Amount: money}
+	f := deal.Fields{Title: values[deal.FieldTitle], Amount: money, Notes: values[deal.FieldNotes]}
 	invalid := &domain.ValidationError{}
 	if !errors.As(err, &invalid) {
 		return values, f, nil

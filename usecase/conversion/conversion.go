@@ -89,7 +89,14 @@ type Result struct {
 // deal prefilled from it, and an existing contact with the same email that
 // the rep may link instead of creating a duplicate.
 type Proposal struct {
-	Lead     *lead.Lead
+	Lead *lead.Lead
+	// Contact is a new contact made from the lead, its notes included: the
+	// notes say who the person is and what was agreed, which the contact
+	// keeps through every deal, and the rep can trim them before
+	// converting. A linked existing contact keeps its own notes: writing
+	// into a record the rep has not opened would need a version they saw.
+	// The deal starts without notes (the lead, which the deal links to,
+	// keeps its own).
 	Contact  contact.Fields
 	Deal     deal.Fields
 	Existing *contact.Contact // nil when no contact has the lead's email
@@ -143,7 +150,7 @@ func (s *Service) Propose(ctx context.Context, id int64) (Proposal, error) {
 	f := l.Fields()
 	p := Proposal{
 		Lead:    l,
-		Contact: contact.Fields{Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company},
+		Contact: contact.Fields{Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company, Notes: f.Notes},
 		Deal:    deal.Fields{Title: dealTitle(f), Amount: deal.Money{Currency: DefaultCurrency}},
 		Blocked: l.CanConvert(),
 	}

@@ -46,6 +46,7 @@ var (
 		"org", "account", "accountname", "business", "employer"}
 	phoneSynonyms = []string{"phonenumber", "telephone", "telephonenumber", "tel", "mobile", "mobilephone",
 		"mobilenumber", "cell", "cellphone", "workphone", "contactphone", "phone1"}
+	notesSynonyms = []string{"note", "comments", "comment", "description", "remarks"}
 )
 
 // Leads is how a file is imported into leads: each new lead is NEW and
@@ -60,7 +61,7 @@ var Leads = Kind[*lead.Lead, lead.Fields]{
 		{Field: lead.FieldPhone, Label: "Phone", Synonyms: phoneSynonyms},
 		{Field: lead.FieldSource, Label: "Source", Synonyms: []string{"leadsource", "origin", "channel"}},
 		{Field: lead.FieldScore, Label: "Score", Synonyms: []string{"leadscore", "rating"}},
-		{Field: lead.FieldNotes, Label: "Notes", Synonyms: []string{"note", "comments", "comment", "description", "remarks"}},
+		{Field: lead.FieldNotes, Label: "Notes", Synonyms: notesSynonyms},
 	}, nameParts...),
 	Fill: func(v map[string]string) (lead.Fields, error) {
 		f := lead.Fields{Name: v[lead.FieldName], Email: v[lead.FieldEmail], Company: v[lead.FieldCompany],
@@ -91,10 +92,11 @@ var Contacts = Kind[*contact.Contact, contact.Fields]{
 		{Field: contact.FieldEmail, Label: "Email", Synonyms: emailSynonyms},
 		{Field: contact.FieldPhone, Label: "Phone", Synonyms: phoneSynonyms},
 		{Field: contact.FieldCompany, Label: "Company", Synonyms: companySynonyms},
+		{Field: contact.FieldNotes, Label: "Notes", Synonyms: notesSynonyms},
 	}, nameParts...),
 	Fill: func(v map[string]string) (contact.Fields, error) {
 		return contact.Fields{Name: v[contact.FieldName], Email: v[contact.FieldEmail],
-			Phone: v[contact.FieldPhone], Company: v[contact.FieldCompany]}, nil
+			Phone: v[contact.FieldPhone], Company: v[contact.FieldCompany], Notes: v[contact.FieldNotes]}, nil
 	},
 	New: contact.New,
 }

@@ -24,6 +24,9 @@ func TestHeadersMapToFieldsByTheirUsualNames(t *testing.T) {
 		assert.Equal(t, Mapping{want}, autoMap(Leads.Targets, []string{header}), header)
 	}
 	assert.Equal(t, Mapping{""}, autoMap(Contacts.Targets, []string{"Lead source"}), "contacts have no source")
+	for _, header := range []string{"Notes", "Note", "Comments", "Remarks", "Description"} {
+		assert.Equal(t, Mapping{"notes"}, autoMap(Contacts.Targets, []string{header}), "contacts have notes: "+header)
+	}
 }
 
 func TestAFieldIsMappedFromTheFirstColumnNamingIt(t *testing.T) {

@@ -435,7 +435,7 @@ func ConvertEditor(v ConvertView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = DealFields(v.Deal, nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = dealTerms(v.Deal, nil).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
