@@ -124,10 +124,25 @@ func CompareHistory[F FieldSet[F]](fields []string, base *F, history []F, yours 
 				continue
 			}
 			w.Conflicts = append(w.Conflicts, name)
-			w.Proposed = w.Proposed.WithField(name, yours)
+			w.Proposed = conflicted(w.Proposed, name, base, theirs, yours)
 		}
 	}
 	return w
+}
+
+// conflicted is proposed with field name as a conflict leaves it for the
+// rep to resolve: what they typed, or, for multi-line text whose starting
+// version is known, every stretch that merged with their own lines where
+// both changed the same ones (AssembleText), so that saving it as it
+// stands keeps the other side's edits elsewhere in the text.
+func conflicted[F FieldSet[F]](proposed F, name string, base *F, theirs, yours F) F {
+	if lm, isText := any(proposed).(LineMerger[F]); isText && base != nil {
+		text := AssembleText(TextParts((*base).Get(name), theirs.Get(name), yours.Get(name)), nil)
+		if f, ok := lm.WithLines(name, text); ok {
+			return f
+		}
+	}
+	return proposed.WithField(name, yours)
 }
 
 // mergeLines merges both sides' edits of field name of proposed line by
