@@ -100,6 +100,11 @@ type fieldReader interface{ Get(field string) string }
 // conflicts first, then their changes, then yours.
 func compareRows[F any](cmp domain.ThreeWay[F], labels map[string]string, base, current, typed fieldReader) []views.ConflictRow {
 	rows := bannerRows(cmp.Conflicts, views.ChangedByBoth, labels, base, current, typed)
+	for i, r := range rows {
+		if r.Kind == views.ChangedByBoth && isLines(cmp.Proposed, r.Field) {
+			rows[i].Parts = domain.TextParts(r.Base, r.Theirs, r.Yours)
+		}
+	}
 	rows = append(rows, bannerRows(cmp.Theirs, views.ChangedByThem, labels, base, current, typed)...)
 	return append(rows, bannerRows(cmp.Yours, views.ChangedByYou, labels, base, current, typed)...)
 }
@@ -121,4 +126,16 @@ func bannerRows(fields []string, kind string, labels map[string]string, base, cu
 		out = append(out, row)
 	}
 	return out
+}
+
+// isLines reports whether field of f is multi-line text, which a conflict
+// shows stretch by stretch: a field set that merges lines says whether a
+// field is one by taking a text for it.
+func isLines[F any](f F, field string) bool {
+	lm, ok := any(f).(domain.LineMerger[F])
+	if !ok {
+		return false
+	}
+	_, ok = lm.WithLines(field, "")
+	return ok
 }

@@ -319,7 +319,7 @@ func TextArea(form Form, conflict *Conflict, field, label string, maxLen int) te
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = fieldNotes(form, conflict, field).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = textFieldNotes(form, conflict, field).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

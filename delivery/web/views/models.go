@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"crm/domain"
 )
 
 // Form is a record's form as it should appear: the values to put in the
@@ -101,6 +103,10 @@ type ConflictRow struct {
 	Base   string // "" when the starting version is unknown
 	Theirs string
 	Yours  string
+	// Parts are a multi-line text's stretches when both changed the same
+	// lines of it and the starting version is known: the page shows the
+	// conflicts one by one (TextConflict); nil for every other field.
+	Parts []domain.TextPart
 }
 
 // Saver names who saved since, as the banner's sentences read it.
