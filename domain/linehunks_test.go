@@ -141,3 +141,21 @@ type notes struct{ text string }
 func (n notes) Get(string) string                      { return n.text }
 func (n notes) WithField(_ string, src notes) notes    { return src }
 func (n notes) WithLines(_, text string) (notes, bool) { return notes{text}, true }
+
+// TestCompareHistory_aLineChangedAndChangedBackIsAConflict: the others
+// changed line two and changed it back, a decision the last version alone
+// does not show; the rep's stale edit of that line is theirs to settle,
+// while an edit of a line nobody touched still merges.
+func TestCompareHistory_aLineChangedAndChangedBackIsAConflict(t *testing.T) {
+	t.Parallel()
+	base := notes{"One.\nTwo.\nThree."}
+	history := []notes{{"One.\nTwo?\nThree."}, {"One.\nTwo.\nThree."}}
+
+	got := domain.CompareHistory([]string{"notes"}, &base, history, notes{"One.\nTwo!\nThree."})
+	assert.Equal(t, []string{"notes"}, got.Conflicts)
+
+	got = domain.CompareHistory([]string{"notes"}, &base, history, notes{"One.\nTwo.\nThree!"})
+	assert.Empty(t, got.Conflicts)
+	assert.Equal(t, []string{"notes"}, got.Combined)
+	assert.Equal(t, "One.\nTwo.\nThree!", got.Proposed.text)
+}

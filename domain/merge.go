@@ -118,7 +118,7 @@ func CompareHistory[F FieldSet[F]](fields []string, base *F, history []F, yours 
 			w.Yours = append(w.Yours, name)
 			w.Proposed = w.Proposed.WithField(name, yours)
 		default:
-			if merged, ok := mergeLines(w.Proposed, name, base, theirs, yours); ok {
+			if merged, ok := mergeLines(w.Proposed, name, base, history, yours); ok {
 				w.Combined = append(w.Combined, name)
 				w.Proposed = merged
 				continue
@@ -147,15 +147,24 @@ func conflicted[F FieldSet[F]](proposed F, name string, base *F, theirs, yours F
 
 // mergeLines merges both sides' edits of field name of proposed line by
 // line, when it is multi-line text and the version both started from is
-// known: ok reports that it did.
-func mergeLines[F FieldSet[F]](proposed F, name string, base *F, theirs, yours F) (F, bool) {
+// known: ok reports that it did. The rep's lines must stay clear of the
+// lines every version since base touched, not only the last: a line the
+// others changed and changed back is their decision, as a whole field
+// changed back is (ChangedAlong), and a merge against the last version
+// alone would see it untouched and overwrite it.
+func mergeLines[F FieldSet[F]](proposed F, name string, base *F, history []F, yours F) (F, bool) {
 	lm, isText := any(proposed).(LineMerger[F])
 	if !isText || base == nil {
 		return proposed, false
 	}
-	text, ok := MergeLines((*base).Get(name), theirs.Get(name), yours.Get(name))
-	if !ok {
-		return proposed, false
+	from, mine := (*base).Get(name), yours.Get(name)
+	var text string
+	for _, h := range history {
+		merged, ok := MergeLines(from, h.Get(name), mine)
+		if !ok {
+			return proposed, false
+		}
+		text = merged
 	}
 	return lm.WithLines(name, text)
 }
