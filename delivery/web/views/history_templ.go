@@ -862,7 +862,7 @@ func eventTitle(e domain.RecordedEvent) string {
 
 // fieldLabels names each kind's fields as its form does.
 var fieldLabels = map[string]map[string]string{
-	"lead": LeadFieldLabels, "contact": ContactFieldLabels, "deal": DealFieldLabels, "view": ViewFieldLabels,
+	"lead": LeadFieldLabels, "contact": ContactFieldLabels, "deal": DealFieldLabels, "view": ViewFieldLabels, "task": TaskFieldLabels,
 }
 
 // fieldLabel names field of an aggregate of kind; a field without a label
