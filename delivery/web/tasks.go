@@ -308,49 +308,11 @@ func (s *server) listTasks(w http.ResponseWriter, r *http.Request) error {
 // taskQuery turns the list's filters into a query; an unknown value is a
 // 400.
 func taskQuery(f views.TaskFilter, rep user.User, now time.Time, loc *time.Location) (tasks.ListQuery, error) {
-	var q tasks.ListQuery
-	switch f.Assignee {
-	case "me":
-		q.Assignee = rep.ID
-	case "all", "":
-	default:
-		id, err := strconv.ParseInt(f.Assignee, 10, 64)
-		if err != nil || id < 1 {
-			return q, &badRequest{msg: "Choose whose tasks to list: me, all or a rep."}
-		}
-		q.Assignee = id
+	q, err := tasks.Filter{Assignee: f.Assignee, Status: f.Status, Due: f.Due, Priority: f.Priority, LinkKind: f.LinkKind}.
+		Query(rep.ID, now, loc)
+	var invalid *domain.ValidationError
+	if errors.As(err, &invalid) {
+		return q, &badRequest{msg: invalid.Fields[0].Message}
 	}
-	switch tasks.Status(f.Status) {
-	case tasks.StatusOpen, tasks.StatusDone, "":
-		q.Status = tasks.Status(f.Status)
-	default:
-		return q, &badRequest{msg: "Choose open or done tasks, or any."}
-	}
-	day := tasks.StartOfDay(now, loc)
-	switch f.Due {
-	case "":
-	case "overdue":
-		q.DueBefore, q.Status = now, tasks.StatusOpen
-	case "today":
-		q.DueFrom, q.DueBefore = day, day.AddDate(0, 0, 1)
-	case "week":
-		monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
-		q.DueFrom, q.DueBefore = monday, monday.AddDate(0, 0, 7)
-	default:
-		return q, &badRequest{msg: "Choose overdue, today, this week or any time."}
-	}
-	if f.Priority != "" {
-		p, err := task.ParsePriority(f.Priority)
-		if err != nil {
-			return q, &badRequest{msg: "Choose a priority: low, normal or high."}
-		}
-		q.Priority = p
-	}
-	switch f.LinkKind {
-	case "", task.LinkLead, task.LinkContact, task.LinkDeal:
-		q.LinkKind = f.LinkKind
-	default:
-		return q, &badRequest{msg: "Choose tasks about leads, contacts or deals, or anything."}
-	}
-	return q, nil
+	return q, err
 }

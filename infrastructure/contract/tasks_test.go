@@ -78,6 +78,8 @@ func TestTaskRepositories(t *testing.T) {
 			assert.Equal(t, []int64{late.ID()}, list(tasks.ListQuery{DueBefore: noon}))
 			assert.Equal(t, []int64{aboutLead.ID()}, list(tasks.ListQuery{DueFrom: noon, DueBefore: noon.Add(24 * time.Hour)}))
 			assert.Equal(t, []int64{aboutLead.ID()}, list(tasks.ListQuery{LinkKind: task.LinkLead}))
+			assert.Equal(t, []int64{aboutLead.ID()}, list(tasks.ListQuery{LinkKind: task.LinkLead, LinkID: l.ID()}))
+			assert.Empty(t, list(tasks.ListQuery{LinkKind: task.LinkLead, LinkID: l.ID() + 1}))
 			assert.Empty(t, list(tasks.ListQuery{Priority: task.PriorityHigh}))
 			assert.Len(t, list(tasks.ListQuery{Priority: task.PriorityNormal}), 3)
 			first := must(b.tasks.List(t.Context(), tasks.ListQuery{Paging: record.Paging{Limit: 2}}))(t)

@@ -30,6 +30,7 @@ func (r *Tasks) List(_ context.Context, q tasks.ListQuery) (record.Page[*task.Ta
 			q.Status == tasks.StatusOpen && f.Done, q.Status == tasks.StatusDone && !f.Done,
 			q.Priority != "" && f.Priority != q.Priority,
 			q.LinkKind != "" && t.Link().Kind != q.LinkKind,
+			q.LinkID != 0 && t.Link().ID != q.LinkID,
 			!q.DueFrom.IsZero() && (due.IsZero() || due.Before(q.DueFrom)),
 			!q.DueBefore.IsZero() && (due.IsZero() || !due.Before(q.DueBefore)):
 			return false

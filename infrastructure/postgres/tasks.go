@@ -122,6 +122,10 @@ func (r *TaskRepository) List(ctx context.Context, q tasks.ListQuery) (record.Pa
 		where = append(where, `link_kind = @link_kind`)
 		args["link_kind"] = q.LinkKind
 	}
+	if q.LinkID != 0 {
+		where = append(where, `link_id = @link_id`)
+		args["link_id"] = q.LinkID
+	}
 	if !q.DueFrom.IsZero() {
 		where = append(where, `due >= @due_from`)
 		args["due_from"] = q.DueFrom

@@ -32,6 +32,7 @@ type ListQuery struct {
 	Status   Status
 	Priority task.Priority
 	LinkKind string // tasks about a lead, contact or deal
+	LinkID   int64  // with LinkKind, tasks about that one record
 	// DueFrom and DueBefore bound the due time, [DueFrom, DueBefore); a
 	// bound selects only tasks with a due time.
 	DueFrom, DueBefore time.Time
