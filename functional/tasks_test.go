@@ -173,3 +173,36 @@ func TestTasks_listFilters(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, maria.get("/tasks?due=someday").status)
 	assert.Equal(t, http.StatusBadRequest, maria.get("/tasks?status=maybe").status)
 }
+
+func TestTasks_dueTimesReadInTheRepsZone(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	maria, john := a.rep("maria"), a.rep("john")
+	res := a.doWith(maria.session, http.MethodPost, "/me/time-zone", url.Values{"time_zone": {"America/New_York"}}, true)
+	require.Equal(t, http.StatusNoContent, res.status, res.body)
+	l := a.seedLead(lead.Fields{Name: "Ada Lovelace"})
+	tk := maria.addTaskFrom(lead.Kind, l.ID(), "Call Ada back", "2030-05-06T10:00")
+	require.Equal(t, time.Date(2030, 5, 6, 14, 0, 0, 0, time.UTC), tk.Fields().Due, "typed in New York (EDT)")
+	path := fmt.Sprintf("/tasks/%d", tk.ID())
+
+	// John, in UTC, moves it to 09:00 UTC the next day; Maria, still on
+	// version 1, moves it too.
+	require.Equal(t, http.StatusSeeOther, john.post(path, taskForm(tk, 1, map[string]string{"due": "2030-05-07T09:00"})).status)
+	res = maria.postHTMX(path, taskForm(tk, 1, map[string]string{"due": "2030-05-08T08:00"}))
+
+	require.Equal(t, http.StatusConflict, res.status, res.body)
+	theirs := regexp.MustCompile(`data-testid="theirs-due">([^<]*)<`).FindStringSubmatch(res.body)
+	require.NotNil(t, theirs, res.body)
+	assert.Equal(t, "Tue 7 May 2030, 05:00", theirs[1], "John's due time in Maria's zone")
+	yours := regexp.MustCompile(`data-testid="yours-due">([^<]*)<`).FindStringSubmatch(res.body)
+	require.NotNil(t, yours)
+	assert.Equal(t, "Wed 8 May 2030, 08:00", yours[1])
+	assert.Regexp(t, `data-use-value="2030-05-07T05:00"[^>]*data-testid="use-theirs-due"`, res.body,
+		"Use theirs puts back what the datetime-local input shows")
+	assert.Regexp(t, `data-use-value="2030-05-08T08:00"[^>]*data-testid="use-mine-due"`, res.body)
+	assert.NotContains(t, res.body, "2030-05-07T09:00Z", "no UTC text for reps to read")
+
+	page := maria.get(path).body
+	assert.Contains(t, page, "Mon 6 May 2030, 10:00</del> → <ins>Tue 7 May 2030, 05:00", "the history in Maria's zone")
+	assert.Contains(t, john.get(path).body, "Mon 6 May 2030, 14:00</del> → <ins>Tue 7 May 2030, 09:00", "and in John's (UTC)")
+}
