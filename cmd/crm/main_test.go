@@ -175,10 +175,12 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 	code, stdout, stderr = runCrm(t, vars, "seed", "--leads", "30")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "Seeded 30 new leads")
+	assert.Contains(t, stdout, "Seeded 16 new tasks for the demo reps.")
 
 	code, stdout, stderr = runCrm(t, vars, "seed", "--leads", "30")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "Seeded 0 new leads", "seeding is idempotent")
+	assert.Contains(t, stdout, "Seeded 0 new tasks", "the demo reps have theirs")
 
 	code, stdout, stderr = runCrm(t, vars, "purge", "--older-than", "30d")
 	require.Equal(t, exitOK, code, stderr)
