@@ -170,8 +170,8 @@ func (f Fields) Normalize() Fields {
 	return f
 }
 
-// Validate checks every field and reports all problems at once as a
-// *domain.ValidationError. It expects normalized fields.
+// Validate checks every field and reports all problems at once, in form
+// order, as a *domain.ValidationError. It expects normalized fields.
 func (f Fields) Validate() error {
 	var v domain.ValidationError
 	if !domain.Visible(f.Title) {
@@ -179,14 +179,14 @@ func (f Fields) Validate() error {
 	} else {
 		domain.CheckText(&v, FieldTitle, "Title", f.Title, MaxTitleLen)
 	}
+	if !f.Due.IsZero() && (f.Due.Year() < 1900 || f.Due.Year() > 9999) {
+		v.Add(FieldDue, "Give a due date between the years 1900 and 9999.")
+	}
 	if f.Assignee.ID < 1 {
 		v.Add(FieldAssignee, "Choose the rep the task is for.")
 	}
 	if _, err := ParsePriority(string(f.Priority)); err != nil {
 		v.Add(FieldPriority, "Choose a priority: low, normal or high.")
-	}
-	if !f.Due.IsZero() && (f.Due.Year() < 1900 || f.Due.Year() > 9999) {
-		v.Add(FieldDue, "Give a due date between the years 1900 and 9999.")
 	}
 	return v.Err()
 }
