@@ -25,6 +25,7 @@ import (
 
 	"crm/domain/lead"
 	"crm/domain/savedview"
+	"crm/domain/task"
 	"crm/usecase/auth"
 )
 
@@ -227,6 +228,21 @@ func TestBrowserPagesHaveNoAccessibilityViolations(t *testing.T) {
 	require.NoError(t, err)
 	team, err := a.views.For(a.user("john")).Create(ctx, savedview.Fields{Name: "Trade show follow-ups", Query: "source=Trade+show", Shared: true})
 	require.NoError(t, err)
+	// Maria's tasks about Ada: one overdue, edited once for its history,
+	// one upcoming, one done.
+	about := task.Link{Kind: lead.Kind, ID: l.ID()}
+	tk, err := a.tasks.Create(ctx, a.user("maria"), task.Fields{Title: "Call Ada back", Due: time.Now().Add(-26 * time.Hour), Priority: task.PriorityHigh}, about)
+	require.NoError(t, err)
+	tf := tk.Fields()
+	tf.Due = tf.Due.Add(time.Hour)
+	_, err = a.tasks.Update(ctx, "maria", tk, tf)
+	require.NoError(t, err)
+	_, err = a.tasks.Create(ctx, a.user("maria"), task.Fields{Title: "Send Ada the quote", Due: time.Now().AddDate(0, 0, 4)}, about)
+	require.NoError(t, err)
+	doneTask, err := a.tasks.Create(ctx, a.user("maria"), task.Fields{Title: "Book the demo"}, about)
+	require.NoError(t, err)
+	_, err = a.tasks.Complete(ctx, "maria", doneTask.ID(), doneTask.Version())
+	require.NoError(t, err)
 	// An admin action, so the audit log has an entry.
 	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"email": {"ada@example.com"}, "name": {"Ada"}, "password": {"ada" + testPasswordSuffix}, "role": {"rep"}}).status)
 
@@ -275,7 +291,10 @@ func TestBrowserPagesHaveNoAccessibilityViolations(t *testing.T) {
 		{"sign-in", anonymous, goTo("/login", `#login-email`)},
 		{"lead list", maria, goTo("/leads", `[data-testid="load-more"]`)},
 		{"lead list searched, on a tab", maria, goTo("/leads?q=grace&status=CONTACTED", `[data-testid="matches"]`)},
-		{"lead", maria, goTo(leadPath(l), `[data-testid="history-change"]`)},
+		{"lead, with its tasks", maria, goTo(leadPath(l), `[data-testid="task-section"] [data-testid="task-item"]`)},
+		{"today", maria, goTo("/today", `[data-testid="today-overdue"] [data-testid="task-item"]`)},
+		{"tasks", maria, goTo("/tasks?assignee=all&status=", `[data-testid="task-list"]`)},
+		{"task", maria, goTo(fmt.Sprintf("/tasks/%d", tk.ID()), `[data-testid="history-change"]`)},
 		{"new lead with validation errors", maria, func(tab context.Context) error {
 			return chromedp.Do(tab,
 				chromedp.Navigate(a.srv.URL+"/leads/new"),

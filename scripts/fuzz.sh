@@ -27,6 +27,7 @@ readonly TARGETS=(
 	"./domain/contact FuzzFieldsValidate"
 	"./domain/deal FuzzParseMoney"
 	"./domain/savedview FuzzFieldsValidate"
+	"./domain/task FuzzFieldsValidate"
 	"./delivery/web FuzzDecodeLeadForm"
 )
 

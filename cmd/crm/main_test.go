@@ -175,14 +175,16 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 	code, stdout, stderr = runCrm(t, vars, "seed", "--leads", "30")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "Seeded 30 new leads")
+	assert.Contains(t, stdout, "Seeded 16 new tasks for the demo reps.")
 
 	code, stdout, stderr = runCrm(t, vars, "seed", "--leads", "30")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "Seeded 0 new leads", "seeding is idempotent")
+	assert.Contains(t, stdout, "Seeded 0 new tasks", "the demo reps have theirs")
 
 	code, stdout, stderr = runCrm(t, vars, "purge", "--older-than", "30d")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Regexp(t, `^purged what was deleted before \S+: 0 leads, 0 contacts, 0 deals, 0 saved views\n$`, stdout, "nothing deleted, nothing purged")
+	assert.Regexp(t, `^purged what was deleted before \S+: 0 leads, 0 contacts, 0 deals, 0 saved views, 0 tasks\n$`, stdout, "nothing deleted, nothing purged")
 }
 
 func TestSeedReportsProgressForLargeSeeds(t *testing.T) {

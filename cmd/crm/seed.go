@@ -44,7 +44,10 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.W
 		}
 		fmt.Fprintf(stdout, "Seeded %d new contacts and %d new deals.\n", contacts, deals)
 	}
-	return seedReps(ctx, newAuth(pool), stdout)
+	if err := seedReps(ctx, newAuth(pool), stdout); err != nil {
+		return err
+	}
+	return seedTasks(ctx, pool, stdout, time.Now())
 }
 
 // demoReps are the two reps a demo database gets, to try conflicts with two

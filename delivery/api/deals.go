@@ -8,6 +8,7 @@ import (
 
 	"crm/domain"
 	"crm/domain/deal"
+	"crm/domain/task"
 	"crm/usecase/deals"
 )
 
@@ -94,6 +95,8 @@ var apiFieldNames = map[string]string{
 	deal.FieldCurrency: "amount.currency",
 	deal.FieldContact:  "contact_id",
 	deal.FieldLead:     "lead_id",
+	task.FieldAssignee: "assignee_id",
+	task.FieldLink:     "link_id",
 }
 
 func apiField(name string) string {

@@ -19,6 +19,7 @@ import (
 	"crm/domain/deal"
 	"crm/domain/lead"
 	"crm/domain/savedview"
+	"crm/domain/task"
 	"crm/domain/user"
 	"crm/usecase/auth"
 	"crm/usecase/contacts"
@@ -98,6 +99,7 @@ type Config struct {
 	Contacts ContactService
 	Deals    DealService
 	Views    ViewService
+	Tasks    TaskService
 	Tokens   TokenAuthenticator
 	// Logger records failures whose detail must not reach the client;
 	// nil means slog.Default().
@@ -116,6 +118,7 @@ type server struct {
 	contacts       ContactService
 	deals          DealService
 	views          ViewService
+	tasks          TaskService
 	tokens         TokenAuthenticator
 	log            *slog.Logger
 	saves          telemetry.SaveCounter
@@ -125,12 +128,13 @@ type server struct {
 	contactRes resource[*contact.Contact, contact.Fields, contactJSON]
 	dealRes    resource[*deal.Deal, deal.Fields, dealJSON]
 	viewRes    resource[*savedview.View, savedview.Fields, viewJSON]
+	taskRes    resource[*task.Task, task.Fields, taskJSON]
 }
 
 // NewHandler serves every path under /api/v1/. Its routes carry the full
 // prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
 func NewHandler(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
 		requestTimeout: cfg.RequestTimeout}
 	s.leadRes = resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
 		patch: readLeadPatch, readOnly: leadReadOnly, count: s.countWrite}
@@ -140,6 +144,8 @@ func NewHandler(cfg Config) http.Handler {
 		patch: readDealPatch, readOnly: dealReadOnly, count: s.countWrite}
 	s.viewRes = resource[*savedview.View, savedview.Fields, viewJSON]{name: savedview.Kind, store: repViews{cfg.Views},
 		represent: newViewJSON, patch: readViewPatch, readOnly: viewReadOnly, count: s.countWrite}
+	s.taskRes = resource[*task.Task, task.Fields, taskJSON]{name: task.Kind, store: cfg.Tasks, represent: newTaskJSON,
+		patch: readTaskPatch, readOnly: taskReadOnly, settled: taskSettled, count: s.countWrite}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -181,6 +187,12 @@ func NewHandler(cfg Config) http.Handler {
 		r.Get(Prefix+"/views/{id}", s.handle(s.viewRes.show))
 		r.Patch(Prefix+"/views/{id}", s.handle(s.patchView))
 		r.Delete(Prefix+"/views/{id}", s.handle(s.deleteView))
+
+		r.Get(Prefix+"/tasks", s.handle(s.listTasks))
+		r.Post(Prefix+"/tasks", s.handle(s.createTask))
+		r.Get(Prefix+"/tasks/{id}", s.handle(s.taskRes.show))
+		r.Patch(Prefix+"/tasks/{id}", s.handle(s.patchTask))
+		r.Delete(Prefix+"/tasks/{id}", s.handle(s.deleteTask))
 	})
 	return r
 }

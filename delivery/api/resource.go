@@ -41,6 +41,13 @@ type resource[A versioned[F], F, J any] struct {
 	// readOnly explains the members of the representation a body may not
 	// set, besides those every record has (see readOnly).
 	readOnly map[string]string
+	// settled, for a kind where one change made twice is one change (two
+	// clients completing a task), reports whether fields f ask nothing of
+	// a, which holds them already. A patch from a stale version that asks
+	// only for what is saved then succeeds with what is saved instead of a
+	// 412 (RFC 9110 §13.1.1 allows a 2xx when the requested state is
+	// already the current one). nil for kinds that always refuse.
+	settled func(a A, f F) bool
 	// count counts how each write ended (see server.countWrite).
 	count func(kind string, err error)
 }
@@ -134,9 +141,10 @@ func (res resource[A, F, J]) list(w http.ResponseWriter, p record.Page[A]) error
 // record's fields.
 func (res resource[A, F, J]) patchWith(w http.ResponseWriter, r *http.Request,
 	update func(ctx context.Context, by string, a A, f F) (A, error)) error {
-	return res.write(w, r, change[A]{media: []string{mediaMergePatch, mediaJSON},
+	var apply func(F) (F, error)
+	c := change[A]{media: []string{mediaMergePatch, mediaJSON},
 		read: func(o *jsonObject) (map[string]string, operation[A]) {
-			apply := res.patch(o)
+			apply = res.patch(o)
 			return readOnly(res.readOnly), func(r *http.Request, a A) (A, error) {
 				f, err := apply(a.Fields())
 				if err != nil {
@@ -145,7 +153,14 @@ func (res resource[A, F, J]) patchWith(w http.ResponseWriter, r *http.Request,
 				}
 				return update(r.Context(), actor(r), a, f)
 			}
-		}})
+		}}
+	if res.settled != nil {
+		c.settled = func(a A) bool {
+			f, err := apply(a.Fields())
+			return err == nil && res.settled(a, f)
+		}
+	}
+	return res.write(w, r, c)
 }
 
 // moveWith answers a POST that moves a record of res through its state
@@ -190,6 +205,9 @@ type change[A any] struct {
 	read  func(o *jsonObject) (hints map[string]string, op operation[A])
 	// noContent answers 204 instead of the saved representation.
 	noContent bool
+	// settled reports whether the write asks nothing of a, as saved now,
+	// after its body was read: see resource.settled. nil for none.
+	settled func(a A) bool
 }
 
 // write is the one path of every write to an existing record, in the order
@@ -231,10 +249,16 @@ func (res resource[A, F, J]) write(w http.ResponseWriter, r *http.Request, c cha
 		_, op = c.read(nil)
 	}
 	if err := cond.check(res.name, a.Version(), res.represent(a)); err != nil {
+		if c.settled != nil && c.settled(a) {
+			return writeResource(w, http.StatusOK, a.Version(), res.represent(a))
+		}
 		return err
 	}
 	saved, err := op(r, a)
 	if v, ok := conflict.VersionsOf[A](err); ok {
+		if c.settled != nil && c.settled(v.Current) {
+			return writeResource(w, http.StatusOK, v.Current.Version(), res.represent(v.Current))
+		}
 		// Someone saved between the check and the compare-and-swap: the
 		// If-Match was current when checked and is stale now.
 		return &lostRaceError{lock: v.Lock, current: res.represent(v.Current), err: err}

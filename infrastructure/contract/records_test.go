@@ -18,6 +18,7 @@ import (
 	"crm/domain/deal"
 	"crm/domain/lead"
 	"crm/domain/savedview"
+	"crm/domain/task"
 	"crm/domain/user"
 	"crm/infrastructure/memory"
 	"crm/infrastructure/postgres"
@@ -28,6 +29,7 @@ import (
 	"crm/usecase/leads"
 	"crm/usecase/record"
 	"crm/usecase/savedviews"
+	"crm/usecase/tasks"
 )
 
 // freshContacts numbers the contacts kinds' fresh makes, freshReps the
@@ -45,6 +47,7 @@ type backend struct {
 	contacts contacts.Repository
 	deals    deals.Repository
 	views    savedviews.Repository
+	tasks    tasks.Repository
 	work     conversion.UnitOfWork
 	// rep stores a user named name (with an email of their own), as a
 	// view's owner must be one.
@@ -62,12 +65,13 @@ var backends = []struct {
 		return backend{
 			leads: postgres.NewLeadRepository(db.Pool), contacts: postgres.NewContactRepository(db.Pool),
 			deals: postgres.NewDealRepository(db.Pool), views: postgres.NewSavedViewRepository(db.Pool),
-			work: postgres.NewUnitOfWork(db.Pool), rep: addRep(postgres.NewUserRepository(db.Pool)),
+			tasks: postgres.NewTaskRepository(db.Pool),
+			work:  postgres.NewUnitOfWork(db.Pool), rep: addRep(postgres.NewUserRepository(db.Pool)),
 		}
 	}},
 	{"memory", func(*testing.T) backend {
 		db := memory.New()
-		return backend{leads: db.Leads, contacts: db.Contacts, deals: db.Deals, views: db.SavedViews, work: db,
+		return backend{leads: db.Leads, contacts: db.Contacts, deals: db.Deals, views: db.SavedViews, tasks: db.Tasks, work: db,
 			rep: addRep(memory.NewUsers())}
 	}},
 }
@@ -187,6 +191,21 @@ var (
 		state:  func(v *savedview.View) any { return v.Snapshot() },
 		fields: func(v *savedview.View) any { return []any{v.Fields(), v.Owner()} },
 	}
+	taskKind = kind[*task.Task]{
+		name: task.Kind,
+		repo: func(b backend) record.Repository[*task.Task] { return b.tasks },
+		fresh: func(t *testing.T, b backend) *task.Task {
+			rep := b.rep(t, "ana")
+			return must(task.New(task.Fields{Title: "Call back", Due: time.Date(2026, 11, 10, 9, 30, 0, 0, time.UTC),
+				Assignee: task.Assignee{ID: rep.ID, Name: rep.Name}, Priority: task.PriorityHigh}, task.Link{}, "ana"))(t)
+		},
+		change: func(n int, by string) func(*task.Task) (bool, error) {
+			return edit(by, func(f *task.Fields) { f.Title = fmt.Sprintf("Call back %d", n) }, (*task.Task).Fields, (*task.Task).Edit)
+		},
+		same:   edit("bruno", func(*task.Fields) {}, (*task.Task).Fields, (*task.Task).Edit),
+		state:  func(tk *task.Task) any { return tk.Snapshot() },
+		fields: func(tk *task.Task) any { return []any{tk.Fields(), tk.Link()} },
+	}
 )
 
 // must takes a value and an error, as a constructor returns them, and
@@ -215,6 +234,7 @@ func TestRecordRepositories(t *testing.T) {
 	t.Run(contactKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, contactKind) })
 	t.Run(dealKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, dealKind) })
 	t.Run(viewKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, viewKind) })
+	t.Run(taskKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, taskKind) })
 }
 
 // recordContract is what every versioned repository promises, whatever it

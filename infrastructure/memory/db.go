@@ -10,6 +10,7 @@ import (
 	"crm/domain/deal"
 	"crm/domain/lead"
 	"crm/domain/savedview"
+	"crm/domain/task"
 	"crm/usecase/conversion"
 	"crm/usecase/record"
 )
@@ -26,8 +27,10 @@ type DB struct {
 	// SavedViews refer to users, which this DB does not keep: any owner
 	// id is taken, where the database's foreign key needs the user.
 	SavedViews *SavedViews
-	events     *Events
-	work       sync.Mutex // one unit of work at a time
+	// Tasks refer to users as saved views do: any assignee id is taken.
+	Tasks  *Tasks
+	events *Events
+	work   sync.Mutex // one unit of work at a time
 }
 
 // New returns an empty DB.
@@ -37,6 +40,7 @@ func New() *DB {
 	db.Contacts = &Contacts{NewStore(contact.Kind, (*contact.Contact).Snapshot, contact.Rehydrate, db.events)}
 	db.Deals = &Deals{NewStore(deal.Kind, (*deal.Deal).Snapshot, deal.Rehydrate, db.events), db}
 	db.SavedViews = &SavedViews{NewStore(savedview.Kind, (*savedview.View).Snapshot, savedview.Rehydrate, db.events)}
+	db.Tasks = &Tasks{NewStore(task.Kind, (*task.Task).Snapshot, task.Rehydrate, db.events), db}
 	db.Deals.check = db.checkDeal
 	db.Contacts.check = checkContact
 	return db

@@ -255,6 +255,19 @@ func (s *Store[A, S]) current() []A {
 	return out
 }
 
+// latest returns aggregate id as saved now, deleted or not, and whether
+// it exists.
+func (s *Store[A, S]) latest(id int64) (A, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	vs := s.versions[id]
+	if len(vs) == 0 {
+		var zero A
+		return zero, false
+	}
+	return s.load(vs[len(vs)-1]), true
+}
+
 // exists reports whether aggregate id exists, deleted or not (as a
 // foreign key sees it), for the checks of other stores that refer to it.
 func (s *Store[A, S]) exists(id int64) bool {

@@ -42,7 +42,7 @@ func TestSchema_SavedViewChecksRejectWhatTheDomainRejects(t *testing.T) {
 
 	_, err := db.Pool.Exec(t.Context(), `INSERT INTO activity (aggregate_kind, aggregate_id, version, event) VALUES ('view', $1, 1, 'ViewCreated')`, id)
 	assert.NoError(t, err, "activity takes a view's events")
-	_, err = db.Pool.Exec(t.Context(), `INSERT INTO activity (aggregate_kind, aggregate_id, version, event) VALUES ('task', $1, 1, 'TaskCreated')`, id)
+	_, err = db.Pool.Exec(t.Context(), `INSERT INTO activity (aggregate_kind, aggregate_id, version, event) VALUES ('invoice', $1, 1, 'InvoiceCreated')`, id)
 	assert.Error(t, err, "and still only the kinds it knows")
 }
 

@@ -36,6 +36,8 @@ const trashed = `(
   UNION ALL
   SELECT 'view', id, version, name, updated_by, deleted_at FROM saved_views
   WHERE deleted_at IS NOT NULL AND (shared OR owner_id = @viewer)
+  UNION ALL
+  SELECT 'task', id, version, title, updated_by, deleted_at FROM tasks WHERE deleted_at IS NOT NULL
 ) AS trashed`
 
 // trashRow is one row of trashed.
@@ -89,6 +91,7 @@ var purges = []struct {
 	{"lead", "leads", "lead_versions", "lead_id", ` AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = t.id)`},
 	{"contact", "contacts", "contact_versions", "id", ` AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.contact_id = t.id)`},
 	{"view", "saved_views", "saved_view_versions", "id", ""},
+	{"task", "tasks", "task_versions", "id", ""},
 }
 
 // Purge removes for good, in one transaction, every record deleted before
@@ -97,7 +100,7 @@ var purges = []struct {
 // browser): until then a delete can be undone from the Trash.
 func (r *TrashRepository) Purge(ctx context.Context, before time.Time) (trash.Purged, error) {
 	var n trash.Purged
-	counts := map[string]*int64{"deal": &n.Deals, "lead": &n.Leads, "contact": &n.Contacts, "view": &n.Views}
+	counts := map[string]*int64{"deal": &n.Deals, "lead": &n.Leads, "contact": &n.Contacts, "view": &n.Views, "task": &n.Tasks}
 	err := pgx.BeginFunc(ctx, r.db, func(tx pgx.Tx) error {
 		for _, p := range purges {
 			var ids []int64

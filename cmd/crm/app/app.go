@@ -29,6 +29,7 @@ import (
 	"crm/domain/deal"
 	"crm/domain/lead"
 	"crm/domain/savedview"
+	"crm/domain/task"
 	"crm/infrastructure/metrics"
 	"crm/infrastructure/password"
 	"crm/infrastructure/postgres"
@@ -40,6 +41,7 @@ import (
 	"crm/usecase/imports"
 	"crm/usecase/leads"
 	"crm/usecase/savedviews"
+	"crm/usecase/tasks"
 	"crm/usecase/trash"
 )
 
@@ -92,6 +94,7 @@ type App struct {
 	Contacts *contacts.Service
 	Deals    *deals.Service
 	Views    *savedviews.Service
+	Tasks    *tasks.Service
 	Auth     *auth.Service
 	// LeadImports and ContactImports import CSV files; the imports
 	// started from a page run in the background until Run ends.
@@ -126,6 +129,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		// A saved view's query is the lead list's address: the list's own
 		// reader checks it.
 		Views: savedviews.NewService(postgres.NewSavedViewRepository(pool), leadquery.Canonical),
+		Tasks: tasks.NewService(postgres.NewTaskRepository(pool), postgres.NewUserRepository(pool)),
 		Auth:  NewAuth(pool, opt.Hasher),
 		Feed:  postgres.NewFeed(pool, opt.LiveWatchers, opt.Logger),
 		pool:  pool,
@@ -133,13 +137,15 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	}
 	a.jobs = imports.NewJobs(opt.Logger)
 	a.LeadImports, a.ContactImports = NewLeadImports(pool, a.jobs), NewContactImports(pool, a.jobs)
-	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Views: a.Views, Tokens: a.Auth, Logger: opt.Logger,
+	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Views: a.Views, Tasks: a.Tasks, Tokens: a.Auth, Logger: opt.Logger,
 		RequestTimeout: cmp.Or(opt.RequestTimeout, web.DefaultRequestTimeout)}
 	webCfg := web.Config{
 		Leads:      a.Leads,
 		Contacts:   a.Contacts,
 		Deals:      a.Deals,
 		Views:      a.Views,
+		Tasks:      a.Tasks,
+		Reps:       postgres.NewUserRepository(pool),
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
 		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
@@ -159,7 +165,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	if m := opt.Metrics; m != nil {
 		m.CollectPool(pool)
 		m.CollectLiveWatchers(a.Feed.Watchers)
-		m.DeclareSaves([]string{lead.Kind, contact.Kind, deal.Kind, savedview.Kind}, telemetry.Outcomes)
+		m.DeclareSaves([]string{lead.Kind, contact.Kind, deal.Kind, savedview.Kind, task.Kind}, telemetry.Outcomes)
 		a.Feed.NoticeLag = m.ObserveNotifyLag
 		webCfg.Requests, webCfg.Saves, apiCfg.Saves = m, m, m
 	}

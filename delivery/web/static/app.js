@@ -568,3 +568,24 @@
   reported = document.getElementById("bulk-report-title");
   if (reported) reported.focus();
 })();
+
+// A new task's quick picks ("Today", "Tomorrow", …) fill its due input with
+// the time the server wrote on the button, in the rep's zone; shown only
+// here, as without scripts they could do nothing.
+(function () {
+  "use strict";
+  function show() {
+    document.querySelectorAll("[data-quick-picks][hidden]").forEach(function (g) { g.hidden = false; });
+  }
+  document.addEventListener("click", function (evt) {
+    var b = evt.target.closest("[data-quick-picks] button[data-due]");
+    if (!b) return;
+    var input = document.getElementById(b.parentElement.getAttribute("data-quick-picks"));
+    if (!input) return;
+    input.value = b.getAttribute("data-due");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.focus();
+  });
+  document.addEventListener("htmx:after:swap", show);
+  show();
+})();
