@@ -28,6 +28,8 @@ readonly TARGETS=(
 	"./domain/deal FuzzParseMoney"
 	"./domain/savedview FuzzFieldsValidate"
 	"./delivery/web FuzzDecodeLeadForm"
+	"./delivery/web/views FuzzLinkify"
+	"./domain/entry FuzzFieldsValidate"
 )
 
 # fuzz runs one target, printing its output. Go 1.26's fuzz coordinator
