@@ -8,6 +8,7 @@ import (
 
 	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 	"crm/usecase/conversion"
@@ -26,8 +27,11 @@ type DB struct {
 	// SavedViews refer to users, which this DB does not keep: any owner
 	// id is taken, where the database's foreign key needs the user.
 	SavedViews *SavedViews
-	events     *Events
-	work       sync.Mutex // one unit of work at a time
+	// Entries refer to users and records, neither checked here: the
+	// database checks the author, the use case the record.
+	Entries *Entries
+	events  *Events
+	work    sync.Mutex // one unit of work at a time
 }
 
 // New returns an empty DB.
@@ -37,6 +41,7 @@ func New() *DB {
 	db.Contacts = &Contacts{NewStore(contact.Kind, (*contact.Contact).Snapshot, contact.Rehydrate, db.events)}
 	db.Deals = &Deals{NewStore(deal.Kind, (*deal.Deal).Snapshot, deal.Rehydrate, db.events), db}
 	db.SavedViews = &SavedViews{NewStore(savedview.Kind, (*savedview.View).Snapshot, savedview.Rehydrate, db.events)}
+	db.Entries = &Entries{NewStore(entry.Kind, (*entry.Entry).Snapshot, entry.Rehydrate, db.events)}
 	db.Deals.check = db.checkDeal
 	db.Contacts.check = checkContact
 	return db
