@@ -66,7 +66,7 @@ var backends = []struct {
 			leads: postgres.NewLeadRepository(db.Pool), contacts: postgres.NewContactRepository(db.Pool),
 			deals: postgres.NewDealRepository(db.Pool), views: postgres.NewSavedViewRepository(db.Pool),
 			entries: postgres.NewEntryRepository(db.Pool),
-			work: postgres.NewUnitOfWork(db.Pool), rep: addRep(postgres.NewUserRepository(db.Pool)),
+			work:    postgres.NewUnitOfWork(db.Pool), rep: addRep(postgres.NewUserRepository(db.Pool)),
 		}
 	}},
 	{"memory", func(*testing.T) backend {
@@ -196,9 +196,11 @@ var (
 		change: func(n int, by string) func(*entry.Entry) (bool, error) {
 			return edit(by, func(f *entry.Fields) { f.Duration = n%1440 + 1 }, (*entry.Entry).Fields, (*entry.Entry).Edit)
 		},
-		same:   edit("bruno", func(*entry.Fields) {}, (*entry.Entry).Fields, (*entry.Entry).Edit),
-		state:  func(e *entry.Entry) any { return e.Snapshot() },
-		fields: func(e *entry.Entry) any { return []any{e.Fields(), e.RecordRef(), e.Author(), e.OccurredAt(), e.Hidden()} },
+		same:  edit("bruno", func(*entry.Fields) {}, (*entry.Entry).Fields, (*entry.Entry).Edit),
+		state: func(e *entry.Entry) any { return e.Snapshot() },
+		fields: func(e *entry.Entry) any {
+			return []any{e.Fields(), e.RecordRef(), e.Author(), e.OccurredAt(), e.Hidden()}
+		},
 	}
 )
 
