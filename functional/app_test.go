@@ -27,6 +27,7 @@ import (
 	"crm/usecase/auth"
 	"crm/usecase/contacts"
 	"crm/usecase/deals"
+	"crm/usecase/entries"
 	"crm/usecase/leads"
 	"crm/usecase/savedviews"
 )
@@ -40,6 +41,7 @@ type instance struct {
 	contacts *contacts.Service
 	deals    *deals.Service
 	views    *savedviews.Service
+	entries  *entries.Service
 	auth     *auth.Service
 	feed     *postgres.Feed
 	srv      *httptest.Server
@@ -113,7 +115,7 @@ func newInstanceWith(t *testing.T, db *pgtest.DB, pool *pgxpool.Pool, opt app.Op
 	case <-time.After(10 * time.Second):
 		t.Fatal("the live feed did not start listening")
 	}
-	return &instance{t: t, db: db, leads: crm.Leads, contacts: crm.Contacts, deals: crm.Deals, views: crm.Views, auth: crm.Auth,
+	return &instance{t: t, db: db, leads: crm.Leads, contacts: crm.Contacts, deals: crm.Deals, views: crm.Views, entries: crm.Entries, auth: crm.Auth,
 		feed: crm.Feed, srv: srv}
 }
 

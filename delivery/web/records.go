@@ -123,12 +123,14 @@ func mover[A, F any, S ~string](parse func(string) (S, error),
 
 // routes serves the kind's shared pages under /{kind}s.
 func (p *recordPages[A, F]) routes(r chi.Router) {
-	base := "/" + p.kind + "s"
-	r.Get(base+"/new", p.s.handle(p.showNew))
+	base := "/" + views.Plural(p.kind)
+	if p.create != nil {
+		r.Get(base+"/new", p.s.handle(p.showNew))
+		r.Post(base, p.s.handle(p.add))
+	}
 	if p.duplicates != nil {
 		r.Get(base+"/duplicates", p.s.handle(p.showDuplicates))
 	}
-	r.Post(base, p.s.handle(p.add))
 	r.Get(base+"/{id}", p.s.handle(p.show))
 	r.Post(base+"/{id}", p.s.handle(p.save))
 	r.Get(base+"/{id}/live", p.s.handle(p.live))

@@ -17,6 +17,7 @@ import (
 	"crm/delivery/web/static"
 	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 )
@@ -33,6 +34,9 @@ type Config struct {
 	// Views are the saved views of the lead list; nil serves the list
 	// without them.
 	Views ViewService
+	// Entries are the notes and logged activities of the timelines of
+	// leads, contacts and deals; nil shows their plain history.
+	Entries EntryService
 	// Conversion converts leads into contacts and deals.
 	Conversion ConversionService
 	// Trash lists deleted records of every kind.
@@ -78,7 +82,7 @@ const readyTimeout = time.Second
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, conversion: cfg.Conversion,
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, entries: cfg.Entries, conversion: cfg.Conversion,
 		trash: cfg.Trash, admin: cfg.Admin, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
 		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies, requests: cfg.Requests, saves: cfg.Saves}
 	if s.log == nil {
@@ -93,6 +97,7 @@ func NewRouter(cfg Config) http.Handler {
 	s.leadImports = &importPages{s: s, svc: cfg.LeadImports, kind: lead.Kind}
 	s.contactImports = &importPages{s: s, svc: cfg.ContactImports, kind: contact.Kind}
 	s.viewPages = newViewPages(s, cfg.Views)
+	s.entryPages = newEntryPages(s, cfg.Entries)
 	// A view saved from the lead list opens it, which says so.
 	s.leadPages.notices[viewSavedNotice] = "View saved: it is a tab above the statuses."
 	s.sessions.ErrorFunc = s.sessionStoreFailed
@@ -160,6 +165,7 @@ func (s *server) pages(r chi.Router) {
 	s.dealPages.routes(r)
 
 	s.viewRoutes(r)
+	s.timelineRoutes(r)
 
 	r.Get("/trash", s.handle(s.showTrash))
 	r.Post("/me/time-zone", s.handle(s.setTimeZone))
@@ -171,6 +177,7 @@ type server struct {
 	contacts   ContactService
 	deals      DealService
 	views      ViewService
+	entries    EntryService
 	conversion ConversionService
 	trash      TrashService
 	admin      AdminService
@@ -191,6 +198,7 @@ type server struct {
 
 	leadImports, contactImports *importPages
 	viewPages                   *recordPages[*savedview.View, savedview.Fields]
+	entryPages                  *recordPages[*entry.Entry, entry.Fields]
 }
 
 // handle adapts a handler that returns its failure, so that every error

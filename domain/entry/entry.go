@@ -100,7 +100,7 @@ func New(f Fields, record Ref, author Author, occurredAt time.Time) (*Entry, err
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	e := &Entry{fields: f, record: record, author: author, occurredAt: occurredAt.UTC().Truncate(time.Second)}
+	e := &Entry{fields: f, record: record, author: author, occurredAt: occurredAt.UTC().Truncate(time.Microsecond)}
 	e.Record(domain.Event{Name: EventCreated, Actor: author.Name, Changes: domain.Diff(Fields{}, f),
 		Refs: map[string]int64{record.Kind: record.ID}})
 	return e, nil

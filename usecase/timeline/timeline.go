@@ -100,6 +100,11 @@ func New(sources ...Source) Timeline { return Timeline{sources: sources} }
 // items (record.Paging's bounds apply).
 func (t Timeline) Read(ctx context.Context, rec entry.Ref, after Cursor, limit int) (Page, error) {
 	limit = record.Paging{Limit: limit}.Size()
+	for name := range after {
+		if !slices.ContainsFunc(t.sources, func(s Source) bool { return s.Name() == name }) {
+			return Page{}, ErrBadCursor
+		}
+	}
 	type fromSource struct {
 		Sourced
 		source int
