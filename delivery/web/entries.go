@@ -70,8 +70,8 @@ func newEntryPages(s *server, svc EntryService) *recordPages[*entry.Entry, entry
 		s: s, kind: entry.Kind, labels: views.EntryFieldLabels, fields: entry.EditableFields, svc: repEntries{svc},
 		notices: map[string]string{"restored": "Restored.", "saved": "Saved."},
 		inputs:  entry.EditableFields, decode: decodeEntryForm, form: views.EntryForm,
-		page:    func(v views.EntryView) templ.Component { return views.EntryPage(v) },
-		editor:  func(v views.EntryView) templ.Component { return views.EntryEditor(v) },
+		page:   func(v views.EntryView) templ.Component { return views.EntryPage(v) },
+		editor: func(v views.EntryView) templ.Component { return views.EntryEditor(v) },
 	}
 }
 

@@ -92,5 +92,4 @@ func LoggedMessage(e *entry.Entry) string {
 
 // canEdit and canHide say which controls u gets on entry e.
 func canEdit(e *entry.Entry, u user.User) bool { return e.Editable(u) }
-func canHide(u user.User) bool               { return u.Admin() }
-
+func canHide(u user.User) bool                 { return u.Admin() }
