@@ -174,6 +174,7 @@ func TestOnlyItsAuthorEditsAnEntryWithTheConflictHandlingOfEveryRecord(t *testin
 	// Her own delete takes it off the timeline.
 	res = maria.post(path+"/delete", url.Values{"version": {"4"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Equal(t, leadPath(l)+"#lead-history", res.header.Get("Location"), "back to the timeline")
 	assert.Empty(t, entryIDs(maria.get(leadPath(l)).body))
 }
 

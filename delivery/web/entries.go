@@ -72,6 +72,10 @@ func newEntryPages(s *server, svc EntryService) *recordPages[*entry.Entry, entry
 		inputs:  entry.EditableFields, decode: decodeEntryForm, form: views.EntryForm,
 		page:   func(v views.EntryView) templ.Component { return views.EntryPage(v) },
 		editor: func(v views.EntryView) templ.Component { return views.EntryEditor(v) },
+		// An entry has no list: its delete goes back to its record's timeline.
+		deletedTo: func(e *entry.Entry) string {
+			return views.RecordURL(e.RecordRef().Kind, e.RecordRef().ID) + "#" + views.HistoryID(e.RecordRef().Kind)
+		},
 	}
 }
 
