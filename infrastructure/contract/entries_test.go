@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"crm/domain/entry"
-	"crm/usecase/entries"
 	"crm/usecase/record"
 )
 
@@ -45,7 +44,7 @@ func TestEntryRepositories(t *testing.T) {
 			hidden = must(b.entries.Update(t.Context(), hidden.ID(), 1, func(e *entry.Entry) (bool, error) { return e.Hide(true, "Ann") }))(t)
 			assert.True(t, hidden.Hidden())
 
-			all, err := b.entries.OfRecord(t.Context(), lead1, entries.Cursor{}, 10)
+			all, err := b.entries.OfRecord(t.Context(), lead1, 0, 10)
 			require.NoError(t, err)
 			assert.Equal(t, []int64{newest.ID(), tieB.ID(), tieA.ID(), old.ID(), hidden.ID()}, ids(all),
 				"live ones only, hidden included, ties by id")
@@ -53,10 +52,10 @@ func TestEntryRepositories(t *testing.T) {
 			assert.Equal(t, base.Add(time.Hour), all[1].OccurredAt())
 			assert.Equal(t, entry.AuthorOf(ana), all[1].Author())
 
-			first, err := b.entries.OfRecord(t.Context(), lead1, entries.Cursor{}, 2)
+			first, err := b.entries.OfRecord(t.Context(), lead1, 0, 2)
 			require.NoError(t, err)
 			assert.Equal(t, []int64{newest.ID(), tieB.ID()}, ids(first))
-			rest, err := b.entries.OfRecord(t.Context(), lead1, entries.Cursor{At: first[1].OccurredAt(), ID: first[1].ID()}, 10)
+			rest, err := b.entries.OfRecord(t.Context(), lead1, first[1].ID(), 10)
 			require.NoError(t, err)
 			assert.Equal(t, []int64{tieA.ID(), old.ID(), hidden.ID()}, ids(rest), "the cursor goes on within a tie")
 		})

@@ -17,17 +17,25 @@ type Entries struct {
 }
 
 // OfRecord returns at most limit live entries of rec, newest first by when
-// they happened, then id, strictly older than after.
-func (r *Entries) OfRecord(_ context.Context, rec entry.Ref, after entries.Cursor, limit int) ([]*entry.Entry, error) {
+// they happened, then id, after entry after (0 for the newest).
+func (r *Entries) OfRecord(ctx context.Context, rec entry.Ref, after int64, limit int) ([]*entry.Entry, error) {
+	var cursor *entry.Entry
+	if after > 0 {
+		c, err := r.Get(ctx, after)
+		if err != nil {
+			return []*entry.Entry{}, nil // a purged cursor: nothing after it, as in PostgreSQL
+		}
+		cursor = c
+	}
 	out := slices.DeleteFunc(r.all(), func(e *entry.Entry) bool {
 		if e.RecordRef() != rec {
 			return true
 		}
-		if after.At.IsZero() {
+		if cursor == nil {
 			return false
 		}
-		c := e.OccurredAt().Compare(after.At)
-		return c > 0 || (c == 0 && e.ID() >= after.ID)
+		c := e.OccurredAt().Compare(cursor.OccurredAt())
+		return c > 0 || (c == 0 && e.ID() >= cursor.ID())
 	})
 	slices.SortFunc(out, func(a, b *entry.Entry) int {
 		return cmp.Or(b.OccurredAt().Compare(a.OccurredAt()), cmp.Compare(b.ID(), a.ID()))

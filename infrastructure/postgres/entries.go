@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -74,21 +73,33 @@ RETURNING ` + entryColumns,
 	},
 }
 
-// recordEntries is one page of a record's timeline of entries: the row
-// comparison on (occurred_at, id) goes down entries_timeline_idx from the
-// cursor on, whose predicate the query repeats.
-const recordEntries = `SELECT ` + entryColumns + ` FROM entries
-WHERE record_kind = $1 AND record_id = $2 AND deleted_at IS NULL AND (occurred_at, id) < ($3, $4)
-ORDER BY occurred_at DESC, id DESC LIMIT $5`
+// newestEntries and olderEntries are pages of a record's timeline of
+// entries: each goes down entries_timeline_idx, whose predicate they
+// repeat, the second from the cursor on, by the row comparison on
+// (occurred_at, id). The cursor's occurred_at is read from its row by the
+// primary key, as it never changes. Two statements rather than one with an
+// OR on the cursor, which a generic plan could not turn into an index
+// condition.
+const (
+	newestEntries = `SELECT ` + entryColumns + ` FROM entries
+WHERE record_kind = $1 AND record_id = $2 AND deleted_at IS NULL
+ORDER BY occurred_at DESC, id DESC LIMIT $3`
+	olderEntries = `SELECT ` + entryColumns + ` FROM entries
+WHERE record_kind = $1 AND record_id = $2 AND deleted_at IS NULL
+  AND (occurred_at, id) < ((SELECT occurred_at FROM entries WHERE id = $4), $4)
+ORDER BY occurred_at DESC, id DESC LIMIT $3`
+)
 
-// OfRecord returns at most limit live entries of rec, newest first,
-// strictly older than after.
-func (r *EntryRepository) OfRecord(ctx context.Context, rec entry.Ref, after entries.Cursor, limit int) ([]*entry.Entry, error) {
-	at, id := after.At, after.ID
-	if at.IsZero() {
-		at, id = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), math.MaxInt64
+// OfRecord returns at most limit live entries of rec, newest first, after
+// entry after (0 for the newest).
+func (r *EntryRepository) OfRecord(ctx context.Context, rec entry.Ref, after int64, limit int) ([]*entry.Entry, error) {
+	var out []*entry.Entry
+	var err error
+	if after == 0 {
+		out, err = r.all(ctx, newestEntries, rec.Kind, rec.ID, limit)
+	} else {
+		out, err = r.all(ctx, olderEntries, rec.Kind, rec.ID, limit, after)
 	}
-	out, err := r.all(ctx, recordEntries, rec.Kind, rec.ID, at, id, limit)
 	if err != nil {
 		return nil, failed("select entries", err)
 	}

@@ -17,22 +17,15 @@ import (
 	"crm/usecase/record"
 )
 
-// Cursor is where a page of a record's entries starts: below the entry
-// that happened at At with id ID, newest first. The zero Cursor is the
-// newest.
-type Cursor struct {
-	At time.Time
-	ID int64
-}
-
 // Repository stores entries. Every write is a compare-and-swap on the
 // version, stored in one transaction with the entry's domain events.
 type Repository interface {
 	record.Repository[*entry.Entry]
 	// OfRecord returns at most limit live entries of rec, hidden ones
-	// included, newest first by when they happened (then by id), strictly
-	// older than after.
-	OfRecord(ctx context.Context, rec entry.Ref, after Cursor, limit int) ([]*entry.Entry, error)
+	// included, newest first by when they happened (then by id), after
+	// entry after in that order (0 for the newest). When an entry happened
+	// never changes, so its id is cursor enough.
+	OfRecord(ctx context.Context, rec entry.Ref, after int64, limit int) ([]*entry.Entry, error)
 }
 
 // RecordCheck returns nil when record rec exists and takes entries: a
@@ -93,9 +86,9 @@ func (r *Rep) Hide(ctx context.Context, id, version int64, hidden bool) (*entry.
 }
 
 // OfRecord returns at most limit live entries of rec, newest first,
-// strictly older than after; hidden ones are there, for the timeline to
+// after entry after (0 for the newest); hidden ones are there, for the timeline to
 // say who hid them, and are not VisibleTo a rep who is not an admin.
-func (r *Rep) OfRecord(ctx context.Context, rec entry.Ref, after Cursor, limit int) ([]*entry.Entry, error) {
+func (r *Rep) OfRecord(ctx context.Context, rec entry.Ref, after int64, limit int) ([]*entry.Entry, error) {
 	es, err := r.repo.Repository.OfRecord(ctx, rec, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("entries of %s %d: %w", rec.Kind, rec.ID, err)

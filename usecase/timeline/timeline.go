@@ -18,12 +18,10 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"crm/domain"
 	"crm/domain/entry"
-	"crm/usecase/entries"
 	"crm/usecase/record"
 )
 
@@ -152,12 +150,9 @@ func (History) Name() string { return "h" }
 
 // Before returns the record's events older than event cursor.
 func (h History) Before(ctx context.Context, rec entry.Ref, cursor string, limit int) ([]Sourced, error) {
-	var after int64
-	if cursor != "" {
-		var err error
-		if after, err = strconv.ParseInt(cursor, 10, 64); err != nil || after < 1 {
-			return nil, ErrBadCursor
-		}
+	after, err := position(cursor)
+	if err != nil {
+		return nil, err
 	}
 	page, err := h.Reader.History(ctx, rec.ID, record.Paging{After: after, Limit: limit})
 	if err != nil {
@@ -173,7 +168,7 @@ func (h History) Before(ctx context.Context, rec entry.Ref, cursor string, limit
 
 // EntryReader reads a record's entries, as entries.Rep does.
 type EntryReader interface {
-	OfRecord(ctx context.Context, rec entry.Ref, after entries.Cursor, limit int) ([]*entry.Entry, error)
+	OfRecord(ctx context.Context, rec entry.Ref, after int64, limit int) ([]*entry.Entry, error)
 }
 
 // Entries is the source of a record's entries, paged by when they
@@ -183,18 +178,11 @@ type Entries struct{ Reader EntryReader }
 // Name is "e".
 func (Entries) Name() string { return "e" }
 
-// Before returns the record's entries older than the one cursor names:
-// "unix microseconds.id".
+// Before returns the record's entries after the one whose id is cursor.
 func (s Entries) Before(ctx context.Context, rec entry.Ref, cursor string, limit int) ([]Sourced, error) {
-	var after entries.Cursor
-	if cursor != "" {
-		at, id, ok := strings.Cut(cursor, ".")
-		us, err1 := strconv.ParseInt(at, 10, 64)
-		n, err2 := strconv.ParseInt(id, 10, 64)
-		if !ok || err1 != nil || err2 != nil || n < 1 {
-			return nil, ErrBadCursor
-		}
-		after = entries.Cursor{At: time.UnixMicro(us).UTC(), ID: n}
+	after, err := position(cursor)
+	if err != nil {
+		return nil, err
 	}
 	es, err := s.Reader.OfRecord(ctx, rec, after, limit)
 	if err != nil {
@@ -202,8 +190,19 @@ func (s Entries) Before(ctx context.Context, rec entry.Ref, cursor string, limit
 	}
 	out := make([]Sourced, len(es))
 	for i, e := range es {
-		out[i] = Sourced{Item: Item{At: e.OccurredAt(), Entry: e},
-			Cursor: fmt.Sprintf("%d.%d", e.OccurredAt().UnixMicro(), e.ID())}
+		out[i] = Sourced{Item: Item{At: e.OccurredAt(), Entry: e}, Cursor: strconv.FormatInt(e.ID(), 10)}
 	}
 	return out, nil
+}
+
+// position reads a source's position, an id; "" is 0, the newest.
+func position(cursor string) (int64, error) {
+	if cursor == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(cursor, 10, 64)
+	if err != nil || n < 1 {
+		return 0, ErrBadCursor
+	}
+	return n, nil
 }
