@@ -6,6 +6,7 @@ package functional
 // every record, nobody else does, and an admin hides it.
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -254,4 +255,74 @@ func TestTheTimelineMixesEntriesAndChangesNewestFirstAndPages(t *testing.T) {
 
 func (r rep) doHTMXGet(path string) response {
 	return r.a.doWith(r.session, http.MethodGet, path, nil, true)
+}
+
+func TestAPIEntriesFollowTheConcurrencyControlAndWhoMayWhat(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	maria, err := a.createToken("maria@example.com")
+	require.NoError(t, err)
+	john, err := a.createToken("john@example.com")
+	require.NoError(t, err)
+	l := a.seedLead(lead.Fields{Name: "Ada Lovelace", Score: 50})
+	type entryJSON struct {
+		ID         int64     `json:"id"`
+		Version    int64     `json:"version"`
+		Type       string    `json:"type"`
+		Body       string    `json:"body"`
+		Outcome    string    `json:"outcome"`
+		Duration   int       `json:"duration"`
+		RecordKind string    `json:"record_kind"`
+		RecordID   int64     `json:"record_id"`
+		Author     string    `json:"author"`
+		OccurredAt time.Time `json:"occurred_at"`
+		Hidden     bool      `json:"hidden"`
+	}
+	decode := func(res response) entryJSON {
+		t.Helper()
+		var e entryJSON
+		require.NoError(t, json.Unmarshal([]byte(res.body), &e), res.body)
+		return e
+	}
+	body := fmt.Sprintf(`{"record_kind":"lead","record_id":%d,"type":"meeting","body":"Demo.\nThey liked it.","outcome":"held","duration":45,"occurred_at":"2026-11-27T13:30:00Z"}`, l.ID())
+
+	res := a.apiCall(http.MethodPost, "/api/v1/entries", maria, body, nil)
+	require.Equal(t, http.StatusCreated, res.status, res.body)
+	e := decode(res)
+	assert.Equal(t, entryJSON{ID: e.ID, Version: 1, Type: "meeting", Body: "Demo.\nThey liked it.", Outcome: "held", Duration: 45,
+		RecordKind: "lead", RecordID: l.ID(), Author: "maria", OccurredAt: time.Date(2026, 11, 27, 13, 30, 0, 0, time.UTC)}, e)
+	path := fmt.Sprintf("/api/v1/entries/%d", e.ID)
+	assert.Equal(t, path, res.header.Get("Location"))
+
+	res = a.apiCall(http.MethodPost, "/api/v1/entries", maria, `{"record_kind":"lead","record_id":999999,"type":"note","body":"x"}`, nil)
+	assert.Equal(t, http.StatusNotFound, res.status, res.body)
+	res = a.apiCall(http.MethodPost, "/api/v1/entries", maria, fmt.Sprintf(`{"record_kind":"lead","record_id":%d,"type":"note","body":" "}`, l.ID()), nil)
+	assert.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
+	res = a.apiCall(http.MethodPost, "/api/v1/entries", maria, `{"type":"note","body":"x","occurred_at":"yesterday"}`, nil)
+	assert.Equal(t, http.StatusBadRequest, res.status, res.body)
+	for _, m := range []string{"record_kind", "record_id", "occurred_at"} {
+		assert.Contains(t, res.body, m)
+	}
+
+	res = a.apiCall(http.MethodGet, fmt.Sprintf("/api/v1/entries?record_kind=lead&record_id=%d", l.ID()), john, "", nil)
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	var list struct{ Items []entryJSON }
+	require.NoError(t, json.Unmarshal([]byte(res.body), &list))
+	assert.Equal(t, []entryJSON{e}, list.Items)
+	assert.Equal(t, http.StatusBadRequest, a.apiCall(http.MethodGet, "/api/v1/entries?record_kind=view&record_id=1", john, "", nil).status)
+
+	res = a.apiCall(http.MethodPatch, path, john, `{"body":"Mine now."}`, map[string]string{"If-Match": `"1"`})
+	assert.Equal(t, http.StatusForbidden, res.status, res.body)
+	assert.Equal(t, http.StatusForbidden, a.apiCall(http.MethodDelete, path, john, "", map[string]string{"If-Match": `"1"`}).status)
+	res = a.apiCall(http.MethodPatch, path, maria, `{"duration":50}`, map[string]string{"If-Match": `"1"`})
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	assert.Equal(t, `"2"`, res.header.Get("ETag"))
+	res = a.apiCall(http.MethodPatch, path, maria, `{"duration":55}`, map[string]string{"If-Match": `"1"`})
+	require.Equal(t, http.StatusPreconditionFailed, res.status, res.body)
+	assert.Contains(t, res.body, `"duration":50`, "the entry as saved now")
+	res = a.apiCall(http.MethodPatch, path, maria, `{"record_id":1}`, map[string]string{"If-Match": `"2"`})
+	assert.Equal(t, http.StatusBadRequest, res.status, res.body)
+
+	assert.Equal(t, http.StatusNoContent, a.apiCall(http.MethodDelete, path, maria, "", map[string]string{"If-Match": `"2"`}).status)
+	assert.Equal(t, http.StatusGone, a.apiCall(http.MethodGet, path, john, "", nil).status)
 }

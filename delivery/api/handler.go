@@ -17,6 +17,7 @@ import (
 	"crm/delivery/telemetry"
 	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 	"crm/domain/user"
@@ -98,6 +99,7 @@ type Config struct {
 	Contacts ContactService
 	Deals    DealService
 	Views    ViewService
+	Entries  EntryService
 	Tokens   TokenAuthenticator
 	// Logger records failures whose detail must not reach the client;
 	// nil means slog.Default().
@@ -116,6 +118,7 @@ type server struct {
 	contacts       ContactService
 	deals          DealService
 	views          ViewService
+	entries        EntryService
 	tokens         TokenAuthenticator
 	log            *slog.Logger
 	saves          telemetry.SaveCounter
@@ -125,12 +128,13 @@ type server struct {
 	contactRes resource[*contact.Contact, contact.Fields, contactJSON]
 	dealRes    resource[*deal.Deal, deal.Fields, dealJSON]
 	viewRes    resource[*savedview.View, savedview.Fields, viewJSON]
+	entryRes   resource[*entry.Entry, entry.Fields, entryJSON]
 }
 
 // NewHandler serves every path under /api/v1/. Its routes carry the full
 // prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
 func NewHandler(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, entries: cfg.Entries, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
 		requestTimeout: cfg.RequestTimeout}
 	s.leadRes = resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
 		patch: readLeadPatch, readOnly: leadReadOnly, count: s.countWrite}
@@ -140,6 +144,8 @@ func NewHandler(cfg Config) http.Handler {
 		patch: readDealPatch, readOnly: dealReadOnly, count: s.countWrite}
 	s.viewRes = resource[*savedview.View, savedview.Fields, viewJSON]{name: savedview.Kind, store: repViews{cfg.Views},
 		represent: newViewJSON, patch: readViewPatch, readOnly: viewReadOnly, count: s.countWrite}
+	s.entryRes = resource[*entry.Entry, entry.Fields, entryJSON]{name: entry.Kind, store: repEntries{cfg.Entries},
+		represent: newEntryJSON, patch: readEntryPatch, readOnly: entryReadOnly, count: s.countWrite}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -181,6 +187,12 @@ func NewHandler(cfg Config) http.Handler {
 		r.Get(Prefix+"/views/{id}", s.handle(s.viewRes.show))
 		r.Patch(Prefix+"/views/{id}", s.handle(s.patchView))
 		r.Delete(Prefix+"/views/{id}", s.handle(s.deleteView))
+
+		r.Get(Prefix+"/entries", s.handle(s.listEntries))
+		r.Post(Prefix+"/entries", s.handle(s.createEntry))
+		r.Get(Prefix+"/entries/{id}", s.handle(s.entryRes.show))
+		r.Patch(Prefix+"/entries/{id}", s.handle(s.patchEntry))
+		r.Delete(Prefix+"/entries/{id}", s.handle(s.deleteEntry))
 	})
 	return r
 }

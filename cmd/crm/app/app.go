@@ -138,7 +138,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	a.Entries = entries.NewService(postgres.NewEntryRepository(pool), a.recordExists)
 	a.jobs = imports.NewJobs(opt.Logger)
 	a.LeadImports, a.ContactImports = NewLeadImports(pool, a.jobs), NewContactImports(pool, a.jobs)
-	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Views: a.Views, Tokens: a.Auth, Logger: opt.Logger,
+	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Views: a.Views, Entries: a.Entries, Tokens: a.Auth, Logger: opt.Logger,
 		RequestTimeout: cmp.Or(opt.RequestTimeout, web.DefaultRequestTimeout)}
 	webCfg := web.Config{
 		Leads:      a.Leads,
