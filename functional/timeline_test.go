@@ -177,6 +177,13 @@ func TestOnlyItsAuthorEditsAnEntryWithTheConflictHandlingOfEveryRecord(t *testin
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	assert.Equal(t, leadPath(l)+"#lead-history", res.header.Get("Location"), "back to the timeline")
 	assert.Empty(t, entryIDs(maria.get(leadPath(l)).body))
+
+	// It waits in maria's Trash, and comes back from it.
+	assert.Contains(t, maria.get("/trash").body, fmt.Sprintf(`data-testid="trash-entry-%d"`, id))
+	assert.NotContains(t, john.get("/trash").body, fmt.Sprintf(`data-testid="trash-entry-%d"`, id), "only its author restores it")
+	res = maria.post(path+"/restore", url.Values{"version": {"5"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Equal(t, []string{fmt.Sprint(id)}, entryIDs(maria.get(leadPath(l)).body))
 }
 
 func TestAnAdminHidesAnEntryForEveryoneAndUnhidesIt(t *testing.T) {

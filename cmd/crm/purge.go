@@ -43,8 +43,8 @@ func purgeCommand(ctx context.Context, args []string, e env, stdout, stderr io.W
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "purged what was deleted before %s: %d leads, %d contacts, %d deals, %d saved views\n",
-			before.UTC().Format(time.RFC3339), n.Leads, n.Contacts, n.Deals, n.Views)
+		fmt.Fprintf(stdout, "purged what was deleted before %s: %d leads, %d contacts, %d deals, %d saved views, %d entries\n",
+			before.UTC().Format(time.RFC3339), n.Leads, n.Contacts, n.Deals, n.Views, n.Entries)
 		return nil
 	})
 }
