@@ -40,6 +40,7 @@ func TestBrowserLogACallOnALeadPage(t *testing.T) {
 	status := evaluate[string](t, maria, `document.querySelector('[data-testid="log-status"]').textContent`)
 	assert.Equal(t, "Call logged: it is at the top of the timeline.", status)
 	assert.Equal(t, "", evaluate[string](t, maria, `document.querySelector('#lead-log-body').value`), "the form is empty again")
+	assert.True(t, evaluate[bool](t, maria, `document.activeElement.matches('[data-testid="log-submit"]')`), "the focus stays on its button")
 
 	links := evaluate[[]map[string]string](t, maria, `[...document.querySelectorAll('#lead-history-entries [data-testid="entry-body"] a')].map(a => ({href: a.getAttribute('href'), rel: a.rel, text: a.textContent}))`)
 	require.Len(t, links, 1, "one link: the javascript: text is not one")
@@ -56,4 +57,39 @@ func TestBrowserLogACallOnALeadPage(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="entry-edit"]`)),
 	))
 	assert.Equal(t, "call", evaluate[string](t, maria, `document.querySelector('#lead-history-entries > li:first-child').dataset.entryType`), "still on top once read again")
+}
+
+// TestBrowserWhatARepTypesInTheLogSurvivesSavesOfTheRecord: the Log form
+// is in the lead's editor, which a merged save and "Show what changed"
+// replace; the note the rep is typing in it stays.
+func TestBrowserWhatARepTypesInTheLogSurvivesSavesOfTheRecord(t *testing.T) {
+	a := newApp(t)
+	l := a.seedLead(lead.Fields{Name: "Ada Lovelace", Score: 50})
+	maria := a.newRep(newBrowser(t), "maria")
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.Navigate(a.srv.URL+leadPath(l)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="log-form"]`)),
+		typeInto(`#lead-log-body`, "Half a note"),
+	))
+
+	// John saves; maria brings the page up to date.
+	_, err := a.leads.Save(t.Context(), "john", l.ID(), 1, lead.Fields{Name: "Ada Lovelace", Score: 60})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="live-refresh"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="live-refresh"]`)),
+		chromedp.WaitReady(chromedp.CSS(`#lead-history-entries > [data-version="2"]`)),
+	))
+	assert.Equal(t, "Half a note", evaluate[string](t, maria, `document.querySelector('#lead-log-body').value`), "after Show what changed")
+
+	// John saves again; maria's save from version 2 merges.
+	_, err = a.leads.Save(t.Context(), "john", l.ID(), 2, lead.Fields{Name: "Ada Lovelace", Score: 70})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.SetValue(chromedp.CSS(`#lead-source`), "Referral"),
+		chromedp.Click(chromedp.CSS(`[data-testid="save"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="notice"]`)),
+	))
+	assert.Contains(t, evaluate[string](t, maria, `document.querySelector('[data-testid="notice"]').textContent`), "Merged")
+	assert.Equal(t, "Half a note", evaluate[string](t, maria, `document.querySelector('#lead-log-body').value`), "after a merged save")
 }

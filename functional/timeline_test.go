@@ -82,7 +82,7 @@ func TestLoggingACallPutsItOnTopOfTheTimeline(t *testing.T) {
 	res := maria.logOn(leadPath(l), call("Asked for a trial: see https://example.com/trial.\nCall back Monday."))
 
 	require.Equal(t, http.StatusCreated, res.status, res.body)
-	assert.Contains(t, res.body, `data-testid="log-status">Call logged: it is at the top of the timeline.<`, "announced in the live region")
+	assert.Contains(t, res.body, `<div hx-swap-oob="innerHTML:#lead-log-status">Call logged: it is at the top of the timeline.</div>`, "announced in the live region")
 	assert.Contains(t, res.body, `hx-swap-oob="afterbegin:#lead-history-entries"`, "the new entry goes on top")
 	assert.Contains(t, res.body, `<strong>Call · Connected · 12 min</strong> by maria`)
 	assert.Contains(t, res.body, `<a href="https://example.com/trial" rel="noopener noreferrer nofollow" target="_blank">https://example.com/trial</a>.`+"\nCall back Monday.")

@@ -50,7 +50,7 @@ type EntryView = Editor[*entry.Entry]
 type LogForm struct {
 	Form
 	// Logged says what the last log added, for the live region that
-	// announces it; "" when nothing was logged.
+	// announces it (see Logged); "" when nothing was logged.
 	Logged string
 }
 
