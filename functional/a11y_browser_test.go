@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 	"crm/domain/task"
@@ -213,6 +214,18 @@ func TestBrowserPagesHaveNoAccessibilityViolations(t *testing.T) {
 	f.Score = 75
 	_, err = a.leads.Update(ctx, "maria", l, f) // a history entry with a change
 	require.NoError(t, err)
+	// The lead's timeline: a call of maria's with a link, a note of john's
+	// and one the admin hid.
+	ref := entry.Ref{Kind: lead.Kind, ID: l.ID()}
+	logged, err := a.entries.For(a.user("maria")).Create(ctx, ref, entry.Fields{Type: entry.TypeCall,
+		Body: "Left a message, see https://example.com/pricing.", Outcome: entry.OutcomeVoicemail, Duration: 3}, time.Time{})
+	require.NoError(t, err)
+	_, err = a.entries.For(a.user("john")).Create(ctx, ref, entry.Fields{Type: entry.TypeNote, Body: "Prefers email.\nAfter 3pm."}, time.Time{})
+	require.NoError(t, err)
+	rude, err := a.entries.For(a.user("john")).Create(ctx, ref, entry.Fields{Type: entry.TypeNote, Body: "Something rude."}, time.Time{})
+	require.NoError(t, err)
+	_, err = a.entries.For(a.user("ann")).Hide(ctx, rude.ID(), rude.Version(), true)
+	require.NoError(t, err)
 	qualified := a.qualifiedLead(85)
 	conflicted := a.seedLead(lead.Fields{Name: "Charles Babbage", Email: "charles@example.com", Company: "Difference Engines", Score: 60, Notes: "Wants a quote."})
 	deleted := a.seedLead(lead.Fields{Name: "Alan Turing", Company: "Bletchley", Score: 30})
@@ -295,6 +308,17 @@ func TestBrowserPagesHaveNoAccessibilityViolations(t *testing.T) {
 		{"today", maria, goTo("/today", `[data-testid="today-overdue"] [data-testid="task-item"]`)},
 		{"tasks", maria, goTo("/tasks?assignee=all&status=", `[data-testid="task-list"]`)},
 		{"task", maria, goTo(fmt.Sprintf("/tasks/%d", tk.ID()), `[data-testid="history-change"]`)},
+		{"lead's timeline as admin, a hidden entry", ann, goTo(leadPath(l), `[data-testid="entry-unhide"]`)},
+		{"lead's log refused", maria, func(tab context.Context) error {
+			return chromedp.Do(tab,
+				chromedp.Navigate(a.srv.URL+leadPath(l)),
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid="log-form"]`)),
+				chromedp.SetValue(chromedp.CSS(`#lead-log-outcome`), "held"),
+				chromedp.Click(chromedp.CSS(`[data-testid="log-submit"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`#lead-log-body-error`)),
+			)
+		}},
+		{"entry", maria, goTo(fmt.Sprintf("/entries/%d", logged.ID()), `#entry-form`)},
 		{"new lead with validation errors", maria, func(tab context.Context) error {
 			return chromedp.Do(tab,
 				chromedp.Navigate(a.srv.URL+"/leads/new"),

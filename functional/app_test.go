@@ -27,6 +27,7 @@ import (
 	"crm/usecase/auth"
 	"crm/usecase/contacts"
 	"crm/usecase/deals"
+	"crm/usecase/entries"
 	"crm/usecase/leads"
 	"crm/usecase/savedviews"
 	"crm/usecase/tasks"
@@ -42,6 +43,7 @@ type instance struct {
 	deals    *deals.Service
 	views    *savedviews.Service
 	tasks    *tasks.Service
+	entries  *entries.Service
 	auth     *auth.Service
 	feed     *postgres.Feed
 	srv      *httptest.Server
@@ -115,7 +117,7 @@ func newInstanceWith(t *testing.T, db *pgtest.DB, pool *pgxpool.Pool, opt app.Op
 	case <-time.After(10 * time.Second):
 		t.Fatal("the live feed did not start listening")
 	}
-	return &instance{t: t, db: db, leads: crm.Leads, contacts: crm.Contacts, deals: crm.Deals, views: crm.Views, tasks: crm.Tasks, auth: crm.Auth,
+	return &instance{t: t, db: db, leads: crm.Leads, contacts: crm.Contacts, deals: crm.Deals, views: crm.Views, tasks: crm.Tasks, entries: crm.Entries, auth: crm.Auth,
 		feed: crm.Feed, srv: srv}
 }
 

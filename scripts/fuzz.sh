@@ -29,6 +29,8 @@ readonly TARGETS=(
 	"./domain/savedview FuzzFieldsValidate"
 	"./domain/task FuzzFieldsValidate"
 	"./delivery/web FuzzDecodeLeadForm"
+	"./delivery/web/views FuzzLinkify"
+	"./domain/entry FuzzFieldsValidate"
 )
 
 # fuzz runs one target, printing its output. Go 1.26's fuzz coordinator

@@ -184,7 +184,7 @@ func TestMigrateAndSeedCommands(t *testing.T) {
 
 	code, stdout, stderr = runCrm(t, vars, "purge", "--older-than", "30d")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Regexp(t, `^purged what was deleted before \S+: 0 leads, 0 contacts, 0 deals, 0 saved views, 0 tasks\n$`, stdout, "nothing deleted, nothing purged")
+	assert.Regexp(t, `^purged what was deleted before \S+: 0 leads, 0 contacts, 0 deals, 0 saved views, 0 tasks, 0 entries\n$`, stdout, "nothing deleted, nothing purged")
 }
 
 func TestSeedReportsProgressForLargeSeeds(t *testing.T) {

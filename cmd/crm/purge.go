@@ -43,8 +43,8 @@ func purgeCommand(ctx context.Context, args []string, e env, stdout, stderr io.W
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "purged what was deleted before %s: %d leads, %d contacts, %d deals, %d saved views, %d tasks\n",
-			before.UTC().Format(time.RFC3339), n.Leads, n.Contacts, n.Deals, n.Views, n.Tasks)
+		fmt.Fprintf(stdout, "purged what was deleted before %s: %d leads, %d contacts, %d deals, %d saved views, %d tasks, %d entries\n",
+			before.UTC().Format(time.RFC3339), n.Leads, n.Contacts, n.Deals, n.Views, n.Tasks, n.Entries)
 		return nil
 	})
 }

@@ -47,7 +47,25 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.W
 	if err := seedReps(ctx, newAuth(pool), stdout); err != nil {
 		return err
 	}
+	logged, err := postgres.SeedEntries(ctx, pool, seedTimelines, demoEmails())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Logged %d notes, calls and meetings on the leads' timelines.\n", logged)
 	return seedTasks(ctx, pool, stdout, time.Now())
+}
+
+// seedTimelines is how many leads seed logs a note, a call and a meeting
+// on, by the demo reps: enough for the first pages of the list to show
+// live timelines.
+const seedTimelines = 50
+
+func demoEmails() []string {
+	out := make([]string, len(demoReps))
+	for i, r := range demoReps {
+		out[i] = r.email
+	}
+	return out
 }
 
 // demoReps are the two reps a demo database gets, to try conflicts with two

@@ -17,6 +17,7 @@ import (
 	"crm/delivery/telemetry"
 	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 	"crm/domain/task"
@@ -100,6 +101,7 @@ type Config struct {
 	Deals    DealService
 	Views    ViewService
 	Tasks    TaskService
+	Entries  EntryService
 	Tokens   TokenAuthenticator
 	// Logger records failures whose detail must not reach the client;
 	// nil means slog.Default().
@@ -119,6 +121,7 @@ type server struct {
 	deals          DealService
 	views          ViewService
 	tasks          TaskService
+	entries        EntryService
 	tokens         TokenAuthenticator
 	log            *slog.Logger
 	saves          telemetry.SaveCounter
@@ -129,12 +132,13 @@ type server struct {
 	dealRes    resource[*deal.Deal, deal.Fields, dealJSON]
 	viewRes    resource[*savedview.View, savedview.Fields, viewJSON]
 	taskRes    resource[*task.Task, task.Fields, taskJSON]
+	entryRes   resource[*entry.Entry, entry.Fields, entryJSON]
 }
 
 // NewHandler serves every path under /api/v1/. Its routes carry the full
 // prefix, so it is mounted as r.Handle("/api/v1/*", api.NewHandler(cfg)).
 func NewHandler(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, entries: cfg.Entries, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
 		requestTimeout: cfg.RequestTimeout}
 	s.leadRes = resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
 		patch: readLeadPatch, readOnly: leadReadOnly, count: s.countWrite}
@@ -146,6 +150,8 @@ func NewHandler(cfg Config) http.Handler {
 		represent: newViewJSON, patch: readViewPatch, readOnly: viewReadOnly, count: s.countWrite}
 	s.taskRes = resource[*task.Task, task.Fields, taskJSON]{name: task.Kind, store: cfg.Tasks, represent: newTaskJSON,
 		patch: readTaskPatch, readOnly: taskReadOnly, settled: taskSettled, count: s.countWrite}
+	s.entryRes = resource[*entry.Entry, entry.Fields, entryJSON]{name: entry.Kind, store: repEntries{cfg.Entries},
+		represent: newEntryJSON, patch: readEntryPatch, readOnly: entryReadOnly, count: s.countWrite}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -193,6 +199,11 @@ func NewHandler(cfg Config) http.Handler {
 		r.Get(Prefix+"/tasks/{id}", s.handle(s.taskRes.show))
 		r.Patch(Prefix+"/tasks/{id}", s.handle(s.patchTask))
 		r.Delete(Prefix+"/tasks/{id}", s.handle(s.deleteTask))
+		r.Get(Prefix+"/entries", s.handle(s.listEntries))
+		r.Post(Prefix+"/entries", s.handle(s.createEntry))
+		r.Get(Prefix+"/entries/{id}", s.handle(s.entryRes.show))
+		r.Patch(Prefix+"/entries/{id}", s.handle(s.patchEntry))
+		r.Delete(Prefix+"/entries/{id}", s.handle(s.deleteEntry))
 	})
 	return r
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"crm/domain"
 	"crm/usecase/conflict"
@@ -62,7 +63,11 @@ func readOnly(hints map[string]string) map[string]string {
 
 // path is the address of record id.
 func (res resource[A, F, J]) path(id int64) string {
-	return Prefix + "/" + res.name + "s/" + strconv.FormatInt(id, 10)
+	name := res.name + "s"
+	if strings.HasSuffix(res.name, "y") {
+		name = strings.TrimSuffix(res.name, "y") + "ies" // an entry is at /entries/{id}
+	}
+	return Prefix + "/" + name + "/" + strconv.FormatInt(id, 10)
 }
 
 // show answers GET of one record, or 304 when the client holds its version.

@@ -177,7 +177,7 @@ func (s *server) purge(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/trash?purged=%d,%d,%d,%d,%d", n.Leads, n.Contacts, n.Deals, n.Views, n.Tasks))
+	redirect(w, r, fmt.Sprintf("/trash?purged=%d,%d,%d,%d,%d,%d", n.Leads, n.Contacts, n.Deals, n.Views, n.Tasks, n.Entries))
 	return nil
 }
 

@@ -27,6 +27,14 @@ type historyReader interface {
 // history unavailable instead of failing: the page may be reporting a save
 // that did succeed.
 func (s *server) history(ctx context.Context, kind string, h historyReader, id int64) views.HistoryView {
+	if s.timelineKind(kind) {
+		v, err := s.timeline(ctx, kind, h, id, "")
+		if err != nil {
+			s.log.WarnContext(ctx, "timeline unavailable", "err", err, "kind", kind, "id", id, "request_id", requestID(ctx))
+			return views.HistoryView{Kind: kind, RecordID: id, Unavailable: true}
+		}
+		return v
+	}
 	page, err := h.History(ctx, id, record.Paging{Limit: historyPageSize})
 	if err != nil {
 		s.log.WarnContext(ctx, "history unavailable", "err", err, "kind", kind, "id", id, "request_id", requestID(ctx))
@@ -43,6 +51,21 @@ func (p *recordPages[A, F]) olderHistory(w http.ResponseWriter, r *http.Request)
 	id, err := pathID(r, p.kind)
 	if err != nil {
 		return err
+	}
+	if p.s.timelineKind(p.kind) {
+		if _, err := p.svc.Get(r.Context(), id); err != nil {
+			return err
+		}
+		after := r.URL.Query().Get("after")
+		if after == "" {
+			return &badRequest{msg: "The timeline's cursor is not valid."}
+		}
+		v, err := p.s.timeline(r.Context(), p.kind, p.svc, id, after)
+		if err != nil {
+			return err
+		}
+		p.s.render(w, r, http.StatusOK, views.HistoryPage(v), views.OlderHistory(v))
+		return nil
 	}
 	after, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	if err != nil || after < 1 {

@@ -78,6 +78,9 @@ type recordPages[A shownRecord[F], F domain.FieldSet[F]] struct {
 	// created is where a create sends the rep; nil for the new record's
 	// page.
 	created func(a A) string
+	// deletedTo is where a delete sends the rep; nil for the kind's list,
+	// saying it was deleted.
+	deletedTo func(a A) string
 
 	// move moves a record to the state a move posts in stateField, for
 	// rep by, starting from version, saving in the same write the fields
@@ -123,12 +126,14 @@ func mover[A, F any, S ~string](parse func(string) (S, error),
 
 // routes serves the kind's shared pages under /{kind}s.
 func (p *recordPages[A, F]) routes(r chi.Router) {
-	base := "/" + p.kind + "s"
-	r.Get(base+"/new", p.s.handle(p.showNew))
+	base := "/" + views.Plural(p.kind)
+	if p.create != nil {
+		r.Get(base+"/new", p.s.handle(p.showNew))
+		r.Post(base, p.s.handle(p.add))
+	}
 	if p.duplicates != nil {
 		r.Get(base+"/duplicates", p.s.handle(p.showDuplicates))
 	}
-	r.Post(base, p.s.handle(p.add))
 	r.Get(base+"/{id}", p.s.handle(p.show))
 	r.Post(base+"/{id}", p.s.handle(p.save))
 	r.Get(base+"/{id}/live", p.s.handle(p.live))
@@ -271,8 +276,13 @@ func (p *recordPages[A, F]) delete(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if _, err := p.svc.Delete(r.Context(), actor(r), id, version); err != nil {
+	a, err := p.svc.Delete(r.Context(), actor(r), id, version)
+	if err != nil {
 		return p.failWrite(w, r, err, "delete", nil)
+	}
+	if p.deletedTo != nil {
+		redirect(w, r, p.deletedTo(a))
+		return nil
 	}
 	redirect(w, r, "/"+p.kind+"s?notice=deleted")
 	return nil

@@ -17,6 +17,7 @@ import (
 	"crm/delivery/web/static"
 	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 	"crm/domain/task"
@@ -37,6 +38,9 @@ type Config struct {
 	// Tasks are the reps' tasks; Reps the users they are assigned to.
 	Tasks TaskService
 	Reps  RepDirectory
+	// Entries are the notes and logged activities of the timelines of
+	// leads, contacts and deals; nil shows their plain history.
+	Entries EntryService
 	// Conversion converts leads into contacts and deals.
 	Conversion ConversionService
 	// Trash lists deleted records of every kind.
@@ -82,7 +86,7 @@ const readyTimeout = time.Second
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, reps: cfg.Reps, conversion: cfg.Conversion,
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, reps: cfg.Reps, entries: cfg.Entries, conversion: cfg.Conversion,
 		trash: cfg.Trash, admin: cfg.Admin, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
 		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies, requests: cfg.Requests, saves: cfg.Saves}
 	if s.log == nil {
@@ -98,6 +102,7 @@ func NewRouter(cfg Config) http.Handler {
 	s.contactImports = &importPages{s: s, svc: cfg.ContactImports, kind: contact.Kind}
 	s.viewPages = newViewPages(s, cfg.Views)
 	s.taskPages = newTaskPages(s, cfg.Tasks)
+	s.entryPages = newEntryPages(s, cfg.Entries)
 	// A view saved from the lead list opens it, which says so.
 	s.leadPages.notices[viewSavedNotice] = "View saved: it is a tab above the statuses."
 	s.sessions.ErrorFunc = s.sessionStoreFailed
@@ -166,6 +171,7 @@ func (s *server) pages(r chi.Router) {
 
 	s.viewRoutes(r)
 	s.taskRoutes(r)
+	s.timelineRoutes(r)
 
 	r.Get("/trash", s.handle(s.showTrash))
 	r.Post("/me/time-zone", s.handle(s.setTimeZone))
@@ -179,6 +185,7 @@ type server struct {
 	views      ViewService
 	tasks      TaskService
 	reps       RepDirectory
+	entries    EntryService
 	conversion ConversionService
 	trash      TrashService
 	admin      AdminService
@@ -200,6 +207,7 @@ type server struct {
 	leadImports, contactImports *importPages
 	viewPages                   *recordPages[*savedview.View, savedview.Fields]
 	taskPages                   *recordPages[*task.Task, task.Fields]
+	entryPages                  *recordPages[*entry.Entry, entry.Fields]
 }
 
 // handle adapts a handler that returns its failure, so that every error

@@ -60,19 +60,19 @@ func trashCursor(raw string) (*trash.Cursor, error) {
 }
 
 // purgedNotice says what a purge removed, from the counts its redirect
-// carries ("3,1,2,0,4": leads, contacts, deals, views, tasks); "" for anything
+// carries ("3,1,2,0,4,7": leads, contacts, deals, views, tasks, entries); "" for anything
 // else, so a link cannot make the page say something else.
 func purgedNotice(raw string) string {
 	parts := strings.Split(raw, ",")
-	if len(parts) != 5 {
+	if len(parts) != 6 {
 		return ""
 	}
-	var n [5]int64
+	var n [6]int64
 	for i, p := range parts {
 		var err error
 		if n[i], err = strconv.ParseInt(p, 10, 64); err != nil || n[i] < 0 {
 			return ""
 		}
 	}
-	return fmt.Sprintf("Purged %d leads, %d contacts, %d deals, %d saved views and %d tasks for good.", n[0], n[1], n[2], n[3], n[4])
+	return fmt.Sprintf("Purged %d leads, %d contacts, %d deals, %d saved views, %d tasks and %d timeline entries for good.", n[0], n[1], n[2], n[3], n[4], n[5])
 }

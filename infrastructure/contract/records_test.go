@@ -16,6 +16,7 @@ import (
 	"crm/domain"
 	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 	"crm/domain/task"
@@ -26,6 +27,7 @@ import (
 	"crm/usecase/contacts"
 	"crm/usecase/conversion"
 	"crm/usecase/deals"
+	"crm/usecase/entries"
 	"crm/usecase/leads"
 	"crm/usecase/record"
 	"crm/usecase/savedviews"
@@ -48,6 +50,7 @@ type backend struct {
 	deals    deals.Repository
 	views    savedviews.Repository
 	tasks    tasks.Repository
+	entries  entries.Repository
 	work     conversion.UnitOfWork
 	// rep stores a user named name (with an email of their own), as a
 	// view's owner must be one.
@@ -65,13 +68,14 @@ var backends = []struct {
 		return backend{
 			leads: postgres.NewLeadRepository(db.Pool), contacts: postgres.NewContactRepository(db.Pool),
 			deals: postgres.NewDealRepository(db.Pool), views: postgres.NewSavedViewRepository(db.Pool),
-			tasks: postgres.NewTaskRepository(db.Pool),
-			work:  postgres.NewUnitOfWork(db.Pool), rep: addRep(postgres.NewUserRepository(db.Pool)),
+			tasks:   postgres.NewTaskRepository(db.Pool),
+			entries: postgres.NewEntryRepository(db.Pool),
+			work:    postgres.NewUnitOfWork(db.Pool), rep: addRep(postgres.NewUserRepository(db.Pool)),
 		}
 	}},
 	{"memory", func(*testing.T) backend {
 		db := memory.New()
-		return backend{leads: db.Leads, contacts: db.Contacts, deals: db.Deals, views: db.SavedViews, tasks: db.Tasks, work: db,
+		return backend{leads: db.Leads, contacts: db.Contacts, deals: db.Deals, views: db.SavedViews, tasks: db.Tasks, entries: db.Entries, work: db,
 			rep: addRep(memory.NewUsers())}
 	}},
 }
@@ -206,6 +210,24 @@ var (
 		state:  func(tk *task.Task) any { return tk.Snapshot() },
 		fields: func(tk *task.Task) any { return []any{tk.Fields(), tk.Link()} },
 	}
+	entryKind = kind[*entry.Entry]{
+		name: entry.Kind,
+		repo: func(b backend) record.Repository[*entry.Entry] { return b.entries },
+		fresh: func(t *testing.T, b backend) *entry.Entry {
+			author := b.rep(t, "ana")
+			return must(entry.New(entry.Fields{Type: entry.TypeCall, Body: "Asked for a trial.\nCall back Monday.",
+				Outcome: entry.OutcomeConnected, Duration: 12}, entry.Ref{Kind: lead.Kind, ID: 1}, entry.AuthorOf(author),
+				time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)))(t)
+		},
+		change: func(n int, by string) func(*entry.Entry) (bool, error) {
+			return edit(by, func(f *entry.Fields) { f.Duration = n%1440 + 1 }, (*entry.Entry).Fields, (*entry.Entry).Edit)
+		},
+		same:  edit("bruno", func(*entry.Fields) {}, (*entry.Entry).Fields, (*entry.Entry).Edit),
+		state: func(e *entry.Entry) any { return e.Snapshot() },
+		fields: func(e *entry.Entry) any {
+			return []any{e.Fields(), e.RecordRef(), e.Author(), e.OccurredAt(), e.Hidden()}
+		},
+	}
 )
 
 // must takes a value and an error, as a constructor returns them, and
@@ -235,6 +257,7 @@ func TestRecordRepositories(t *testing.T) {
 	t.Run(dealKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, dealKind) })
 	t.Run(viewKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, viewKind) })
 	t.Run(taskKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, taskKind) })
+	t.Run(entryKind.name, func(t *testing.T) { t.Parallel(); recordContract(t, entryKind) })
 }
 
 // recordContract is what every versioned repository promises, whatever it

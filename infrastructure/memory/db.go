@@ -8,6 +8,7 @@ import (
 
 	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 	"crm/domain/task"
@@ -28,9 +29,12 @@ type DB struct {
 	// id is taken, where the database's foreign key needs the user.
 	SavedViews *SavedViews
 	// Tasks refer to users as saved views do: any assignee id is taken.
-	Tasks  *Tasks
-	events *Events
-	work   sync.Mutex // one unit of work at a time
+	Tasks *Tasks
+	// Entries refer to users and records, neither checked here: the
+	// database checks the author, the use case the record.
+	Entries *Entries
+	events  *Events
+	work    sync.Mutex // one unit of work at a time
 }
 
 // New returns an empty DB.
@@ -41,6 +45,7 @@ func New() *DB {
 	db.Deals = &Deals{NewStore(deal.Kind, (*deal.Deal).Snapshot, deal.Rehydrate, db.events), db}
 	db.SavedViews = &SavedViews{NewStore(savedview.Kind, (*savedview.View).Snapshot, savedview.Rehydrate, db.events)}
 	db.Tasks = &Tasks{NewStore(task.Kind, (*task.Task).Snapshot, task.Rehydrate, db.events), db}
+	db.Entries = &Entries{NewStore(entry.Kind, (*entry.Entry).Snapshot, entry.Rehydrate, db.events)}
 	db.Deals.check = db.checkDeal
 	db.Contacts.check = checkContact
 	return db

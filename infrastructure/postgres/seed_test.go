@@ -284,3 +284,33 @@ func TestSeed_LeadsHaveTheHistoryTheirStatusTells(t *testing.T) {
 	})
 	require.NoError(t, err, "a seeded lead saves as any other")
 }
+
+func TestSeedEntries_LogsOnLeadsWithoutAndARerunLogsNothing(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	_, err := postgres.Seed(t.Context(), db.Pool, 10, nil)
+	require.NoError(t, err)
+	for _, email := range []string{"maria@example.com", "john@example.com"} {
+		_, err := db.Pool.Exec(t.Context(), `INSERT INTO users (email, name, password_hash, role) VALUES ($1, split_part($1, '@', 1), 'x', 'rep')`, email)
+		require.NoError(t, err)
+	}
+	authors := []string{"maria@example.com", "john@example.com"}
+
+	n, err := postgres.SeedEntries(t.Context(), db.Pool, 4, authors)
+	require.NoError(t, err)
+	assert.Equal(t, 12, n, "three on each of four leads")
+	n, err = postgres.SeedEntries(t.Context(), db.Pool, 4, authors)
+	require.NoError(t, err)
+	assert.Equal(t, 12, n, "the next four leads")
+	n, err = postgres.SeedEntries(t.Context(), db.Pool, 0, authors)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+
+	assert.Equal(t, 2, countRows(t, db.Pool, `SELECT count(DISTINCT author) FROM entries`), "both reps log")
+	assert.Equal(t, 24, countRows(t, db.Pool, `SELECT count(*) FROM activity WHERE aggregate_kind = 'entry' AND event = 'EntryCreated'`))
+	assert.Equal(t, 24, countRows(t, db.Pool, `SELECT count(*) FROM entry_versions`))
+	assert.Equal(t, 8, countRows(t, db.Pool, `SELECT count(*) FROM activity WHERE aggregate_kind = 'entry'
+		AND changes @> '[{"field": "outcome", "new": "connected"}, {"field": "duration", "old": "0", "new": "12"}]'`))
+	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM activity WHERE aggregate_kind = 'entry' AND changes @> '[{"field": "outcome", "new": ""}]'`),
+		"a note's empty outcome is no change")
+}

@@ -26,7 +26,8 @@ func NewTrashRepository(pool *pgxpool.Pool) *TrashRepository { return &TrashRepo
 // trashed is every deleted row as a Trash item; each branch reads its
 // table's partial index on deleted_at, which holds deleted rows only. A
 // saved view is there only for the rep who could see it (@viewer's own,
-// or shared), as it is everywhere else.
+// or shared), as it is everywhere else; an entry only for its author, the
+// one who may restore it, titled by its type and the start of its text.
 const trashed = `(
   SELECT 'lead' AS kind, id, version, name AS title, updated_by, deleted_at FROM leads WHERE deleted_at IS NOT NULL
   UNION ALL
@@ -38,6 +39,11 @@ const trashed = `(
   WHERE deleted_at IS NOT NULL AND (shared OR owner_id = @viewer)
   UNION ALL
   SELECT 'task', id, version, title, updated_by, deleted_at FROM tasks WHERE deleted_at IS NOT NULL
+  UNION ALL
+  SELECT 'entry', id, version,
+         initcap(type) || CASE WHEN body ~ '[^[:space:]]' THEN ': ' || left(btrim(regexp_replace(body, '\s+', ' ', 'g')), 60) ELSE '' END,
+         updated_by, deleted_at FROM entries
+  WHERE deleted_at IS NOT NULL AND author_id = @viewer
 ) AS trashed`
 
 // trashRow is one row of trashed.
@@ -87,6 +93,7 @@ func (r *TrashRepository) List(ctx context.Context, q trash.Query) (trash.Page, 
 var purges = []struct {
 	kind, table, versions, versionID, unreferenced string
 }{
+	{"entry", "entries", "entry_versions", "id", ""},
 	{"deal", "deals", "deal_versions", "id", ""},
 	{"lead", "leads", "lead_versions", "lead_id", ` AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.lead_id = t.id)`},
 	{"contact", "contacts", "contact_versions", "id", ` AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.contact_id = t.id)`},
@@ -100,7 +107,7 @@ var purges = []struct {
 // browser): until then a delete can be undone from the Trash.
 func (r *TrashRepository) Purge(ctx context.Context, before time.Time) (trash.Purged, error) {
 	var n trash.Purged
-	counts := map[string]*int64{"deal": &n.Deals, "lead": &n.Leads, "contact": &n.Contacts, "view": &n.Views, "task": &n.Tasks}
+	counts := map[string]*int64{"deal": &n.Deals, "lead": &n.Leads, "contact": &n.Contacts, "view": &n.Views, "task": &n.Tasks, "entry": &n.Entries}
 	err := pgx.BeginFunc(ctx, r.db, func(tx pgx.Tx) error {
 		for _, p := range purges {
 			var ids []int64

@@ -10,6 +10,7 @@ import (
 
 	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 	"crm/domain/user"
@@ -156,4 +157,32 @@ func TestTrash_ShowsADeletedViewToWhoeverCouldSeeIt(t *testing.T) {
 		assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM saved_view_versions WHERE id = $1`, v.ID()), "its versions go")
 		assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM activity WHERE aggregate_kind = 'view' AND aggregate_id = $1`, v.ID()), "and its history")
 	}
+}
+
+func TestTrash_ShowsADeletedEntryToItsAuthorAndThePurgeTakesIt(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	entries := postgres.NewEntryRepository(db.Pool)
+	maria, john := newRep(t, db, "maria"), newRep(t, db, "john")
+	logged := must(entry.New(entry.Fields{Type: entry.TypeCall, Body: "Asked\nfor   a trial.", Outcome: entry.OutcomeConnected},
+		entry.Ref{Kind: "lead", ID: 1}, entry.AuthorOf(maria), time.Now()))(t)
+	e := remove(t, entries, must(entries.Create(t.Context(), logged))(t).ID(), "maria")
+
+	list := func(viewer user.User) []trash.Item {
+		page, err := postgres.NewTrashRepository(db.Pool).List(t.Context(), trash.Query{Viewer: viewer.ID, Limit: 10})
+		require.NoError(t, err)
+		return page.Items
+	}
+	got := list(maria)
+	require.Len(t, got, 1)
+	assert.Equal(t, "entry", got[0].Kind)
+	assert.Equal(t, "Call: Asked for a trial.", got[0].Title, "its type and the start of its text, on one line")
+	assert.Equal(t, e.Version(), got[0].Version)
+	assert.Empty(t, list(john), "only its author, who may restore it")
+
+	n, err := postgres.NewTrashRepository(db.Pool).Purge(t.Context(), time.Now().Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, trash.Purged{Entries: 1}, n)
+	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM entry_versions WHERE id = $1`, e.ID()))
+	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM activity WHERE aggregate_kind = 'entry' AND aggregate_id = $1`, e.ID()))
 }

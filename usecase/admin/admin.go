@@ -156,7 +156,7 @@ func (s *Service) Purge(ctx context.Context, actor user.User, olderThan time.Dur
 			}
 			var err error
 			n, err = s.purger.Purge(ctx, s.now().Add(-olderThan))
-			return fmt.Sprintf("purged %d leads, %d contacts, %d deals, %d saved views, %d tasks", n.Leads, n.Contacts, n.Deals, n.Views, n.Tasks), err
+			return fmt.Sprintf("purged %d leads, %d contacts, %d deals, %d saved views, %d tasks, %d entries", n.Leads, n.Contacts, n.Deals, n.Views, n.Tasks, n.Entries), err
 		})
 	return n, err
 }

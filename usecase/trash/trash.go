@@ -14,10 +14,10 @@ import (
 
 // Item is one deleted record as the Trash shows it.
 type Item struct {
-	Kind      string // "lead", "contact", "deal", "view" or "task"
+	Kind      string // "lead", "contact", "deal", "view", "task" or "entry"
 	ID        int64
 	Version   int64  // the version that deleted it, which a restore names
-	Title     string // the lead's, contact's or view's name, the deal's or task's title
+	Title     string // the lead's, contact's or view's name, the deal's or task's title, an entry's type and text
 	DeletedBy string
 	DeletedAt time.Time
 }
@@ -53,7 +53,7 @@ type Repository interface {
 }
 
 // Purged counts what a purge removed, per kind.
-type Purged struct{ Leads, Contacts, Deals, Views, Tasks int64 }
+type Purged struct{ Leads, Contacts, Deals, Views, Tasks, Entries int64 }
 
 // Purger removes for good the records deleted before a time, with their
 // versions and history; a lead or contact a remaining deal refers to

@@ -25,8 +25,10 @@ import (
 	"crm/delivery/leadquery"
 	"crm/delivery/telemetry"
 	"crm/delivery/web"
+	"crm/domain"
 	"crm/domain/contact"
 	"crm/domain/deal"
+	"crm/domain/entry"
 	"crm/domain/lead"
 	"crm/domain/savedview"
 	"crm/domain/task"
@@ -38,6 +40,7 @@ import (
 	"crm/usecase/contacts"
 	"crm/usecase/conversion"
 	"crm/usecase/deals"
+	"crm/usecase/entries"
 	"crm/usecase/imports"
 	"crm/usecase/leads"
 	"crm/usecase/savedviews"
@@ -95,6 +98,7 @@ type App struct {
 	Deals    *deals.Service
 	Views    *savedviews.Service
 	Tasks    *tasks.Service
+	Entries  *entries.Service
 	Auth     *auth.Service
 	// LeadImports and ContactImports import CSV files; the imports
 	// started from a page run in the background until Run ends.
@@ -135,9 +139,10 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		pool:  pool,
 		log:   opt.Logger,
 	}
+	a.Entries = entries.NewService(postgres.NewEntryRepository(pool), a.recordExists)
 	a.jobs = imports.NewJobs(opt.Logger)
 	a.LeadImports, a.ContactImports = NewLeadImports(pool, a.jobs), NewContactImports(pool, a.jobs)
-	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Views: a.Views, Tasks: a.Tasks, Tokens: a.Auth, Logger: opt.Logger,
+	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Views: a.Views, Tasks: a.Tasks, Entries: a.Entries, Tokens: a.Auth, Logger: opt.Logger,
 		RequestTimeout: cmp.Or(opt.RequestTimeout, web.DefaultRequestTimeout)}
 	webCfg := web.Config{
 		Leads:      a.Leads,
@@ -146,6 +151,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Views:      a.Views,
 		Tasks:      a.Tasks,
 		Reps:       postgres.NewUserRepository(pool),
+		Entries:    a.Entries,
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
 		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
@@ -165,13 +171,36 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	if m := opt.Metrics; m != nil {
 		m.CollectPool(pool)
 		m.CollectLiveWatchers(a.Feed.Watchers)
-		m.DeclareSaves([]string{lead.Kind, contact.Kind, deal.Kind, savedview.Kind, task.Kind}, telemetry.Outcomes)
+		m.DeclareSaves([]string{lead.Kind, contact.Kind, deal.Kind, savedview.Kind, task.Kind, entry.Kind}, telemetry.Outcomes)
 		a.Feed.NoticeLag = m.ObserveNotifyLag
 		webCfg.Requests, webCfg.Saves, apiCfg.Saves = m, m, m
 	}
 	webCfg.API = api.NewHandler(apiCfg)
 	a.Handler = web.NewRouter(webCfg)
 	return a
+}
+
+// recordExists says whether the record an entry is logged on is there to
+// take it: a *domain.NotFoundError when it is not, a *domain.DeletedError
+// when it is in the Trash.
+func (a *App) recordExists(ctx context.Context, rec entry.Ref) error {
+	switch rec.Kind {
+	case lead.Kind:
+		return liveOne(a.Leads.Get(ctx, rec.ID))
+	case contact.Kind:
+		return liveOne(a.Contacts.Get(ctx, rec.ID))
+	case deal.Kind:
+		return liveOne(a.Deals.Get(ctx, rec.ID))
+	}
+	return &domain.NotFoundError{Kind: rec.Kind, ID: rec.ID}
+}
+
+// liveOne is the error of a read, or else of the record read being deleted.
+func liveOne[A interface{ Live() error }](a A, err error) error {
+	if err != nil {
+		return err
+	}
+	return a.Live()
 }
 
 // NewLeadImports and NewContactImports wire the imports of leads and of

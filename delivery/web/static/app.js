@@ -265,6 +265,27 @@
     if (!formDirty(form)) dropDrafts(); else saveDraft();
   });
 
+  // The timeline's Log form is inside the record's editor, which saves and
+  // "Show what changed" replace: what the rep typed in it survives them.
+  // Its own answer empties it, and the focus goes back to its button.
+  var logKept = null;
+  function keepLog(own) {
+    var log = document.querySelector("form.log-form");
+    logKept = { own: own, typed: log && !own ? fields(log).filter(isDirty).map(function (el) { return [el.name, el.value]; }) : [] };
+  }
+  function restoreLog() {
+    var log = document.querySelector("form.log-form"), kept = logKept;
+    logKept = null;
+    if (!log || !kept) return;
+    kept.typed.forEach(function (p) { if (log.elements[p[0]]) log.elements[p[0]].value = p[1]; });
+    if (kept.own) log.querySelector("button[type=submit]").focus();
+  }
+  document.addEventListener("htmx:before:swap", function (evt) {
+    var src = evt.detail && evt.detail.ctx && evt.detail.ctx.sourceElement;
+    keepLog(!!(src && src.closest && src.closest("form.log-form")));
+  });
+  document.addEventListener("htmx:after:swap", restoreLog);
+
   // ---------------------------------------------------------------------
   // An ended session. The server answers 401 with X-Session-Ended instead
   // of the page: a sign-in dialog opens over it, and once signed in the
@@ -433,6 +454,7 @@
         var editor = document.getElementById(editorID);
         var freshEditor = fresh.getElementById(editorID);
         if (!editor || !freshEditor) return Promise.reject("no editor");
+        keepLog(false);
         ["#" + editorID + " > header", "#" + editorID + " [data-testid=history]"].forEach(function (sel) {
           var from = fresh.querySelector(sel);
           var to = document.querySelector(sel);
@@ -453,6 +475,7 @@
             try { active.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text input */ }
           }
         }
+        restoreLog();
         editor.setAttribute("data-version", freshEditor.getAttribute("data-version"));
         live.hidden = true;
         mark();

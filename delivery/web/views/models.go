@@ -138,7 +138,16 @@ type ErrorView struct {
 }
 
 // RecordURL is the page of record id of kind.
-func RecordURL(kind string, id int64) string { return fmt.Sprintf("/%ss/%d", kind, id) }
+func RecordURL(kind string, id int64) string { return fmt.Sprintf("/%s/%d", Plural(kind), id) }
+
+// Plural names the records of kind, as their addresses do: "leads",
+// "entries".
+func Plural(kind string) string {
+	if strings.HasSuffix(kind, "y") {
+		return strings.TrimSuffix(kind, "y") + "ies"
+	}
+	return kind + "s"
+}
 
 // listURL is the URL of the list at path with the query q, leaving out
 // the parameters that are empty, and the page cursor after when it is 0.

@@ -59,7 +59,7 @@ func TrashPage(v TrashView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<hgroup><h1>Trash</h1><p>Deleted leads, contacts, deals, saved views and tasks stay here, with their history, until someone restores them or an administrator purges them.</p></hgroup> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<hgroup><h1>Trash</h1><p>Deleted leads, contacts, deals, saved views, tasks and timeline entries stay here, with their history, until someone restores them or an administrator purges them.</p></hgroup> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
