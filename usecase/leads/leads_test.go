@@ -576,6 +576,26 @@ func TestService_DoubleSubmitsAreOneWrite(t *testing.T) {
 		assert.Nil(t, again.Merge, "his own save, not someone else's to merge with")
 		assert.Equal(t, int64(2), again.Record.Version())
 	})
+	t.Run("his own stale save of other lines of the notes is a merge, not a double click", func(t *testing.T) {
+		t.Parallel()
+		svc, l := seeded(t)
+		f := ada()
+		f.Notes = "One.\nTwo.\nThree."
+		_, err := svc.Save(t.Context(), "bruno", l.ID(), 1, f)
+		require.NoError(t, err)
+		first, second := f, f
+		first.Notes = "One!\nTwo.\nThree."
+		second.Notes = "One.\nTwo.\nThree!"
+		_, err = svc.Save(t.Context(), "bruno", l.ID(), 2, first)
+		require.NoError(t, err)
+
+		res, err := svc.Save(t.Context(), "bruno", l.ID(), 2, second)
+
+		require.NoError(t, err)
+		require.NotNil(t, res.Merge, "the other tab's lines were kept: the rep is told")
+		assert.Equal(t, []string{lead.FieldNotes}, res.Merge.Combined)
+		assert.Equal(t, "One!\nTwo.\nThree!", res.Record.Fields().Notes)
+	})
 	t.Run("the same save by someone else is still reported as a merge", func(t *testing.T) {
 		t.Parallel()
 		svc, l := seeded(t)

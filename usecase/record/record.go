@@ -161,7 +161,7 @@ func (s *Service[A, F]) Save(ctx context.Context, by string, id, version int64, 
 	if err != nil {
 		return Saved[A]{}, fmt.Errorf("save %s %d: %w", s.kind, id, deletedMeanwhile[A, F](err))
 	}
-	if merge != nil && merge.By == by && len(merge.Applied) == 0 {
+	if merge != nil && merge.By == by && len(merge.Applied) == 0 && len(merge.Combined) == 0 {
 		// The rep's own save, sent twice (a double click): one save, whose
 		// events the first answer showed.
 		return Saved[A]{Record: a}, nil
