@@ -172,7 +172,12 @@ func (s *server) withTasks(next http.Handler) http.Handler {
 		}
 		ctx := r.Context()
 		rep := me(r)
+		// Each read is bounded as one lead's write is: a page that renders
+		// after a long request (a bulk change's report, or its 503 when the
+		// database stopped) must not wait out that request's deadline.
 		ctx = views.WithOverdue(ctx, func() int {
+			ctx, cancel := context.WithTimeout(ctx, s.timeout)
+			defer cancel()
 			n, err := s.tasks.Overdue(ctx, rep.ID, time.Now())
 			if err != nil {
 				s.log.WarnContext(ctx, "overdue count unavailable", "err", err, "request_id", requestID(ctx))
@@ -180,6 +185,8 @@ func (s *server) withTasks(next http.Handler) http.Handler {
 			return n
 		})
 		ctx = views.WithTaskSection(ctx, func(l task.Link) views.TaskSectionView {
+			ctx, cancel := context.WithTimeout(ctx, s.timeout)
+			defer cancel()
 			ts, err := s.tasks.About(ctx, l)
 			if err != nil {
 				s.log.WarnContext(ctx, "tasks unavailable", "err", err, "request_id", requestID(ctx))
