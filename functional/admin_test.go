@@ -120,7 +120,7 @@ func TestAnAdminRevokesTokensAndPurgesTheTrash(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, a.post("/admin/purge", url.Values{"days": {"-1"}}).status)
 	res = a.post("/admin/purge", url.Values{"days": {"0"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	assert.Equal(t, "/trash?purged=1,0,0,0,0", res.header.Get("Location"))
+	assert.Equal(t, "/trash?purged=1,0,0,0,0,0", res.header.Get("Location"))
 	assert.Contains(t, a.get("/trash?purged=1,0,0,0,0,0").body, "Purged 1 leads, 0 contacts, 0 deals, 0 saved views, 0 tasks and 0 timeline entries for good.")
 	assert.Equal(t, http.StatusNotFound, a.get(leadPath(l)).status, "gone for good")
 	assert.Contains(t, a.get("/admin/audit").body, `data-action="trash.purge" data-done="true"`)

@@ -74,6 +74,8 @@ func TestTasks_addFromALeadPageAndCompleteWithOneClick(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, got.Done())
 	assert.NotContains(t, maria.get("/today").body, `data-testid="overdue-count"`, "nothing overdue left")
+	assert.Regexp(t, fmt.Sprintf(`(?s)data-testid="timeline-task-done" data-task="%d".*maria.*completed the task.*Call Ada back`, tk.ID()),
+		maria.get(leadPath(l)).body, "the lead's timeline says the task was done, and by whom")
 }
 
 func TestTasks_twoRepsCompletingOneTaskAtOnceIsOneCompletion(t *testing.T) {

@@ -125,7 +125,11 @@ func (s *server) timeline(ctx context.Context, kind string, h historyReader, id 
 		return views.HistoryView{}, &badRequest{msg: "The timeline's cursor is not valid."}
 	}
 	u, _ := views.CurrentUser(ctx)
-	t := timeline.New(timeline.Entries{Reader: s.entries.For(u)}, timeline.History{Reader: h})
+	sources := []timeline.Source{timeline.Entries{Reader: s.entries.For(u)}, timeline.History{Reader: h}}
+	if s.tasks != nil {
+		sources = append(sources, timeline.TasksDone{Reader: s.tasks})
+	}
+	t := timeline.New(sources...)
 	page, err := t.Read(ctx, entry.Ref{Kind: kind, ID: id}, cursor, historyPageSize)
 	if errors.Is(err, timeline.ErrBadCursor) {
 		return views.HistoryView{}, &badRequest{msg: "The timeline's cursor is not valid."}
@@ -135,7 +139,7 @@ func (s *server) timeline(ctx context.Context, kind string, h historyReader, id 
 	}
 	v := views.HistoryView{Kind: kind, RecordID: id, Timeline: true, Log: views.BlankLog(kind)}
 	for _, it := range page.Items {
-		v.Items = append(v.Items, views.TimelineItem{Event: it.Event, Entry: it.Entry})
+		v.Items = append(v.Items, views.TimelineItem{Event: it.Event, Entry: it.Entry, Done: it.Done})
 	}
 	if page.Next != nil {
 		v.After = page.Next.String()

@@ -18,6 +18,7 @@ import (
 	"crm/domain/user"
 	"crm/usecase/record"
 	"crm/usecase/tasks"
+	"crm/usecase/timeline"
 )
 
 // TaskService is what the pages need from the task use cases.
@@ -33,6 +34,7 @@ type TaskService interface {
 	LinkNames(ctx context.Context, links []task.Link) (map[task.Link]tasks.LinkName, error)
 	Today(ctx context.Context, rep int64, now time.Time, loc *time.Location) (tasks.Day, error)
 	Overdue(ctx context.Context, rep int64, now time.Time) (int, error)
+	timeline.CompletionReader
 }
 
 // RepDirectory lists the users tasks may be assigned to.

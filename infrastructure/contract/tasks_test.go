@@ -1,6 +1,7 @@
 package contract_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -109,6 +110,54 @@ func TestTaskRepositories(t *testing.T) {
 			assert.Equal(t, tasks.LinkName{Name: "Ada", Deleted: true}, must(b.tasks.LinkNames(t.Context(), []task.Link{link}))(t)[link],
 				"the task keeps pointing at a deleted lead")
 			assert.Len(t, must(b.tasks.About(t.Context(), link))(t), 2)
+		})
+	})
+	t.Run("a record's tasks ticked done, newest first, paged by event; reopened and ticked again is twice; a deleted task's are gone", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			maria := b.rep(t, "maria")
+			l := must(b.leads.Create(t.Context(), must(lead.New(lead.Fields{Name: "Ada"}, "maria"))(t)))(t)
+			link := task.Link{Kind: task.LinkLead, ID: l.ID()}
+			first := addTask(t, b, maria, "First", noon, link)
+			second := addTask(t, b, maria, "Second", noon, link)
+			open := addTask(t, b, maria, "Open", noon, link)
+			elsewhere := addTask(t, b, maria, "Elsewhere", noon, task.Link{})
+			for _, tk := range []*task.Task{first, second, elsewhere} {
+				_, err := complete(t, b, tk, 1, "maria")
+				require.NoError(t, err)
+			}
+			_, err := b.tasks.Update(t.Context(), first.ID(), 2, func(tk *task.Task) (bool, error) {
+				f := tk.Fields()
+				f.Done = false
+				changed, err := tk.Edit(f, "john")
+				return len(changed) > 0, err
+			})
+			require.NoError(t, err)
+			_, err = complete(t, b, first, 3, "john")
+			require.NoError(t, err)
+			_, err = b.tasks.Update(t.Context(), open.ID(), 1, func(tk *task.Task) (bool, error) {
+				f := tk.Fields()
+				f.Title = "Still open"
+				changed, err := tk.Edit(f, "maria")
+				return len(changed) > 0, err
+			})
+			require.NoError(t, err)
+
+			done := must(b.tasks.Completions(t.Context(), link, record.Paging{}))(t)
+			var got []string
+			for _, ev := range done.Items {
+				got = append(got, fmt.Sprintf("%d v%d %s", ev.AggregateID, ev.Version, ev.Actor))
+			}
+			assert.Equal(t, []string{fmt.Sprintf("%d v4 john", first.ID()), fmt.Sprintf("%d v2 maria", second.ID()),
+				fmt.Sprintf("%d v2 maria", first.ID())}, got)
+
+			older := must(b.tasks.Completions(t.Context(), link, record.Paging{Limit: 1}))(t)
+			require.Len(t, older.Items, 1)
+			rest := must(b.tasks.Completions(t.Context(), link, record.Paging{After: older.Next, Limit: 5}))(t)
+			assert.Len(t, rest.Items, 2, "the next page goes on below the first's last event")
+
+			_, err = b.tasks.Update(t.Context(), second.ID(), 2, func(tk *task.Task) (bool, error) { return true, tk.Delete("maria") })
+			require.NoError(t, err)
+			assert.Len(t, must(b.tasks.Completions(t.Context(), link, record.Paging{}))(t).Items, 2, "a task in the Trash leaves the timeline")
 		})
 	})
 	t.Run("two reps ticking one task at once: one write, the other finds it moved on", func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"crm/domain"
 	"crm/domain/task"
 	"crm/usecase/record"
 	"crm/usecase/tasks"
@@ -62,6 +63,21 @@ func (r *Tasks) open(keep func(*task.Task) bool) []*task.Task {
 func (r *Tasks) Open(_ context.Context, assignee int64, limit int) ([]*task.Task, error) {
 	out := r.open(func(t *task.Task) bool { return t.Fields().Assignee.ID == assignee })
 	return out[:min(limit, len(out))], nil
+}
+
+// Completions returns the page p asks for of the events that ticked done
+// the live tasks about record l, newest first.
+func (r *Tasks) Completions(_ context.Context, l task.Link, p record.Paging) (record.Page[domain.RecordedEvent], error) {
+	about := map[int64]bool{}
+	for _, t := range r.all() {
+		if t.Link() == l {
+			about[t.ID()] = true
+		}
+	}
+	return r.events.matching(p, func(ev domain.RecordedEvent) bool {
+		return ev.Kind == task.Kind && about[ev.AggregateID] &&
+			slices.ContainsFunc(ev.Changes, func(c domain.Change) bool { return c.Field == task.FieldDone && c.New == task.DoneYes })
+	}), nil
 }
 
 // About returns the live tasks about record l, open first, each by due

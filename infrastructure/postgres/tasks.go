@@ -3,12 +3,14 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"crm/domain"
 	"crm/domain/task"
 	"crm/usecase/record"
 	"crm/usecase/tasks"
@@ -135,6 +137,27 @@ func (r *TaskRepository) List(ctx context.Context, q tasks.ListQuery) (record.Pa
 		args["due_before"] = q.DueBefore
 	}
 	return r.page(ctx, where, args, q.Paging, pgx.QueryExecModeCacheStatement)
+}
+
+// completions are one page of the events that ticked done the live tasks
+// about one record, as readHistory reads a source: $1 and $2 are the
+// record's kind and id. A record has few tasks (tasks_link_idx), each a
+// short history (activity_aggregate_idx).
+const completions = `(SELECT a.* FROM activity a
+WHERE a.aggregate_kind = 'task'
+  AND a.aggregate_id IN (SELECT t.id FROM tasks t WHERE t.link_kind = $1 AND t.link_id = $2 AND t.deleted_at IS NULL)
+  AND a.changes @> '[{"field": "` + task.FieldDone + `", "new": "` + task.DoneYes + `"}]'
+  AND a.id < $3
+ORDER BY a.id DESC LIMIT $4) AS events`
+
+// Completions returns the page p asks for of the events that ticked done
+// the live tasks about record l, newest first.
+func (r *TaskRepository) Completions(ctx context.Context, l task.Link, p record.Paging) (record.Page[domain.RecordedEvent], error) {
+	page, err := readHistory(ctx, r.db, completions, l.Kind, l.ID, p)
+	if err != nil {
+		return page, fmt.Errorf("tasks done about %s %d: %w", l.Kind, l.ID, err)
+	}
+	return page, nil
 }
 
 // openTasks is the condition of tasks_open_*_idx: open and live.

@@ -77,6 +77,9 @@ type Repository interface {
 	// LinkNames names the records links point at; a link to a record
 	// that does not exist is Gone.
 	LinkNames(ctx context.Context, links []task.Link) (map[task.Link]LinkName, error)
+	// Completions returns the page p asks for of the events that ticked
+	// done the live tasks about record l, newest first, paged by event id.
+	Completions(ctx context.Context, l task.Link, p record.Paging) (record.Page[domain.RecordedEvent], error)
 }
 
 // Users finds the reps tasks are assigned to.
@@ -202,6 +205,46 @@ func (s *Service) About(ctx context.Context, l task.Link) ([]*task.Task, error) 
 		return nil, fmt.Errorf("tasks of %s %d: %w", l.Kind, l.ID, err)
 	}
 	return ts, nil
+}
+
+// Completion is a task about a record ticked done: the event that ticked
+// it, and the task as it is now.
+type Completion struct {
+	Event domain.RecordedEvent
+	Task  *task.Task
+}
+
+// Completions returns the page p asks for of the completions of the live
+// tasks about record l, newest first, for the record's timeline. A task
+// ticked done, reopened and ticked again was completed twice.
+func (s *Service) Completions(ctx context.Context, l task.Link, p record.Paging) (record.Page[Completion], error) {
+	events, err := s.repo.Completions(ctx, l, p)
+	if err != nil {
+		return record.Page[Completion]{}, fmt.Errorf("tasks done about %s %d: %w", l.Kind, l.ID, err)
+	}
+	out := record.Page[Completion]{Items: make([]Completion, 0, len(events.Items)), Next: events.Next}
+	if len(events.Items) == 0 {
+		return out, nil
+	}
+	about, err := s.repo.About(ctx, l)
+	if err != nil {
+		return record.Page[Completion]{}, fmt.Errorf("tasks done about %s %d: %w", l.Kind, l.ID, err)
+	}
+	byID := make(map[int64]*task.Task, len(about))
+	for _, t := range about {
+		byID[t.ID()] = t
+	}
+	for _, ev := range events.Items {
+		// About holds at most a page of tasks; one beyond it is read alone.
+		t, ok := byID[ev.AggregateID]
+		if !ok {
+			if t, err = s.repo.Get(ctx, ev.AggregateID); err != nil {
+				return record.Page[Completion]{}, fmt.Errorf("task %d done about %s %d: %w", ev.AggregateID, l.Kind, l.ID, err)
+			}
+		}
+		out.Items = append(out.Items, Completion{Event: ev, Task: t})
+	}
+	return out, nil
 }
 
 // LinkNames names the records links point at.

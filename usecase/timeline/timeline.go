@@ -22,7 +22,9 @@ import (
 
 	"crm/domain"
 	"crm/domain/entry"
+	"crm/domain/task"
 	"crm/usecase/record"
+	"crm/usecase/tasks"
 )
 
 // Item is one thing in a record's timeline: exactly one of its parts is
@@ -31,6 +33,7 @@ type Item struct {
 	At    time.Time
 	Event *domain.RecordedEvent // a saved change of the record's fields
 	Entry *entry.Entry          // a note, or a logged call, email or meeting
+	Done  *tasks.Completion     // a task about the record ticked done
 }
 
 // Sourced is an item with the position its source goes on from after it.
@@ -191,6 +194,37 @@ func (s Entries) Before(ctx context.Context, rec entry.Ref, cursor string, limit
 	out := make([]Sourced, len(es))
 	for i, e := range es {
 		out[i] = Sourced{Item: Item{At: e.OccurredAt(), Entry: e}, Cursor: strconv.FormatInt(e.ID(), 10)}
+	}
+	return out, nil
+}
+
+// CompletionReader reads the completions of a record's tasks, as
+// tasks.Service does.
+type CompletionReader interface {
+	Completions(ctx context.Context, l task.Link, p record.Paging) (record.Page[tasks.Completion], error)
+}
+
+// TasksDone is the source of the record's tasks ticked done, paged by the
+// id of the event that ticked each.
+type TasksDone struct{ Reader CompletionReader }
+
+// Name is "t".
+func (TasksDone) Name() string { return "t" }
+
+// Before returns the record's tasks ticked done before event cursor.
+func (s TasksDone) Before(ctx context.Context, rec entry.Ref, cursor string, limit int) ([]Sourced, error) {
+	after, err := position(cursor)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.Reader.Completions(ctx, task.Link{Kind: rec.Kind, ID: rec.ID}, record.Paging{After: after, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Sourced, len(page.Items))
+	for i := range page.Items {
+		c := page.Items[i]
+		out[i] = Sourced{Item: Item{At: c.Event.At, Done: &c}, Cursor: strconv.FormatInt(c.Event.ID, 10)}
 	}
 	return out, nil
 }

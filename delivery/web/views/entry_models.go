@@ -1,6 +1,7 @@
 package views
 
 import (
+	"crm/usecase/tasks"
 	"fmt"
 	"strconv"
 
@@ -68,6 +69,7 @@ func LogID(kind string) string { return kind + "-log" }
 type TimelineItem struct {
 	Event *domain.RecordedEvent
 	Entry *entry.Entry
+	Done  *tasks.Completion
 }
 
 // EntryItemID is the id of entry id's item in a timeline.
