@@ -53,6 +53,7 @@ func dealForm(d *deal.Deal, version int64, changes map[string]string) url.Values
 		"title":    {d.Fields().Title},
 		"amount":   {d.Fields().Amount.Decimal()},
 		"currency": {d.Fields().Amount.Currency},
+		"owner":    {d.Fields().Get(deal.FieldOwner)},
 	}
 	for k, val := range changes {
 		v.Set(k, val)

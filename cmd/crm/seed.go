@@ -31,6 +31,10 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.W
 		return err
 	}
 	defer pool.Close()
+	// The reps first: the seeded records are theirs.
+	if err := seedReps(ctx, newAuth(pool), stdout); err != nil {
+		return err
+	}
 	inserted, err := postgres.Seed(ctx, pool, n.leads, progressPrinter(stderr, n.leads))
 	if err != nil {
 		return fmt.Errorf("seed %d leads: %w", n.leads, err)
@@ -44,7 +48,7 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.W
 		}
 		fmt.Fprintf(stdout, "Seeded %d new contacts and %d new deals.\n", contacts, deals)
 	}
-	return seedReps(ctx, newAuth(pool), stdout)
+	return nil
 }
 
 // demoReps are the two reps a demo database gets, to try conflicts with two

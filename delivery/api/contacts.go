@@ -16,6 +16,7 @@ type contactJSON struct {
 	Email     string    `json:"email"`
 	Phone     string    `json:"phone"`
 	Company   string    `json:"company"`
+	OwnerID   *int64    `json:"owner_id"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
@@ -25,7 +26,7 @@ func newContactJSON(c *contact.Contact) contactJSON {
 	f := c.Fields()
 	return contactJSON{
 		ID: c.ID(), Version: c.Version(),
-		Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company,
+		Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company, OwnerID: ownerJSON(f.Owner),
 		CreatedAt: c.CreatedAt().UTC(), UpdatedAt: c.UpdatedAt().UTC(), UpdatedBy: c.UpdatedBy(),
 	}
 }
@@ -35,7 +36,9 @@ func newContactJSON(c *contact.Contact) contactJSON {
 func readContactPatch(o *jsonObject) func(contact.Fields) (contact.Fields, error) {
 	name, email := o.text(contact.FieldName), o.text(contact.FieldEmail)
 	phone, company := o.text(contact.FieldPhone), o.text(contact.FieldCompany)
+	owner := o.owner()
 	return func(f contact.Fields) (contact.Fields, error) {
+		set(&f.Owner, owner)
 		set(&f.Name, name)
 		set(&f.Email, email)
 		set(&f.Phone, phone)

@@ -8,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 
 	"crm/delivery/web/views"
+	"crm/domain"
 	"crm/domain/contact"
 	"crm/usecase/contacts"
 	"crm/usecase/record"
@@ -34,7 +35,9 @@ func newContactPages(s *server, svc ContactService) *recordPages[*contact.Contac
 			})
 		},
 		editor: func(v views.ContactView) templ.Component { return views.ContactEditor(v) },
-		blank:  func(*http.Request) views.Form { return views.Form{Prefix: contact.Kind, Values: map[string]string{}} },
+		blank: func(r *http.Request) views.Form {
+			return views.Form{Prefix: contact.Kind, Values: map[string]string{contact.FieldOwner: creatorOwns(r)}}
+		},
 		newFields: func(form views.Form) templ.Component {
 			return views.ContactFields(form, nil, views.FieldExtras{LookUp: true})
 		},
@@ -49,10 +52,15 @@ func newContactPages(s *server, svc ContactService) *recordPages[*contact.Contac
 // value is text, so it never fails.
 func decodeContactForm(r *http.Request) (map[string]string, contact.Fields, error) {
 	values := formValues(r, contact.EditableFields...)
-	return values, contact.Fields{
+	f := contact.Fields{
 		Name: values[contact.FieldName], Email: values[contact.FieldEmail],
 		Phone: values[contact.FieldPhone], Company: values[contact.FieldCompany],
-	}, nil
+	}
+	invalid := &domain.ValidationError{}
+	if decodeOwner(r, values, &f.Owner, invalid); len(invalid.Fields) == 0 {
+		return values, f, nil
+	}
+	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), contact.FieldOwner)
 }
 
 func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {

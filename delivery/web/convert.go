@@ -92,7 +92,9 @@ func (s *server) convertLead(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := requireInputs(r, append(slices.Clone(contact.EditableFields), dealInputs...)); err != nil {
+	// The contact and the deal go to the lead's owner: the form has no
+	// owner of its own.
+	if err := requireInputs(r, withoutOwner(append(slices.Clone(contact.EditableFields), dealInputs...))); err != nil {
 		return err
 	}
 	form, err := decodeConvertForm(r)

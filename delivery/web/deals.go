@@ -41,6 +41,7 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 			// The contact is shown as given: the create checks it exists.
 			return views.Form{Prefix: deal.Kind, Values: map[string]string{
 				deal.FieldContact: r.URL.Query().Get("contact"), deal.FieldCurrency: deal.Currencies[0],
+				deal.FieldOwner: creatorOwns(r),
 			}}
 		},
 		newFields: func(form views.Form) templ.Component { return views.NewDealFields(form) },
@@ -61,7 +62,7 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 
 // dealInputs are the inputs of a deal's fields: the amount and its
 // currency are two inputs that make one Money.
-var dealInputs = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency}
+var dealInputs = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency, deal.FieldOwner}
 
 // decodeDealForm reads a deal form (see recordPages.decode). The contact,
 // in the create form only, is kept among the values to be shown again.
@@ -70,10 +71,11 @@ func decodeDealForm(r *http.Request) (map[string]string, deal.Fields, error) {
 	money, err := deal.ParseMoney(values[deal.FieldAmount], values[deal.FieldCurrency])
 	f := deal.Fields{Title: values[deal.FieldTitle], Amount: money}
 	invalid := &domain.ValidationError{}
-	if !errors.As(err, &invalid) {
+	errors.As(err, &invalid)
+	if decodeOwner(r, values, &f.Owner, invalid); len(invalid.Fields) == 0 {
 		return values, f, nil
 	}
-	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), deal.FieldAmount, deal.FieldCurrency)
+	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), deal.FieldAmount, deal.FieldCurrency, deal.FieldOwner)
 }
 
 // contactOf reads the contact a new deal is for, from its form.

@@ -16,6 +16,7 @@ const (
 	FieldEmail   = "email"
 	FieldPhone   = "phone"
 	FieldCompany = "company"
+	FieldOwner   = domain.FieldOwner
 )
 
 // fields describes the fields a rep edits, in form order.
@@ -24,6 +25,7 @@ var fields = domain.Fields[Fields]{
 	domain.Line(FieldEmail, func(f *Fields) *string { return &f.Email }),
 	domain.Line(FieldPhone, func(f *Fields) *string { return &f.Phone }),
 	domain.Line(FieldCompany, func(f *Fields) *string { return &f.Company }),
+	domain.Owner(FieldOwner, func(f *Fields) *int64 { return &f.Owner }),
 }
 
 // EditableFields lists the fields a rep edits in the contact form, in form order.
@@ -35,6 +37,8 @@ type Fields struct {
 	Email   string
 	Phone   string
 	Company string
+	// Owner is the user the contact belongs to, by id; 0 while nobody has it.
+	Owner int64
 }
 
 // Normalize trims surrounding white space, so "  Ada " and "Ada" are the
@@ -53,6 +57,7 @@ func (f Fields) Validate() error {
 	domain.CheckEmail(&v, FieldEmail, f.Email)
 	domain.CheckPhone(&v, FieldPhone, f.Phone)
 	domain.CheckText(&v, FieldCompany, "Company", f.Company, MaxCompanyLen)
+	domain.CheckOwner(&v, FieldOwner, f.Owner)
 	return v.Err()
 }
 

@@ -21,6 +21,7 @@ const (
 	FieldStage    = "stage"
 	FieldContact  = "contact"
 	FieldLead     = "lead"
+	FieldOwner    = domain.FieldOwner
 )
 
 // fields describes the fields a rep edits, in form order. The amount reads
@@ -34,6 +35,7 @@ var fields = domain.Fields[Fields]{
 		}
 		return m.Decimal() + " " + m.Currency
 	}),
+	domain.Owner(FieldOwner, func(f *Fields) *int64 { return &f.Owner }),
 }
 
 // EditableFields lists the fields a rep edits in the deal form, in form order.
@@ -44,6 +46,8 @@ var EditableFields = fields.Names()
 type Fields struct {
 	Title  string
 	Amount Money
+	// Owner is the user the deal belongs to, by id; 0 while nobody has it.
+	Owner int64
 }
 
 // Normalize trims surrounding white space from the title.
@@ -62,6 +66,7 @@ func (f Fields) Validate() error {
 	if errors.As(f.Amount.Validate(), &amount) {
 		v.Fields = append(v.Fields, amount.Fields...)
 	}
+	domain.CheckOwner(&v, FieldOwner, f.Owner)
 	return v.Err()
 }
 

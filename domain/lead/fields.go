@@ -29,6 +29,7 @@ const (
 	FieldScore   = "score"
 	FieldNotes   = "notes"
 	FieldStatus  = "status"
+	FieldOwner   = domain.FieldOwner
 )
 
 // fields describes the fields a rep edits, in form order.
@@ -40,6 +41,7 @@ var fields = domain.Fields[Fields]{
 	domain.Line(FieldSource, func(f *Fields) *string { return &f.Source }),
 	domain.Number(FieldScore, func(f *Fields) *int { return &f.Score }),
 	domain.Text(FieldNotes, func(f *Fields) *string { return &f.Notes }),
+	domain.Owner(FieldOwner, func(f *Fields) *int64 { return &f.Owner }),
 }
 
 // EditableFields lists the fields a rep edits in the lead form, in form order.
@@ -55,6 +57,8 @@ type Fields struct {
 	Source  string
 	Score   int
 	Notes   string
+	// Owner is the user the lead belongs to, by id; 0 while nobody has it.
+	Owner int64
 }
 
 // Normalize trims surrounding white space from the one-line fields, so
@@ -85,6 +89,7 @@ func (f Fields) Validate() error {
 	if !utf8.ValidString(f.Notes) || strings.ContainsRune(f.Notes, 0) {
 		v.Add(FieldNotes, "Notes contain characters that are not text.")
 	}
+	domain.CheckOwner(&v, FieldOwner, f.Owner)
 	return v.Err()
 }
 

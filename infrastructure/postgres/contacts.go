@@ -36,19 +36,20 @@ type contactRow struct {
 	Email   string `db:"email"`
 	Phone   string `db:"phone"`
 	Company string `db:"company"`
+	OwnerID *int64 `db:"owner_id"`
 }
 
-const contactColumns = `id, name, email, phone, company, ` + stampColumns
+const contactColumns = `id, name, email, phone, company, owner_id, ` + stampColumns
 
 var contactsTable = table[*contact.Contact, contactRow]{
 	kind: contact.Kind, name: "contacts", columns: contactColumns,
 	insert: `
-INSERT INTO contacts (name, email, phone, company, updated_by)
-VALUES (@name, @email, @phone, @company, @updated_by)
+INSERT INTO contacts (name, email, phone, company, owner_id, updated_by)
+VALUES (@name, @email, @phone, @company, @owner_id, @updated_by)
 RETURNING ` + contactColumns,
 	update: `
 UPDATE contacts
-SET name = @name, email = @email, phone = @phone, company = @company,
+SET name = @name, email = @email, phone = @phone, company = @company, owner_id = @owner_id,
     ` + stampUpdate + `
 WHERE id = @id AND version = @version
 RETURNING ` + contactColumns,
@@ -56,13 +57,13 @@ RETURNING ` + contactColumns,
 	history:  ownEvents,
 	toDomain: func(r contactRow) *contact.Contact {
 		return stamped(contact.Rehydrate(contact.Snapshot{
-			Fields: contact.Fields{Name: r.Name, Email: r.Email, Phone: r.Phone, Company: r.Company},
+			Fields: contact.Fields{Name: r.Name, Email: r.Email, Phone: r.Phone, Company: r.Company, Owner: ownerOf(r.OwnerID)},
 		}), r.stamps)
 	},
 	refused: refusedContact,
 	args: func(c *contact.Contact) pgx.NamedArgs {
 		f := c.Fields()
-		return pgx.NamedArgs{"name": f.Name, "email": f.Email, "phone": f.Phone, "company": f.Company, "updated_by": c.UpdatedBy()}
+		return pgx.NamedArgs{"name": f.Name, "email": f.Email, "phone": f.Phone, "company": f.Company, "owner_id": ownerArg(f.Owner), "updated_by": c.UpdatedBy()}
 	},
 }
 
@@ -111,5 +112,5 @@ func refusedContact(err error) error {
 	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation && pgErr.ConstraintName == "contacts_email_key" {
 		return contact.EmailTaken()
 	}
-	return nil
+	return refusedOwner(err)
 }

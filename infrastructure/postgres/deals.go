@@ -36,20 +36,21 @@ type dealRow struct {
 	Stage       string `db:"stage"`
 	ContactID   int64  `db:"contact_id"`
 	LeadID      *int64 `db:"lead_id"` // NULL when the deal was not converted from a lead
+	OwnerID     *int64 `db:"owner_id"`
 }
 
-const dealColumns = `id, title, amount_minor, currency, stage, contact_id, lead_id, ` + stampColumns
+const dealColumns = `id, title, amount_minor, currency, stage, contact_id, lead_id, owner_id, ` + stampColumns
 
 var dealsTable = table[*deal.Deal, dealRow]{
 	kind: deal.Kind, name: "deals", columns: dealColumns,
 	insert: `
-INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, updated_by)
-VALUES (@title, @amount_minor, @currency, @stage, @contact_id, @lead_id, @updated_by)
+INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, owner_id, updated_by)
+VALUES (@title, @amount_minor, @currency, @stage, @contact_id, @lead_id, @owner_id, @updated_by)
 RETURNING ` + dealColumns,
 	// The contact and lead are not written: a deal never changes them.
 	update: `
 UPDATE deals
-SET title = @title, amount_minor = @amount_minor, currency = @currency, stage = @stage,
+SET title = @title, amount_minor = @amount_minor, currency = @currency, stage = @stage, owner_id = @owner_id,
     ` + stampUpdate + `
 WHERE id = @id AND version = @version
 RETURNING ` + dealColumns,
@@ -61,7 +62,7 @@ RETURNING ` + dealColumns,
 			leadID = *r.LeadID
 		}
 		return stamped(deal.Rehydrate(deal.Snapshot{
-			Fields: deal.Fields{Title: r.Title, Amount: deal.Money{Minor: r.AmountMinor, Currency: r.Currency}},
+			Fields: deal.Fields{Title: r.Title, Amount: deal.Money{Minor: r.AmountMinor, Currency: r.Currency}, Owner: ownerOf(r.OwnerID)},
 			Stage:  deal.Stage(r.Stage), ContactID: r.ContactID, LeadID: leadID,
 		}), r.stamps)
 	},
@@ -73,7 +74,7 @@ RETURNING ` + dealColumns,
 		}
 		return pgx.NamedArgs{
 			"title": f.Title, "amount_minor": f.Amount.Minor, "currency": f.Amount.Currency, "stage": string(d.Stage()),
-			"contact_id": d.ContactID(), "lead_id": leadID, "updated_by": d.UpdatedBy(),
+			"contact_id": d.ContactID(), "lead_id": leadID, "owner_id": ownerArg(f.Owner), "updated_by": d.UpdatedBy(),
 		}
 	},
 	refused: refusedDeal,
@@ -101,7 +102,7 @@ func refusedDeal(err error) error {
 	case pgErr.Code == uniqueViolation && pgErr.ConstraintName == "deals_lead_once_idx":
 		return deal.LeadTaken()
 	}
-	return nil
+	return refusedOwner(err)
 }
 
 // List returns one page of deals in q.Stage (every stage when empty),

@@ -144,6 +144,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
 		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
 		Auth:       a.Auth,
+		Users:      postgres.NewUserRepository(pool),
 		Sessions:   newSessions(postgres.NewSessionStore(pool), opt.SecureCookies),
 		Logger:     opt.Logger,
 		Ready:      pool.Ping,

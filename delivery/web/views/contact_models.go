@@ -10,7 +10,7 @@ import (
 // ContactFieldLabels names each contact field as the form shows it.
 var ContactFieldLabels = map[string]string{
 	contact.FieldName: "Name", contact.FieldEmail: "Email",
-	contact.FieldPhone: "Phone", contact.FieldCompany: "Company",
+	contact.FieldPhone: "Phone", contact.FieldCompany: "Company", contact.FieldOwner: "Owner",
 }
 
 // ContactForm fills a form with f, to save at version.

@@ -11,7 +11,7 @@ import (
 // DealFieldLabels names each deal field as the form shows it.
 var DealFieldLabels = map[string]string{
 	deal.FieldTitle: "Title", deal.FieldAmount: "Amount", deal.FieldCurrency: "Currency",
-	deal.FieldStage: "Stage", deal.FieldContact: "Contact", deal.FieldLead: "Lead",
+	deal.FieldStage: "Stage", deal.FieldContact: "Contact", deal.FieldLead: "Lead", deal.FieldOwner: "Owner",
 }
 
 // DealForm fills a form with f, to save at version. The amount and its
@@ -21,6 +21,7 @@ func DealForm(f deal.Fields, version int64) Form {
 		deal.FieldTitle:    f.Title,
 		deal.FieldAmount:   f.Amount.Decimal(),
 		deal.FieldCurrency: f.Amount.Currency,
+		deal.FieldOwner:    f.Get(deal.FieldOwner),
 	}}
 }
 

@@ -15,7 +15,7 @@ import (
 var LeadFieldLabels = map[string]string{
 	lead.FieldName: "Name", lead.FieldEmail: "Email", lead.FieldCompany: "Company",
 	lead.FieldPhone: "Phone", lead.FieldSource: "Source", lead.FieldScore: "Score",
-	lead.FieldNotes: "Notes", lead.FieldStatus: "Status",
+	lead.FieldNotes: "Notes", lead.FieldStatus: "Status", lead.FieldOwner: "Owner",
 }
 
 // LeadForm fills a form with f, to save at version.
