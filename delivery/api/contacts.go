@@ -52,7 +52,11 @@ func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, Paging: page})
+	owner, err := readOwnerFilter(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, Owner: owner, Paging: page})
 	if err != nil {
 		return err
 	}

@@ -95,7 +95,7 @@ var apiFieldNames = map[string]string{
 	deal.FieldCurrency: "amount.currency",
 	deal.FieldContact:  "contact_id",
 	deal.FieldLead:     "lead_id",
-	deal.FieldOwner:    ownerMember,
+	domain.FieldOwner:  ownerMember,
 }
 
 func apiField(name string) string {
@@ -147,7 +147,11 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 			return queryParamError("stage", err)
 		}
 	}
-	p, err := s.deals.List(r.Context(), deals.ListQuery{Stage: stage, Paging: page})
+	owner, err := readOwnerFilter(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.deals.List(r.Context(), deals.ListQuery{Stage: stage, Owner: owner, Paging: page})
 	if err != nil {
 		return err
 	}

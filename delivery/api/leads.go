@@ -102,7 +102,7 @@ func (s *server) deleteLead(w http.ResponseWriter, r *http.Request) error {
 // readLeadView reads the view of the lead list, as the pages write it
 // (see leadquery); dates are days in UTC.
 func readLeadView(r *http.Request) (leads.ListQuery, error) {
-	q, err := leadquery.Parse(r.URL.Query(), time.UTC)
+	q, err := leadquery.Parse(r.URL.Query(), time.UTC, me(r.Context()).ID)
 	if problems, ok := leadquery.IsProblems(err); ok {
 		refused := make([]fieldError, len(problems))
 		for i, p := range problems {

@@ -1,5 +1,12 @@
 package api
 
+import (
+	"net/http"
+
+	"crm/delivery/leadquery"
+	"crm/usecase/record"
+)
+
 // ownerMember is the member that holds a record's owner: the user's id,
 // null for nobody.
 const ownerMember = "owner_id"
@@ -35,3 +42,13 @@ func (o *jsonObject) owner() *int64 {
 // ownerHint answers a body that sets "owner", as a lead's representation
 // had it when owners were free text.
 const ownerHint = "The owner is " + ownerMember + ": a user's id, or null for nobody."
+
+// readOwnerFilter reads the owner parameter of a list of contacts or
+// deals, as the lead list has it (see leadquery.ParseOwner).
+func readOwnerFilter(r *http.Request) (record.OwnerFilter, error) {
+	o, ok := leadquery.ParseOwner(r.URL.Query().Get(leadquery.ParamOwner), me(r.Context()).ID)
+	if !ok {
+		return o, queryError([]fieldError{{Field: leadquery.ParamOwner, Message: leadquery.OwnerProblem}})
+	}
+	return o, nil
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"crm/delivery/leadquery"
 	"crm/delivery/web/views"
 	"crm/domain"
 	"crm/domain/contact"
@@ -68,11 +69,15 @@ func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, Paging: paging})
+	owner, ok := leadquery.ParseOwner(r.URL.Query().Get(leadquery.ParamOwner), me(r).ID)
+	if !ok {
+		return &badRequest{msg: leadquery.OwnerProblem}
+	}
+	page, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, Owner: owner, Paging: paging})
 	if err != nil {
 		return err
 	}
-	v := views.ContactListView{Search: search, Contacts: page.Items, After: paging.After, Next: page.Next,
+	v := views.ContactListView{Search: search, Owner: leadquery.OwnerParam(owner), Contacts: page.Items, After: paging.After, Next: page.Next,
 		Notice: s.contactPages.notices[r.URL.Query().Get("notice")]}
 	return s.renderList(w, r, paging, views.ContactRows(v), views.ContactListPage(v), views.ContactResults(v))
 }

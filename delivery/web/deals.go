@@ -9,6 +9,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"crm/delivery/leadquery"
 	"crm/delivery/web/views"
 	"crm/domain"
 	"crm/domain/deal"
@@ -98,12 +99,16 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	query := deals.ListQuery{Stage: stage, Paging: paging}
+	owner, ok := leadquery.ParseOwner(r.URL.Query().Get(leadquery.ParamOwner), me(r).ID)
+	if !ok {
+		return &badRequest{msg: leadquery.OwnerProblem}
+	}
+	query := deals.ListQuery{Stage: stage, Owner: owner, Paging: paging}
 	page, err := s.deals.List(r.Context(), query)
 	if err != nil {
 		return err
 	}
-	v := views.DealListView{Stage: query.Stage, Deals: page.Items, ContactNames: page.ContactNames, After: paging.After, Next: page.Next,
+	v := views.DealListView{Stage: query.Stage, Owner: leadquery.OwnerParam(owner), Deals: page.Items, ContactNames: page.ContactNames, After: paging.After, Next: page.Next,
 		Notice: s.dealPages.notices[r.URL.Query().Get("notice")]}
 	return s.renderList(w, r, paging, views.DealRows(v), views.DealListPage(v), views.DealResults(v))
 }

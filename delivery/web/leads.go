@@ -84,7 +84,7 @@ func decodeLeadForm(r *http.Request) (map[string]string, lead.Fields, error) {
 
 func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 	loc := views.Location(r.Context())
-	query, err := leadquery.Parse(r.URL.Query(), loc)
+	query, err := leadquery.Parse(r.URL.Query(), loc, me(r).ID)
 	if problems, ok := leadquery.IsProblems(err); ok {
 		return &badRequest{msg: problems.Error()}
 	}
@@ -132,7 +132,7 @@ func (s *server) frameLeadList(r *http.Request, v *views.LeadListView) (err erro
 // exportLeads answers the CSV of a view of the lead list: every lead it
 // selects, in its order, streamed.
 func (s *server) exportLeads(w http.ResponseWriter, r *http.Request) error {
-	query, err := leadquery.Parse(r.URL.Query(), views.Location(r.Context()))
+	query, err := leadquery.Parse(r.URL.Query(), views.Location(r.Context()), me(r).ID)
 	if problems, ok := leadquery.IsProblems(err); ok {
 		return &badRequest{msg: problems.Error()}
 	}

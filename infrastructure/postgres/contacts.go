@@ -102,6 +102,9 @@ func (r *ContactRepository) List(ctx context.Context, q contacts.ListQuery) (rec
 	if cond := searchCondition(q.Search, args); cond != "" {
 		where = append(where, cond)
 	}
+	if cond := ownerCondition(q.Owner, args); cond != "" {
+		where = append(where, cond)
+	}
 	return r.page(ctx, where, args, q.Paging, planMode(q.Search))
 }
 

@@ -115,6 +115,9 @@ func (r *DealRepository) List(ctx context.Context, q deals.ListQuery) (deals.Pag
 		where = append(where, `stage = @stage`)
 		args["stage"] = string(q.Stage)
 	}
+	if cond := ownerCondition(q.Owner, args); cond != "" {
+		where = append(where, cond)
+	}
 	page, err := r.page(ctx, where, args, q.Paging, pgx.QueryExecModeCacheStatement)
 	if err != nil {
 		return deals.Page{}, err

@@ -156,6 +156,9 @@ func leadFilter(q leads.ListQuery) ([]string, pgx.NamedArgs) {
 		where = append(where, `source = @source`)
 		args["source"] = q.Source
 	}
+	if cond := ownerCondition(q.Owner, args); cond != "" {
+		where = append(where, cond)
+	}
 	if q.Score.Min != nil {
 		where = append(where, `score >= @score_min`)
 		args["score_min"] = *q.Score.Min

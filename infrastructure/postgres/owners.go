@@ -6,7 +6,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/jackc/pgx/v5"
+
 	"crm/domain"
+	"crm/usecase/record"
 )
 
 // ownerArg is an owner as the owner_id columns hold it: NULL for nobody.
@@ -37,4 +40,19 @@ func refusedOwner(err error) error {
 			Message: "No user has that id: choose the owner from the list of users, or nobody."}}}
 	}
 	return nil
+}
+
+// ownerCondition is the WHERE condition of the records o selects (adding
+// its argument to args), "" for every record. The owner indexes of
+// migration 000021 hold the NULLs too: "Unassigned" walks them as "My
+// leads" does.
+func ownerCondition(o record.OwnerFilter, args pgx.NamedArgs) string {
+	switch o.Of {
+	case record.OwnerAnyone:
+		return ""
+	case record.OwnerNobody:
+		return `owner_id IS NULL`
+	}
+	args["owner_id"] = o.ID
+	return `owner_id = @owner_id`
 }
