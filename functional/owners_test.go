@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -198,4 +199,31 @@ func csvNames(t *testing.T, body string) []string {
 		out = append(out, strings.Split(line, ",")[1])
 	}
 	return out
+}
+
+func TestOwners_theNewOwnerHearsOnAnyPageThatSomeoneElseGaveThemARecord(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	maria := a.rep("maria")
+	notices := a.openStream("/me/live", maria.session)
+	l := a.seedLead(ada)
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 1 }, 5*time.Second, 10*time.Millisecond)
+
+	// Maria giving herself a lead is no news to her: the next notice she
+	// hears is Ann's.
+	res := maria.post(leadPath(l), leadForm(l, 1, map[string]string{"owner": domain.OwnerText(a.user("maria").ID)}))
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	res = a.post(leadPath(l), leadForm(a.lead(l.ID()), 2, map[string]string{"owner": ""}))
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	c := a.seedContact(grace)
+	res = a.post(contactPath(c), contactForm(c, 1, map[string]string{"owner": domain.OwnerText(a.user("maria").ID)}))
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+
+	ev := waitEvent(t, notices)
+	assert.Equal(t, "notice", ev.name)
+	assert.JSONEq(t, fmt.Sprintf(`{"message": "Ann Example assigned you contact Grace Hopper.", "href": "/contacts/%d"}`, c.ID()), ev.data)
+
+	page := maria.get("/leads")
+	assert.Contains(t, page.body, `data-live-url="/me/live"`, "every page opens the stream")
+	assert.Contains(t, page.body, `id="rep-notices" class="rep-notices" aria-live="polite"`)
 }

@@ -146,6 +146,7 @@ func NewRouter(cfg Config) http.Handler {
 // pages routes the pages reps use once signed in.
 func (s *server) pages(r chi.Router) {
 	r.Get("/", s.handle(s.listLeads))
+	r.Get(RepNoticesPath, s.handle(s.repNotices))
 	r.Get("/leads", s.handle(s.listLeads))
 	r.Get("/leads.csv", s.handle(s.exportLeads))
 	s.leadImports.routes(r)

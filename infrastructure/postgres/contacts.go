@@ -55,6 +55,7 @@ WHERE id = @id AND version = @version
 RETURNING ` + contactColumns,
 	versions: `SELECT ` + contactColumns + ` FROM contact_versions WHERE id = $1`,
 	history:  ownEvents,
+	title:    func(c *contact.Contact) string { return c.Fields().Name },
 	toDomain: func(r contactRow) *contact.Contact {
 		return stamped(contact.Rehydrate(contact.Snapshot{
 			Fields: contact.Fields{Name: r.Name, Email: r.Email, Phone: r.Phone, Company: r.Company, Owner: ownerOf(r.OwnerID)},

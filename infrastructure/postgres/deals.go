@@ -56,6 +56,7 @@ WHERE id = @id AND version = @version
 RETURNING ` + dealColumns,
 	versions: `SELECT ` + dealColumns + ` FROM deal_versions WHERE id = $1`,
 	history:  ownEvents,
+	title:    func(d *deal.Deal) string { return d.Fields().Title },
 	toDomain: func(r dealRow) *deal.Deal {
 		var leadID int64
 		if r.LeadID != nil {

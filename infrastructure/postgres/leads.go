@@ -59,6 +59,7 @@ RETURNING ` + leadColumns,
 	versions: `SELECT lead_id AS id, name, email, company, phone, source, score, status, notes, owner_id, ` +
 		stampColumns + ` FROM lead_versions WHERE lead_id = $1`,
 	history: leadEvents,
+	title:   func(l *lead.Lead) string { return l.Fields().Name },
 	refused: refusedOwner,
 	toDomain: func(r leadRow) *lead.Lead {
 		return stamped(lead.Rehydrate(lead.Snapshot{

@@ -155,6 +155,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	webCfg.LeadImports, webCfg.ContactImports = a.LeadImports, a.ContactImports
 	if !opt.LiveNoticesOff {
 		webCfg.Live = a.Feed
+		a.Feed.RepNoticeOf = web.AssignedNotice
 	}
 	a.liveNotices = !opt.LiveNoticesOff
 	if m := opt.Metrics; m != nil {

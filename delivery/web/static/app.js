@@ -332,6 +332,30 @@
         var again = pending;
         pending = null;
         connectLive();
+
+  // Notices for the rep, on every page they have open: a record someone
+  // else gave them (and whatever else is sent to them alone). Each says
+  // what, links to it and can be dismissed; the region around them is
+  // polite (views.RepNotices).
+  var repNotices = document.getElementById("rep-notices");
+  if (repNotices && window.EventSource) {
+    new EventSource(repNotices.getAttribute("data-live-url")).addEventListener("notice", function (evt) {
+      var n = JSON.parse(evt.data);
+      var box = document.createElement("p");
+      box.className = "notice rep-notice";
+      box.setAttribute("data-testid", "rep-notice");
+      box.append(n.message, " ");
+      if (n.href) {
+        var open = document.createElement("a");
+        open.href = n.href;
+        open.textContent = "Open";
+        open.setAttribute("data-testid", "rep-notice-open");
+        box.append(open, " ");
+      }
+      box.append(button("Dismiss", "rep-notice-dismiss", function () { box.remove(); }));
+      repNotices.append(box);
+    });
+  }
         resend(again);
         return;
       }
