@@ -227,3 +227,24 @@ func TestOwners_theNewOwnerHearsOnAnyPageThatSomeoneElseGaveThemARecord(t *testi
 	assert.Contains(t, page.body, `data-live-url="/me/live"`, "every page opens the stream")
 	assert.Contains(t, page.body, `id="rep-notices" class="rep-notices" aria-live="polite"`)
 }
+
+func TestOwners_aConvertedLeadsContactAndDealAreItsOwners(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	l := a.qualifiedLead(85)
+	f := l.Fields()
+	f.Owner = a.user("maria").ID
+	l, err := a.leads.Update(context.Background(), "maria", l, f)
+	require.NoError(t, err)
+
+	form := a.get(convertPath(l))
+	assert.NotContains(t, form.body, `data-testid="owner-select"`, "the conversion asks for no owner")
+	res := a.post(convertPath(l), convertForm(l.Version(), nil)) // Ann converts Maria's lead
+
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	d := a.deal(redirectedDeal(t, res.header.Get("Location")))
+	assert.Equal(t, a.user("maria").ID, d.Fields().Owner)
+	c, err := a.contacts.Get(context.Background(), d.ContactID())
+	require.NoError(t, err)
+	assert.Equal(t, a.user("maria").ID, c.Fields().Owner)
+}

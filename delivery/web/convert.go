@@ -71,6 +71,10 @@ func decodeConvertForm(r *http.Request) (convertForm, error) {
 	}
 	f.contact, f.fields, _ = decodeContactForm(r)
 	f.deal, f.dealF, f.dealErr = decodeDealForm(r)
+	// The contact and the deal go to the lead's owner: the form shows no
+	// owner of theirs (see views.OwnerSelect).
+	delete(f.contact, contact.FieldOwner)
+	delete(f.deal, deal.FieldOwner)
 	return f, nil
 }
 
