@@ -3,6 +3,7 @@
 -- (which goes); contacts and deals had no owner.
 DROP INDEX IF EXISTS deals_owner_idx;
 DROP INDEX IF EXISTS contacts_owner_idx;
+DROP INDEX IF EXISTS leads_unassigned_idx;
 DROP INDEX IF EXISTS leads_owner_idx;
 
 ALTER TABLE leads ADD COLUMN owner TEXT NOT NULL DEFAULT '';

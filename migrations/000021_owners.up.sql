@@ -65,6 +65,14 @@ ALTER TABLE lead_versions DROP COLUMN owner;
 -- them. An index costs the saves that change its column, which then cannot
 -- be HOT (migration 000012); an owner changes seldom, and every other save
 -- leaves these indexes alone and stays HOT.
-CREATE INDEX leads_owner_idx ON leads (owner_id, created_at, id) WHERE deleted_at IS NULL;
+--
+-- Unassigned leads have an index of their own: PostgreSQL walks
+-- (owner_id, created_at, id) in order for owner_id = 7 but not for
+-- owner_id IS NULL, which it sorted instead. With 1 % of 100,000 leads
+-- unassigned, the first page of them took 4.8 ms by the creation index
+-- (filtering 99 of each 100 leads) and 0.25 ms by this one; unassigned and
+-- converted, 11.2 ms and 2.8 ms.
+CREATE INDEX leads_owner_idx ON leads (owner_id, created_at, id) WHERE deleted_at IS NULL AND owner_id IS NOT NULL;
+CREATE INDEX leads_unassigned_idx ON leads (created_at, id) WHERE deleted_at IS NULL AND owner_id IS NULL;
 CREATE INDEX contacts_owner_idx ON contacts (owner_id, id) WHERE deleted_at IS NULL;
 CREATE INDEX deals_owner_idx ON deals (owner_id, id) WHERE deleted_at IS NULL;

@@ -76,7 +76,7 @@ func TestMigrate_ConcurrentUpsAllSucceedWithOneSchema(t *testing.T) {
 	require.NoError(t, rows.Err())
 	assert.Equal(t, []string{"leads_company_prefix_idx", "leads_company_sort_idx", "leads_created_sort_idx", "leads_deleted_idx",
 		"leads_email_prefix_idx", "leads_live_status_created_idx", "leads_name_prefix_idx", "leads_name_sort_idx", "leads_owner_idx", "leads_pkey",
-		"leads_score_sort_idx", "leads_search_trgm_idx", "leads_source_idx", "leads_status_sort_idx"}, indexes)
+		"leads_score_sort_idx", "leads_search_trgm_idx", "leads_source_idx", "leads_status_sort_idx", "leads_unassigned_idx"}, indexes)
 	assert.Equal(t, 1, countRows(t, db.Pool, `SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'`))
 	assert.Equal(t, 1, countRows(t, db.Pool, `SELECT count(*) FROM schema_migrations`))
 }

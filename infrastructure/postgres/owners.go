@@ -43,9 +43,8 @@ func refusedOwner(err error) error {
 }
 
 // ownerCondition is the WHERE condition of the records o selects (adding
-// its argument to args), "" for every record. The owner indexes of
-// migration 000021 hold the NULLs too: "Unassigned" walks them as "My
-// leads" does.
+// its argument to args), "" for every record; migration 000021 indexes
+// both ("My leads" and "Unassigned").
 func ownerCondition(o record.OwnerFilter, args pgx.NamedArgs) string {
 	switch o.Of {
 	case record.OwnerAnyone:
