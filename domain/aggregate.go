@@ -209,4 +209,9 @@ type Saved struct {
 	// At is when the saving instance sent the notice, just before its
 	// commit, so a receiver can tell how late notices arrive.
 	At time.Time `json:"at"`
+	// To is the user the save gave the record to (its owner changed to
+	// them), 0 when it gave it to nobody new; Title names the record for
+	// them ("Acme"). See RepNotice.
+	To    int64  `json:"to,omitempty"`
+	Title string `json:"title,omitempty"`
 }

@@ -231,6 +231,7 @@ func TestBrowserPagesHaveNoAccessibilityViolations(t *testing.T) {
 	deleted := a.seedLead(lead.Fields{Name: "Alan Turing", Company: "Bletchley", Score: 30})
 	c := a.seedContact(grace)
 	d := a.seedDeal(engines)
+	gift := a.seedLead(lead.Fields{Name: "Grace Hopper", Company: "US Navy", Score: 50})
 	trashed := a.seedLead(lead.Fields{Name: "Konrad Zuse", Company: "Zuse KG", Score: 20})
 	_, err = a.leads.Delete(ctx, "maria", trashed.ID(), trashed.Version())
 	require.NoError(t, err)
@@ -319,6 +320,24 @@ func TestBrowserPagesHaveNoAccessibilityViolations(t *testing.T) {
 			)
 		}},
 		{"entry", maria, goTo(fmt.Sprintf("/entries/%d", logged.ID()), `#entry-form`)},
+		{"my leads, told of a lead someone gave the rep", maria, func(tab context.Context) error {
+			if err := goTo("/leads?owner=me", `[data-testid="owner-tab-me"]`)(tab); err != nil {
+				return err
+			}
+			// Given to nobody first when the other width's turn left it hers.
+			for _, owner := range []int64{0, a.user("maria").ID} {
+				now, err := a.leads.Get(ctx, gift.ID())
+				if err != nil {
+					return err
+				}
+				f := now.Fields()
+				f.Owner = owner
+				if _, err := a.leads.Update(ctx, "john", now, f); err != nil {
+					return err
+				}
+			}
+			return chromedp.Do(tab, chromedp.WaitVisible(chromedp.CSS(`[data-testid="rep-notice"]`)))
+		}},
 		{"new lead with validation errors", maria, func(tab context.Context) error {
 			return chromedp.Do(tab,
 				chromedp.Navigate(a.srv.URL+"/leads/new"),

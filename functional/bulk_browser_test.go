@@ -58,7 +58,7 @@ func TestBrowserBulkChangeOfTwoLeadsOneEditedMeanwhile(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="bulk-apply"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#bulk-problem .notice`)),
 	))
-	assert.Equal(t, "Choose a change: a status to move to or a source to set.", text(`#bulk-problem`), "said in the form")
+	assert.Equal(t, "Choose a change: a status to move to, a source or an owner to set.", text(`#bulk-problem`), "said in the form")
 	assert.Equal(t, "2 leads selected.", text(`[data-testid="bulk-count"]`), "the ticks kept")
 
 	// john, on Grace's page, saves her phone.

@@ -175,8 +175,8 @@ func TestBulkChangeRefusedWholeChangesNothing(t *testing.T) {
 		form url.Values
 		want string
 	}{
-		{"no change", url.Values{"view": {""}, "lead": {checked(l)}}, "Choose a change: a status to move to or a source to set."},
-		{"two changes", url.Values{"view": {""}, "lead": {checked(l)}, "status": {"LOST"}, "source": {"Fair"}}, "Choose one change: a status or a source, not both."},
+		{"no change", url.Values{"view": {""}, "lead": {checked(l)}}, "Choose a change: a status to move to, a source or an owner to set."},
+		{"two changes", url.Values{"view": {""}, "lead": {checked(l)}, "status": {"LOST"}, "source": {"Fair"}}, "Choose one change: a status, a source or an owner, not more."},
 		{"no lead", url.Values{"view": {""}, "status": {"LOST"}}, "Pick at least one lead."},
 		{"an unknown status", url.Values{"view": {""}, "lead": {checked(l)}, "status": {"WON"}}, `&#34;WON&#34; is not a status`},
 	} {

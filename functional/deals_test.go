@@ -54,6 +54,7 @@ func dealForm(d *deal.Deal, version int64, changes map[string]string) url.Values
 		"amount":   {d.Fields().Amount.Decimal()},
 		"currency": {d.Fields().Amount.Currency},
 		"notes":    {d.Fields().Notes},
+		"owner":    {d.Fields().Get(deal.FieldOwner)},
 	}
 	for k, val := range changes {
 		v.Set(k, val)

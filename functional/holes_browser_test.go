@@ -58,8 +58,8 @@ func twoReps(t *testing.T) (a *instance, l *lead.Lead, maria, john context.Conte
 	browser := newBrowser(t)
 	maria, john = a.newRep(browser, "maria"), a.newRep(browser, "john")
 	openLead(t, a.srv.URL+leadPath(l), maria, john)
-	require.Eventually(t, func() bool { return a.feed.Watchers() == 2 }, 10*time.Second, 20*time.Millisecond,
-		"both pages are watching")
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 4 }, 10*time.Second, 20*time.Millisecond,
+		"both pages are watching: the lead, and each rep's own notices")
 	return a, l, maria, john
 }
 

@@ -105,7 +105,7 @@ func TestHostileInput(t *testing.T) {
 		{"markup as a currency", "POST", fmt.Sprintf("/deals/%d", d.ID()), dealBody(map[string]string{"currency": scriptTag}), nil, 422, "currency"},
 		{"an unknown deal stage", "POST", fmt.Sprintf("/deals/%d/stage", d.ID()), "version=1&stage=CONVERTED", nil, 422, "stage"},
 		{"a conversion linking a contact id that is text", "POST", leadPath(l) + "/convert", "version=1&contact_id=1%20OR%201%3D1&name=x&email=&phone=&company=&notes=&title=x&amount=1&currency=EUR", nil, 400, "contact to link is not valid"},
-		{"a contact without a name", "POST", fmt.Sprintf("/contacts/%d", c.ID()), "version=1&name=%20%20&email=a%40b.co&phone=&company=&notes=", nil, 422, "Name is required."},
+		{"a contact without a name", "POST", fmt.Sprintf("/contacts/%d", c.ID()), "version=1&name=%20%20&email=a%40b.co&phone=&company=&notes=&owner=", nil, 422, "Name is required."},
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {

@@ -268,7 +268,7 @@ func TestBrowserTheLiveNoticeStaysInSightOnAPhone(t *testing.T) {
 		chromedp.Navigate(a.srv.URL+leadPath(l)),
 		chromedp.WaitVisible(chromedp.CSS(`#lead-form`)),
 	))
-	require.Eventually(t, func() bool { return a.feed.Watchers() == 1 }, 10*time.Second, 20*time.Millisecond, "the page is watching")
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 2 }, 10*time.Second, 20*time.Millisecond, "the page is watching: the record, and the rep's own notices")
 	f := ada
 	f.Score = 85
 	_, err := a.leads.Save(context.Background(), "maria", l.ID(), 1, f)

@@ -148,7 +148,7 @@ func TestLiveNoticesOnContactAndDealPages(t *testing.T) {
 
 	maria := a.signIn("maria")
 	res := a.doWith(maria, http.MethodPost, contactPath(c),
-		map[string][]string{"version": {"1"}, "name": {grace.Name}, "email": {grace.Email}, "phone": {"+1 555 0199"}, "company": {grace.Company}, "notes": {grace.Notes}}, false)
+		map[string][]string{"version": {"1"}, "name": {grace.Name}, "email": {grace.Email}, "phone": {"+1 555 0199"}, "company": {grace.Company}, "notes": {grace.Notes}, "owner": {""}}, false)
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	assert.Contains(t, waitEvent(t, contactEvents).data, "maria saved this contact just now — 1 field changed: Phone (version 2).")
 

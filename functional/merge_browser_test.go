@@ -130,8 +130,8 @@ func TestBrowserLiveNoticeAppearsInTheOtherTabAndKeepsWhatWasTyped(t *testing.T)
 	openLead(t, a.srv.URL+leadPath(l), maria, john)
 	// John starts typing and has not saved.
 	require.NoError(t, chromedp.Do(john, chromedp.SetValue(chromedp.CSS(`#lead-notes`), "Call back Tuesday.")))
-	require.Eventually(t, func() bool { return a.feed.Watchers() == 2 }, 10*time.Second, 20*time.Millisecond,
-		"both pages are watching")
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 4 }, 10*time.Second, 20*time.Millisecond,
+		"both pages are watching: the lead, and each rep's own notices")
 
 	start := time.Now()
 	require.NoError(t, chromedp.Do(maria,

@@ -99,7 +99,7 @@ func TestBrowserASharedViewReachesTheTeamAndTwoRenamesMeet(t *testing.T) {
 	viewURL, err := chromedp.Run(john, chromedp.Evaluate[string](`location.pathname`))
 	require.NoError(t, err)
 	require.NoError(t, chromedp.Do(maria, chromedp.Navigate(a.srv.URL+viewURL), chromedp.WaitVisible(chromedp.CSS(`#view-form`))))
-	require.Eventually(t, func() bool { return a.feed.Watchers() == 2 }, 10*time.Second, 20*time.Millisecond, "both pages are watching")
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 4 }, 10*time.Second, 20*time.Millisecond, "both pages are watching: the view, and each rep's own notices")
 	require.NoError(t, chromedp.Do(john, chromedp.SetValue(chromedp.CSS(`#view-name`), "Trade show, week 12")))
 
 	require.NoError(t, chromedp.Do(maria,

@@ -31,6 +31,10 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.W
 		return err
 	}
 	defer pool.Close()
+	// The reps first: the seeded records are theirs.
+	if err := seedReps(ctx, newAuth(pool), stdout); err != nil {
+		return err
+	}
 	inserted, err := postgres.Seed(ctx, pool, n.leads, progressPrinter(stderr, n.leads))
 	if err != nil {
 		return fmt.Errorf("seed %d leads: %w", n.leads, err)
@@ -43,9 +47,6 @@ func seed(ctx context.Context, cfg Config, log *slog.Logger, stdout, stderr io.W
 			return err
 		}
 		fmt.Fprintf(stdout, "Seeded %d new contacts and %d new deals.\n", contacts, deals)
-	}
-	if err := seedReps(ctx, newAuth(pool), stdout); err != nil {
-		return err
 	}
 	logged, err := postgres.SeedEntries(ctx, pool, seedTimelines, demoEmails())
 	if err != nil {

@@ -24,6 +24,7 @@ type lead struct {
 	Name, Email, Company, Phone, Source string
 	Score                               int
 	Notes                               string
+	Owner                               string // the owner select's value: the user's id, "" for nobody
 }
 
 // form is the lead's edit form as a page posts it.
@@ -31,11 +32,11 @@ func (l lead) form() url.Values {
 	return url.Values{
 		"version": {strconv.FormatInt(l.Version, 10)},
 		"name":    {l.Name}, "email": {l.Email}, "company": {l.Company}, "phone": {l.Phone},
-		"source": {l.Source}, "score": {strconv.Itoa(l.Score)}, "notes": {l.Notes},
+		"source": {l.Source}, "score": {strconv.Itoa(l.Score)}, "notes": {l.Notes}, "owner": {l.Owner},
 	}
 }
 
-const leadSelect = `SELECT id, version, name, email, company, phone, source, score, notes FROM leads`
+const leadSelect = `SELECT id, version, name, email, company, phone, source, score, notes, coalesce(owner_id::text, '') FROM leads`
 
 // sampleLeads reads n distinct random live leads, as a rep finds them.
 func sampleLeads(ctx context.Context, pool *pgxpool.Pool, n int, rng *rand.Rand) ([]lead, error) {

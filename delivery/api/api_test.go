@@ -68,6 +68,11 @@ type client struct {
 func newClient(t *testing.T) *client {
 	t.Helper()
 	db := pgtest.New(t)
+	// Maria, whom the test tokens name, is a user of the database: what
+	// she creates is hers.
+	u, err := postgres.NewUserRepository(db.Pool).Create(t.Context(), maria, "x")
+	require.NoError(t, err)
+	require.Equal(t, maria.ID, u.ID)
 	c := &client{
 		t:        t,
 		leads:    leads.NewService(postgres.NewLeadRepository(db.Pool)),

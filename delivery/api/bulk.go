@@ -19,16 +19,11 @@ import (
 // bulkJSON is what a bulk change did: how many leads had each result, and
 // each lead's outcome, in the order the ids were sent, then the view's.
 type bulkJSON struct {
-	Change   changeJSON        `json:"change"`
+	Change   map[string]any    `json:"change"` // one member: status, source or owner_id (null for nobody)
 	Complete bool              `json:"complete"`
 	Counts   map[string]int    `json:"counts"`
 	Outcomes []bulkOutcomeJSON `json:"outcomes"`
 	Stopped  *bulkStoppedJSON  `json:"stopped,omitempty"`
-}
-
-type changeJSON struct {
-	Status *lead.Status `json:"status,omitempty"`
-	Source *string      `json:"source,omitempty"`
 }
 
 // bulkStoppedJSON is where a bulk change stopped: the lead it was writing,
@@ -56,10 +51,13 @@ type bulkOutcomeJSON struct {
 
 func newBulkJSON(r leads.BulkReport) bulkJSON {
 	out := bulkJSON{Complete: r.Stopped == nil, Counts: map[string]int{}, Outcomes: []bulkOutcomeJSON{}}
-	if r.Change.Source != nil {
-		out.Change.Source = r.Change.Source
-	} else {
-		out.Change.Status = &r.Change.Status
+	switch c := r.Change; {
+	case c.Source != nil:
+		out.Change = map[string]any{"source": *c.Source}
+	case c.Owner != nil:
+		out.Change = map[string]any{ownerMember: ownerJSON(*c.Owner)}
+	default:
+		out.Change = map[string]any{"status": c.Status}
 	}
 	for _, res := range leads.BulkResults {
 		out.Counts[string(res)] = r.Count(res)
@@ -92,7 +90,7 @@ type bulkProblem struct {
 	bulkJSON
 }
 
-// bulkLeads answers POST /api/v1/leads/bulk: one change, a status or a source,
+// bulkLeads answers POST /api/v1/leads/bulk: one change, a status, a source or an owner,
 // to the leads listed in ids, each at the version the client read, and to
 // every lead of view, each at the version read as the change lists it.
 // Unlike a single write, each lead merges as a page's save does: a lead
@@ -111,7 +109,7 @@ func (s *server) bulkLeads(w http.ResponseWriter, r *http.Request) error {
 		item.rejectUnknown(nil)
 	}
 	if view := o.text("view"); view != nil {
-		q, problem := readBulkView(*view)
+		q, problem := readBulkView(*view, me(r.Context()).ID)
 		if problem != "" {
 			o.problem("view", problem)
 		}
@@ -123,6 +121,7 @@ func (s *server) bulkLeads(w http.ResponseWriter, r *http.Request) error {
 			b.Change.Status = lead.Status(*st)
 		}
 		b.Change.Source = c.text("source")
+		b.Change.Owner = c.owner()
 		c.rejectUnknown(nil)
 	}
 	if err := o.done(nil); err != nil {
@@ -154,12 +153,12 @@ func (s *server) bulkLeads(w http.ResponseWriter, r *http.Request) error {
 // readBulkView reads a view as the lead list's query string has it;
 // dates are days in UTC, as GET /leads reads them. problem says what is
 // wrong with it, "" when nothing is.
-func readBulkView(raw string) (q leads.ListQuery, problem string) {
+func readBulkView(raw string, me int64) (q leads.ListQuery, problem string) {
 	values, err := url.ParseQuery(raw)
 	if err != nil {
 		return q, fmt.Sprintf("Must be a query string such as \"status=NEW&source=Web\": %v.", err)
 	}
-	q, err = leadquery.Parse(values, time.UTC)
+	q, err = leadquery.Parse(values, time.UTC, me)
 	if problems, ok := leadquery.IsProblems(err); ok {
 		return q, problems.Error()
 	}
@@ -172,8 +171,8 @@ func bulkInvalid(invalid *domain.ValidationError) error {
 	out := &domain.ValidationError{}
 	for _, f := range invalid.Fields {
 		switch f.Field {
-		case lead.FieldStatus, lead.FieldSource:
-			f.Field = leads.BulkFieldChange + "." + f.Field
+		case lead.FieldStatus, lead.FieldSource, lead.FieldOwner:
+			f.Field = leads.BulkFieldChange + "." + apiField(f.Field)
 		}
 		out.Add(f.Field, f.Message)
 	}

@@ -121,8 +121,8 @@ func TestBulkChangeRequestsThatAreNotOneValidChange(t *testing.T) {
 		message    string
 	}{
 		{"no change", `{"ids": [` + one + `]}`, 400, "malformed-request", "change", `Required, such as {"status": "LOST"}.`},
-		{"an empty change", `{"ids": [` + one + `], "change": {}}`, 422, "validation-failed", "change", "Choose a change: a status to move to or a source to set."},
-		{"two changes", `{"ids": [` + one + `], "change": {"status": "LOST", "source": "Fair"}}`, 422, "validation-failed", "change", "Choose one change: a status or a source, not both."},
+		{"an empty change", `{"ids": [` + one + `], "change": {}}`, 422, "validation-failed", "change", "Choose a change: a status to move to, a source or an owner to set."},
+		{"two changes", `{"ids": [` + one + `], "change": {"status": "LOST", "source": "Fair"}}`, 422, "validation-failed", "change", "Choose one change: a status, a source or an owner, not more."},
 		{"an unknown status", `{"ids": [` + one + `], "change": {"status": "WON"}}`, 422, "validation-failed", "change.status", `"WON" is not a status; use one of NEW, CONTACTED, QUALIFIED, CONVERTED, LOST.`},
 		{"a source too long", `{"ids": [` + one + `], "change": {"source": "` + strings.Repeat("x", 201) + `"}}`, 422, "validation-failed", "change.source", "Source is 201 characters; the limit is 200."},
 		{"no lead", `{"change": {"status": "LOST"}}`, 422, "validation-failed", "ids", "Pick at least one lead."},

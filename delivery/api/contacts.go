@@ -17,6 +17,7 @@ type contactJSON struct {
 	Phone     string    `json:"phone"`
 	Company   string    `json:"company"`
 	Notes     string    `json:"notes"`
+	OwnerID   *int64    `json:"owner_id"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
@@ -26,7 +27,7 @@ func newContactJSON(c *contact.Contact) contactJSON {
 	f := c.Fields()
 	return contactJSON{
 		ID: c.ID(), Version: c.Version(),
-		Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company, Notes: f.Notes,
+		Name: f.Name, Email: f.Email, Phone: f.Phone, Company: f.Company, Notes: f.Notes, OwnerID: ownerJSON(f.Owner),
 		CreatedAt: c.CreatedAt().UTC(), UpdatedAt: c.UpdatedAt().UTC(), UpdatedBy: c.UpdatedBy(),
 	}
 }
@@ -36,7 +37,9 @@ func newContactJSON(c *contact.Contact) contactJSON {
 func readContactPatch(o *jsonObject) func(contact.Fields) (contact.Fields, error) {
 	name, email := o.text(contact.FieldName), o.text(contact.FieldEmail)
 	phone, company, notes := o.text(contact.FieldPhone), o.text(contact.FieldCompany), o.text(contact.FieldNotes)
+	owner := o.owner()
 	return func(f contact.Fields) (contact.Fields, error) {
+		set(&f.Owner, owner)
 		set(&f.Name, name)
 		set(&f.Email, email)
 		set(&f.Phone, phone)
@@ -51,7 +54,11 @@ func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, Paging: page})
+	owner, err := readOwnerFilter(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, Owner: owner, Paging: page})
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ type dealJSON struct {
 	ContactID int64      `json:"contact_id"`
 	LeadID    *int64     `json:"lead_id"`
 	Notes     string     `json:"notes"`
+	OwnerID   *int64     `json:"owner_id"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	UpdatedBy string     `json:"updated_by"`
@@ -40,7 +41,7 @@ func newDealJSON(d *deal.Deal) dealJSON {
 	j := dealJSON{
 		ID: d.ID(), Version: d.Version(), Title: f.Title,
 		Amount: moneyJSON{Value: f.Amount.Decimal(), Currency: f.Amount.Currency},
-		Stage:  d.Stage(), ContactID: d.ContactID(), Notes: f.Notes,
+		Stage:  d.Stage(), ContactID: d.ContactID(), Notes: f.Notes, OwnerID: ownerJSON(f.Owner),
 		CreatedAt: d.CreatedAt().UTC(), UpdatedAt: d.UpdatedAt().UTC(), UpdatedBy: d.UpdatedBy(),
 	}
 	if id := d.LeadID(); id != 0 {
@@ -61,9 +62,11 @@ func readDealPatch(o *jsonObject) func(deal.Fields) (deal.Fields, error) {
 		value, currency = amount.text("value"), amount.text("currency")
 		amount.rejectUnknown(nil)
 	}
+	owner := o.owner()
 	return func(f deal.Fields) (deal.Fields, error) {
 		set(&f.Title, title)
 		set(&f.Notes, notes)
+		set(&f.Owner, owner)
 		if value == nil && currency == nil && f.Amount != (deal.Money{}) {
 			return f, nil
 		}
@@ -97,6 +100,7 @@ var apiFieldNames = map[string]string{
 	deal.FieldLead:     "lead_id",
 	task.FieldAssignee: "assignee_id",
 	task.FieldLink:     "link_id",
+	domain.FieldOwner:  ownerMember,
 }
 
 func apiField(name string) string {
@@ -107,7 +111,7 @@ func apiField(name string) string {
 }
 
 // dealFieldOrder is the order of a deal's fields in problem lists.
-var dealFieldOrder = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency, deal.FieldNotes, deal.FieldContact, deal.FieldLead}
+var dealFieldOrder = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency, deal.FieldNotes, deal.FieldOwner, deal.FieldContact, deal.FieldLead}
 
 // joinValidation merges the field problems of several validation errors,
 // in form order; errors of other types are returned first.
@@ -148,7 +152,11 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 			return queryParamError("stage", err)
 		}
 	}
-	p, err := s.deals.List(r.Context(), deals.ListQuery{Stage: stage, Paging: page})
+	owner, err := readOwnerFilter(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.deals.List(r.Context(), deals.ListQuery{Stage: stage, Owner: owner, Paging: page})
 	if err != nil {
 		return err
 	}
@@ -160,7 +168,8 @@ func (s *server) createDeal(w http.ResponseWriter, r *http.Request) error {
 		apply := readDealPatch(o)
 		contactID, _ := o.integer("contact_id", "7")
 		return func(r *http.Request) (*deal.Deal, error) {
-			f, err := apply(deal.Fields{})
+			// Owned by its creator unless the body says otherwise.
+			f, err := apply(deal.Fields{Owner: me(r.Context()).ID})
 			if err != nil {
 				// Add the contact's problem, which the domain checks on creation.
 				_, other := deal.New(f, contactID, 0, actor(r))

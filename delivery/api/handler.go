@@ -141,9 +141,9 @@ func NewHandler(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, entries: cfg.Entries, tokens: cfg.Tokens, log: cfg.Logger, saves: cfg.Saves,
 		requestTimeout: cfg.RequestTimeout}
 	s.leadRes = resource[*lead.Lead, lead.Fields, leadJSON]{name: lead.Kind, store: cfg.Leads, represent: newLeadJSON,
-		patch: readLeadPatch, readOnly: leadReadOnly, count: s.countWrite}
+		patch: readLeadPatch, readOnly: leadReadOnly, count: s.countWrite, fresh: func(id int64) lead.Fields { return lead.Fields{Owner: id} }}
 	s.contactRes = resource[*contact.Contact, contact.Fields, contactJSON]{name: contact.Kind, store: cfg.Contacts,
-		represent: newContactJSON, patch: readContactPatch, count: s.countWrite}
+		represent: newContactJSON, patch: readContactPatch, count: s.countWrite, fresh: func(id int64) contact.Fields { return contact.Fields{Owner: id} }}
 	s.dealRes = resource[*deal.Deal, deal.Fields, dealJSON]{name: deal.Kind, store: cfg.Deals, represent: newDealJSON,
 		patch: readDealPatch, readOnly: dealReadOnly, count: s.countWrite}
 	s.viewRes = resource[*savedview.View, savedview.Fields, viewJSON]{name: savedview.Kind, store: repViews{cfg.Views},

@@ -24,7 +24,7 @@ type leadJSON struct {
 	Score     int         `json:"score"`
 	Notes     string      `json:"notes"`
 	Status    lead.Status `json:"status"`
-	Owner     string      `json:"owner"`
+	OwnerID   *int64      `json:"owner_id"`
 	CreatedAt time.Time   `json:"created_at"`
 	UpdatedAt time.Time   `json:"updated_at"`
 	UpdatedBy string      `json:"updated_by"`
@@ -35,7 +35,7 @@ func newLeadJSON(l *lead.Lead) leadJSON {
 	return leadJSON{
 		ID: l.ID(), Version: l.Version(),
 		Name: f.Name, Email: f.Email, Company: f.Company, Phone: f.Phone, Source: f.Source, Score: f.Score, Notes: f.Notes,
-		Status: l.Status(), Owner: l.Owner(),
+		Status: l.Status(), OwnerID: ownerJSON(f.Owner),
 		CreatedAt: l.CreatedAt().UTC(), UpdatedAt: l.UpdatedAt().UTC(), UpdatedBy: l.UpdatedBy(),
 	}
 }
@@ -46,7 +46,9 @@ func readLeadPatch(o *jsonObject) func(lead.Fields) (lead.Fields, error) {
 	name, email, company := o.text(lead.FieldName), o.text(lead.FieldEmail), o.text(lead.FieldCompany)
 	phone, source, notes := o.text(lead.FieldPhone), o.text(lead.FieldSource), o.text(lead.FieldNotes)
 	score := o.int(lead.FieldScore, "80")
+	owner := o.owner()
 	return func(f lead.Fields) (lead.Fields, error) {
+		set(&f.Owner, owner)
 		set(&f.Name, name)
 		set(&f.Email, email)
 		set(&f.Company, company)
@@ -61,7 +63,7 @@ func readLeadPatch(o *jsonObject) func(lead.Fields) (lead.Fields, error) {
 // leadReadOnly explains the members only a lead has that a body may not set.
 var leadReadOnly = map[string]string{
 	"status": "Change it with POST " + Prefix + "/leads/{id}/status.",
-	"owner":  "Read-only: a lead belongs to the user who creates it.",
+	"owner":  ownerHint,
 }
 
 func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +102,7 @@ func (s *server) deleteLead(w http.ResponseWriter, r *http.Request) error {
 // readLeadView reads the view of the lead list, as the pages write it
 // (see leadquery); dates are days in UTC.
 func readLeadView(r *http.Request) (leads.ListQuery, error) {
-	q, err := leadquery.Parse(r.URL.Query(), time.UTC)
+	q, err := leadquery.Parse(r.URL.Query(), time.UTC, me(r.Context()).ID)
 	if problems, ok := leadquery.IsProblems(err); ok {
 		refused := make([]fieldError, len(problems))
 		for i, p := range problems {

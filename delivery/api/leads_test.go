@@ -24,7 +24,7 @@ func TestCreateLeadAnswers201WithLocationAndETag(t *testing.T) {
 	assert.Equal(t, float64(70), l["score"])
 	assert.Equal(t, float64(1), l["version"])
 	assert.Equal(t, "NEW", l["status"])
-	assert.Equal(t, "Maria", l["owner"])
+	assert.Equal(t, float64(maria.ID), l["owner_id"], "a new lead belongs to whoever creates it")
 	assert.Equal(t, "Maria", l["updated_by"])
 	for _, key := range []string{"id", "email", "company", "phone", "source", "notes", "created_at", "updated_at"} {
 		assert.Contains(t, l, key)

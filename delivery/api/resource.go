@@ -51,6 +51,10 @@ type resource[A versioned[F], F, J any] struct {
 	settled func(a A, f F) bool
 	// count counts how each write ended (see server.countWrite).
 	count func(kind string, err error)
+	// fresh is the fields a create starts from, before the body's members
+	// apply: the creator as the owner (a body may give it to another user
+	// or nobody). nil for blank fields.
+	fresh func(creator int64) F
 }
 
 // readOnly explains the members of a record that a body may not set:
@@ -102,6 +106,9 @@ func (res resource[A, F, J]) createWith(w http.ResponseWriter, r *http.Request, 
 		apply := res.patch(o)
 		return func(r *http.Request) (A, error) {
 			var blank F
+			if res.fresh != nil {
+				blank = res.fresh(me(r.Context()).ID)
+			}
 			f, err := apply(blank)
 			if err != nil {
 				var zero A

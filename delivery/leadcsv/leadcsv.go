@@ -19,15 +19,16 @@ import (
 )
 
 // Header is the export's first row; the columns are the lead's fields,
-// its status and owner, then what the store keeps of it.
-var Header = []string{"id", "name", "email", "company", "phone", "source", "score", "status", "owner", "notes",
+// its status and owner (the user's id, empty for nobody), then what the
+// store keeps of it.
+var Header = []string{"id", "name", "email", "company", "phone", "source", "score", "status", "owner_id", "notes",
 	"created_at", "updated_at", "updated_by", "version"}
 
 // Row is a lead as one row under Header, each cell made Safe.
 func Row(l *lead.Lead) []string {
 	f := l.Fields()
 	row := []string{strconv.FormatInt(l.ID(), 10), f.Name, f.Email, f.Company, f.Phone, f.Source, strconv.Itoa(f.Score),
-		string(l.Status()), l.Owner(), f.Notes, l.CreatedAt().UTC().Format(time.RFC3339), l.UpdatedAt().UTC().Format(time.RFC3339),
+		string(l.Status()), domain.OwnerText(f.Owner), f.Notes, l.CreatedAt().UTC().Format(time.RFC3339), l.UpdatedAt().UTC().Format(time.RFC3339),
 		l.UpdatedBy(), strconv.FormatInt(l.Version(), 10)}
 	for i, cell := range row {
 		row[i] = Safe(cell)

@@ -19,7 +19,7 @@ func Canonical(raw string) (string, error) {
 	if err != nil {
 		return "", Problems{{Message: "The view's address cannot be read: write it as the list's address has it, such as status=NEW&sort=score."}}
 	}
-	q, err := Parse(v, time.UTC)
+	q, err := Parse(v, time.UTC, 0)
 	if err != nil {
 		return "", err
 	}

@@ -50,7 +50,7 @@ func TestCanonical_keepsDaysTheSameInEveryZone(t *testing.T) {
 		require.NoError(t, err)
 		v, err := url.ParseQuery(saved)
 		require.NoError(t, err)
-		q, err := leadquery.Parse(v, loc)
+		q, err := leadquery.Parse(v, loc, 0)
 		require.NoError(t, err)
 		assert.Equal(t, saved, leadquery.Encode(q, loc).Encode(), zone)
 	}

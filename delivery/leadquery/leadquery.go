@@ -15,6 +15,7 @@ import (
 
 	"crm/domain/lead"
 	"crm/usecase/leads"
+	"crm/usecase/record"
 )
 
 // The parameters of a view.
@@ -22,6 +23,7 @@ const (
 	ParamStatus      = "status"
 	ParamSource      = "source"
 	ParamSearch      = "q"
+	ParamOwner       = "owner"
 	ParamScoreMin    = "score_min"
 	ParamScoreMax    = "score_max"
 	ParamCreatedFrom = "created_from"
@@ -62,13 +64,27 @@ func AscendingByDefault(k leads.SortKey) bool {
 	return k == leads.SortName || k == leads.SortCompany || k == leads.SortStatus
 }
 
-// Parse reads a view from v. Dates are days in loc, the rep's zone: a
-// period's end day is included. Unknown parameters are ignored, as usual
-// for query strings; a malformed known one is a Problems error.
-func Parse(v url.Values, loc *time.Location) (leads.ListQuery, error) {
+// The values of the owner parameter besides a user's id.
+const (
+	OwnerMine   = string(record.OwnerMine)
+	OwnerNobody = string(record.OwnerNobody)
+)
+
+// Parse reads a view from v for rep me (a user id; 0 for nobody in
+// particular, as when a saved view's text is checked): owner=me is their
+// leads. Dates are days in loc, the rep's zone: a period's end day is
+// included. Unknown parameters are ignored, as usual for query strings; a
+// malformed known one is a Problems error.
+func Parse(v url.Values, loc *time.Location, me int64) (leads.ListQuery, error) {
 	var q leads.ListQuery
 	var problems Problems
 	refuse := func(param, msg string) { problems = append(problems, Problem{param, msg}) }
+
+	owner, ok := ParseOwner(v.Get(ParamOwner), me)
+	if !ok {
+		refuse(ParamOwner, OwnerProblem)
+	}
+	q.Owner = owner
 
 	if raw := v.Get(ParamStatus); raw != "" {
 		s, err := lead.ParseStatus(raw)
@@ -180,6 +196,7 @@ func Encode(q leads.ListQuery, loc *time.Location) url.Values {
 	set(ParamStatus, string(q.Status))
 	set(ParamSearch, q.Search)
 	set(ParamSource, q.Source)
+	set(ParamOwner, OwnerParam(q.Owner))
 	if q.Score.Min != nil {
 		set(ParamScoreMin, strconv.Itoa(*q.Score.Min))
 	}
@@ -198,6 +215,38 @@ func Encode(q leads.ListQuery, loc *time.Location) url.Values {
 		set(ParamDir, Dir(q.Sort))
 	}
 	return v
+}
+
+// ParseOwner reads the owner parameter of a list, of leads, contacts or
+// deals alike, for rep me: "me" (me's records), "none" (nobody's), a
+// user's id, or "" (everyone's); ok is false for anything else, which
+// OwnerProblem explains.
+func ParseOwner(raw string, me int64) (f record.OwnerFilter, ok bool) {
+	switch raw = strings.TrimSpace(raw); raw {
+	case "":
+		return record.OwnerFilter{}, true
+	case OwnerMine:
+		return record.OwnerFilter{Of: record.OwnerMine, ID: me}, true
+	case OwnerNobody:
+		return record.OwnerFilter{Of: record.OwnerNobody}, true
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		return record.OwnerFilter{}, false
+	}
+	return record.OwnerFilter{Of: record.OwnerUser, ID: id}, true
+}
+
+// OwnerProblem says what an owner parameter may be.
+const OwnerProblem = "The owner must be me, none or a user's id, such as 7."
+
+// OwnerParam is the owner parameter of a list selecting o: "" for every
+// record.
+func OwnerParam(o record.OwnerFilter) string {
+	if o.Of == record.OwnerUser {
+		return strconv.FormatInt(o.ID, 10)
+	}
+	return string(o.Of)
 }
 
 // Dir is the sort's direction as a view writes it.

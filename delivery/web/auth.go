@@ -57,7 +57,7 @@ func (s *server) requireUser(next http.Handler) http.Handler {
 		if err != nil {
 			return err
 		}
-		next.ServeHTTP(w, r.WithContext(views.WithUser(ctx, u)))
+		next.ServeHTTP(w, s.withDirectory(r.WithContext(views.WithUser(ctx, u))))
 		return nil
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"crm/delivery/leadquery"
 	"crm/delivery/telemetry"
 	"crm/delivery/web/views"
+	"crm/domain"
 	"crm/domain/lead"
 	"crm/usecase/leads"
 	"crm/usecase/record"
@@ -38,11 +39,13 @@ type bulkForm struct {
 	all      bool
 	status   string
 	source   string
+	owner    string
 }
 
 // readBulkForm reads the bulk change form: the leads ticked (lead, each
 // "id:version"), the view ("view", a query string) and whether the change
-// is for all of it ("all"), and the change ("status" or "source"). Its
+// is for all of it ("all"), and the change ("status", "source" or
+// "owner": a user's id, or "none" for nobody). Its
 // errors are 400s, for a form no page sends; a change the form allows
 // but the use case refuses is the use case's to say.
 func readBulkForm(r *http.Request, loc *time.Location) (bulkForm, error) {
@@ -66,7 +69,7 @@ func readBulkForm(r *http.Request, loc *time.Location) (bulkForm, error) {
 	}
 	view, err := url.ParseQuery(r.PostForm.Get("view"))
 	if err == nil {
-		f.query, err = leadquery.Parse(view, loc)
+		f.query, err = leadquery.Parse(view, loc, me(r).ID)
 	}
 	if err != nil {
 		return f, &badRequest{msg: "The view of the list could not be read; reload the list and try again."}
@@ -96,6 +99,19 @@ func readBulkForm(r *http.Request, loc *time.Location) (bulkForm, error) {
 		// An empty box is no change: a page has no way to mean "clear".
 		f.bulk.Change.Source = &f.source
 	}
+	f.owner = r.PostForm.Get("owner")
+	switch f.owner {
+	case "":
+	case leadquery.OwnerNobody:
+		var nobody int64
+		f.bulk.Change.Owner = &nobody
+	default:
+		id, err := domain.ParseOwner(lead.FieldOwner, f.owner)
+		if err != nil || id == 0 {
+			return f, &badRequest{msg: "The owner chosen could not be read; reload the list and choose again."}
+		}
+		f.bulk.Change.Owner = &id
+	}
 	f.bulk.By = actor(r)
 	return f, nil
 }
@@ -113,7 +129,8 @@ func (s *server) bulkLeads(w http.ResponseWriter, r *http.Request) error {
 	report, err := s.leads.Bulk(ctx, f.bulk)
 	telemetry.CountBulk(s.saves, report)
 	v := views.LeadListView{Query: f.query, Loc: views.Location(r.Context())}
-	shown := &views.BulkReport{BulkReport: report, You: actor(r), Back: v.TabURL(f.query.Status), Loc: views.Location(r.Context())}
+	shown := &views.BulkReport{BulkReport: report, You: actor(r), Back: v.TabURL(f.query.Status), Loc: views.Location(r.Context()),
+		Owners: views.OwnerNamer(r.Context())}
 	switch {
 	case isInvalid(err):
 		return s.bulkRefused(w, r, v, f, ruleMessage(err))
@@ -158,7 +175,7 @@ func (s *server) bulkRefused(w http.ResponseWriter, r *http.Request, v views.Lea
 	if err := s.frameLeadList(r, &v); err != nil {
 		return err
 	}
-	v.Bulk = views.LeadBulk{Selected: f.selected, All: f.all, Status: f.status, Source: f.source, Problem: msg}
+	v.Bulk = views.LeadBulk{Selected: f.selected, All: f.all, Status: f.status, Source: f.source, Owner: f.owner, Problem: msg}
 	s.render(w, r, http.StatusUnprocessableEntity, views.LeadListPage(v), nil)
 	return nil
 }

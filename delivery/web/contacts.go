@@ -7,7 +7,9 @@ import (
 
 	"github.com/a-h/templ"
 
+	"crm/delivery/leadquery"
 	"crm/delivery/web/views"
+	"crm/domain"
 	"crm/domain/contact"
 	"crm/usecase/contacts"
 	"crm/usecase/record"
@@ -34,7 +36,9 @@ func newContactPages(s *server, svc ContactService) *recordPages[*contact.Contac
 			})
 		},
 		editor: func(v views.ContactView) templ.Component { return views.ContactEditor(v) },
-		blank:  func(*http.Request) views.Form { return views.Form{Prefix: contact.Kind, Values: map[string]string{}} },
+		blank: func(r *http.Request) views.Form {
+			return views.Form{Prefix: contact.Kind, Values: map[string]string{contact.FieldOwner: creatorOwns(r)}}
+		},
 		newFields: func(form views.Form) templ.Component {
 			return views.ContactFields(form, nil, views.FieldExtras{LookUp: true})
 		},
@@ -49,10 +53,15 @@ func newContactPages(s *server, svc ContactService) *recordPages[*contact.Contac
 // value is text, so it never fails.
 func decodeContactForm(r *http.Request) (map[string]string, contact.Fields, error) {
 	values := formValues(r, contact.EditableFields...)
-	return values, contact.Fields{
+	f := contact.Fields{
 		Name: values[contact.FieldName], Email: values[contact.FieldEmail],
 		Phone: values[contact.FieldPhone], Company: values[contact.FieldCompany], Notes: values[contact.FieldNotes],
-	}, nil
+	}
+	invalid := &domain.ValidationError{}
+	if decodeOwner(r, values, &f.Owner, invalid); len(invalid.Fields) == 0 {
+		return values, f, nil
+	}
+	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), contact.FieldOwner)
 }
 
 func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
@@ -60,11 +69,15 @@ func (s *server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, Paging: paging})
+	owner, ok := leadquery.ParseOwner(r.URL.Query().Get(leadquery.ParamOwner), me(r).ID)
+	if !ok {
+		return &badRequest{msg: leadquery.OwnerProblem}
+	}
+	page, err := s.contacts.List(r.Context(), contacts.ListQuery{Search: search, Owner: owner, Paging: paging})
 	if err != nil {
 		return err
 	}
-	v := views.ContactListView{Search: search, Contacts: page.Items, After: paging.After, Next: page.Next,
+	v := views.ContactListView{Search: search, Owner: leadquery.OwnerParam(owner), Contacts: page.Items, After: paging.After, Next: page.Next,
 		Notice: s.contactPages.notices[r.URL.Query().Get("notice")]}
 	return s.renderList(w, r, paging, views.ContactRows(v), views.ContactListPage(v), views.ContactResults(v))
 }

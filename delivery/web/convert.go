@@ -75,6 +75,10 @@ func decodeConvertForm(r *http.Request) (convertForm, error) {
 	// lead's); the deal starts without notes.
 	delete(f.deal, deal.FieldNotes)
 	f.dealF.Notes = ""
+	// The contact and the deal go to the lead's owner: the form shows no
+	// owner of theirs (see views.OwnerSelect).
+	delete(f.contact, contact.FieldOwner)
+	delete(f.deal, deal.FieldOwner)
 	return f, nil
 }
 
@@ -96,7 +100,9 @@ func (s *server) convertLead(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := requireInputs(r, append(slices.Clone(contact.EditableFields), dealTermInputs...)); err != nil {
+	// The contact and the deal go to the lead's owner: the form has no
+	// owner of its own.
+	if err := requireInputs(r, withoutOwner(append(slices.Clone(contact.EditableFields), dealTermInputs...))); err != nil {
 		return err
 	}
 	form, err := decodeConvertForm(r)

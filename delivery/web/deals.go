@@ -10,6 +10,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"crm/delivery/leadquery"
 	"crm/delivery/web/views"
 	"crm/domain"
 	"crm/domain/deal"
@@ -42,6 +43,7 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 			// The contact is shown as given: the create checks it exists.
 			return views.Form{Prefix: deal.Kind, Values: map[string]string{
 				deal.FieldContact: r.URL.Query().Get("contact"), deal.FieldCurrency: deal.Currencies[0],
+				deal.FieldOwner: creatorOwns(r),
 			}}
 		},
 		newFields: func(form views.Form) templ.Component { return views.NewDealFields(form) },
@@ -66,7 +68,7 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 var dealTermInputs = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency}
 
 // dealInputs are the inputs of all a deal's fields.
-var dealInputs = append(slices.Clone(dealTermInputs), deal.FieldNotes)
+var dealInputs = slices.Clip(append(slices.Clone(dealTermInputs), deal.FieldNotes, deal.FieldOwner))
 
 // decodeDealForm reads a deal form (see recordPages.decode). The contact,
 // in the create form only, is kept among the values to be shown again.
@@ -75,10 +77,11 @@ func decodeDealForm(r *http.Request) (map[string]string, deal.Fields, error) {
 	money, err := deal.ParseMoney(values[deal.FieldAmount], values[deal.FieldCurrency])
 	f := deal.Fields{Title: values[deal.FieldTitle], Amount: money, Notes: values[deal.FieldNotes]}
 	invalid := &domain.ValidationError{}
-	if !errors.As(err, &invalid) {
+	errors.As(err, &invalid)
+	if decodeOwner(r, values, &f.Owner, invalid); len(invalid.Fields) == 0 {
 		return values, f, nil
 	}
-	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), deal.FieldAmount, deal.FieldCurrency)
+	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), deal.FieldAmount, deal.FieldCurrency, deal.FieldOwner)
 }
 
 // contactOf reads the contact a new deal is for, from its form.
@@ -101,12 +104,16 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	query := deals.ListQuery{Stage: stage, Paging: paging}
+	owner, ok := leadquery.ParseOwner(r.URL.Query().Get(leadquery.ParamOwner), me(r).ID)
+	if !ok {
+		return &badRequest{msg: leadquery.OwnerProblem}
+	}
+	query := deals.ListQuery{Stage: stage, Owner: owner, Paging: paging}
 	page, err := s.deals.List(r.Context(), query)
 	if err != nil {
 		return err
 	}
-	v := views.DealListView{Stage: query.Stage, Deals: page.Items, ContactNames: page.ContactNames, After: paging.After, Next: page.Next,
+	v := views.DealListView{Stage: query.Stage, Owner: leadquery.OwnerParam(owner), Deals: page.Items, ContactNames: page.ContactNames, After: paging.After, Next: page.Next,
 		Notice: s.dealPages.notices[r.URL.Query().Get("notice")]}
 	return s.renderList(w, r, paging, views.DealRows(v), views.DealListPage(v), views.DealResults(v))
 }

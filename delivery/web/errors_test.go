@@ -42,6 +42,10 @@ func (fullFeed) Subscribe(string, int64) (<-chan domain.Saved, func(), error) {
 	return nil, nil, errors.New("1000 watchers already")
 }
 
+func (fullFeed) SubscribeRep(int64) (<-chan domain.RepNotice, func(), error) {
+	return nil, nil, errors.New("1000 watchers already")
+}
+
 func TestStream_AFullFeedAsksToComeBackIn30sAndLogsOnceAMinute(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer

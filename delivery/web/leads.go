@@ -42,8 +42,8 @@ func newLeadPages(s *server, svc LeadService) *recordPages[*lead.Lead, lead.Fiel
 		inputs:  lead.EditableFields, decode: decodeLeadForm, form: views.LeadForm,
 		page:   func(v views.LeadView) templ.Component { return views.LeadPage(v) },
 		editor: func(v views.LeadView) templ.Component { return views.LeadEditor(v) },
-		blank: func(*http.Request) views.Form {
-			return views.Form{Prefix: lead.Kind, Values: map[string]string{lead.FieldScore: "0"}}
+		blank: func(r *http.Request) views.Form {
+			return views.Form{Prefix: lead.Kind, Values: map[string]string{lead.FieldScore: "0", lead.FieldOwner: creatorOwns(r)}}
 		},
 		newFields: func(form views.Form) templ.Component {
 			return views.LeadFields(form, nil, views.FieldExtras{LookUp: true})
@@ -59,30 +59,32 @@ func newLeadPages(s *server, svc LeadService) *recordPages[*lead.Lead, lead.Fiel
 }
 
 // decodeLeadForm reads a lead form (see recordPages.decode). A score that
-// is not a whole number is reported beside the domain's other messages.
+// is not a whole number, or an owner that is no user's id, is reported
+// beside the domain's other messages.
 func decodeLeadForm(r *http.Request) (map[string]string, lead.Fields, error) {
 	values := formValues(r, lead.EditableFields...)
 	f := lead.Fields{
 		Name: values[lead.FieldName], Email: values[lead.FieldEmail], Company: values[lead.FieldCompany],
 		Phone: values[lead.FieldPhone], Source: values[lead.FieldSource], Notes: values[lead.FieldNotes],
 	}
-	raw := strings.TrimSpace(values[lead.FieldScore])
-	if raw == "" {
-		return values, f, nil
-	}
-	score, err := strconv.Atoi(raw)
-	if err == nil {
-		f.Score = score
-		return values, f, nil
-	}
 	invalid := &domain.ValidationError{}
-	invalid.Add(lead.FieldScore, fmt.Sprintf("Score must be a whole number from %d to %d.", lead.MinScore, lead.MaxScore))
-	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), lead.FieldScore)
+	decodeOwner(r, values, &f.Owner, invalid)
+	if raw := strings.TrimSpace(values[lead.FieldScore]); raw != "" {
+		score, err := strconv.Atoi(raw)
+		if err != nil {
+			invalid.Add(lead.FieldScore, fmt.Sprintf("Score must be a whole number from %d to %d.", lead.MinScore, lead.MaxScore))
+		}
+		f.Score = score
+	}
+	if len(invalid.Fields) == 0 {
+		return values, f, nil
+	}
+	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), lead.FieldScore, lead.FieldOwner)
 }
 
 func (s *server) listLeads(w http.ResponseWriter, r *http.Request) error {
 	loc := views.Location(r.Context())
-	query, err := leadquery.Parse(r.URL.Query(), loc)
+	query, err := leadquery.Parse(r.URL.Query(), loc, me(r).ID)
 	if problems, ok := leadquery.IsProblems(err); ok {
 		return &badRequest{msg: problems.Error()}
 	}
@@ -130,7 +132,7 @@ func (s *server) frameLeadList(r *http.Request, v *views.LeadListView) (err erro
 // exportLeads answers the CSV of a view of the lead list: every lead it
 // selects, in its order, streamed.
 func (s *server) exportLeads(w http.ResponseWriter, r *http.Request) error {
-	query, err := leadquery.Parse(r.URL.Query(), views.Location(r.Context()))
+	query, err := leadquery.Parse(r.URL.Query(), views.Location(r.Context()), me(r).ID)
 	if problems, ok := leadquery.IsProblems(err); ok {
 		return &badRequest{msg: problems.Error()}
 	}

@@ -17,6 +17,9 @@ type LiveFeed interface {
 	// function that stops them; an error means no more watchers fit. The
 	// channel is closed when the server shuts down.
 	Subscribe(kind string, id int64) (<-chan domain.Saved, func(), error)
+	// SubscribeRep returns the notices for rep (a user id) from now on,
+	// and the function that stops them, as Subscribe does.
+	SubscribeRep(rep int64) (<-chan domain.RepNotice, func(), error)
 }
 
 // Server-sent events timing: a comment every heartbeat keeps proxies from
@@ -116,7 +119,16 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, id 
 		return nil
 	}
 	defer stop()
+	return serveEvents(w, r, saves, func(saved domain.Saved) ([]byte, error) {
+		return json.Marshal(liveNotice{Version: saved.Version, Message: message(saved)})
+	}, "saved")
+}
 
+// serveEvents streams each value of events as a server-sent event named
+// name, its data as encode writes it (nil data: the value is not sent),
+// until the client goes, the channel closes (the server shutting down) or
+// a write fails.
+func serveEvents[T any](w http.ResponseWriter, r *http.Request, events <-chan T, encode func(T) ([]byte, error), name string) error {
 	rc := http.NewResponseController(w)
 	// The server's WriteTimeout bounds whole responses; this one lasts as
 	// long as the page is open, so each write gets its own deadline instead.
@@ -149,12 +161,15 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, id 
 			if !send(": ping\n\n") {
 				return nil
 			}
-		case saved, open := <-saves:
+		case ev, open := <-events:
 			if !open {
 				return nil // the server is shutting down
 			}
-			data, err := json.Marshal(liveNotice{Version: saved.Version, Message: message(saved)})
-			if err != nil || !send("event: saved\ndata: "+string(data)+"\n\n") {
+			data, err := encode(ev)
+			if err == nil && data == nil {
+				continue
+			}
+			if err != nil || !send("event: "+name+"\ndata: "+string(data)+"\n\n") {
 				return nil
 			}
 		}

@@ -56,6 +56,8 @@ type Config struct {
 	Sessions *scs.SessionManager
 	// API serves /api/v1/, which authenticates by bearer token itself.
 	API http.Handler
+	// Users are who records can belong to; nil shows owners by number.
+	Users UserDirectory
 	// Live announces saves to open pages; nil turns live notices off.
 	Live   LiveFeed
 	Logger *slog.Logger
@@ -87,7 +89,7 @@ const readyTimeout = time.Second
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, reps: cfg.Reps, entries: cfg.Entries, conversion: cfg.Conversion,
-		trash: cfg.Trash, admin: cfg.Admin, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
+		trash: cfg.Trash, admin: cfg.Admin, users: cfg.Users, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
 		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies, requests: cfg.Requests, saves: cfg.Saves}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -154,6 +156,7 @@ func NewRouter(cfg Config) http.Handler {
 // pages routes the pages reps use once signed in.
 func (s *server) pages(r chi.Router) {
 	r.Get("/", s.handle(s.listLeads))
+	r.Get(RepNoticesPath, s.handle(s.repNotices))
 	r.Get("/leads", s.handle(s.listLeads))
 	r.Get("/leads.csv", s.handle(s.exportLeads))
 	s.leadImports.routes(r)
@@ -189,6 +192,7 @@ type server struct {
 	conversion ConversionService
 	trash      TrashService
 	admin      AdminService
+	users      UserDirectory
 	auth       Authenticator
 	sessions   *scs.SessionManager
 	live       LiveFeed

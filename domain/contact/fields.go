@@ -18,6 +18,7 @@ const (
 	FieldPhone   = "phone"
 	FieldCompany = "company"
 	FieldNotes   = "notes"
+	FieldOwner   = domain.FieldOwner
 )
 
 // fields describes the fields a rep edits, in form order.
@@ -27,6 +28,7 @@ var fields = domain.Fields[Fields]{
 	domain.Line(FieldPhone, func(f *Fields) *string { return &f.Phone }),
 	domain.Line(FieldCompany, func(f *Fields) *string { return &f.Company }),
 	domain.Text(FieldNotes, func(f *Fields) *string { return &f.Notes }),
+	domain.Owner(FieldOwner, func(f *Fields) *int64 { return &f.Owner }),
 }
 
 // EditableFields lists the fields a rep edits in the contact form, in form order.
@@ -39,6 +41,8 @@ type Fields struct {
 	Phone   string
 	Company string
 	Notes   string
+	// Owner is the user the contact belongs to, by id; 0 while nobody has it.
+	Owner int64
 }
 
 // Normalize trims surrounding white space from the one-line fields, so
@@ -58,6 +62,7 @@ func (f Fields) Validate() error {
 	domain.CheckPhone(&v, FieldPhone, f.Phone)
 	domain.CheckText(&v, FieldCompany, "Company", f.Company, MaxCompanyLen)
 	domain.CheckNotes(&v, FieldNotes, "Notes", f.Notes)
+	domain.CheckOwner(&v, FieldOwner, f.Owner)
 	return v.Err()
 }
 

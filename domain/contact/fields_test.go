@@ -126,7 +126,7 @@ func TestFields_Normalize_trimsEveryField(t *testing.T) {
 
 func TestFields_GetWithFieldAndChangedAgree(t *testing.T) {
 	t.Parallel()
-	from, to := validFields(), contact.Fields{Name: "B", Email: "b@b.co", Phone: "999", Company: "B Co", Notes: "other"}
+	from, to := validFields(), contact.Fields{Name: "B", Email: "b@b.co", Phone: "999", Company: "B Co", Notes: "other", Owner: 5}
 	for _, name := range contact.EditableFields {
 		t.Run(name+" is read, copied and compared on its own", func(t *testing.T) {
 			t.Parallel()
@@ -139,7 +139,7 @@ func TestFields_GetWithFieldAndChangedAgree(t *testing.T) {
 	t.Run("every field differs in form order", func(t *testing.T) {
 		t.Parallel()
 		assert.Equal(t, contact.EditableFields, from.Changed(to))
-		assert.Equal(t, []string{contact.FieldName, contact.FieldEmail, contact.FieldPhone, contact.FieldCompany, contact.FieldNotes}, contact.EditableFields)
+		assert.Equal(t, []string{contact.FieldName, contact.FieldEmail, contact.FieldPhone, contact.FieldCompany, contact.FieldNotes, contact.FieldOwner}, contact.EditableFields)
 	})
 	t.Run("an unknown field reads empty and copies nothing", func(t *testing.T) {
 		t.Parallel()

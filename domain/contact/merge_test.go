@@ -87,8 +87,8 @@ func TestCompareThreeWay(t *testing.T) {
 func TestCompareThreeWay_everyFieldOnItsOwn(t *testing.T) {
 	t.Parallel()
 	base := validFields()
-	theirs := contact.Fields{Name: "T", Email: "t@t.co", Phone: "111", Company: "T Co", Notes: "Notes theirs"}
-	yours := contact.Fields{Name: "Y", Email: "y@y.co", Phone: "222", Company: "Y Co", Notes: "Notes yours"}
+	theirs := contact.Fields{Name: "T", Email: "t@t.co", Phone: "111", Company: "T Co", Notes: "Notes theirs", Owner: 3}
+	yours := contact.Fields{Name: "Y", Email: "y@y.co", Phone: "222", Company: "Y Co", Notes: "Notes yours", Owner: 4}
 	for _, field := range contact.EditableFields {
 		t.Run(field+" changed only by you is yours", func(t *testing.T) {
 			t.Parallel()

@@ -26,6 +26,7 @@ const (
 	FieldContact  = "contact"
 	FieldLead     = "lead"
 	FieldNotes    = "notes"
+	FieldOwner    = domain.FieldOwner
 )
 
 // fields describes the fields a rep edits, in form order. The amount reads
@@ -40,6 +41,7 @@ var fields = domain.Fields[Fields]{
 		return m.Decimal() + " " + m.Currency
 	}),
 	domain.Text(FieldNotes, func(f *Fields) *string { return &f.Notes }),
+	domain.Owner(FieldOwner, func(f *Fields) *int64 { return &f.Owner }),
 }
 
 // EditableFields lists the fields a rep edits in the deal form, in form order.
@@ -51,6 +53,8 @@ type Fields struct {
 	Title  string
 	Amount Money
 	Notes  string
+	// Owner is the user the deal belongs to, by id; 0 while nobody has it.
+	Owner int64
 }
 
 // Normalize trims surrounding white space from the title; notes keep
@@ -71,6 +75,7 @@ func (f Fields) Validate() error {
 		v.Fields = append(v.Fields, amount.Fields...)
 	}
 	domain.CheckNotes(&v, FieldNotes, "Notes", f.Notes)
+	domain.CheckOwner(&v, FieldOwner, f.Owner)
 	return v.Err()
 }
 

@@ -28,6 +28,7 @@ const (
 	FieldScore   = "score"
 	FieldNotes   = "notes"
 	FieldStatus  = "status"
+	FieldOwner   = domain.FieldOwner
 )
 
 // fields describes the fields a rep edits, in form order.
@@ -39,6 +40,7 @@ var fields = domain.Fields[Fields]{
 	domain.Line(FieldSource, func(f *Fields) *string { return &f.Source }),
 	domain.Number(FieldScore, func(f *Fields) *int { return &f.Score }),
 	domain.Text(FieldNotes, func(f *Fields) *string { return &f.Notes }),
+	domain.Owner(FieldOwner, func(f *Fields) *int64 { return &f.Owner }),
 }
 
 // EditableFields lists the fields a rep edits in the lead form, in form order.
@@ -54,6 +56,8 @@ type Fields struct {
 	Source  string
 	Score   int
 	Notes   string
+	// Owner is the user the lead belongs to, by id; 0 while nobody has it.
+	Owner int64
 }
 
 // Normalize trims surrounding white space from the one-line fields, so
@@ -79,6 +83,7 @@ func (f Fields) Validate() error {
 		v.Add(FieldScore, fmt.Sprintf("Score must be between %d and %d; got %d.", MinScore, MaxScore, f.Score))
 	}
 	domain.CheckNotes(&v, FieldNotes, "Notes", f.Notes)
+	domain.CheckOwner(&v, FieldOwner, f.Owner)
 	return v.Err()
 }
 

@@ -330,7 +330,7 @@ func TestFields_Normalize(t *testing.T) {
 func TestFields_Changed_and_Get(t *testing.T) {
 	t.Parallel()
 	base := validFields()
-	all := lead.Fields{Name: "B", Email: "b@b.co", Company: "B Co", Phone: "999", Source: "ad", Score: 51, Notes: "other"}
+	all := lead.Fields{Name: "B", Email: "b@b.co", Company: "B Co", Phone: "999", Source: "ad", Score: 51, Notes: "other", Owner: 2}
 	tests := []struct {
 		name  string
 		other lead.Fields
@@ -363,9 +363,12 @@ func TestFields_Changed_and_Get(t *testing.T) {
 		assert.Equal(t, "50", f.Get(lead.FieldScore))
 		assert.Equal(t, "Met at the expo.", f.Get(lead.FieldNotes))
 		assert.Empty(t, f.Get(lead.FieldStatus), "status is not an editable field")
+		assert.Empty(t, f.Get(lead.FieldOwner), "nobody's lead: the owner select's empty choice")
+		f.Owner = 12
+		assert.Equal(t, "12", f.Get(lead.FieldOwner), "the owner's user id, as the select posts it")
 	})
-	t.Run("the editable fields are the seven of the form, in form order", func(t *testing.T) {
+	t.Run("the editable fields are the eight of the form, in form order", func(t *testing.T) {
 		t.Parallel()
-		assert.Equal(t, []string{"name", "email", "company", "phone", "source", "score", "notes"}, lead.EditableFields)
+		assert.Equal(t, []string{"name", "email", "company", "phone", "source", "score", "notes", "owner"}, lead.EditableFields)
 	})
 }

@@ -35,18 +35,18 @@ type Lead struct {
 	domain.Root
 	fields Fields
 	status Status
-	owner  string
 }
 
-// New validates f and returns a lead in status NEW owned by owner. It has no
-// id or version until a repository stores it.
-func New(f Fields, owner string) (*Lead, error) {
+// New validates f and returns a lead in status NEW created by rep by (its
+// owner is f.Owner, whoever creates it). It has no id or version until a
+// repository stores it.
+func New(f Fields, by string) (*Lead, error) {
 	f = f.Normalize()
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	l := &Lead{fields: f, status: StatusNew, owner: owner}
-	l.Record(domain.Event{Name: EventCreated, Actor: owner, Changes: domain.Diff(Fields{}, f)})
+	l := &Lead{fields: f, status: StatusNew}
+	l.Record(domain.Event{Name: EventCreated, Actor: by, Changes: domain.Diff(Fields{}, f)})
 	return l, nil
 }
 
@@ -57,7 +57,6 @@ type Snapshot struct {
 	Version   int64
 	Fields    Fields
 	Status    Status
-	Owner     string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	UpdatedBy string
@@ -68,14 +67,14 @@ type Snapshot struct {
 func Rehydrate(s Snapshot) *Lead {
 	return &Lead{Root: domain.Restore(domain.Meta{ID: s.ID, Version: s.Version,
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}),
-		fields: s.Fields, status: s.Status, owner: s.Owner}
+		fields: s.Fields, status: s.Status}
 }
 
 // Snapshot returns the lead's complete state, for repositories.
 func (l *Lead) Snapshot() Snapshot {
 	m := l.Meta()
 	return Snapshot{ID: m.ID, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
-		Fields: l.fields, Status: l.status, Owner: l.owner}
+		Fields: l.fields, Status: l.status}
 }
 
 // Fields returns the editable fields.
@@ -83,9 +82,6 @@ func (l *Lead) Fields() Fields { return l.fields }
 
 // Status returns where the lead stands in the funnel.
 func (l *Lead) Status() Status { return l.status }
-
-// Owner returns the rep the lead belongs to.
-func (l *Lead) Owner() string { return l.owner }
 
 // NextStatuses lists the moves the state machine allows from here.
 func (l *Lead) NextStatuses() []Status { return l.status.Next() }

@@ -29,18 +29,18 @@ func with(edit func(f *lead.Fields)) lead.Fields {
 	return f
 }
 
-// everyFieldChanged differs from mergeBase in all seven fields; theirs and
-// yours also differ from each other in all seven.
+// everyFieldChanged differs from mergeBase in all eight fields; theirs and
+// yours also differ from each other in all eight.
 func everyFieldChanged(side string) lead.Fields {
 	if side == "theirs" {
 		return lead.Fields{
 			Name: "Name theirs", Email: "theirs@example.org", Company: "Company theirs",
-			Phone: "555-0111", Source: "source theirs", Score: 61, Notes: "Notes theirs",
+			Phone: "555-0111", Source: "source theirs", Score: 61, Notes: "Notes theirs", Owner: 3,
 		}
 	}
 	return lead.Fields{
 		Name: "Name yours", Email: "yours@example.org", Company: "Company yours",
-		Phone: "555-0122", Source: "source yours", Score: 72, Notes: "Notes yours",
+		Phone: "555-0122", Source: "source yours", Score: 72, Notes: "Notes yours", Owner: 4,
 	}
 }
 
@@ -234,6 +234,7 @@ func TestCompareThreeWay_everyFieldOnItsOwn(t *testing.T) {
 		lead.FieldSource:  {func(f *lead.Fields) { f.Source = "T" }, func(f *lead.Fields) { f.Source = "Y" }},
 		lead.FieldScore:   {func(f *lead.Fields) { f.Score = 0 }, func(f *lead.Fields) { f.Score = 100 }},
 		lead.FieldNotes:   {func(f *lead.Fields) { f.Notes = "T" }, func(f *lead.Fields) { f.Notes = "Y" }},
+		lead.FieldOwner:   {func(f *lead.Fields) { f.Owner = 3 }, func(f *lead.Fields) { f.Owner = 4 }},
 	}
 	base := mergeBase()
 	for _, field := range lead.EditableFields {

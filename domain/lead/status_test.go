@@ -31,7 +31,7 @@ var allStatuses = []lead.Status{
 func leadIn(t *testing.T, st lead.Status, score int) *lead.Lead {
 	t.Helper()
 	l := lead.Rehydrate(lead.Snapshot{
-		ID: 42, Version: 3, Status: st, Owner: "ada", UpdatedBy: "ada",
+		ID: 42, Version: 3, Status: st, UpdatedBy: "ada",
 		Fields: lead.Fields{Name: "Grace Hopper", Email: "grace@example.com", Score: score},
 	})
 	require.Equal(t, st, l.Status())

@@ -243,6 +243,32 @@ func TestLeadRepositories(t *testing.T) {
 			}
 		})
 	})
+	t.Run("the list filters by owner: a user's, the rep's own, nobody's", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			maria, john := b.rep(t, "maria"), b.rep(t, "john")
+			marias := addLead(t, b, lead.Fields{Name: "Maria's", Owner: maria.ID})
+			johns := addLead(t, b, lead.Fields{Name: "John's", Owner: john.ID, Source: "Website"})
+			nobodys := addLead(t, b, lead.Fields{Name: "Nobody's", Source: "Website"})
+			alsoMarias := addLead(t, b, lead.Fields{Name: "Maria's too", Owner: maria.ID, Score: 90})
+			for _, tc := range []struct {
+				name string
+				q    leads.ListQuery
+				want []*lead.Lead
+			}{
+				{"anyone's", leads.ListQuery{}, []*lead.Lead{alsoMarias, nobodys, johns, marias}},
+				{"a user's", leads.ListQuery{Owner: record.OwnerFilter{Of: record.OwnerUser, ID: john.ID}}, []*lead.Lead{johns}},
+				{"mine", leads.ListQuery{Owner: record.OwnerFilter{Of: record.OwnerMine, ID: maria.ID}}, []*lead.Lead{alsoMarias, marias}},
+				{"mine, read for nobody in particular", leads.ListQuery{Owner: record.OwnerFilter{Of: record.OwnerMine}}, nil},
+				{"nobody's", leads.ListQuery{Owner: record.OwnerFilter{Of: record.OwnerNobody}}, []*lead.Lead{nobodys}},
+				{"nobody's from a source", leads.ListQuery{Owner: record.OwnerFilter{Of: record.OwnerNobody}, Source: "Website"}, []*lead.Lead{nobodys}},
+				{"mine by score", leads.ListQuery{Owner: record.OwnerFilter{Of: record.OwnerMine, ID: maria.ID}, Sort: leads.Sort{By: leads.SortScore}}, []*lead.Lead{alsoMarias, marias}},
+			} {
+				page, err := b.leads.List(t.Context(), tc.q)
+				require.NoError(t, err, tc.name)
+				assert.Equal(t, ids(tc.want), ids(page.Items), tc.name)
+			}
+		})
+	})
 	t.Run("the list filters by source, score and periods together", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			var made []*lead.Lead

@@ -143,7 +143,7 @@ var (
 		},
 		same:   edit("bruno", func(*lead.Fields) {}, (*lead.Lead).Fields, (*lead.Lead).Edit),
 		state:  func(l *lead.Lead) any { return l.Snapshot() },
-		fields: func(l *lead.Lead) any { return []any{l.Fields(), l.Status(), l.Owner()} },
+		fields: func(l *lead.Lead) any { return []any{l.Fields(), l.Status()} },
 	}
 	contactKind = kind[*contact.Contact]{
 		name: contact.Kind,

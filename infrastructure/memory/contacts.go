@@ -21,7 +21,7 @@ type Contacts struct {
 func (r *Contacts) List(_ context.Context, q contacts.ListQuery) (record.Page[*contact.Contact], error) {
 	return page(r.all(), q.Paging, func(c *contact.Contact) bool {
 		f := c.Fields()
-		return matchesOrStarts(q.Search, f.Name, f.Email, f.Company)
+		return matchesOrStarts(q.Search, f.Name, f.Email, f.Company) && q.Owner.Matches(f.Owner)
 	}), nil
 }
 

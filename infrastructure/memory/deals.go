@@ -19,7 +19,9 @@ type Deals struct {
 // List returns one page of the deals in q's stage, newest first, with the
 // names of their contacts.
 func (r *Deals) List(ctx context.Context, q deals.ListQuery) (deals.Page, error) {
-	p := page(r.all(), q.Paging, func(d *deal.Deal) bool { return q.Stage == "" || d.Stage() == q.Stage })
+	p := page(r.all(), q.Paging, func(d *deal.Deal) bool {
+		return (q.Stage == "" || d.Stage() == q.Stage) && q.Owner.Matches(d.Fields().Owner)
+	})
 	names := map[int64]string{}
 	for _, d := range p.Items {
 		if c, err := r.db.Contacts.Get(ctx, d.ContactID()); err == nil {

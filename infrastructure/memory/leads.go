@@ -99,7 +99,7 @@ func (r *Leads) view(q leads.ListQuery) []*lead.Lead {
 // leadSelected reports whether l passes q's filters.
 func leadSelected(l *lead.Lead, q leads.ListQuery) bool {
 	f := l.Fields()
-	return (q.Status == "" || l.Status() == q.Status) && (q.Source == "" || f.Source == q.Source) &&
+	return (q.Status == "" || l.Status() == q.Status) && (q.Source == "" || f.Source == q.Source) && q.Owner.Matches(f.Owner) &&
 		q.Score.Contains(f.Score) && q.Created.Contains(l.CreatedAt()) && q.Updated.Contains(l.UpdatedAt()) &&
 		leadMatches(l, q.Search)
 }

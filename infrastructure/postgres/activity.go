@@ -67,9 +67,10 @@ type activityEvent struct {
 }
 
 // eventArgs adds to args what withEvents records of events, the events of
-// an aggregate of kind: the events in order, and the notice of the save
-// (none when there is no event, as for a save that changed nothing).
-func eventArgs(args pgx.NamedArgs, kind string, events []domain.Event) (pgx.NamedArgs, error) {
+// an aggregate of kind named title: the events in order, and the notice of
+// the save (none when there is no event, as for a save that changed
+// nothing), which names the user the save gave the aggregate to, if any.
+func eventArgs(args pgx.NamedArgs, kind, title string, events []domain.Event) (pgx.NamedArgs, error) {
 	recorded := make([]activityEvent, len(events))
 	var notice []byte
 	if len(events) > 0 {
@@ -85,6 +86,9 @@ func eventArgs(args pgx.NamedArgs, kind string, events []domain.Event) (pgx.Name
 				if !slices.Contains(saved.Fields, c.Field) {
 					saved.Fields = append(saved.Fields, c.Field)
 				}
+				if c.Field == domain.FieldOwner {
+					saved.To, _ = domain.ParseOwner(c.Field, c.New)
+				}
 			}
 			recorded[i] = activityEvent{Event: ev.Name, Actor: ev.Actor, Changes: ev.Changes, Refs: ev.Refs}
 			if recorded[i].Changes == nil {
@@ -93,6 +97,9 @@ func eventArgs(args pgx.NamedArgs, kind string, events []domain.Event) (pgx.Name
 			if recorded[i].Refs == nil {
 				recorded[i].Refs = map[string]int64{}
 			}
+		}
+		if saved.To != 0 {
+			saved.Title = title
 		}
 		var err error
 		if notice, err = json.Marshal(saved); err != nil {

@@ -37,33 +37,35 @@ type contactRow struct {
 	Phone   string `db:"phone"`
 	Company string `db:"company"`
 	Notes   string `db:"notes"`
+	OwnerID *int64 `db:"owner_id"`
 }
 
-const contactColumns = `id, name, email, phone, company, notes, ` + stampColumns
+const contactColumns = `id, name, email, phone, company, notes, owner_id, ` + stampColumns
 
 var contactsTable = table[*contact.Contact, contactRow]{
 	kind: contact.Kind, name: "contacts", columns: contactColumns,
 	insert: `
-INSERT INTO contacts (name, email, phone, company, notes, updated_by)
-VALUES (@name, @email, @phone, @company, @notes, @updated_by)
+INSERT INTO contacts (name, email, phone, company, notes, owner_id, updated_by)
+VALUES (@name, @email, @phone, @company, @notes, @owner_id, @updated_by)
 RETURNING ` + contactColumns,
 	update: `
 UPDATE contacts
-SET name = @name, email = @email, phone = @phone, company = @company, notes = @notes,
+SET name = @name, email = @email, phone = @phone, company = @company, notes = @notes, owner_id = @owner_id,
     ` + stampUpdate + `
 WHERE id = @id AND version = @version
 RETURNING ` + contactColumns,
 	versions: `SELECT ` + contactColumns + ` FROM contact_versions WHERE id = $1`,
 	history:  ownEvents,
+	title:    func(c *contact.Contact) string { return c.Fields().Name },
 	toDomain: func(r contactRow) *contact.Contact {
 		return stamped(contact.Rehydrate(contact.Snapshot{
-			Fields: contact.Fields{Name: r.Name, Email: r.Email, Phone: r.Phone, Company: r.Company, Notes: r.Notes},
+			Fields: contact.Fields{Name: r.Name, Email: r.Email, Phone: r.Phone, Company: r.Company, Notes: r.Notes, Owner: ownerOf(r.OwnerID)},
 		}), r.stamps)
 	},
 	refused: refusedContact,
 	args: func(c *contact.Contact) pgx.NamedArgs {
 		f := c.Fields()
-		return pgx.NamedArgs{"name": f.Name, "email": f.Email, "phone": f.Phone, "company": f.Company, "notes": f.Notes, "updated_by": c.UpdatedBy()}
+		return pgx.NamedArgs{"name": f.Name, "email": f.Email, "phone": f.Phone, "company": f.Company, "notes": f.Notes, "owner_id": ownerArg(f.Owner), "updated_by": c.UpdatedBy()}
 	},
 }
 
@@ -102,6 +104,9 @@ func (r *ContactRepository) List(ctx context.Context, q contacts.ListQuery) (rec
 	if cond := searchCondition(q.Search, args); cond != "" {
 		where = append(where, cond)
 	}
+	if cond := ownerCondition(q.Owner, args); cond != "" {
+		where = append(where, cond)
+	}
 	return r.page(ctx, where, args, q.Paging, planMode(q.Search))
 }
 
@@ -112,5 +117,5 @@ func refusedContact(err error) error {
 	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation && pgErr.ConstraintName == "contacts_email_key" {
 		return contact.EmailTaken()
 	}
-	return nil
+	return refusedOwner(err)
 }

@@ -37,32 +37,34 @@ type dealRow struct {
 	ContactID   int64  `db:"contact_id"`
 	LeadID      *int64 `db:"lead_id"` // NULL when the deal was not converted from a lead
 	Notes       string `db:"notes"`
+	OwnerID     *int64 `db:"owner_id"`
 }
 
-const dealColumns = `id, title, amount_minor, currency, stage, contact_id, lead_id, notes, ` + stampColumns
+const dealColumns = `id, title, amount_minor, currency, stage, contact_id, lead_id, notes, owner_id, ` + stampColumns
 
 var dealsTable = table[*deal.Deal, dealRow]{
 	kind: deal.Kind, name: "deals", columns: dealColumns,
 	insert: `
-INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, notes, updated_by)
-VALUES (@title, @amount_minor, @currency, @stage, @contact_id, @lead_id, @notes, @updated_by)
+INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, notes, owner_id, updated_by)
+VALUES (@title, @amount_minor, @currency, @stage, @contact_id, @lead_id, @notes, @owner_id, @updated_by)
 RETURNING ` + dealColumns,
 	// The contact and lead are not written: a deal never changes them.
 	update: `
 UPDATE deals
-SET title = @title, amount_minor = @amount_minor, currency = @currency, stage = @stage, notes = @notes,
+SET title = @title, amount_minor = @amount_minor, currency = @currency, stage = @stage, notes = @notes, owner_id = @owner_id,
     ` + stampUpdate + `
 WHERE id = @id AND version = @version
 RETURNING ` + dealColumns,
 	versions: `SELECT ` + dealColumns + ` FROM deal_versions WHERE id = $1`,
 	history:  ownEvents,
+	title:    func(d *deal.Deal) string { return d.Fields().Title },
 	toDomain: func(r dealRow) *deal.Deal {
 		var leadID int64
 		if r.LeadID != nil {
 			leadID = *r.LeadID
 		}
 		return stamped(deal.Rehydrate(deal.Snapshot{
-			Fields: deal.Fields{Title: r.Title, Amount: deal.Money{Minor: r.AmountMinor, Currency: r.Currency}, Notes: r.Notes},
+			Fields: deal.Fields{Title: r.Title, Amount: deal.Money{Minor: r.AmountMinor, Currency: r.Currency}, Notes: r.Notes, Owner: ownerOf(r.OwnerID)},
 			Stage:  deal.Stage(r.Stage), ContactID: r.ContactID, LeadID: leadID,
 		}), r.stamps)
 	},
@@ -74,7 +76,7 @@ RETURNING ` + dealColumns,
 		}
 		return pgx.NamedArgs{
 			"title": f.Title, "amount_minor": f.Amount.Minor, "currency": f.Amount.Currency, "stage": string(d.Stage()),
-			"contact_id": d.ContactID(), "lead_id": leadID, "notes": f.Notes, "updated_by": d.UpdatedBy(),
+			"contact_id": d.ContactID(), "lead_id": leadID, "notes": f.Notes, "owner_id": ownerArg(f.Owner), "updated_by": d.UpdatedBy(),
 		}
 	},
 	refused: refusedDeal,
@@ -102,7 +104,7 @@ func refusedDeal(err error) error {
 	case pgErr.Code == uniqueViolation && pgErr.ConstraintName == "deals_lead_once_idx":
 		return deal.LeadTaken()
 	}
-	return nil
+	return refusedOwner(err)
 }
 
 // List returns one page of deals in q.Stage (every stage when empty),
@@ -114,6 +116,9 @@ func (r *DealRepository) List(ctx context.Context, q deals.ListQuery) (deals.Pag
 	if q.Stage != "" {
 		where = append(where, `stage = @stage`)
 		args["stage"] = string(q.Stage)
+	}
+	if cond := ownerCondition(q.Owner, args); cond != "" {
+		where = append(where, cond)
 	}
 	page, err := r.page(ctx, where, args, q.Paging, pgx.QueryExecModeCacheStatement)
 	if err != nil {

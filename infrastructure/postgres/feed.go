@@ -17,6 +17,15 @@ import (
 // savedChannel is the NOTIFY channel every committed save is announced on.
 const savedChannel = "crm_saved"
 
+// RepChannel is the NOTIFY channel of notices for one rep: a payload is a
+// domain.RepNotice as JSON. It is the seam for whatever else has news for
+// a rep (a task's reminder): send the notice on it, with pg_notify in the
+// transaction that makes it true, and the Feed delivers it to that rep's
+// open pages on every instance (SubscribeRep). Saves that give a rep a
+// record need not: their notice on savedChannel says so (domain.Saved.To),
+// and the Feed words it with RepNoticeOf.
+const RepChannel = "crm_rep_notice"
+
 // ErrFeedFull is returned by Subscribe when the feed already serves its
 // maximum of watchers; the caller should answer 503 and let the client
 // retry later.
@@ -33,6 +42,10 @@ type Feed struct {
 	// NoticeLag, when set before Run, is told how late each notice
 	// arrived: from its sending (domain.Saved.At) to its receipt here.
 	NoticeLag func(time.Duration)
+	// RepNoticeOf, when set before Run, words the notice the rep a save
+	// gave a record to hears (domain.Saved.To): the pages' wording, which
+	// the wiring hands in. Without it such saves tell no rep.
+	RepNoticeOf func(domain.Saved) domain.RepNotice
 
 	pool *pgxpool.Pool
 	log  *slog.Logger
@@ -40,7 +53,8 @@ type Feed struct {
 
 	mu       sync.Mutex
 	watchers map[watchKey]map[chan domain.Saved]struct{}
-	count    int
+	reps     map[int64]map[chan domain.RepNotice]struct{}
+	count    int // watchers of records and of reps, within max
 	stopped  bool
 	// ready is closed once the first LISTEN is in place, so tests and
 	// start-up can wait for it.
@@ -57,7 +71,7 @@ type watchKey struct {
 // Run must be running for it to deliver anything.
 func NewFeed(pool *pgxpool.Pool, max int, log *slog.Logger) *Feed {
 	return &Feed{pool: pool, log: log, max: max, watchers: map[watchKey]map[chan domain.Saved]struct{}{},
-		ready: make(chan struct{})}
+		reps: map[int64]map[chan domain.RepNotice]struct{}{}, ready: make(chan struct{})}
 }
 
 // Ready is closed once the feed listens.
@@ -92,6 +106,39 @@ func (f *Feed) Subscribe(kind string, id int64) (<-chan domain.Saved, func(), er
 		delete(f.watchers[k], ch)
 		if len(f.watchers[k]) == 0 {
 			delete(f.watchers, k)
+		}
+		f.count--
+	}, nil
+}
+
+// SubscribeRep returns the notices for rep (a user id) from now on, and
+// the function that stops them (call it exactly once): every page a rep
+// has open watches this, within the same limit as Subscribe. A watcher
+// that does not keep up misses notices.
+func (f *Feed) SubscribeRep(rep int64) (<-chan domain.RepNotice, func(), error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		return nil, nil, ErrFeedStopped
+	}
+	if f.count >= f.max {
+		return nil, nil, ErrFeedFull
+	}
+	ch := make(chan domain.RepNotice, 8)
+	if f.reps[rep] == nil {
+		f.reps[rep] = map[chan domain.RepNotice]struct{}{}
+	}
+	f.reps[rep][ch] = struct{}{}
+	f.count++
+	return ch, func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if _, ok := f.reps[rep][ch]; !ok {
+			return // closed by stop already
+		}
+		delete(f.reps[rep], ch)
+		if len(f.reps[rep]) == 0 {
+			delete(f.reps, rep)
 		}
 		f.count--
 	}, nil
@@ -142,7 +189,7 @@ func (f *Feed) listen(ctx context.Context) error {
 		defer cancel()
 		_ = conn.Close(ctx)
 	}()
-	if _, err := conn.Exec(ctx, `LISTEN `+savedChannel); err != nil {
+	if _, err := conn.Exec(ctx, `LISTEN `+savedChannel+`; LISTEN `+RepChannel); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	f.readyOnce.Do(func() { close(f.ready) })
@@ -150,6 +197,15 @@ func (f *Feed) listen(ctx context.Context) error {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return fmt.Errorf("wait: %w", err)
+		}
+		if n.Channel == RepChannel {
+			var notice domain.RepNotice
+			if err := json.Unmarshal([]byte(n.Payload), &notice); err != nil {
+				f.log.Error("live feed got a rep notice it cannot read", "err", err, "payload", n.Payload)
+				continue
+			}
+			f.deliverRep(notice)
+			continue
 		}
 		var saved domain.Saved
 		if err := json.Unmarshal([]byte(n.Payload), &saved); err != nil {
@@ -174,15 +230,35 @@ func (f *Feed) stop() {
 		}
 		delete(f.watchers, k)
 	}
+	for rep, chans := range f.reps {
+		for ch := range chans {
+			close(ch)
+		}
+		delete(f.reps, rep)
+	}
 	f.count = 0
 }
 
 func (f *Feed) deliver(saved domain.Saved) {
+	if saved.To != 0 && f.RepNoticeOf != nil {
+		f.deliverRep(f.RepNoticeOf(saved))
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for ch := range f.watchers[watchKey{saved.Kind, saved.ID}] {
 		select {
 		case ch <- saved:
+		default: // a slow watcher misses this one
+		}
+	}
+}
+
+func (f *Feed) deliverRep(notice domain.RepNotice) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for ch := range f.reps[notice.To] {
+		select {
+		case ch <- notice:
 		default: // a slow watcher misses this one
 		}
 	}

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -22,7 +23,14 @@ import (
 // runFeed starts a feed over pool and waits until it listens.
 func runFeed(t *testing.T, pool *pgxpool.Pool, max int) *postgres.Feed {
 	t.Helper()
+	return runFeedWith(t, pool, max, func(*postgres.Feed) {})
+}
+
+// runFeedWith is runFeed with the feed set up by setUp before it runs.
+func runFeedWith(t *testing.T, pool *pgxpool.Pool, max int, setUp func(*postgres.Feed)) *postgres.Feed {
+	t.Helper()
 	feed := postgres.NewFeed(pool, max, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	setUp(feed)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { feed.Run(ctx); close(done) }()
@@ -185,4 +193,51 @@ func TestFeed_AnInstanceWithNoticesOffAnnouncesNothingAndStillSaves(t *testing.T
 	_, err = postgres.NewLeadRepository(db.Pool).Update(t.Context(), l.ID(), 2, setScore(81, "ana"))
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), receive(t, watching).Version, "an instance with notices on still announces its saves")
+}
+
+func TestFeed_ARepHearsOfWhatIsGivenThemAndOfWhatIsSentToThem(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	var maria int64
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `INSERT INTO users (email, name, password_hash) VALUES ('maria@example.com', 'maria', 'x') RETURNING id`).Scan(&maria))
+	repo := postgres.NewLeadRepository(db.Pool)
+	l := create(t, repo, ada())
+	feed := runFeedWith(t, db.Pool, 2, func(f *postgres.Feed) {
+		f.RepNoticeOf = func(s domain.Saved) domain.RepNotice {
+			return domain.RepNotice{To: s.To, From: s.Actor, Message: s.Actor + " gave you " + s.Title, Href: "/leads/1"}
+		}
+	})
+	notices, stop, err := feed.SubscribeRep(maria)
+	require.NoError(t, err)
+	defer stop()
+	_, _, err = feed.SubscribeRep(maria + 1)
+	require.NoError(t, err)
+	_, _, err = feed.SubscribeRep(maria)
+	assert.ErrorIs(t, err, postgres.ErrFeedFull, "reps' watchers count within the feed's limit")
+
+	_, err = repo.Update(t.Context(), l.ID(), 1, func(l *lead.Lead) (bool, error) {
+		f := l.Fields()
+		f.Owner = maria
+		changed, err := l.Edit(f, "john")
+		return len(changed) > 0, err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, domain.RepNotice{To: maria, From: "john", Message: "john gave you Ada Lovelace", Href: "/leads/1"}, receiveRep(t, notices))
+
+	// Whatever else has news for a rep sends it on the channel.
+	_, err = db.Pool.Exec(t.Context(), `SELECT pg_notify($1, $2)`, postgres.RepChannel,
+		fmt.Sprintf(`{"to": %d, "message": "Call Ada back", "href": "/leads/1"}`, maria))
+	require.NoError(t, err)
+	assert.Equal(t, domain.RepNotice{To: maria, Message: "Call Ada back", Href: "/leads/1"}, receiveRep(t, notices))
+}
+
+func receiveRep(t *testing.T, ch <-chan domain.RepNotice) domain.RepNotice {
+	t.Helper()
+	select {
+	case n := <-ch:
+		return n
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notice within 10 s")
+		return domain.RepNotice{}
+	}
 }

@@ -101,7 +101,8 @@ func TestImport_ARecordEditedAfterTheDryRunIsAConflictAndIsNotOverwritten(t *tes
 	require.NoError(t, err)
 	assert.Equal(t, "Grace Hopper", grace.Fields().Name)
 	assert.Equal(t, lead.StatusNew, grace.Status())
-	assert.Equal(t, "maria", grace.Owner(), "owned by the rep who imported it, as a lead made on the page")
+	assert.Equal(t, "maria", grace.UpdatedBy(), "made by the rep who imported it, as a lead made on the page")
+	assert.Zero(t, grace.Fields().Owner, "an import knows its rep by name only: what it creates belongs to nobody until assigned")
 	page, err = repo.History(ctx, grace.ID(), record.Paging{})
 	require.NoError(t, err)
 	history = page.Items

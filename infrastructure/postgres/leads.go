@@ -36,41 +36,43 @@ type leadRow struct {
 	Source  string `db:"source"`
 	Score   int    `db:"score"`
 	Status  string `db:"status"`
-	Owner   string `db:"owner"`
 	Notes   string `db:"notes"`
+	OwnerID *int64 `db:"owner_id"`
 }
 
-const leadColumns = `id, name, email, company, phone, source, score, status, owner, notes, ` + stampColumns
+const leadColumns = `id, name, email, company, phone, source, score, status, notes, owner_id, ` + stampColumns
 
 var leadsTable = table[*lead.Lead, leadRow]{
 	kind: lead.Kind, name: "leads", columns: leadColumns,
 	insert: `
-INSERT INTO leads (name, email, company, phone, source, score, status, owner, notes, updated_by)
-VALUES (@name, @email, @company, @phone, @source, @score, @status, @owner, @notes, @updated_by)
+INSERT INTO leads (name, email, company, phone, source, score, status, notes, owner_id, updated_by)
+VALUES (@name, @email, @company, @phone, @source, @score, @status, @notes, @owner_id, @updated_by)
 RETURNING ` + leadColumns,
 	update: `
 UPDATE leads
 SET name = @name, email = @email, company = @company, phone = @phone, source = @source,
-    score = @score, status = @status, owner = @owner, notes = @notes,
+    score = @score, status = @status, notes = @notes, owner_id = @owner_id,
     ` + stampUpdate + `
 WHERE id = @id AND version = @version
 RETURNING ` + leadColumns,
 	// lead_versions names its id lead_id (migration 000002).
-	versions: `SELECT lead_id AS id, name, email, company, phone, source, score, status, owner, notes, ` +
+	versions: `SELECT lead_id AS id, name, email, company, phone, source, score, status, notes, owner_id, ` +
 		stampColumns + ` FROM lead_versions WHERE lead_id = $1`,
 	history: leadEvents,
+	title:   func(l *lead.Lead) string { return l.Fields().Name },
+	refused: refusedOwner,
 	toDomain: func(r leadRow) *lead.Lead {
 		return stamped(lead.Rehydrate(lead.Snapshot{
 			Fields: lead.Fields{Name: r.Name, Email: r.Email, Company: r.Company, Phone: r.Phone,
-				Source: r.Source, Score: r.Score, Notes: r.Notes},
-			Status: lead.Status(r.Status), Owner: r.Owner,
+				Source: r.Source, Score: r.Score, Notes: r.Notes, Owner: ownerOf(r.OwnerID)},
+			Status: lead.Status(r.Status),
 		}), r.stamps)
 	},
 	args: func(l *lead.Lead) pgx.NamedArgs {
 		f := l.Fields()
 		return pgx.NamedArgs{
 			"name": f.Name, "email": f.Email, "company": f.Company, "phone": f.Phone, "source": f.Source,
-			"score": f.Score, "status": string(l.Status()), "owner": l.Owner(), "notes": f.Notes,
+			"score": f.Score, "status": string(l.Status()), "notes": f.Notes, "owner_id": ownerArg(f.Owner),
 			"updated_by": l.UpdatedBy(),
 		}
 	},
@@ -154,6 +156,9 @@ func leadFilter(q leads.ListQuery) ([]string, pgx.NamedArgs) {
 	if q.Source != "" {
 		where = append(where, `source = @source`)
 		args["source"] = q.Source
+	}
+	if cond := ownerCondition(q.Owner, args); cond != "" {
+		where = append(where, cond)
 	}
 	if q.Score.Min != nil {
 		where = append(where, `score >= @score_min`)

@@ -15,10 +15,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/domain"
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 	"crm/migrations"
+	"crm/usecase/record"
 )
 
 func TestMigrate_UpDownUpOnAnEmptyDatabase(t *testing.T) {
@@ -73,8 +75,8 @@ func TestMigrate_ConcurrentUpsAllSucceedWithOneSchema(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	assert.Equal(t, []string{"leads_company_prefix_idx", "leads_company_sort_idx", "leads_created_sort_idx", "leads_deleted_idx",
-		"leads_email_prefix_idx", "leads_live_status_created_idx", "leads_name_prefix_idx", "leads_name_sort_idx", "leads_pkey",
-		"leads_score_sort_idx", "leads_search_trgm_idx", "leads_source_idx", "leads_status_sort_idx"}, indexes)
+		"leads_email_prefix_idx", "leads_live_status_created_idx", "leads_name_prefix_idx", "leads_name_sort_idx", "leads_owner_idx", "leads_pkey",
+		"leads_score_sort_idx", "leads_search_trgm_idx", "leads_source_idx", "leads_status_sort_idx", "leads_unassigned_idx"}, indexes)
 	assert.Equal(t, 1, countRows(t, db.Pool, `SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'`))
 	assert.Equal(t, 1, countRows(t, db.Pool, `SELECT count(*) FROM schema_migrations`))
 }
@@ -272,4 +274,71 @@ func TestMigrate_StatusCountsStartFromTheLeadsAlreadyThere(t *testing.T) {
 	counts, err := postgres.NewLeadRepository(db.Pool).CountByStatus(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, map[lead.Status]int{"NEW": 2, "CONTACTED": 0, "QUALIFIED": 0, "CONVERTED": 0, "LOST": 1}, counts, "live leads only")
+}
+
+func TestMigrate_TextOwnersBecomeTheUsersTheyName(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := t.Context()
+	// Back to the schema before 000021, whatever came after it.
+	require.NoError(t, postgres.MigrateDown(ctx, db.URL, int(latestMigration(t))-20))
+	var maria, john int64
+	require.NoError(t, db.Pool.QueryRow(ctx, `INSERT INTO users (email, name, password_hash) VALUES ('maria@example.com', 'Maria', 'x') RETURNING id`).Scan(&maria))
+	require.NoError(t, db.Pool.QueryRow(ctx, `INSERT INTO users (email, name, password_hash) VALUES ('jsmith@example.com', 'John Smith', 'x') RETURNING id`).Scan(&john))
+	_, err := db.Pool.Exec(ctx, `INSERT INTO leads (name, owner, updated_by) VALUES
+		('By name', 'maria', 'maria'), ('By email', 'JSmith', 'jsmith'), ('Nobody named', 'farah', 'farah'), ('No owner', '', 'ana')`)
+	require.NoError(t, err)
+	_, err = db.Pool.Exec(ctx, `UPDATE leads SET score = 10, version = version + 1 WHERE name = 'Nobody named'`)
+	require.NoError(t, err)
+
+	require.NoError(t, postgres.MigrateUp(ctx, db.URL))
+
+	owners := map[string]*int64{}
+	rows, err := db.Pool.Query(ctx, `SELECT name, owner_id FROM leads`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var name string
+		var owner *int64
+		require.NoError(t, rows.Scan(&name, &owner))
+		owners[name] = owner
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, map[string]*int64{"By name": &maria, "By email": &john, "Nobody named": nil, "No owner": nil}, owners,
+		"a name matches ignoring case, as does the part of an email before the @")
+
+	repo := postgres.NewLeadRepository(db.Pool)
+	var farahs int64
+	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT id FROM leads WHERE name = 'Nobody named'`).Scan(&farahs))
+	l, err := repo.Get(ctx, farahs)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), l.Version(), "the mapping is no save")
+	page, err := repo.History(ctx, farahs, record.Paging{})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Items)
+	assert.Equal(t, "migration", page.Items[0].Actor)
+	assert.Equal(t, int64(2), page.Items[0].Version)
+	assert.Equal(t, []domain.Change{{Field: lead.FieldOwner, Old: "farah", New: ""}}, page.Items[0].Changes,
+		"the text that named nobody stays in the history")
+	old, err := repo.Version(ctx, farahs, 1)
+	require.NoError(t, err)
+	assert.Zero(t, old.Fields().Owner)
+
+	var byName int64
+	require.NoError(t, db.Pool.QueryRow(ctx, `SELECT id FROM leads WHERE name = 'By name'`).Scan(&byName))
+	first, err := repo.Version(ctx, byName, 1)
+	require.NoError(t, err)
+	assert.Equal(t, maria, first.Fields().Owner, "kept versions name the user too, so a stale save does not see an owner change")
+
+	// And back: the text comes back, the user's name or the text kept.
+	require.NoError(t, postgres.MigrateDown(ctx, db.URL, 1))
+	texts := map[string]string{}
+	rows, err = db.Pool.Query(ctx, `SELECT name, owner FROM leads`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var name, owner string
+		require.NoError(t, rows.Scan(&name, &owner))
+		texts[name] = owner
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, map[string]string{"By name": "Maria", "By email": "John Smith", "Nobody named": "farah", "No owner": ""}, texts)
 }

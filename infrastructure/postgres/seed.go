@@ -49,11 +49,15 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, n int, progress func(done, to
 		if total == 0 {
 			return completeConversions(ctx, tx)
 		}
+		owners, err := seedOwnersOf(ctx, tx)
+		if err != nil {
+			return err
+		}
 		rebuild, err := prepareBulkInsert(ctx, tx, total >= have)
 		if err != nil {
 			return err
 		}
-		gen := newLeadGenerator(after, now, total)
+		gen := newLeadGenerator(after, now, total, owners)
 		for inserted < total {
 			size := min(seedBatch, total-inserted)
 			first := inserted
@@ -132,18 +136,18 @@ UPDATE seed_conversions s SET contact_id = f.contact_id
 FROM seed_conversions f
 WHERE s.contact_id IS NULL AND f.creates AND f.email_key = s.email_key;
 
-INSERT INTO contacts (id, name, email, phone, company, created_at, updated_at, updated_by)
+INSERT INTO contacts (id, name, email, phone, company, owner_id, created_at, updated_at, updated_by)
 OVERRIDING SYSTEM VALUE
-SELECT c.contact_id, l.name, l.email, l.phone, l.company, l.updated_at, l.updated_at, l.owner
+SELECT c.contact_id, l.name, l.email, l.phone, l.company, l.owner_id, l.updated_at, l.updated_at, l.updated_by
 FROM seed_conversions c JOIN leads l ON l.id = c.lead_id
 WHERE c.creates;
 
-INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, created_at, updated_at, updated_by)
+INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, owner_id, created_at, updated_at, updated_by)
 SELECT left(COALESCE(NULLIF(l.company, ''), l.name), 200),
        (500 + (l.id * 7919) % 99500) * 100,
        (ARRAY['EUR', 'USD', 'GBP', 'BRL'])[1 + l.id % 4],
        (ARRAY['OPEN', 'OPEN', 'WON', 'LOST', 'OPEN'])[1 + (l.id / 4) % 5],
-       c.contact_id, l.id, l.updated_at, l.updated_at, l.owner
+       c.contact_id, l.id, l.owner_id, l.updated_at, l.updated_at, l.updated_by
 FROM seed_conversions c JOIN leads l ON l.id = c.lead_id`)
 	if err != nil {
 		return fmt.Errorf("complete conversions: %w", err)
@@ -200,7 +204,7 @@ func prepareBulkInsert(ctx context.Context, tx pgx.Tx, rebuildIndexes bool) (reb
 }
 
 var seedColumns = []string{"name", "email", "company", "phone", "source", "score", "status",
-	"owner", "notes", "created_at", "updated_at", "updated_by", "version"}
+	"owner_id", "notes", "created_at", "updated_at", "updated_by", "version"}
 
 // seedPaths are the moves a seeded lead made to reach its status, one
 // version each after its creation: the history recordSeedHistory writes.
@@ -213,7 +217,7 @@ var seedPaths = map[string][]string{
 }
 
 // recordSeedHistory gives the leads seeded after lastID the history their
-// state tells: created by their owner with their fields, then each move of
+// state tells: created by their owner (the last to change them) with their fields, then each move of
 // seedPaths, spread between creation and their last change; a converted
 // lead's last event names the contact and deal it became (as a conversion
 // records them), so its history links to its deal. The events match the
@@ -222,16 +226,16 @@ var seedPaths = map[string][]string{
 func recordSeedHistory(ctx context.Context, tx pgx.Tx, lastID int64) error {
 	_, err := tx.Exec(ctx, `
 INSERT INTO activity (aggregate_kind, aggregate_id, version, event, actor, changes, refs, occurred_at)
-SELECT 'lead', l.id, 1, 'LeadCreated', l.owner,
+SELECT 'lead', l.id, 1, 'LeadCreated', l.updated_by,
        (SELECT COALESCE(jsonb_agg(jsonb_build_object('field', f, 'old', o, 'new', n) ORDER BY i), '[]')
         FROM (VALUES (1, 'name', '', l.name), (2, 'email', '', l.email), (3, 'company', '', l.company),
                      (4, 'phone', '', l.phone), (5, 'source', '', l.source), (6, 'score', '0', l.score::text),
-                     (7, 'notes', '', l.notes)) AS v(i, f, o, n)
+                     (7, 'notes', '', l.notes), (8, 'owner', '', coalesce(l.owner_id::text, ''))) AS v(i, f, o, n)
         WHERE o <> n),
        '{}', l.created_at
 FROM leads l WHERE l.id > $1
 UNION ALL
-SELECT 'lead', l.id, m.step + 1, CASE WHEN m.status = 'CONVERTED' THEN 'LeadConverted' ELSE 'LeadStatusChanged' END, l.owner,
+SELECT 'lead', l.id, m.step + 1, CASE WHEN m.status = 'CONVERTED' THEN 'LeadConverted' ELSE 'LeadStatusChanged' END, l.updated_by,
        jsonb_build_array(jsonb_build_object('field', 'status', 'old', m.previous, 'new', m.status)),
        CASE WHEN m.status = 'CONVERTED' THEN jsonb_build_object('contact', d.contact_id, 'deal', d.id) ELSE '{}' END,
        l.created_at + (l.updated_at - l.created_at) * m.step / (l.version - 1)
@@ -259,11 +263,49 @@ type leadGenerator struct {
 	rnd        *rand.Rand
 	after, now time.Time
 	total      int
+	owners     []seedOwner
 }
 
-func newLeadGenerator(after, now time.Time, total int) *leadGenerator {
+func newLeadGenerator(after, now time.Time, total int, owners []seedOwner) *leadGenerator {
 	src := rand.NewPCG(0, 0)
-	return &leadGenerator{src: src, rnd: rand.New(src), after: after, now: now, total: total}
+	return &leadGenerator{src: src, rnd: rand.New(src), after: after, now: now, total: total, owners: owners}
+}
+
+// seedOwner is who a seeded record belongs to and was last changed by.
+type seedOwner struct {
+	id   *int64 // nil: nobody, when the database has no user
+	name string
+}
+
+// seedOwnersOf lists the users seeded records go to, the active ones, so a
+// demo's leads, contacts and deals have owners a rep can sign in as (the
+// seed adds its demo reps first). Without any user, records go to nobody
+// and are last changed by made-up names.
+func seedOwnersOf(ctx context.Context, tx pgx.Tx) ([]seedOwner, error) {
+	rows, err := tx.Query(ctx, `SELECT id, name FROM users WHERE NOT deactivated ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list owners: %w", err)
+	}
+	defer rows.Close()
+	var owners []seedOwner
+	for rows.Next() {
+		var id int64
+		var o seedOwner
+		if err := rows.Scan(&id, &o.name); err != nil {
+			return nil, fmt.Errorf("list owners: %w", err)
+		}
+		o.id = &id
+		owners = append(owners, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list owners: %w", err)
+	}
+	if len(owners) == 0 {
+		for _, name := range madeUpNames {
+			owners = append(owners, seedOwner{name: name})
+		}
+	}
+	return owners, nil
 }
 
 // row returns lead number i (counting every lead in the table) as the k-th
@@ -275,7 +317,7 @@ func (g *leadGenerator) row(i, k int) []any {
 	first, last := pick(r, firstNames), pick(r, lastNames)
 	company, domain := companyAndDomain(r, last)
 	status, score := statusAndScore(r)
-	owner := pick(r, owners)
+	owner := pick(r, g.owners)
 	created := g.after.Add(time.Duration(float64(g.now.Sub(g.after)) * float64(k+1) / float64(g.total+1))).Truncate(time.Second)
 	moves := len(seedPaths[status])
 	updated := created
@@ -288,8 +330,8 @@ func (g *leadGenerator) row(i, k int) []any {
 	}
 	return []any{
 		first.text + " " + last.text, email(r, first, last, domain), company, phone(r),
-		weighted(r, sources), score, status, owner, notes(r, first.text, company),
-		created, updated, owner, int64(1 + moves),
+		weighted(r, sources), score, status, owner.id, notes(r, first.text, company),
+		created, updated, owner.name, int64(1 + moves),
 	}
 }
 
@@ -449,7 +491,7 @@ var (
 	companySuffixes = []string{"", "", "", " Inc", " Ltd", " GmbH", " S.A.", " Ltda", " LLC", " BV", " AB", " Co."}
 	tlds            = []string{".com", ".com", ".com", ".io", ".co.uk", ".de", ".com.br", ".fr", ".in", ".nl", ".se"}
 	sources         = []string{"Website", "Referral", "LinkedIn", "Trade show", "Webinar", "Cold call", "Google Ads", "Partner", "Newsletter", "Event: SaaStr"}
-	owners          = []string{"ana", "bruno", "chen", "dara", "emeka", "farah"}
+	madeUpNames     = []string{"ana", "bruno", "chen", "dara", "emeka", "farah"}
 	noteTemplates   = []string{
 		"{first} asked for a demo next week.",
 		"Budget approved; follow up in {n} days.",

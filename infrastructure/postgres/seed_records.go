@@ -31,6 +31,10 @@ func SeedRecords(ctx context.Context, pool *pgxpool.Pool, contacts, deals int) (
 			return fmt.Errorf("count records: %w", err)
 		}
 		since := now.Add(-730 * 24 * time.Hour)
+		owners, err := seedOwnersOf(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if newContacts, err = copyRows(ctx, tx, "contacts", contactSeedColumns, haveContacts, max(contacts-haveContacts, 0),
 			func(r *rand.Rand, i, k, total int) []any {
 				first, last := pick(r, firstNames), pick(r, lastNames)
@@ -39,7 +43,8 @@ func SeedRecords(ctx context.Context, pool *pgxpool.Pool, contacts, deals int) (
 				// The number makes the address unique, as a live
 				// contact's must be.
 				email := first.slug + "." + last.slug + "." + strconv.Itoa(i) + "@" + domain
-				return []any{first.text + " " + last.text, email, phone(r), company, created, created, pick(r, owners)}
+				owner := pick(r, owners)
+				return []any{first.text + " " + last.text, email, phone(r), company, owner.id, created, created, owner.name}
 			}); err != nil {
 			return err
 		}
@@ -58,9 +63,10 @@ func SeedRecords(ctx context.Context, pool *pgxpool.Pool, contacts, deals int) (
 				last := pick(r, lastNames)
 				company, _ := companyAndDomain(r, last)
 				created := spread(since, now, k, total)
+				owner := pick(r, owners)
 				return []any{company + " – " + pick(r, dealTopics), int64(500+r.IntN(99_500)) * 100,
 					pick(r, []string{"EUR", "USD", "GBP", "BRL"}), pick(r, []string{"OPEN", "OPEN", "OPEN", "WON", "LOST"}),
-					lo + int64(i)%(hi-lo+1), created, created, pick(r, owners)}
+					lo + int64(i)%(hi-lo+1), owner.id, created, created, owner.name}
 			})
 		return err
 	})
@@ -76,8 +82,8 @@ func SeedRecords(ctx context.Context, pool *pgxpool.Pool, contacts, deals int) (
 }
 
 var (
-	contactSeedColumns = []string{"name", "email", "phone", "company", "created_at", "updated_at", "updated_by"}
-	dealSeedColumns    = []string{"title", "amount_minor", "currency", "stage", "contact_id", "created_at", "updated_at", "updated_by"}
+	contactSeedColumns = []string{"name", "email", "phone", "company", "owner_id", "created_at", "updated_at", "updated_by"}
+	dealSeedColumns    = []string{"title", "amount_minor", "currency", "stage", "contact_id", "owner_id", "created_at", "updated_at", "updated_by"}
 	dealTopics         = []string{"Annual licence", "Pilot", "Renewal", "Expansion", "Onboarding package", "Support plan", "Consulting"}
 )
 

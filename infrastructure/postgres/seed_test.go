@@ -161,7 +161,7 @@ func contentDigest(t *testing.T, pool *pgxpool.Pool) string {
 	t.Helper()
 	var digest string
 	require.NoError(t, pool.QueryRow(t.Context(), `
-		SELECT md5(string_agg(concat_ws('|', id, name, email, company, phone, source, score, status, owner, notes, updated_by), E'\n' ORDER BY id))
+		SELECT md5(string_agg(concat_ws('|', id, name, email, company, phone, source, score, status, owner_id, notes, updated_by), E'\n' ORDER BY id))
 		FROM leads`).Scan(&digest))
 	return digest
 }
@@ -268,7 +268,7 @@ func TestSeed_LeadsHaveTheHistoryTheirStatusTells(t *testing.T) {
 	assert.Equal(t, []string{"LeadStatusChanged NEW → CONTACTED", "LeadStatusChanged CONTACTED → QUALIFIED", "LeadConverted QUALIFIED → CONVERTED"},
 		events, "oldest first: each move")
 	assert.Equal(t, domain.Diff(lead.Fields{}, l.Fields()), leadEvents[0].Changes, "created with its fields, as lead.New records it")
-	assert.Equal(t, l.Owner(), leadEvents[0].Actor)
+	assert.Equal(t, l.UpdatedBy(), leadEvents[0].Actor, "created by the rep it belongs to, who also made its moves")
 	var dealID int64
 	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT id FROM deals WHERE lead_id = $1`, convertedID).Scan(&dealID))
 	assert.Equal(t, dealID, leadEvents[3].Refs[lead.RefDeal], "the conversion names its deal")

@@ -36,6 +36,9 @@ type table[A domain.AggregateRoot, R any] struct {
 	// args returns the columns a save may set, named as insert and update
 	// name them. Id, version and the timestamps are the database's to set.
 	args func(A) pgx.NamedArgs
+	// title names a record for the rep a save gives it to (see
+	// domain.Saved.To); nil for a kind nobody owns.
+	title func(A) string
 	// refused turns the violation of a constraint a rep can cause, on an
 	// insert or an update, into the domain error that says so, and returns
 	// nil for anything else; nil when the table has none.
@@ -118,6 +121,14 @@ func (s *store[A, R]) all(ctx context.Context, sql string, args ...any) ([]A, er
 	return out, nil
 }
 
+// titleOf is a's title for its save's notice, "" for a kind without one.
+func (s *store[A, R]) titleOf(a A) string {
+	if s.t.title == nil {
+		return ""
+	}
+	return s.t.title(a)
+}
+
 // refused is the domain's refusal of a write that broke a constraint a
 // rep can break, nil for any other error.
 func (s *store[A, R]) refused(err error) error {
@@ -135,7 +146,7 @@ func (s *store[A, R]) notFound(id int64) error { return &domain.NotFoundError{Ki
 // domain error refused gives.
 func (s *store[A, R]) Create(ctx context.Context, a A) (A, error) {
 	var created A
-	args, err := eventArgs(s.t.args(a), s.t.kind, a.DomainEvents())
+	args, err := eventArgs(s.t.args(a), s.t.kind, s.titleOf(a), a.DomainEvents())
 	if err == nil {
 		err = s.atomically(ctx, func(q querier) (err error) {
 			stmt := saveStatement(s.t.insert, args)
@@ -251,7 +262,7 @@ func (s *store[A, R]) UpdateLoaded(ctx context.Context, current A, apply func(A)
 		// a write that wrote nothing must not answer with another's.
 		return s.Version(ctx, id, version)
 	}
-	args, err := eventArgs(s.t.args(current), s.t.kind, current.DomainEvents())
+	args, err := eventArgs(s.t.args(current), s.t.kind, s.titleOf(current), current.DomainEvents())
 	if err != nil {
 		return zero, err
 	}

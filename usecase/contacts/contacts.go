@@ -16,6 +16,7 @@ import (
 // ListQuery selects a page of contacts, newest first.
 type ListQuery struct {
 	Search string // matched anywhere in name, email or company
+	Owner  record.OwnerFilter
 	record.Paging
 }
 

@@ -215,7 +215,15 @@ func (s *Service) convert(ctx context.Context, by string, req Request) (Result, 
 		if err := l.CanConvert(); err != nil {
 			return err
 		}
+		// The contact and the deal a lead becomes are its owner's, as the
+		// lead was: the rep who converts it may be someone else.
+		owner := l.Fields().Owner
 		if newContact != nil {
+			f := req.Contact
+			f.Owner = owner
+			if newContact, err = contact.New(f, by); err != nil {
+				return err
+			}
 			res.Contact, err = r.Contacts().Create(ctx, newContact)
 			switch {
 			case contact.IsEmailTaken(err):
@@ -241,7 +249,9 @@ func (s *Service) convert(ctx context.Context, by string, req Request) (Result, 
 			return &domain.RuleError{Field: FieldLinkContact, Message: "The contact to link was deleted; " +
 				"restore it from the Trash, create a new one or pick another."}
 		}
-		d, err := deal.New(req.Deal, res.Contact.ID(), l.ID(), by)
+		df := req.Deal
+		df.Owner = owner
+		d, err := deal.New(df, res.Contact.ID(), l.ID(), by)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 // ListQuery selects a page of deals, newest first.
 type ListQuery struct {
 	Stage deal.Stage // "" for every stage
+	Owner record.OwnerFilter
 	record.Paging
 }
 

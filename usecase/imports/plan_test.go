@@ -59,7 +59,7 @@ func planOf(t *testing.T, stored leadsFound, update bool, csv string) map[int]Re
 	return byLine
 }
 
-var ada = lead.Snapshot{ID: 42, Version: 3, Status: lead.StatusContacted, Owner: "john",
+var ada = lead.Snapshot{ID: 42, Version: 3, Status: lead.StatusContacted,
 	Fields: lead.Fields{Name: "Ada Lovelace", Email: "Ada@Example.com", Company: "Analytical Engines", Phone: "555 0100", Score: 70}}
 
 func TestRowsThatAreFineAreCreated(t *testing.T) {

@@ -28,26 +28,52 @@ const (
 type Seen struct{ ID, Version int64 }
 
 // Change is the one change a bulk change makes to each lead: a status
-// move or a new source.
+// move, a new source or a new owner.
 type Change struct {
-	Status lead.Status // "" when the change is a source
-	Source *string     // nil when the change is a status; "" clears it
+	Status lead.Status // "" when the change is a field's
+	Source *string     // nil unless the change is the source; "" clears it
+	Owner  *int64      // nil unless the change is the owner: a user's id, 0 for nobody
 }
 
 // Field is the field the change writes.
 func (c Change) Field() string {
-	if c.Source != nil {
+	switch {
+	case c.Source != nil:
 		return lead.FieldSource
+	case c.Owner != nil:
+		return lead.FieldOwner
 	}
 	return lead.FieldStatus
 }
 
-// Value is the value the change writes, as stored.
+// Value is the value the change writes, as stored: for a field, its text
+// (lead.Fields.Get; the owner's id).
 func (c Change) Value() string {
-	if c.Source != nil {
-		return *c.Source
+	var f lead.Fields
+	switch {
+	case c.Source != nil:
+		f.Source = *c.Source
+	case c.Owner != nil:
+		f.Owner = *c.Owner
+	default:
+		return string(c.Status)
 	}
-	return string(c.Status)
+	return f.Get(c.Field())
+}
+
+// isField reports whether c changes one of the fields a save writes,
+// rather than moving the lead.
+func (c Change) isField() bool { return c.Source != nil || c.Owner != nil }
+
+// apply returns f with the change's field set.
+func (c Change) apply(f lead.Fields) lead.Fields {
+	switch {
+	case c.Source != nil:
+		f.Source = *c.Source
+	case c.Owner != nil:
+		f.Owner = *c.Owner
+	}
+	return f
 }
 
 // Bulk is one change a rep makes to many leads at once: to those they
@@ -182,9 +208,17 @@ func (b Bulk) bounded(ctx context.Context) (context.Context, context.CancelFunc)
 // checkChange validates a change, returning it as it is stored.
 func checkChange(c Change) (Change, error) {
 	var invalid domain.ValidationError
+	given := 0
+	for _, set := range []bool{c.Status != "", c.Source != nil, c.Owner != nil} {
+		if set {
+			given++
+		}
+	}
 	switch {
-	case c.Source != nil && c.Status != "":
-		invalid.Add(BulkFieldChange, "Choose one change: a status or a source, not both.")
+	case given > 1:
+		invalid.Add(BulkFieldChange, "Choose one change: a status, a source or an owner, not more.")
+	case c.Owner != nil:
+		domain.CheckOwner(&invalid, lead.FieldOwner, *c.Owner)
 	case c.Source != nil:
 		src := lead.Fields{Source: *c.Source}.Normalize().Source
 		domain.CheckText(&invalid, lead.FieldSource, "Source", src, lead.MaxTextLen)
@@ -194,7 +228,7 @@ func checkChange(c Change) (Change, error) {
 			return c, err
 		}
 	default:
-		invalid.Add(BulkFieldChange, "Choose a change: a status to move to or a source to set.")
+		invalid.Add(BulkFieldChange, "Choose a change: a status to move to, a source or an owner to set.")
 	}
 	return c, invalid.Err()
 }
@@ -280,8 +314,8 @@ func (s *Service) bulkOne(ctx context.Context, by string, row Seen, c Change) (B
 	case has(current, c):
 		// Already there, whoever put it there: nothing to write.
 		o.Result, o.Now = BulkUnchanged, c.Value()
-	case c.Source != nil:
-		if saved, err = s.bulkSource(ctx, by, row, current, *c.Source, &o); o.Result == "" {
+	case c.isField():
+		if saved, err = s.bulkField(ctx, by, row, current, c, &o); o.Result == "" {
 			o, err = s.bulkOutcome(o, c, saved, err)
 		}
 	default:
@@ -310,12 +344,13 @@ func (s *Service) changedBy(ctx context.Context, row Seen, now int64, c Change) 
 	return "", nil
 }
 
-// bulkSource saves a new source for one lead: the fields as the rep saw
-// them, at their version, with the source changed, so that Save merges
-// with whatever else was saved since. A lead whose source was already
-// src when the rep saw it, and was changed since, is a conflict decided
-// here: Save would see no change of the rep's to make.
-func (s *Service) bulkSource(ctx context.Context, by string, row Seen, current *lead.Lead, src string, o *BulkOutcome) (record.Saved[*lead.Lead], error) {
+// bulkField saves the field c changes for one lead (its source or its
+// owner): the fields as the rep saw them, at their version, with that
+// field changed, so that Save merges with whatever else was saved since.
+// A lead whose field already had c's value when the rep saw it, and was
+// changed since, is a conflict decided here: Save would see no change of
+// the rep's to make.
+func (s *Service) bulkField(ctx context.Context, by string, row Seen, current *lead.Lead, c Change, o *BulkOutcome) (record.Saved[*lead.Lead], error) {
 	base := current
 	if current.Version() != row.Version {
 		var err error
@@ -329,13 +364,11 @@ func (s *Service) bulkSource(ctx context.Context, by string, row Seen, current *
 			return record.Saved[*lead.Lead]{}, fmt.Errorf("read lead %d at version %d: %w", row.ID, row.Version, err)
 		}
 	}
-	if base.Fields().Source == src && base != current {
-		o.Result, o.Fields, o.Now = BulkConflict, []string{lead.FieldSource}, current.Fields().Source
+	if base.Fields().Get(c.Field()) == c.Value() && base != current {
+		o.Result, o.Fields, o.Now = BulkConflict, []string{c.Field()}, value(current, c)
 		return record.Saved[*lead.Lead]{}, nil
 	}
-	f := base.Fields()
-	f.Source = src
-	return s.Save(ctx, by, row.ID, row.Version, f)
+	return s.Save(ctx, by, row.ID, row.Version, c.apply(base.Fields()))
 }
 
 // bulkOutcome reads the end of one lead's Save or Move into o.
@@ -386,17 +419,12 @@ func (s *Service) bulkOutcome(o BulkOutcome, c Change, saved record.Saved[*lead.
 }
 
 // has reports whether l already has the value c writes.
-func has(l *lead.Lead, c Change) bool {
-	if c.Source != nil {
-		return l.Fields().Source == *c.Source
-	}
-	return l.Status() == c.Status
-}
+func has(l *lead.Lead, c Change) bool { return value(l, c) == c.Value() }
 
-// value is l's value of the field c changes, as stored.
+// value is l's value of the field c changes, as stored (see Change.Value).
 func value(l *lead.Lead, c Change) string {
-	if c.Source != nil {
-		return l.Fields().Source
+	if c.isField() {
+		return l.Fields().Get(c.Field())
 	}
 	return string(l.Status())
 }

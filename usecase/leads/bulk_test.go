@@ -368,9 +368,9 @@ func TestBulk_RefusesWhatIsNotOneValidChange(t *testing.T) {
 		field   string
 		message string
 	}{
-		{"no change", leads.Bulk{Leads: seen(ls...)}, leads.BulkFieldChange, "Choose a change: a status to move to or a source to set."},
+		{"no change", leads.Bulk{Leads: seen(ls...)}, leads.BulkFieldChange, "Choose a change: a status to move to, a source or an owner to set."},
 		{"two changes", leads.Bulk{Leads: seen(ls...), Change: leads.Change{Status: lead.StatusLost, Source: new("Fair")}},
-			leads.BulkFieldChange, "Choose one change: a status or a source, not both."},
+			leads.BulkFieldChange, "Choose one change: a status, a source or an owner, not more."},
 		{"a source too long", leads.Bulk{Leads: seen(ls...), Change: toSource(long)}, lead.FieldSource, "Source is 201 characters; the limit is 200."},
 		{"an unknown status", leads.Bulk{Leads: seen(ls...), Change: toStatus("WON")}, lead.FieldStatus, `"WON" is not a status; use one of NEW, CONTACTED, QUALIFIED, CONVERTED, LOST.`},
 		{"no lead", leads.Bulk{Change: toSource("Fair")}, leads.BulkFieldLeads, "Pick at least one lead."},
@@ -450,3 +450,59 @@ func convertedLead(t *testing.T, store *memory.Leads, svc *leads.Service, l *lea
 }
 
 func leadsPage(n int) record.Paging { return record.Paging{Limit: n} }
+
+func toOwner(id int64) leads.Change { return leads.Change{Owner: &id} }
+
+func TestBulk_OwnerIsAFieldLikeTheSource(t *testing.T) {
+	t.Parallel()
+
+	t.Run("gives each lead to the rep, merging with other fields saved since", func(t *testing.T) {
+		t.Parallel()
+		svc, ls := bulkLeads(t, 2)
+		picked := seen(ls...)
+		f := ls[0].Fields()
+		f.Score = 80
+		_, err := svc.Save(t.Context(), "maria", ls[0].ID(), 1, f)
+		require.NoError(t, err)
+
+		r, err := svc.Bulk(t.Context(), leads.Bulk{By: "john", Leads: picked, Change: toOwner(7)})
+
+		require.NoError(t, err)
+		assert.Equal(t, []leads.BulkResult{leads.BulkMerged, leads.BulkChanged}, results(r))
+		assert.Equal(t, lead.Fields{Name: "Lead 1", Source: "Web", Score: 80, Owner: 7}, current(t, svc, ls[0].ID()).Fields(), "both reps' changes")
+		assert.Equal(t, int64(7), current(t, svc, ls[1].ID()).Fields().Owner)
+	})
+	t.Run("is a conflict when another rep gave the lead to someone else since", func(t *testing.T) {
+		t.Parallel()
+		svc, ls := bulkLeads(t, 1)
+		picked := seen(ls...)
+		f := ls[0].Fields()
+		f.Owner = 3
+		_, err := svc.Save(t.Context(), "maria", ls[0].ID(), 1, f)
+		require.NoError(t, err)
+
+		r, err := svc.Bulk(t.Context(), leads.Bulk{By: "john", Leads: picked, Change: toOwner(7)})
+
+		require.NoError(t, err)
+		assert.Equal(t, leads.BulkOutcome{ID: ls[0].ID(), Name: "Lead 1", Seen: 1, Result: leads.BulkConflict, Version: 2,
+			By: "maria", Fields: []string{lead.FieldOwner}, Now: "3"}, r.Outcomes[0])
+		assert.Equal(t, int64(3), current(t, svc, ls[0].ID()).Fields().Owner, "maria's choice stands")
+	})
+	t.Run("to nobody, and nothing to write for a lead nobody has", func(t *testing.T) {
+		t.Parallel()
+		svc, ls := bulkLeads(t, 1)
+		r, err := svc.Bulk(t.Context(), leads.Bulk{By: "john", Leads: seen(ls...), Change: toOwner(7)})
+		require.NoError(t, err)
+		require.Equal(t, []leads.BulkResult{leads.BulkChanged}, results(r))
+
+		r, err = svc.Bulk(t.Context(), leads.Bulk{By: "john", Leads: seen(current(t, svc, ls[0].ID())), Change: toOwner(0)})
+		require.NoError(t, err)
+		assert.Equal(t, []leads.BulkResult{leads.BulkChanged}, results(r))
+		l := current(t, svc, ls[0].ID())
+		assert.Zero(t, l.Fields().Owner)
+
+		r, err = svc.Bulk(t.Context(), leads.Bulk{By: "john", Leads: seen(l), Change: toOwner(0)})
+		require.NoError(t, err)
+		assert.Equal(t, []leads.BulkResult{leads.BulkUnchanged}, results(r))
+	})
+}

@@ -15,6 +15,7 @@ type ListQuery struct {
 	Status  lead.Status // "" for every status
 	Source  string      // exactly this source, "" for any
 	Search  string      // matched anywhere in name, email or company
+	Owner   record.OwnerFilter
 	Score   Bounds
 	Created Period
 	Updated Period

@@ -156,6 +156,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
 		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
 		Auth:       a.Auth,
+		Users:      postgres.NewUserRepository(pool),
 		Sessions:   newSessions(postgres.NewSessionStore(pool), opt.SecureCookies),
 		Logger:     opt.Logger,
 		Ready:      pool.Ping,
@@ -166,6 +167,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	webCfg.LeadImports, webCfg.ContactImports = a.LeadImports, a.ContactImports
 	if !opt.LiveNoticesOff {
 		webCfg.Live = a.Feed
+		a.Feed.RepNoticeOf = web.AssignedNotice
 	}
 	a.liveNotices = !opt.LiveNoticesOff
 	if m := opt.Metrics; m != nil {

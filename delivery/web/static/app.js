@@ -353,6 +353,7 @@
         var again = pending;
         pending = null;
         connectLive();
+        connectRepNotices();
         resend(again);
         return;
       }
@@ -408,6 +409,35 @@
     });
   }
   connectLive();
+
+  // Notices for the rep, on every page they have open: a record someone
+  // else gave them (and whatever else is sent to them alone). Each says
+  // what, links to it and can be dismissed; the region around them is
+  // polite (views.RepNotices).
+  var repNotices = document.getElementById("rep-notices");
+  var repSource = null;
+  function connectRepNotices() {
+    if (!repNotices || !window.EventSource) return;
+    if (repSource) repSource.close();
+    repSource = new EventSource(repNotices.getAttribute("data-live-url"));
+    repSource.addEventListener("notice", function (evt) {
+      var n = JSON.parse(evt.data);
+      var box = document.createElement("p");
+      box.className = "notice rep-notice";
+      box.setAttribute("data-testid", "rep-notice");
+      box.append(n.message, " ");
+      if (n.href) {
+        var open = document.createElement("a");
+        open.href = n.href;
+        open.textContent = "Open";
+        open.setAttribute("data-testid", "rep-notice-open");
+        box.append(open, " ");
+      }
+      box.append(button("Dismiss", "rep-notice-dismiss", function () { box.remove(); }));
+      repNotices.append(box);
+    });
+  }
+  connectRepNotices();
 
   // A swap that brings the page to the announced version (the rep's own
   // save, or a conflict view at the current version) makes the notice old.

@@ -3,6 +3,7 @@ package views
 import (
 	"net/url"
 
+	"crm/delivery/leadquery"
 	"crm/domain/contact"
 	"crm/domain/deal"
 )
@@ -10,7 +11,7 @@ import (
 // ContactFieldLabels names each contact field as the form shows it.
 var ContactFieldLabels = map[string]string{
 	contact.FieldName: "Name", contact.FieldEmail: "Email",
-	contact.FieldPhone: "Phone", contact.FieldCompany: "Company", contact.FieldNotes: "Notes",
+	contact.FieldPhone: "Phone", contact.FieldCompany: "Company", contact.FieldNotes: "Notes", contact.FieldOwner: "Owner",
 }
 
 // ContactForm fills a form with f, to save at version.
@@ -38,6 +39,7 @@ type ContactDeals struct {
 // ContactListView is the contact list: the search and one page of contacts.
 type ContactListView struct {
 	Search   string
+	Owner    string // the owner parameter (see leadquery.ParseOwner): "" for everyone's
 	Contacts []*contact.Contact
 	After    int64 // the cursor the page starts after, 0 for the first
 	Next     int64
@@ -47,12 +49,16 @@ type ContactListView struct {
 // NoneAtAll says the CRM has no contact yet (not that none matches a
 // search): the list then says how to add one.
 func (v ContactListView) NoneAtAll() bool {
-	return v.Search == "" && v.After == 0 && len(v.Contacts) == 0
+	return v.Search == "" && v.Owner == "" && v.After == 0 && len(v.Contacts) == 0
 }
 
 // ListURL is the list's URL for the page after cursor after, keeping the search.
 func (v ContactListView) ListURL(after int64) string {
-	return listURL("/contacts", url.Values{"q": {v.Search}}, after)
+	q := url.Values{"q": {v.Search}}
+	if v.Owner != "" {
+		q.Set(leadquery.ParamOwner, v.Owner)
+	}
+	return listURL("/contacts", q, after)
 }
 
 func contactURL(c *contact.Contact) string { return RecordURL(contact.Kind, c.ID()) }

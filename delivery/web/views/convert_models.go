@@ -39,6 +39,7 @@ type ConvertView struct {
 func ConvertContactForm(f contact.Fields) Form {
 	form := ContactForm(f, 0)
 	form.Prefix = convertContactPrefix
+	delete(form.Values, contact.FieldOwner) // the lead's owner's, see OwnerSelect
 	return form
 }
 
@@ -47,6 +48,7 @@ func ConvertContactForm(f contact.Fields) Form {
 func ConvertDealForm(f deal.Fields) Form {
 	form := DealForm(f, 0)
 	form.Prefix = convertDealPrefix
+	delete(form.Values, deal.FieldOwner) // the lead's owner's, see OwnerSelect
 	if f.Amount.Minor == 0 {
 		form.Values[deal.FieldAmount] = ""
 	}

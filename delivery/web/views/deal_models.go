@@ -2,7 +2,6 @@ package views
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	"crm/domain/deal"
@@ -11,7 +10,7 @@ import (
 // DealFieldLabels names each deal field as the form shows it.
 var DealFieldLabels = map[string]string{
 	deal.FieldTitle: "Title", deal.FieldAmount: "Amount", deal.FieldCurrency: "Currency",
-	deal.FieldStage: "Stage", deal.FieldContact: "Contact", deal.FieldLead: "Lead", deal.FieldNotes: "Notes",
+	deal.FieldStage: "Stage", deal.FieldContact: "Contact", deal.FieldLead: "Lead", deal.FieldNotes: "Notes", deal.FieldOwner: "Owner",
 }
 
 // DealForm fills a form with f, to save at version. The amount and its
@@ -22,6 +21,7 @@ func DealForm(f deal.Fields, version int64) Form {
 		deal.FieldAmount:   f.Amount.Decimal(),
 		deal.FieldCurrency: f.Amount.Currency,
 		deal.FieldNotes:    f.Notes,
+		deal.FieldOwner:    f.Get(deal.FieldOwner),
 	}}
 }
 
@@ -31,6 +31,7 @@ type DealView = Editor[*deal.Deal]
 // DealListView is the deal list: the stage tab and one page of deals.
 type DealListView struct {
 	Stage        deal.Stage // "" for every stage
+	Owner        string     // the owner parameter (see leadquery.ParseOwner): "" for everyone's
 	Deals        []*deal.Deal
 	ContactNames map[int64]string
 	After        int64 // the cursor the page starts after, 0 for the first
@@ -40,11 +41,13 @@ type DealListView struct {
 
 // NoneAtAll says the CRM has no deal yet (not that none is at a stage):
 // the list then says how to add one.
-func (v DealListView) NoneAtAll() bool { return v.Stage == "" && v.After == 0 && len(v.Deals) == 0 }
+func (v DealListView) NoneAtAll() bool {
+	return v.Stage == "" && v.Owner == "" && v.After == 0 && len(v.Deals) == 0
+}
 
 // ListURL is the list's URL for a stage tab and the page after cursor after.
 func (v DealListView) ListURL(stage deal.Stage, after int64) string {
-	return listURL("/deals", url.Values{"stage": {string(stage)}}, after)
+	return listURL("/deals", v.query(string(stage)), after)
 }
 
 // ContactName is the name of deal d's contact, or its number when the

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ type LeadBulk struct {
 	All      bool           // "all leads matching this view" ticked
 	Status   string         // the change as posted
 	Source   string
+	Owner    string // the owner select's choice: "" for no change (see ownerKeep)
 	Problem  string // why the form was refused, "" when it was not
 	Report   *BulkReport
 }
@@ -40,6 +42,14 @@ type BulkReport struct {
 	Unlisted bool
 	Back     string         // the list, with the view the change was made from
 	Loc      *time.Location // the rep's zone, for the dates it names
+	// Owners names an owner by its text (a user's id, "" for nobody), for
+	// a change of the owner; see OwnerNamer.
+	Owners func(text string) string
+}
+
+// OwnerNamer names owners, by their text, as the pages of ctx's request do.
+func OwnerNamer(ctx context.Context) func(text string) string {
+	return func(text string) string { return ownerLabel(ctx, text) }
 }
 
 // ViewQuery is the view, as the bulk form carries it to "all leads
@@ -52,6 +62,12 @@ func bulkValue(l *lead.Lead) string { return fmt.Sprintf("%d:%d", l.ID(), l.Vers
 // Title says what the change was and to how many leads.
 func (r BulkReport) Title() string {
 	what := "Status changed to " + r.Change.Status.Label()
+	if r.Change.Owner != nil {
+		what = "Given to " + r.shown(r.Change.Value())
+		if *r.Change.Owner == 0 {
+			what = "Unassigned"
+		}
+	}
 	if r.Change.Source != nil {
 		what = fmt.Sprintf("Source set to “%s”", r.Change.Value())
 		if r.Change.Value() == "" {
@@ -160,13 +176,22 @@ func (r BulkReport) conflict(o leads.BulkOutcome, who string) string {
 		return fmt.Sprintf("%s cleared its source %s", who, since)
 	case len(o.Fields) == 1 && o.Fields[0] == lead.FieldSource:
 		return fmt.Sprintf("%s set its source to “%s” %s", who, preview(o.Now), since)
+	case len(o.Fields) == 1 && o.Fields[0] == lead.FieldOwner && o.Now == "":
+		return fmt.Sprintf("%s unassigned it %s", who, since)
+	case len(o.Fields) == 1 && o.Fields[0] == lead.FieldOwner:
+		return fmt.Sprintf("%s gave it to %s %s", who, r.shown(o.Now), since)
 	}
 	return fmt.Sprintf("%s saved it %s", who, since)
 }
 
 // shown is a value of the field the change writes, as a rep reads it.
 func (r BulkReport) shown(value string) string {
-	if r.Change.Source != nil {
+	switch {
+	case r.Change.Source != nil:
+		return value
+	case r.Change.Owner != nil && r.Owners != nil:
+		return r.Owners(value)
+	case r.Change.Owner != nil:
 		return value
 	}
 	return lead.Status(value).Label()

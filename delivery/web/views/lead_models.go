@@ -15,7 +15,7 @@ import (
 var LeadFieldLabels = map[string]string{
 	lead.FieldName: "Name", lead.FieldEmail: "Email", lead.FieldCompany: "Company",
 	lead.FieldPhone: "Phone", lead.FieldSource: "Source", lead.FieldScore: "Score",
-	lead.FieldNotes: "Notes", lead.FieldStatus: "Status",
+	lead.FieldNotes: "Notes", lead.FieldStatus: "Status", lead.FieldOwner: "Owner",
 }
 
 // LeadForm fills a form with f, to save at version.
@@ -64,7 +64,7 @@ func (v LeadListView) Total() int {
 // so that the tabs' counts do not apply to it.
 func (v LeadListView) Filtered() bool {
 	q := v.Query
-	return q.Search != "" || q.Source != "" || q.Score != (leads.Bounds{}) || q.Created != (leads.Period{}) || q.Updated != (leads.Period{})
+	return q.Search != "" || q.Source != "" || leadquery.OwnerParam(q.Owner) != "" || q.Score != (leads.Bounds{}) || q.Created != (leads.Period{}) || q.Updated != (leads.Period{})
 }
 
 // viewURL is the list's URL for the view q, from its first page.

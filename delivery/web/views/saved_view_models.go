@@ -156,7 +156,7 @@ func DescribeView(query string) string {
 	if err != nil {
 		return query
 	}
-	q, err := leadquery.Parse(v, time.UTC)
+	q, err := leadquery.Parse(v, time.UTC, 0)
 	if err != nil {
 		return query
 	}
@@ -171,6 +171,15 @@ func DescribeView(query string) string {
 	}
 	if q.Source != "" {
 		parts = append(parts, fmt.Sprintf("source “%s”", q.Source))
+	}
+	switch p := leadquery.OwnerParam(q.Owner); p {
+	case "":
+	case leadquery.OwnerMine:
+		parts = append(parts, "mine")
+	case leadquery.OwnerNobody:
+		parts = append(parts, "unassigned")
+	default:
+		parts = append(parts, "owned by user #"+p)
 	}
 	if s := scoreWords(q.Score); s != "" {
 		parts = append(parts, s)
