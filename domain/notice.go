@@ -12,4 +12,7 @@ type RepNotice struct {
 	// From is who caused it, by name, "" for the CRM itself (a reminder):
 	// a rep is not told of what they did themselves.
 	From string `json:"from,omitempty"`
+	// Overdue, when above 0, is how many of the rep's tasks are overdue
+	// now, for the count beside Today in the nav.
+	Overdue int `json:"overdue,omitempty"`
 }

@@ -7,6 +7,7 @@ import (
 
 	"crm/delivery/web/views"
 	"crm/domain"
+	"crm/domain/task"
 )
 
 // RepNoticesPath is the stream of notices for the signed-in rep that
@@ -19,6 +20,7 @@ const RepNoticesPath = views.RepNoticesURL
 type repNotice struct {
 	Message string `json:"message"`
 	Href    string `json:"href,omitempty"`
+	Overdue int    `json:"overdue,omitempty"`
 }
 
 // repNotices streams the signed-in rep's notices as server-sent events
@@ -45,7 +47,7 @@ func (s *server) repNotices(w http.ResponseWriter, r *http.Request) error {
 		if n.From != "" && n.From == rep.Name {
 			return nil, nil
 		}
-		return json.Marshal(repNotice{Message: n.Message, Href: n.Href})
+		return json.Marshal(repNotice{Message: n.Message, Href: n.Href, Overdue: n.Overdue})
 	}, "notice")
 }
 
@@ -59,4 +61,12 @@ func AssignedNotice(s domain.Saved) domain.RepNotice {
 	}
 	return domain.RepNotice{To: s.To, From: s.Actor, Href: views.RecordURL(s.Kind, s.ID),
 		Message: fmt.Sprintf("%s assigned you %s.", views.Who(s.Actor), what)}
+}
+
+// ReminderNotice words the reminder of task t falling due for its rep,
+// with how many of theirs are overdue now for the nav's count
+// (postgres.Reminders sends it).
+func ReminderNotice(t *task.Task, overdue int) domain.RepNotice {
+	return domain.RepNotice{To: t.Fields().Assignee.ID, Href: views.RecordURL(task.Kind, t.ID()), Overdue: overdue,
+		Message: fmt.Sprintf("Due now: %s.", t.Fields().Title)}
 }

@@ -107,6 +107,9 @@ type App struct {
 	// Feed delivers the saves committed on any instance to the open
 	// pages; Run runs it.
 	Feed *postgres.Feed
+	// Reminders tell reps of their tasks falling due, through the feed;
+	// Run runs them with it.
+	Reminders *postgres.Reminders
 
 	pool        *pgxpool.Pool
 	log         *slog.Logger
@@ -168,6 +171,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	if !opt.LiveNoticesOff {
 		webCfg.Live = a.Feed
 		a.Feed.RepNoticeOf = web.AssignedNotice
+		a.Reminders = postgres.NewReminders(pool, web.ReminderNotice, opt.Logger)
 	}
 	a.liveNotices = !opt.LiveNoticesOff
 	if m := opt.Metrics; m != nil {
@@ -240,8 +244,12 @@ func newSessions(store scs.Store, secure bool) *scs.SessionManager {
 	return sm
 }
 
+// reminderInterval is how often the task reminders look for tasks falling
+// due: a reminder comes at most this late.
+const reminderInterval = 30 * time.Second
+
 // Run does the app's background work until ctx is cancelled: the live
-// feed's LISTEN (unless live notices are off) and the sweep of expired
+// feed's LISTEN and the task reminders (unless live notices are off), the sweep of expired
 // sessions; then it stops the imports running in the background, which
 // stay where their last chunk left them, to be resumed. It returns once
 // all have stopped.
@@ -249,6 +257,7 @@ func (a *App) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	if a.liveNotices {
 		wg.Go(func() { a.Feed.Run(ctx) })
+		wg.Go(func() { a.Reminders.Run(ctx, reminderInterval) })
 	}
 	wg.Go(func() { postgres.SweepSessions(ctx, a.pool, sessionSweepInterval, a.log) })
 	wg.Wait()

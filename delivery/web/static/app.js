@@ -435,9 +435,26 @@
       }
       box.append(button("Dismiss", "rep-notice-dismiss", function () { box.remove(); }));
       repNotices.append(box);
+      if (n.overdue > 0) showOverdue(n.overdue);
     });
   }
   connectRepNotices();
+
+  // showOverdue sets the count beside Today in the nav (views.TodayNav) to
+  // n, which a task reminder brings as its task falls due.
+  function showOverdue(n) {
+    var today = document.querySelector('[data-testid="today-link"]');
+    if (!today) return;
+    var badge = today.querySelector('[data-testid="overdue-count"]');
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.className = "badge";
+      badge.setAttribute("data-testid", "overdue-count");
+      today.append(" ", badge);
+    }
+    badge.textContent = String(n);
+    badge.setAttribute("aria-label", n + " overdue");
+  }
 
   // A swap that brings the page to the announced version (the rep's own
   // save, or a conflict view at the current version) makes the notice old.
