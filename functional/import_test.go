@@ -177,7 +177,9 @@ func TestImportingLeadsThroughThePages(t *testing.T) {
 	found, err := a.leads.List(context.Background(), leads.ListQuery{Search: "Grace Hopper"})
 	require.NoError(t, err)
 	require.Len(t, found.Items, 1)
-	assert.Equal(t, lead.Fields{Name: "Grace Hopper", Email: "grace@example.com", Company: "Navy"}, found.Items[0].Fields())
+	assert.Equal(t, lead.Fields{Name: "Grace Hopper", Email: "grace@example.com", Company: "Navy", Owner: a.user("ann").ID}, found.Items[0].Fields(),
+		"the importing rep's, as a lead she makes on the page is")
+	assert.Zero(t, updated.Fields().Owner, "an update does not give the lead to the importer")
 	history := a.get(leadPath(found.Items[0]))
 	assert.Contains(t, history.body, "Ann Example", "the created lead's history says who imported it")
 

@@ -15,6 +15,8 @@ import (
 
 	"crm/cmd/crm/app"
 	"crm/domain"
+	"crm/domain/user"
+	"crm/infrastructure/postgres"
 	"crm/usecase/imports"
 )
 
@@ -25,7 +27,7 @@ type importer interface {
 	Read(content []byte) (*imports.File, imports.Mapping, error)
 	DryRun(ctx context.Context, by string, file *imports.File, m imports.Mapping, update bool) ([]imports.Result, error)
 	Restart(ctx context.Context, content []byte) (imports.Import, error)
-	Upload(ctx context.Context, by, name string, content []byte) (imports.Import, error)
+	Upload(ctx context.Context, by string, owner int64, name string, content []byte) (imports.Import, error)
 	Check(ctx context.Context, by string, id int64, m imports.Mapping, update bool) (imports.Report, error)
 	StartNow(ctx context.Context, id int64) error
 	Run(ctx context.Context, id int64, progress func(imports.Progress)) error
@@ -77,6 +79,15 @@ func importCommand(ctx context.Context, args []string, e env, stdout, stderr io.
 	return withPool(ctx, cfg, stderr, func(pool *pgxpool.Pool) error {
 		run := importRun{svc: newImporter(pool), by: strings.TrimSpace(*as), name: filepath.Base(positional[1]),
 			update: *update, stdout: stdout, stderr: stderr, start: time.Now()}
+		users, err := postgres.NewUserRepository(pool).List(ctx)
+		if err != nil {
+			return err
+		}
+		if u, ok := userNamed(users, run.by); ok {
+			run.by, run.owner = u.Name, u.ID
+		} else if !*dryRun {
+			fmt.Fprintf(stdout, "The new records go to nobody: %q is not the name or email of one user.\n", run.by)
+		}
 		if *dryRun {
 			return run.dryRun(ctx, content)
 		}
@@ -135,6 +146,7 @@ func refusal(err error) string {
 type importRun struct {
 	svc            importer
 	by, name       string
+	owner          int64 // the user the new records go to; 0 for nobody
 	update         bool
 	stdout, stderr io.Writer
 	start          time.Time
@@ -195,7 +207,7 @@ func (r importRun) importFile(ctx context.Context, content []byte) error {
 		if err != nil {
 			return err
 		}
-		if imp, err = r.svc.Upload(ctx, r.by, r.name, content); err != nil {
+		if imp, err = r.svc.Upload(ctx, r.by, r.owner, r.name, content); err != nil {
 			return err
 		}
 		if _, err := r.svc.Check(ctx, r.by, imp.ID, m, r.update); err != nil {
@@ -272,4 +284,22 @@ func (r importRun) progress() func(imports.Progress) {
 			fmt.Fprintf(r.stderr, "import: %d/%d rows (%d%%)\n", p.Done, p.Total, p.Done*100/p.Total)
 		}
 	}
+}
+
+// userNamed finds the one user whose email, or else whose name, is name
+// (any case): the rep an import from the command line is made as.
+func userNamed(users []user.User, name string) (user.User, bool) {
+	var byName []user.User
+	for _, u := range users {
+		if strings.EqualFold(u.Email, name) {
+			return u, true
+		}
+		if strings.EqualFold(u.Name, name) {
+			byName = append(byName, u)
+		}
+	}
+	if len(byName) == 1 {
+		return byName[0], true
+	}
+	return user.User{}, false
 }

@@ -12,6 +12,7 @@ import (
 
 	"crm/cmd/crm/app"
 	"crm/domain/lead"
+	"crm/domain/user"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 	"crm/usecase/imports"
@@ -128,7 +129,7 @@ func TestImportCommandResumesAnInterruptedImportOfTheSameFile(t *testing.T) {
 	// An import of the file started by a process that died before its
 	// first chunk.
 	svc := app.NewLeadImports(db.Pool, nil)
-	imp, err := svc.Upload(t.Context(), "maria", "big.csv", []byte(content.String()))
+	imp, err := svc.Upload(t.Context(), "maria", 0, "big.csv", []byte(content.String()))
 	require.NoError(t, err)
 	_, err = svc.Check(t.Context(), "maria", imp.ID, imp.Mapping, false)
 	require.NoError(t, err)
@@ -142,4 +143,22 @@ func TestImportCommandResumesAnInterruptedImportOfTheSameFile(t *testing.T) {
 	var n int
 	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT count(*) FROM leads`).Scan(&n))
 	assert.Equal(t, imports.ChunkSize+10, n)
+}
+
+func TestUserNamedFindsTheOneUserAnImportIsMadeAs(t *testing.T) {
+	users := []user.User{{ID: 1, Email: "maria@example.com", Name: "Maria"}, {ID: 2, Email: "john@example.com", Name: "John"},
+		{ID: 3, Email: "john.b@example.com", Name: "John"}}
+	for _, c := range []struct {
+		as   string
+		want int64
+	}{
+		{"maria@example.com", 1}, {"MARIA@example.com", 1}, {"maria", 1},
+		{"john", 0},               // two users have that name
+		{"john.b@example.com", 3}, // an email is one user's
+		{"import", 0},
+	} {
+		u, ok := userNamed(users, c.as)
+		assert.Equal(t, c.want != 0, ok, c.as)
+		assert.Equal(t, c.want, u.ID, c.as)
+	}
 }

@@ -32,7 +32,7 @@ type ImportService interface {
 	Targets() []imports.Target
 	// Upload refuses a file that cannot be imported with a
 	// *domain.RuleError saying why and where, and stores any other.
-	Upload(ctx context.Context, by, name string, content []byte) (imports.Import, error)
+	Upload(ctx context.Context, by string, owner int64, name string, content []byte) (imports.Import, error)
 	Get(ctx context.Context, id int64) (imports.Import, error)
 	Recent(ctx context.Context, limit int) ([]imports.Import, error)
 	Preview(imp imports.Import, m imports.Mapping) imports.Preview
@@ -138,7 +138,8 @@ func (p *importPages) upload(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	imp, err := p.svc.Upload(r.Context(), actor(r), name, content)
+	rep, _ := views.CurrentUser(r.Context())
+	imp, err := p.svc.Upload(r.Context(), actor(r), rep.ID, name, content)
 	if errors.As(err, &rule) {
 		return p.renderUpload(w, r, http.StatusUnprocessableEntity, rule.Message)
 	}

@@ -45,6 +45,7 @@ type importRow struct {
 	ID         int64       `db:"id"`
 	Kind       string      `db:"kind"`
 	By         string      `db:"created_by"`
+	Owner      *int64      `db:"owner_id"`
 	FileName   string      `db:"file_name"`
 	SHA256     []byte      `db:"content_sha256"`
 	Header     []string    `db:"header"`
@@ -66,11 +67,11 @@ type sampleRow struct {
 	Cells []string `json:"cells"`
 }
 
-const importColumns = `id, kind, created_by, file_name, content_sha256, header, sample, bom, separator, mapping,
+const importColumns = `id, kind, created_by, owner_id, file_name, content_sha256, header, sample, bom, separator, mapping,
     update_existing, status, rows_total, rows_done, created_at, finished_at`
 
 func (r importRow) toDomain() imports.Import {
-	imp := imports.Import{ID: r.ID, Kind: r.Kind, By: r.By, FileName: r.FileName, SHA256: r.SHA256, Header: r.Header,
+	imp := imports.Import{ID: r.ID, Kind: r.Kind, By: r.By, Owner: ownerOf(r.Owner), FileName: r.FileName, SHA256: r.SHA256, Header: r.Header,
 		BOM: r.BOM, Mapping: imports.Mapping(r.Mapping), Update: r.Update, Status: imports.Status(r.Status),
 		RowsTotal: r.RowsTotal, RowsDone: r.RowsDone, CreatedAt: r.CreatedAt}
 	for _, s := range r.Sample {
@@ -100,10 +101,10 @@ func (s *ImportStore[A, R]) Add(ctx context.Context, imp imports.Import, content
 		mapping = []string{}
 	}
 	rows, err := s.pool.Query(ctx, `
-INSERT INTO imports (kind, created_by, file_name, content, content_sha256, header, sample, bom, separator, mapping, rows_total)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+INSERT INTO imports (kind, created_by, owner_id, file_name, content, content_sha256, header, sample, bom, separator, mapping, rows_total)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 RETURNING `+importColumns,
-		s.t.kind, imp.By, imp.FileName, content, imp.SHA256, imp.Header, sample, imp.BOM, string(imp.Separator), mapping, imp.RowsTotal)
+		s.t.kind, imp.By, ownerArg(imp.Owner), imp.FileName, content, imp.SHA256, imp.Header, sample, imp.BOM, string(imp.Separator), mapping, imp.RowsTotal)
 	if err != nil {
 		return imports.Import{}, failed("insert import", err)
 	}

@@ -56,7 +56,7 @@ func BenchmarkImport_100000Leads(b *testing.B) {
 				b.StartTimer()
 
 				start := time.Now()
-				imp, err := svc.Upload(b.Context(), "bench", "leads.csv", content)
+				imp, err := svc.Upload(b.Context(), "bench", 0, "leads.csv", content)
 				require.NoError(b, err)
 				report, err := svc.Check(b.Context(), "bench", imp.ID, imp.Mapping, tc.existing > 0)
 				require.NoError(b, err)

@@ -20,14 +20,15 @@ import (
 	"crm/usecase/record"
 )
 
-// checked uploads csv as rep by and runs its dry run with the mapping
-// its header gives, returning the import's id and the dry run's report.
+// checked uploads csv as rep by, user owner, and runs its dry run with the
+// mapping its header gives, returning the import's id and the dry run's
+// report.
 func checked[S interface {
-	Upload(ctx context.Context, by, name string, content []byte) (imports.Import, error)
+	Upload(ctx context.Context, by string, owner int64, name string, content []byte) (imports.Import, error)
 	Check(ctx context.Context, by string, id int64, m imports.Mapping, update bool) (imports.Report, error)
-}](t *testing.T, svc S, by, csv string, update bool) (int64, imports.Report) {
+}](t *testing.T, svc S, by string, owner int64, csv string, update bool) (int64, imports.Report) {
 	t.Helper()
-	imp, err := svc.Upload(t.Context(), by, "people.csv", []byte(csv))
+	imp, err := svc.Upload(t.Context(), by, owner, "people.csv", []byte(csv))
 	require.NoError(t, err)
 	report, err := svc.Check(t.Context(), by, imp.ID, imp.Mapping, update)
 	require.NoError(t, err)
@@ -53,8 +54,10 @@ func TestImport_ARecordEditedAfterTheDryRunIsAConflictAndIsNotOverwritten(t *tes
 	bob, err := leadSvc.Create(ctx, "john", lead.Fields{Name: "Bob", Email: "bob@example.com", Company: "Acme"})
 	require.NoError(t, err)
 	svc := imports.NewService(imports.Leads, postgres.NewLeadImports(db.Pool), nil)
+	var maria int64
+	require.NoError(t, db.Pool.QueryRow(ctx, `INSERT INTO users (email, name, password_hash) VALUES ('maria@example.com', 'maria', 'x') RETURNING id`).Scan(&maria))
 
-	id, report := checked(t, svc, "maria", "Name,Email,Phone,Score\n"+
+	id, report := checked(t, svc, "maria", maria, "Name,Email,Phone,Score\n"+
 		"Ada Lovelace,ADA@example.com,555 0199,\n"+
 		"Bob,bob@example.com,555 0200,40\n"+
 		"Grace Hopper,grace@example.com,,85\n", true)
@@ -102,7 +105,8 @@ func TestImport_ARecordEditedAfterTheDryRunIsAConflictAndIsNotOverwritten(t *tes
 	assert.Equal(t, "Grace Hopper", grace.Fields().Name)
 	assert.Equal(t, lead.StatusNew, grace.Status())
 	assert.Equal(t, "maria", grace.UpdatedBy(), "made by the rep who imported it, as a lead made on the page")
-	assert.Zero(t, grace.Fields().Owner, "an import knows its rep by name only: what it creates belongs to nobody until assigned")
+	assert.Equal(t, maria, grace.Fields().Owner, "hers, as a lead she makes on the page is")
+	assert.Zero(t, bobNow.Fields().Owner, "an update does not give the record to the importer")
 	page, err = repo.History(ctx, grace.ID(), record.Paging{})
 	require.NoError(t, err)
 	history = page.Items
@@ -132,7 +136,7 @@ func TestImport_ResumesAfterAnInterruptedRunAndImportsEachRowOnce(t *testing.T) 
 	for i := range n {
 		fmt.Fprintf(&csv, "Lead %d,Company %d\n", i, i%7)
 	}
-	id, _ := checked(t, svc, "maria", csv.String(), false)
+	id, _ := checked(t, svc, "maria", 0, csv.String(), false)
 	require.NoError(t, svc.StartNow(ctx, id))
 
 	// The instance running it goes away after the first chunk.
@@ -174,7 +178,7 @@ func TestImport_AContactAddedSinceTheDryRunIsNotDuplicated(t *testing.T) {
 	ctx := t.Context()
 	contactSvc := contacts.NewService(postgres.NewContactRepository(db.Pool))
 	svc := imports.NewService(imports.Contacts, postgres.NewContactImports(db.Pool), nil)
-	id, report := checked(t, svc, "maria",
+	id, report := checked(t, svc, "maria", 0,
 		"First name,Last name,E-mail address,Organisation\nAda,Lovelace,ada@example.com,Engines\nGrace,Hopper,grace@example.com,Navy\n", false)
 	assert.Equal(t, imports.Counts{imports.Create: 2}, report.Counts)
 
@@ -201,7 +205,7 @@ func TestImport_AStartedImportCannotBeCheckedAgain(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := t.Context()
 	svc := imports.NewService(imports.Leads, postgres.NewLeadImports(db.Pool), nil)
-	imp, err := svc.Upload(ctx, "maria", "a.csv", []byte("name\nAda\n"))
+	imp, err := svc.Upload(ctx, "maria", 0, "a.csv", []byte("name\nAda\n"))
 	require.NoError(t, err)
 	assert.ErrorContains(t, svc.StartNow(ctx, imp.ID), "Check the file (the dry run) before importing it.")
 	_, err = svc.Check(ctx, "maria", imp.ID, imp.Mapping, false)

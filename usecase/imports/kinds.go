@@ -29,6 +29,8 @@ type Kind[A record.Aggregate[F], F record.Fields[F]] struct {
 	Fill func(values map[string]string) (F, error)
 	// New validates f and returns a new record made by rep by, as the
 	// kind's own create does.
+	// Own returns f given to user owner; nil for a kind without owners.
+	Own func(f F, owner int64) F
 	New func(f F, by string) (A, error)
 }
 
@@ -50,7 +52,8 @@ var (
 )
 
 // Leads is how a file is imported into leads: each new lead is NEW and
-// owned by the rep who imports it, as a lead made on the page is.
+// owned by the rep who imports it (Import.Owner), as a lead made on the
+// page is.
 var Leads = Kind[*lead.Lead, lead.Fields]{
 	Name: lead.Kind, Fields: lead.EditableFields,
 	NameField: lead.FieldName, EmailField: lead.FieldEmail, CompanyField: lead.FieldCompany,
@@ -81,6 +84,7 @@ var Leads = Kind[*lead.Lead, lead.Fields]{
 		return f, nil
 	},
 	New: lead.New,
+	Own: func(f lead.Fields, owner int64) lead.Fields { f.Owner = owner; return f },
 }
 
 // Contacts is how a file is imported into contacts.
@@ -99,4 +103,13 @@ var Contacts = Kind[*contact.Contact, contact.Fields]{
 			Phone: v[contact.FieldPhone], Company: v[contact.FieldCompany], Notes: v[contact.FieldNotes]}, nil
 	},
 	New: contact.New,
+	Own: func(f contact.Fields, owner int64) contact.Fields { f.Owner = owner; return f },
+}
+
+// owned is f given to owner, when the kind has owners and owner is a user.
+func (k Kind[A, F]) owned(f F, owner int64) F {
+	if k.Own == nil || owner == 0 {
+		return f
+	}
+	return k.Own(f, owner)
 }

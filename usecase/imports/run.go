@@ -51,7 +51,7 @@ func (s *Service[A, F]) Run(ctx context.Context, id int64, progress func(Progres
 	for done < imp.RowsTotal {
 		to := min(done+ChunkSize, imp.RowsTotal)
 		err := s.store.Chunk(ctx, id, done, to, func(ctx context.Context, tx ChunkTx[A]) error {
-			return s.chunk(ctx, tx, imp.By, rows[done:to])
+			return s.chunk(ctx, tx, imp.By, imp.Owner, rows[done:to])
 		})
 		var rule *domain.RuleError
 		switch {
@@ -88,7 +88,7 @@ func (s *Service[A, F]) Run(ctx context.Context, id int64, progress func(Progres
 // records in one batch (unless a record with the email was added since
 // the dry run), updates through the record use cases at the version the
 // dry run saw.
-func (s *Service[A, F]) chunk(ctx context.Context, tx ChunkTx[A], by string, rows []row[F]) error {
+func (s *Service[A, F]) chunk(ctx context.Context, tx ChunkTx[A], by string, owner int64, rows []row[F]) error {
 	planned, err := tx.Planned(ctx)
 	if err != nil {
 		return err
@@ -97,7 +97,7 @@ func (s *Service[A, F]) chunk(ctx context.Context, tx ChunkTx[A], by string, row
 		return fmt.Errorf("the chunk has %d rows planned and %d read", len(planned), len(rows))
 	}
 	results := slices.Clone(planned)
-	if err := s.creates(ctx, tx, by, rows, results); err != nil {
+	if err := s.creates(ctx, tx, by, owner, rows, results); err != nil {
 		return err
 	}
 	if err := s.updates(ctx, tx, by, rows, results); err != nil {
@@ -111,8 +111,9 @@ func (s *Service[A, F]) chunk(ctx context.Context, tx ChunkTx[A], by string, row
 	return tx.Done(ctx, results)
 }
 
-// creates stores the rows planned as new records in one batch.
-func (s *Service[A, F]) creates(ctx context.Context, tx ChunkTx[A], by string, rows []row[F], results []Result) error {
+// creates stores the rows planned as new records in one batch, each
+// given to owner (the importing rep), as a record made on its page is.
+func (s *Service[A, F]) creates(ctx context.Context, tx ChunkTx[A], by string, owner int64, rows []row[F], results []Result) error {
 	var emails []string
 	for i, r := range results {
 		if r.Planned == Create && rows[i].email != "" {
@@ -134,7 +135,7 @@ func (s *Service[A, F]) creates(ctx context.Context, tx ChunkTx[A], by string, r
 			results[i].Reason = fmt.Sprintf("A %s with this email was added since the dry run (#%d): skipped.", s.kind.Name, found[0].ID())
 			continue
 		}
-		a, err := s.kind.New(rows[i].fields, by)
+		a, err := s.kind.New(s.kind.owned(rows[i].fields, owner), by)
 		if err != nil {
 			results[i].Outcome, results[i].Reason = Invalid, reason(err)
 			continue

@@ -50,9 +50,13 @@ const StallAfter = 30 * time.Second
 
 // Import is a file being imported into records of one kind.
 type Import struct {
-	ID       int64
-	Kind     string // the kind of record, e.g. "lead"
-	By       string // the rep who uploaded it, in whose name it imports
+	ID   int64
+	Kind string // the kind of record, e.g. "lead"
+	By   string // the rep who uploaded it, in whose name it imports
+	// Owner is the user the records it creates go to, by id: the rep who
+	// uploaded it, or 0 (nobody) for a command-line import in the name of
+	// someone who is not a user.
+	Owner    int64
 	FileName string
 	SHA256   []byte // of the file, to find an interrupted import of it again
 	// Header, Sample (its first SampleRows rows), BOM and Separator are
@@ -202,16 +206,17 @@ func (s *Service[A, F]) Kind() string { return s.kind.Name }
 // Targets lists what a column can be imported as.
 func (s *Service[A, F]) Targets() []Target { return s.kind.Targets }
 
-// Upload reads content, a file named name uploaded by rep by, refusing a
-// file that cannot be imported (see Parse) with a *domain.RuleError, and
-// stores it with its columns mapped from their headers.
-func (s *Service[A, F]) Upload(ctx context.Context, by, name string, content []byte) (Import, error) {
+// Upload reads content, a file named name uploaded by rep by (user owner,
+// 0 for nobody, whom the new records go to), refusing a file that cannot
+// be imported (see Parse) with a *domain.RuleError, and stores it with its
+// columns mapped from their headers.
+func (s *Service[A, F]) Upload(ctx context.Context, by string, owner int64, name string, content []byte) (Import, error) {
 	file, err := Parse(content)
 	if err != nil {
 		return Import{}, err
 	}
 	sum := sha256.Sum256(content)
-	imp := Import{Kind: s.kind.Name, By: by, FileName: name, SHA256: sum[:], Header: file.Header,
+	imp := Import{Kind: s.kind.Name, By: by, Owner: owner, FileName: name, SHA256: sum[:], Header: file.Header,
 		Sample: file.Rows[:min(SampleRows, len(file.Rows))], BOM: file.BOM, Separator: file.Separator,
 		Mapping: autoMap(s.kind.Targets, file.Header), Status: StatusUploaded, RowsTotal: len(file.Rows)}
 	imp, err = s.store.Add(ctx, imp, content)
