@@ -35,9 +35,8 @@ type Config struct {
 	// Views are the saved views of the lead list; nil serves the list
 	// without them.
 	Views ViewService
-	// Tasks are the reps' tasks; Reps the users they are assigned to.
+	// Tasks are the reps' tasks, assigned to Users.
 	Tasks TaskService
-	Reps  RepDirectory
 	// Entries are the notes and logged activities of the timelines of
 	// leads, contacts and deals; nil shows their plain history.
 	Entries EntryService
@@ -88,7 +87,7 @@ const readyTimeout = time.Second
 
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
-	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, reps: cfg.Reps, entries: cfg.Entries, conversion: cfg.Conversion,
+	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, entries: cfg.Entries, conversion: cfg.Conversion,
 		trash: cfg.Trash, admin: cfg.Admin, users: cfg.Users, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
 		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies, requests: cfg.Requests, saves: cfg.Saves}
 	if s.log == nil {
@@ -187,7 +186,6 @@ type server struct {
 	deals      DealService
 	views      ViewService
 	tasks      TaskService
-	reps       RepDirectory
 	entries    EntryService
 	conversion ConversionService
 	trash      TrashService

@@ -37,11 +37,6 @@ type TaskService interface {
 	timeline.CompletionReader
 }
 
-// RepDirectory lists the users tasks may be assigned to.
-type RepDirectory interface {
-	List(ctx context.Context) ([]user.User, error)
-}
-
 // newTaskPages describes the task's pages every kind of record has. A
 // task added from a record's page goes back to that page's Tasks section.
 func newTaskPages(s *server, svc TaskService) *recordPages[*task.Task, task.Fields] {
@@ -203,11 +198,11 @@ func (s *server) withTasks(next http.Handler) http.Handler {
 // task pages' requests.
 func (s *server) withReps(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.reps == nil {
+		if s.users == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
-		reps, err := s.reps.List(r.Context())
+		reps, err := s.users.List(r.Context())
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -153,7 +153,6 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Deals:      a.Deals,
 		Views:      a.Views,
 		Tasks:      a.Tasks,
-		Reps:       postgres.NewUserRepository(pool),
 		Entries:    a.Entries,
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
