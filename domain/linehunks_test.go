@@ -153,6 +153,7 @@ func TestCompareHistory_aLineChangedAndChangedBackIsAConflict(t *testing.T) {
 
 	got := domain.CompareHistory([]string{"notes"}, &base, history, notes{"One.\nTwo!\nThree."})
 	assert.Equal(t, []string{"notes"}, got.Conflicts)
+	assert.Equal(t, "One.\nTwo!\nThree.", got.Proposed.text, "the box keeps what the rep typed, not a merge over the revert")
 
 	got = domain.CompareHistory([]string{"notes"}, &base, history, notes{"One.\nTwo.\nThree!"})
 	assert.Empty(t, got.Conflicts)

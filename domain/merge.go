@@ -137,9 +137,14 @@ func CompareHistory[F FieldSet[F]](fields []string, base *F, history []F, yours 
 // stands keeps the other side's edits elsewhere in the text.
 func conflicted[F FieldSet[F]](proposed F, name string, base *F, theirs, yours F) F {
 	if lm, isText := any(proposed).(LineMerger[F]); isText && base != nil {
-		text := AssembleText(TextParts((*base).Get(name), theirs.Get(name), yours.Get(name)), nil)
-		if f, ok := lm.WithLines(name, text); ok {
-			return f
+		parts := TextParts((*base).Get(name), theirs.Get(name), yours.Get(name))
+		// Without a conflicting stretch the conflict is a line changed and
+		// changed back since: merging with the last version would write
+		// over that, so the box keeps what the rep typed.
+		if slices.ContainsFunc(parts, func(p TextPart) bool { return p.Conflict }) {
+			if f, ok := lm.WithLines(name, AssembleText(parts, nil)); ok {
+				return f
+			}
 		}
 	}
 	return proposed.WithField(name, yours)

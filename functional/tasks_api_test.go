@@ -211,4 +211,9 @@ func TestTasksAPI_twoClientsCompletingOneTaskAtOnceIsOneCompletion(t *testing.T)
 	// A stale patch asking for anything else is still refused.
 	res := a.apiCall(http.MethodPatch, path, tokens[0], `{"done":true,"priority":"low"}`, map[string]string{"If-Match": `"1"`})
 	assert.Equal(t, http.StatusPreconditionFailed, res.status, res.body)
+	// So is one that does not complete it, even one asking for what is saved.
+	for _, body := range []string{`{}`, fmt.Sprintf(`{"title":%q}`, got.Fields().Title)} {
+		res = a.apiCall(http.MethodPatch, path, tokens[0], body, map[string]string{"If-Match": `"1"`})
+		assert.Equal(t, http.StatusPreconditionFailed, res.status, body)
+	}
 }

@@ -302,7 +302,8 @@ func TestAPIEntriesFollowTheConcurrencyControlAndWhoMayWhat(t *testing.T) {
 	assert.Equal(t, path, res.header.Get("Location"))
 
 	res = a.apiCall(http.MethodPost, "/api/v1/entries", maria, `{"record_kind":"lead","record_id":999999,"type":"note","body":"x"}`, nil)
-	assert.Equal(t, http.StatusNotFound, res.status, res.body)
+	assert.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
+	assert.Contains(t, res.body, "There is no lead 999999.", "the body names the record: a mistake in the request, not a missing address")
 	res = a.apiCall(http.MethodPost, "/api/v1/entries", maria, fmt.Sprintf(`{"record_kind":"lead","record_id":%d,"type":"note","body":" "}`, l.ID()), nil)
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
 	res = a.apiCall(http.MethodPost, "/api/v1/entries", maria, `{"type":"note","body":"x","occurred_at":"yesterday"}`, nil)

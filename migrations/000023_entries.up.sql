@@ -14,7 +14,7 @@ CREATE TABLE entries (
     duration    INTEGER NOT NULL DEFAULT 0 CONSTRAINT entries_duration_range CHECK (
                     duration BETWEEN 0 AND 1440 AND (duration = 0 OR type IN ('call', 'meeting'))),
     -- The record it belongs to. Records of three tables: no foreign key, as
-    -- activity has none; a record is deleted to the Trash, not removed.
+    -- activity has none; a purge of the record removes its entries with it.
     record_kind TEXT NOT NULL CONSTRAINT entries_record_kind_known CHECK (record_kind IN ('lead', 'contact', 'deal')),
     record_id   BIGINT NOT NULL,
     -- Who logged it decides who edits it: the user, by id; their name is

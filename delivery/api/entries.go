@@ -2,11 +2,14 @@ package api
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
+	"crm/domain"
 	"crm/domain/entry"
 	"crm/domain/user"
 	"crm/usecase/entries"
@@ -149,7 +152,18 @@ func (s *server) createEntry(w http.ResponseWriter, r *http.Request) error {
 			if kind != nil {
 				rec.Kind = *kind
 			}
-			return s.entries.For(me(r.Context())).Create(r.Context(), rec, f, at)
+			e, err := s.entries.For(me(r.Context())).Create(r.Context(), rec, f, at)
+			// The record is named in the body, not the address: one that
+			// is missing or in the Trash is a mistake in the request.
+			var missing *domain.NotFoundError
+			var deleted *domain.DeletedError
+			switch {
+			case errors.As(err, &missing):
+				return nil, &domain.ValidationError{Fields: []domain.FieldError{{Field: "record_id", Message: fmt.Sprintf("There is no %s %d.", rec.Kind, rec.ID)}}}
+			case errors.As(err, &deleted):
+				return nil, &domain.ValidationError{Fields: []domain.FieldError{{Field: "record_id", Message: fmt.Sprintf("The %s %d is in the Trash: restore it to log on it.", rec.Kind, rec.ID)}}}
+			}
+			return e, err
 		}
 	})
 }

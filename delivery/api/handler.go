@@ -149,7 +149,7 @@ func NewHandler(cfg Config) http.Handler {
 	s.viewRes = resource[*savedview.View, savedview.Fields, viewJSON]{name: savedview.Kind, store: repViews{cfg.Views},
 		represent: newViewJSON, patch: readViewPatch, readOnly: viewReadOnly, count: s.countWrite}
 	s.taskRes = resource[*task.Task, task.Fields, taskJSON]{name: task.Kind, store: cfg.Tasks, represent: newTaskJSON,
-		patch: readTaskPatch, readOnly: taskReadOnly, settled: taskSettled, count: s.countWrite}
+		patch: readTaskPatch, readOnly: taskReadOnly, settled: taskSettled, settledBy: task.FieldDone, count: s.countWrite}
 	s.entryRes = resource[*entry.Entry, entry.Fields, entryJSON]{name: entry.Kind, store: repEntries{cfg.Entries},
 		represent: newEntryJSON, patch: readEntryPatch, readOnly: entryReadOnly, count: s.countWrite}
 	if s.log == nil {

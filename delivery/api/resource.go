@@ -44,11 +44,13 @@ type resource[A versioned[F], F, J any] struct {
 	readOnly map[string]string
 	// settled, for a kind where one change made twice is one change (two
 	// clients completing a task), reports whether fields f ask nothing of
-	// a, which holds them already. A patch from a stale version that asks
-	// only for what is saved then succeeds with what is saved instead of a
-	// 412 (RFC 9110 §13.1.1 allows a 2xx when the requested state is
-	// already the current one). nil for kinds that always refuse.
-	settled func(a A, f F) bool
+	// a, which holds them already. A patch from a stale version that sets
+	// settledBy and asks only for what is saved then succeeds with what is
+	// saved instead of a 412 (RFC 9110 §13.1.1 allows a 2xx when the
+	// requested state is already the current one); any other stale patch,
+	// an empty one too, is still a 412. nil for kinds that always refuse.
+	settled   func(a A, f F) bool
+	settledBy string // the member such a patch sets, e.g. "done"
 	// count counts how each write ended (see server.countWrite).
 	count func(kind string, err error)
 	// fresh is the fields a create starts from, before the body's members
@@ -154,8 +156,12 @@ func (res resource[A, F, J]) list(w http.ResponseWriter, p record.Page[A]) error
 func (res resource[A, F, J]) patchWith(w http.ResponseWriter, r *http.Request,
 	update func(ctx context.Context, by string, a A, f F) (A, error)) error {
 	var apply func(F) (F, error)
+	asksSettled := false
 	c := change[A]{media: []string{mediaMergePatch, mediaJSON},
 		read: func(o *jsonObject) (map[string]string, operation[A]) {
+			if o != nil {
+				_, asksSettled = o.members[res.settledBy]
+			}
 			apply = res.patch(o)
 			return readOnly(res.readOnly), func(r *http.Request, a A) (A, error) {
 				f, err := apply(a.Fields())
@@ -168,6 +174,9 @@ func (res resource[A, F, J]) patchWith(w http.ResponseWriter, r *http.Request,
 		}}
 	if res.settled != nil {
 		c.settled = func(a A) bool {
+			if !asksSettled {
+				return false
+			}
 			f, err := apply(a.Fields())
 			return err == nil && res.settled(a, f)
 		}

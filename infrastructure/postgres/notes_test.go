@@ -37,7 +37,8 @@ func TestSchema_VersionsTablesHoldTheirTablesColumnsInOrder(t *testing.T) {
 		require.NoError(t, rows.Err())
 		return cols
 	}
-	for table, versions := range map[string]string{"contacts": "contact_versions", "deals": "deal_versions", "saved_views": "saved_view_versions"} {
+	for table, versions := range map[string]string{"contacts": "contact_versions", "deals": "deal_versions", "saved_views": "saved_view_versions",
+		"tasks": "task_versions", "entries": "entry_versions"} {
 		assert.Equal(t, columns(table), columns(versions), table)
 	}
 	assert.Contains(t, columns("contacts"), "notes text")

@@ -43,7 +43,7 @@ func refusedOwner(err error) error {
 }
 
 // ownerCondition is the WHERE condition of the records o selects (adding
-// its argument to args), "" for every record; migration 000021 indexes
+// its argument to args), "" for every record; migration 000024 indexes
 // both ("My leads" and "Unassigned").
 func ownerCondition(o record.OwnerFilter, args pgx.NamedArgs) string {
 	switch o.Of {

@@ -3,11 +3,13 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"crm/domain/entry"
 	"crm/usecase/trash"
 )
 
@@ -125,6 +127,11 @@ func (r *TrashRepository) Purge(ctx context.Context, before time.Time) (trash.Pu
 				return fmt.Errorf("purge %s activity: %w", p.kind, err)
 			}
 			*counts[p.kind] = int64(len(ids))
+			gone, err := purgeEntriesOf(ctx, tx, p.kind, ids)
+			if err != nil {
+				return err
+			}
+			n.Entries += gone
 		}
 		return nil
 	})
@@ -132,4 +139,28 @@ func (r *TrashRepository) Purge(ctx context.Context, before time.Time) (trash.Pu
 		return trash.Purged{}, failed("purge", err)
 	}
 	return n, nil
+}
+
+// purgeEntriesOf removes for good the timeline entries of the records of
+// kind ids, purged in the same transaction, live or deleted: an entry is
+// about its record and is not to outlive it. It returns how many.
+func purgeEntriesOf(ctx context.Context, tx pgx.Tx, kind string, ids []int64) (int64, error) {
+	if !slices.Contains(entry.RecordKinds, kind) || len(ids) == 0 {
+		return 0, nil
+	}
+	rows, err := tx.Query(ctx, `DELETE FROM entries WHERE record_kind = $1 AND record_id = ANY($2) RETURNING id`, kind, ids)
+	if err != nil {
+		return 0, fmt.Errorf("purge the entries of %ss: %w", kind, err)
+	}
+	entries, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return 0, fmt.Errorf("purge the entries of %ss: %w", kind, err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM entry_versions WHERE id = ANY($1)`, entries); err != nil {
+		return 0, fmt.Errorf("purge the entries' versions of %ss: %w", kind, err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM activity WHERE aggregate_kind = $1 AND aggregate_id = ANY($2)`, entry.Kind, entries); err != nil {
+		return 0, fmt.Errorf("purge the entries' activity of %ss: %w", kind, err)
+	}
+	return int64(len(entries)), nil
 }

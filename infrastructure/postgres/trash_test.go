@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/domain"
 	"crm/domain/contact"
 	"crm/domain/deal"
 	"crm/domain/entry"
@@ -185,4 +186,38 @@ func TestTrash_ShowsADeletedEntryToItsAuthorAndThePurgeTakesIt(t *testing.T) {
 	assert.Equal(t, trash.Purged{Entries: 1}, n)
 	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM entry_versions WHERE id = $1`, e.ID()))
 	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM activity WHERE aggregate_kind = 'entry' AND aggregate_id = $1`, e.ID()))
+}
+
+func TestPurge_TakesARecordsTimelineEntriesWithIt(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	var maria int64
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `INSERT INTO users (email, name, password_hash) VALUES ('maria@example.com', 'maria', 'x') RETURNING id`).Scan(&maria))
+	leads, entries := postgres.NewLeadRepository(db.Pool), postgres.NewEntryRepository(db.Pool)
+	logOn := func(id int64) *entry.Entry {
+		e, err := entry.New(entry.Fields{Type: entry.TypeNote, Body: "Asked for a trial."}, entry.Ref{Kind: lead.Kind, ID: id},
+			entry.Author{ID: maria, Name: "maria"}, time.Now())
+		require.NoError(t, err)
+		e, err = entries.Create(t.Context(), e)
+		require.NoError(t, err)
+		return e
+	}
+	gone := create(t, leads, lead.Fields{Name: "Gone"})
+	note := logOn(gone.ID())
+	remove(t, leads, gone.ID(), "maria")
+	kept := create(t, leads, lead.Fields{Name: "Kept"})
+	keptNote := logOn(kept.ID())
+
+	n, err := postgres.NewTrashRepository(db.Pool).Purge(t.Context(), time.Now().Add(time.Hour))
+
+	require.NoError(t, err)
+	assert.Equal(t, trash.Purged{Leads: 1, Entries: 1}, n, "the purged lead's note goes with it, and is counted")
+	_, err = entries.Get(t.Context(), note.ID())
+	assert.ErrorIs(t, err, domain.ErrNotFound)
+	var versions, events int
+	require.NoError(t, db.Pool.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM entry_versions WHERE id = $1),
+		(SELECT count(*) FROM activity WHERE aggregate_kind = 'entry' AND aggregate_id = $1)`, note.ID()).Scan(&versions, &events))
+	assert.Zero(t, versions+events, "nor its versions or history")
+	_, err = entries.Get(t.Context(), keptNote.ID())
+	assert.NoError(t, err, "a live lead's entries stay")
 }

@@ -65,6 +65,9 @@ func (f Filter) Query(rep int64, now time.Time, loc *time.Location) (ListQuery, 
 	switch f.Due {
 	case "":
 	case "overdue":
+		if q.Status == StatusDone {
+			return refuse(FilterDue, "Overdue tasks are open ones: choose open or any status to see them.")
+		}
 		q.DueBefore, q.Status = now, StatusOpen
 	case "today":
 		q.DueFrom, q.DueBefore = day, day.AddDate(0, 0, 1)

@@ -11,7 +11,6 @@
 package timeline
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -106,35 +105,45 @@ func (t Timeline) Read(ctx context.Context, rec entry.Ref, after Cursor, limit i
 			return Page{}, ErrBadCursor
 		}
 	}
-	type fromSource struct {
-		Sourced
-		source int
-	}
-	var all []fromSource
+	got := make([][]Sourced, len(t.sources))
 	for i, s := range t.sources {
-		got, err := s.Before(ctx, rec, after[s.Name()], limit+1)
+		items, err := s.Before(ctx, rec, after[s.Name()], limit+1)
 		if err != nil {
 			return Page{}, fmt.Errorf("timeline of %s %d: %s: %w", rec.Kind, rec.ID, s.Name(), err)
 		}
-		for _, it := range got {
-			all = append(all, fromSource{it, i})
-		}
+		got[i] = items
 	}
-	// Each source's items are newest first already: a stable sort keeps
-	// them so, so each source's last shown item is its cursor.
-	slices.SortStableFunc(all, func(a, b fromSource) int {
-		return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.source, b.source))
-	})
-	page := Page{Items: make([]Item, 0, min(limit, len(all)))}
+	page := Page{Items: make([]Item, 0, limit)}
 	next := Cursor{}
 	for name, pos := range after {
 		next[name] = pos
 	}
-	for _, it := range all[:min(limit, len(all))] {
+	// Merge by the heads alone: each source keeps its own order (by its
+	// position, which need not follow the times exactly: an event's time
+	// is its transaction's start), so the last item a page shows of a
+	// source is where that source goes on, and nothing is skipped or shown
+	// twice. At one moment the earlier source comes first.
+	more := false
+	for {
+		pick := -1
+		for i := range got {
+			if len(got[i]) > 0 && (pick < 0 || got[i][0].At.After(got[pick][0].At)) {
+				pick = i
+			}
+		}
+		if pick < 0 {
+			break
+		}
+		if len(page.Items) == limit {
+			more = true
+			break
+		}
+		it := got[pick][0]
+		got[pick] = got[pick][1:]
 		page.Items = append(page.Items, it.Item)
-		next[t.sources[it.source].Name()] = it.Cursor
+		next[t.sources[pick].Name()] = it.Cursor
 	}
-	if len(all) > limit {
+	if more {
 		page.Next = next
 	}
 	return page, nil

@@ -145,3 +145,27 @@ func TestACursorNoTimelineWroteIsRefused(t *testing.T) {
 	_, err := tl.Read(t.Context(), rec, timeline.Cursor{"h": "-3"}, 10)
 	assert.ErrorIs(t, err, timeline.ErrBadCursor)
 }
+
+// An event's time is its transaction's start, so a source's positions need
+// not follow its times: the merge keeps each source's own order, and pages
+// show every item once.
+func TestReadKeepsASourcesOwnOrderWhenItsTimesDoNotFollowIt(t *testing.T) {
+	t.Parallel()
+	tl := timeline.New(fake{"e", at(35, 5)}, fake{"h", at(30, 40, 20, 10)})
+	for size := 1; size <= 6; size++ {
+		var got []string
+		var after timeline.Cursor
+		for range 10 {
+			p, err := tl.Read(t.Context(), rec, after, size)
+			require.NoError(t, err)
+			for _, it := range p.Items {
+				got = append(got, label(it))
+			}
+			if p.Next == nil {
+				break
+			}
+			after = p.Next
+		}
+		assert.Equal(t, []string{"e:0", "h:0", "h:1", "h:2", "h:3", "e:1"}, got, "pages of %d", size)
+	}
+}

@@ -38,11 +38,13 @@ type TextConflictPart struct {
 }
 
 // textConflict returns the conflict of field as its parts show it, and
-// false when conflict has no parts for field (it is not multi-line text,
-// or the starting version is unknown: the field-wide choice applies).
+// false when conflict has no conflicting part for field (it is not
+// multi-line text, the starting version is unknown, or the conflict is a
+// line the others changed and changed back, which the last version alone
+// does not show: the field-wide choice applies).
 func textConflict(form Form, conflict *Conflict, field string) (TextConflict, bool) {
 	row, ok := conflict.Row(field)
-	if !ok || len(row.Parts) == 0 || row.Kind != ChangedByBoth {
+	if !ok || conflictCount(row.Parts) == 0 || row.Kind != ChangedByBoth {
 		return TextConflict{}, false
 	}
 	tc := TextConflict{Field: field, Label: row.Label, InputID: inputID(form, field),
