@@ -60,6 +60,8 @@ func TestTasks_addFromALeadPageAndCompleteWithOneClick(t *testing.T) {
 	assert.Equal(t, time.Date(2020, 1, 2, 9, 0, 0, 0, time.UTC), tk.Fields().Due, "in the rep's zone: UTC until the browser says")
 	page := maria.get(leadPath(l)).body
 	assert.Contains(t, page, `data-testid="task-section"`)
+	assert.Regexp(t, `<option value="john \(#\d+\)"[^>]*>john</option>`, maria.get(fmt.Sprintf("/tasks/%d", tk.ID())).body,
+		"the task's page offers every active rep")
 	assert.Contains(t, page, "Call Ada back")
 	assert.Regexp(t, `data-testid="overdue-count"[^>]*>1<`, page, "the nav counts the overdue task")
 	today := maria.get("/today").body

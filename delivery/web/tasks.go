@@ -150,7 +150,6 @@ func parseDueInput(s string, loc *time.Location) (time.Time, error) {
 // one-click completion and each task's own pages.
 func (s *server) taskRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
-		r.Use(s.withReps)
 		r.Get("/today", s.handle(s.showToday))
 		r.Get("/tasks", s.handle(s.listTasks))
 		r.Post("/tasks/{id}/complete", s.handle(s.completeTask))
@@ -191,29 +190,6 @@ func (s *server) withTasks(next http.Handler) http.Handler {
 			return views.TaskSectionView{Link: l, Tasks: ts, Unavailable: err != nil, Now: time.Now()}
 		})
 		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
-
-// withReps puts the reps a task may be assigned to in the context of the
-// task pages' requests.
-func (s *server) withReps(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.users == nil {
-			next.ServeHTTP(w, r)
-			return
-		}
-		reps, err := s.users.List(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		active := reps[:0]
-		for _, u := range reps {
-			if !u.Deactivated {
-				active = append(active, u)
-			}
-		}
-		next.ServeHTTP(w, r.WithContext(views.WithReps(r.Context(), active)))
 	})
 }
 

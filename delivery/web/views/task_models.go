@@ -139,7 +139,6 @@ type taskContextKey int
 const (
 	overdueKey taskContextKey = iota
 	taskSectionKey
-	repsKey
 )
 
 // WithOverdue returns ctx carrying count, a function giving the signed-in
@@ -172,18 +171,19 @@ func taskSection(ctx context.Context, l task.Link) (TaskSectionView, bool) {
 	return f(l), true
 }
 
-// WithReps returns ctx carrying the reps a task may be assigned to.
-func WithReps(ctx context.Context, reps []user.User) context.Context {
-	return context.WithValue(ctx, repsKey, reps)
-}
-
-// RepsOf is the reps of ctx (see WithReps).
+// RepsOf is the reps a task may be assigned to: the active users of the
+// request's directory (see WithDirectory), read once, when a page needs
+// them.
 func RepsOf(ctx context.Context) []user.User { return repsOf(ctx) }
 
-// repsOf is the reps of ctx (see WithReps).
 func repsOf(ctx context.Context) []user.User {
-	reps, _ := ctx.Value(repsKey).([]user.User)
-	return reps
+	var active []user.User
+	for _, u := range users(ctx) {
+		if !u.Deactivated {
+			active = append(active, u)
+		}
+	}
+	return active
 }
 
 // assigneeOf is rep u as a task's assignee field reads.
