@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -500,7 +501,7 @@ func TestDealRepositories(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, l.ID(), got.LeadID())
 			assert.Equal(t, c.ID(), got.ContactID())
-			assert.Equal(t, deal.StageOpen, got.Stage())
+			assert.Equal(t, deal.StageQualification, got.Stage())
 		})
 	})
 	t.Run("what a deal refers to must exist, and a lead becomes one deal", func(t *testing.T) {
@@ -546,7 +547,9 @@ func TestDealRepositories(t *testing.T) {
 				}
 				d := addDeal(t, b, c.ID(), 0)
 				if i < 4 {
-					d = must(b.deals.Update(t.Context(), d.ID(), 1, func(d *deal.Deal) (bool, error) { return true, d.MoveTo(deal.StageWon, "ana") }))(t)
+					d = must(b.deals.Update(t.Context(), d.ID(), 1, func(d *deal.Deal) (bool, error) {
+						return true, d.MoveTo(deal.StageWon, "ana", deal.Gate{ClosedOn: domain.DateOf(time.Now())})
+					}))(t)
 					won = append([]int64{d.ID()}, won...)
 				}
 				all = append([]int64{d.ID()}, all...)

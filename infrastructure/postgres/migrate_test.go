@@ -330,7 +330,7 @@ func TestMigrate_TextOwnersBecomeTheUsersTheyName(t *testing.T) {
 	assert.Equal(t, maria, first.Fields().Owner, "kept versions name the user too, so a stale save does not see an owner change")
 
 	// And back: the text comes back, the user's name or the text kept.
-	require.NoError(t, postgres.MigrateDown(ctx, db.URL, 1))
+	require.NoError(t, postgres.MigrateDown(ctx, db.URL, stepsBackBefore(t, "owners")))
 	texts := map[string]string{}
 	rows, err = db.Pool.Query(ctx, `SELECT name, owner FROM leads`)
 	require.NoError(t, err)
