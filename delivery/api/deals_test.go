@@ -119,3 +119,38 @@ func TestDealStageMoves(t *testing.T) {
 	res = c.get(path, h{"If-None-Match": `"2"`})
 	assert.Equal(t, http.StatusNotModified, res.status)
 }
+
+func TestDealExpectedCloseAndTheGates(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	contactID := c.createContact(`{"name":"Grace Hopper"}`)
+	path := c.post("/api/v1/deals", dealJSON(contactID), nil).header.Get("Location")
+
+	p := requireProblem(t, c.post(path+"/stage", `{"stage":"NEGOTIATION"}`, h{"If-Match": `"1"`}), http.StatusUnprocessableEntity, "rule-violated")
+	assert.Equal(t, "Set the expected close date to move the deal to Negotiation.", fieldErrors(t, p)["expected_close"])
+
+	p = requireProblem(t, c.patch(path, `{"expected_close":"next week"}`, h{"If-Match": `"1"`}), http.StatusUnprocessableEntity, "validation-failed")
+	assert.Equal(t, "expected_close is a date written like 2026-12-31.", fieldErrors(t, p)["expected_close"])
+
+	res := c.patch(path, `{"expected_close":"2027-01-15"}`, h{"If-Match": `"1"`})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.Equal(t, "2027-01-15", res.object(t)["expected_close"])
+
+	res = c.post(path+"/stage", `{"stage":"NEGOTIATION"}`, h{"If-Match": `"2"`})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.Equal(t, "NEGOTIATION", res.object(t)["stage"])
+
+	p = requireProblem(t, c.patch(path, `{"expected_close":""}`, h{"If-Match": `"3"`}), http.StatusUnprocessableEntity, "rule-violated")
+	assert.Equal(t, "A deal in Negotiation keeps its expected close date.", fieldErrors(t, p)["expected_close"])
+
+	p = requireProblem(t, c.patch(path, `{"closed_on":"2027-01-15"}`, h{"If-Match": `"3"`}), http.StatusBadRequest, "malformed-request")
+	assert.Contains(t, fieldErrors(t, p)["closed_on"], "/stage with closed_on")
+
+	t.Run("a move brings the expected close in its own write", func(t *testing.T) {
+		other := c.post("/api/v1/deals", dealJSON(contactID), nil).header.Get("Location")
+		res := c.post(other+"/stage", `{"stage":"NEGOTIATION","expected_close":"2027-02-01"}`, h{"If-Match": `"1"`})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		assert.Equal(t, `"2"`, res.header.Get("ETag"))
+		assert.Equal(t, "2027-02-01", res.object(t)["expected_close"])
+	})
+}

@@ -273,3 +273,27 @@ func asRead(t *testing.T, svc *deals.Service, id, version int64) *deal.Deal {
 
 // today passes both stage gates.
 var today = deal.Gate{ExpectedClose: domain.DateOf(time.Now()), ClosedOn: domain.DateOf(time.Now())}
+
+func TestService_TheExpectedCloseMergesLikeAnyField(t *testing.T) {
+	t.Parallel()
+	svc, id := seeded(t)
+	theirs := engines()
+	theirs.Title = "Difference Engine"
+	_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, id, 1), theirs)
+	require.NoError(t, err)
+
+	mine := engines()
+	mine.ExpectedClose = domain.DateOf(time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC))
+	saved, err := svc.Save(t.Context(), "carla", id, 1, mine)
+
+	require.NoError(t, err)
+	assert.Equal(t, "Difference Engine", saved.Record.Fields().Title, "bruno's save kept")
+	assert.Equal(t, "2027-01-15", saved.Record.Fields().ExpectedClose.String())
+	require.NotNil(t, saved.Merge)
+	assert.Equal(t, []string{deal.FieldExpectedClose}, saved.Merge.Applied)
+
+	// A stale move to Negotiation onto a version that has the date passes the gate.
+	moved, err := svc.Move(t.Context(), "bruno", id, 2, deal.StageNegotiation, deal.Gate{})
+	require.NoError(t, err)
+	assert.Equal(t, deal.StageNegotiation, moved.Record.Stage())
+}
