@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"crm/domain"
 	"crm/domain/deal"
 )
 
@@ -55,6 +57,8 @@ func dealForm(d *deal.Deal, version int64, changes map[string]string) url.Values
 		"currency": {d.Fields().Amount.Currency},
 		"notes":    {d.Fields().Notes},
 		"owner":    {d.Fields().Get(deal.FieldOwner)},
+
+		"expected_close": {d.Fields().ExpectedClose.String()},
 	}
 	for k, val := range changes {
 		v.Set(k, val)
@@ -62,9 +66,13 @@ func dealForm(d *deal.Deal, version int64, changes map[string]string) url.Values
 	return v
 }
 
+// moveDeal posts a move alone, with the closed-on date the page fills in
+// beside the buttons (today: the rep's zone is UTC until reported).
 func moveDeal(a *instance, d *deal.Deal, version int64, to deal.Stage) response {
-	return a.postHTMX(dealPath(d)+"/stage", url.Values{"version": {fmt.Sprint(version)}, "stage": {string(to)}})
+	return a.postHTMX(dealPath(d)+"/stage", url.Values{"version": {fmt.Sprint(version)}, "stage": {string(to)}, "closed_on": {todayUTC()}})
 }
+
+func todayUTC() string { return domain.DateOf(time.Now().UTC()).String() }
 
 func TestCreateDealForAContact(t *testing.T) {
 	t.Parallel()
@@ -86,7 +94,7 @@ func TestCreateDealForAContact(t *testing.T) {
 	assert.Contains(t, page.body, "Deal created.")
 	assert.Contains(t, page.body, `data-testid="deal-title">Compiler licence<`)
 	assert.Contains(t, page.body, `data-testid="deal-amount">USD 1,250.50<`)
-	assert.Contains(t, page.body, `data-testid="deal-stage">Open<`)
+	assert.Contains(t, page.body, `data-testid="deal-stage">Qualification<`)
 	assert.Contains(t, page.body, fmt.Sprintf(`href="/contacts/%d"`, contact))
 	assert.Contains(t, page.body, `name="version" value="1"`)
 	assert.Contains(t, page.body, `name="amount" value="1250.50"`, "the amount as a rep types it")
@@ -259,14 +267,17 @@ func TestDealStageMoves(t *testing.T) {
 	d := a.seedDeal(engines)
 
 	page := a.get(dealPath(d))
-	assert.Contains(t, page.body, `data-testid="move-WON"`)
-	assert.Contains(t, page.body, `data-testid="move-LOST"`)
-	assert.NotContains(t, page.body, `data-testid="move-OPEN"`, "buttons only for allowed moves")
+	for _, s := range []string{"PROPOSAL", "NEGOTIATION", "WON", "LOST"} {
+		assert.Contains(t, page.body, `data-testid="move-`+s+`"`)
+	}
+	assert.NotContains(t, page.body, `data-testid="move-QUALIFICATION"`, "buttons only for allowed moves")
+	assert.Contains(t, page.body, `name="closed_on" form="deal-form" value="`+todayUTC()+`"`, "the day a deal closes is today unless the rep says otherwise")
 
 	res := moveDeal(a, d, 1, deal.StageLost)
 	require.Equal(t, http.StatusOK, res.status, res.body)
 	assert.Contains(t, res.body, "Moved to Lost. This deal is now at version 2.")
-	assert.Contains(t, res.body, `data-testid="move-OPEN"`, "a lost deal may be reopened")
+	assert.Contains(t, res.body, `data-testid="move-QUALIFICATION"`, "a lost deal may be reopened")
+	assert.Contains(t, res.body, `>Reopen</button>`)
 	assert.NotContains(t, res.body, `data-testid="move-WON"`)
 	assert.Regexp(t, `data-version="2" data-event="DealStageChanged"`, res.body)
 
@@ -274,12 +285,12 @@ func TestDealStageMoves(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, res.status)
 	assert.Contains(t, res.body, "Cannot move from LOST to WON.")
 
-	require.Equal(t, http.StatusOK, moveDeal(a, d, 2, deal.StageOpen).status)
+	require.Equal(t, http.StatusOK, moveDeal(a, d, 2, deal.StageQualification).status)
 	require.Equal(t, http.StatusOK, moveDeal(a, d, 3, deal.StageWon).status)
 
-	res = moveDeal(a, d, 4, deal.StageOpen)
+	res = moveDeal(a, d, 4, deal.StageQualification)
 	require.Equal(t, http.StatusUnprocessableEntity, res.status, res.body)
-	assert.Contains(t, res.body, "Cannot move from WON to OPEN.")
+	assert.Contains(t, res.body, "Cannot move from WON to QUALIFICATION.")
 	assert.Contains(t, res.body, `data-testid="action-error"`)
 	assert.Contains(t, res.body, "A won deal stays won.")
 	assert.NotContains(t, res.body, `data-testid="move-`, "a won deal offers no moves")
@@ -288,14 +299,14 @@ func TestDealStageMoves(t *testing.T) {
 
 	t.Run("a plain post redirects", func(t *testing.T) {
 		other := a.seedDeal(engines)
-		res := a.post(dealPath(other)+"/stage", url.Values{"version": {"1"}, "stage": {"WON"}})
+		res := a.post(dealPath(other)+"/stage", url.Values{"version": {"1"}, "stage": {"WON"}, "closed_on": {"2026-11-30"}})
 		require.Equal(t, http.StatusSeeOther, res.status)
 		assert.Equal(t, dealPath(other)+"?notice=moved", res.header.Get("Location"))
 	})
 	t.Run("an unknown stage is 422", func(t *testing.T) {
 		res := moveDeal(a, d, 4, "CLOSED")
 		assert.Equal(t, http.StatusUnprocessableEntity, res.status)
-		assert.Contains(t, res.body, "&#34;CLOSED&#34; is not a stage; use one of OPEN, WON, LOST.")
+		assert.Contains(t, res.body, "&#34;CLOSED&#34; is not a stage; use one of QUALIFICATION, PROPOSAL, NEGOTIATION, WON, LOST.")
 	})
 }
 
@@ -312,7 +323,7 @@ func TestStaleDealStageMoveIs409SayingWhatChanged(t *testing.T) {
 	assert.Regexp(t, `data-testid="conflict-stage" data-kind="theirs"`, res.body)
 	assert.Contains(t, res.body, `data-testid="theirs-stage">Lost<`)
 	assert.NotContains(t, res.body, `name="version" value="1"`, "every form is at the current version")
-	assert.Contains(t, res.body, `data-testid="move-OPEN"`, "the moves allowed now")
+	assert.Contains(t, res.body, `data-testid="move-QUALIFICATION"`, "the moves allowed now")
 	assert.Equal(t, deal.StageLost, a.deal(d.ID()).Stage())
 }
 
@@ -389,7 +400,7 @@ func TestDealList(t *testing.T) {
 		d, err := a.deals.Create(context.Background(), "seed", contact, f)
 		require.NoError(t, err)
 		if i%10 == 0 {
-			_, err = a.deals.MoveAt(context.Background(), "seed", d, deal.StageWon)
+			_, err = a.deals.MoveAt(context.Background(), "seed", d, deal.StageWon, deal.Gate{ClosedOn: domain.DateOf(time.Now())})
 			require.NoError(t, err)
 		}
 	}

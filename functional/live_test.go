@@ -154,9 +154,10 @@ func TestLiveNoticesOnContactAndDealPages(t *testing.T) {
 	// opened: the save's is the one at version 2.
 	assert.Contains(t, waitEventAt(t, contactEvents, 2).data, "maria saved this contact just now — 1 field changed: Phone (version 2).")
 
-	res = a.doWith(maria, http.MethodPost, dealPath(d)+"/stage", map[string][]string{"version": {"1"}, "stage": {"WON"}}, false)
+	res = a.doWith(maria, http.MethodPost, dealPath(d)+"/stage", map[string][]string{"version": {"1"}, "stage": {"WON"}, "closed_on": {todayUTC()}}, false)
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	assert.Contains(t, waitEventAt(t, dealEvents, 2).data, "maria moved this deal to another stage just now (version 2).")
+	// Winning also records the day it closed: the notice names both.
+	assert.Contains(t, waitEventAt(t, dealEvents, 2).data, "maria saved this deal just now — 2 fields changed: Stage and Closed on (version 2).")
 
 	page := a.get(contactPath(c))
 	assert.Contains(t, page.body, `data-live-url="`+contactPath(c)+`/live"`)

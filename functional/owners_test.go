@@ -105,7 +105,7 @@ func TestOwners_myLeadsAndUnassignedLists(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []int64{d.ID()}, rowIDs(a.get("/deals?owner=me").body, "deal-row"), "My deals")
 	assert.Equal(t, []int64{other.ID(), d.ID()}, rowIDs(a.get("/deals").body, "deal-row"))
-	assert.Contains(t, a.get("/deals?stage=OPEN").body, `href="/deals?owner=me&amp;stage=OPEN"`, "the tab keeps the stage")
+	assert.Contains(t, a.get("/deals?stage=PROPOSAL").body, `href="/deals?owner=me&amp;stage=PROPOSAL"`, "the tab keeps the stage")
 	assert.Empty(t, rowIDs(a.get("/contacts?owner=me").body, "contact-row"), "the seeded contact is nobody's")
 	assert.Equal(t, []int64{c.ID()}, rowIDs(a.get("/contacts?owner=none").body, "contact-row"))
 }

@@ -378,7 +378,7 @@ var (
 	}
 	// recordViews are the contact and deal lists reps read.
 	recordViews = []string{
-		"/contacts", "/contacts?q=garcia", "/contacts?q=an", "/deals", "/deals?stage=WON", "/deals?stage=OPEN",
+		"/contacts", "/contacts?q=garcia", "/contacts?q=an", "/deals", "/deals?stage=WON", "/deals?stage=QUALIFICATION",
 	}
 	filteredViews = []string{
 		"source=Webinar", "source=Event%3A+SaaStr", "score_min=90", "score_min=40&score_max=60&sort=name",

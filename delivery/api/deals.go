@@ -31,9 +31,12 @@ type dealJSON struct {
 	LeadID    *int64     `json:"lead_id"`
 	Notes     string     `json:"notes"`
 	OwnerID   *int64     `json:"owner_id"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	UpdatedBy string     `json:"updated_by"`
+	// The dates, written like 2026-12-31; null for none.
+	ExpectedClose *string   `json:"expected_close"`
+	ClosedOn      *string   `json:"closed_on"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	UpdatedBy     string    `json:"updated_by"`
 }
 
 func newDealJSON(d *deal.Deal) dealJSON {
@@ -47,7 +50,27 @@ func newDealJSON(d *deal.Deal) dealJSON {
 	if id := d.LeadID(); id != 0 {
 		j.LeadID = &id
 	}
+	j.ExpectedClose, j.ClosedOn = dateJSON(f.ExpectedClose), dateJSON(d.ClosedOn())
 	return j
+}
+
+// dateJSON is a date as JSON: null for none.
+func dateJSON(d domain.Date) *string {
+	if d.IsZero() {
+		return nil
+	}
+	s := d.String()
+	return &s
+}
+
+// readDate reads the date member name as text already taken from the
+// body (nil when absent, "" for none); a text that is no date is a
+// *domain.ValidationError on name.
+func readDate(name string, text *string) (domain.Date, error) {
+	if text == nil {
+		return domain.Date{}, nil
+	}
+	return domain.ParseDate(name, name, *text)
 }
 
 // readDealPatch reads the members of a deal a body may set; see
@@ -56,7 +79,7 @@ func newDealJSON(d *deal.Deal) dealJSON {
 // The amount is parsed again from its merged value and currency, since
 // whether "12.5" is valid depends on the currency.
 func readDealPatch(o *jsonObject) func(deal.Fields) (deal.Fields, error) {
-	title, notes := o.text(deal.FieldTitle), o.text(deal.FieldNotes)
+	title, notes, expected := o.text(deal.FieldTitle), o.text(deal.FieldNotes), o.text(deal.FieldExpectedClose)
 	var value, currency *string
 	if amount := o.object(deal.FieldAmount); amount != nil {
 		value, currency = amount.text("value"), amount.text("currency")
@@ -67,6 +90,13 @@ func readDealPatch(o *jsonObject) func(deal.Fields) (deal.Fields, error) {
 		set(&f.Title, title)
 		set(&f.Notes, notes)
 		set(&f.Owner, owner)
+		if expected != nil {
+			d, err := readDate(deal.FieldExpectedClose, expected)
+			if err != nil {
+				return f, joinValidation(err, f.Normalize().Validate())
+			}
+			f.ExpectedClose = d
+		}
 		if value == nil && currency == nil && f.Amount != (deal.Money{}) {
 			return f, nil
 		}
@@ -111,7 +141,7 @@ func apiField(name string) string {
 }
 
 // dealFieldOrder is the order of a deal's fields in problem lists.
-var dealFieldOrder = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency, deal.FieldNotes, deal.FieldOwner, deal.FieldContact, deal.FieldLead}
+var dealFieldOrder = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency, deal.FieldExpectedClose, deal.FieldNotes, deal.FieldOwner, deal.FieldContact, deal.FieldLead}
 
 // joinValidation merges the field problems of several validation errors,
 // in form order; errors of other types are returned first.
@@ -137,6 +167,7 @@ func joinValidation(errs ...error) error {
 // set. The contact is set when the deal is created, and only then.
 var dealReadOnly = map[string]string{
 	"stage":      "Change it with POST " + Prefix + "/deals/{id}/stage.",
+	"closed_on":  "Set by the move that closes the deal: POST " + Prefix + "/deals/{id}/stage with closed_on.",
 	"lead_id":    "Read-only: a deal gets its lead when the lead is converted.",
 	"contact_id": "The contact of a deal cannot be changed.",
 }
@@ -197,6 +228,25 @@ func (s *server) patchDeal(w http.ResponseWriter, r *http.Request) error {
 	return s.dealRes.patchWith(w, r, s.deals.Update)
 }
 
+// changeDealStage is moveWith for deals, whose body may carry the dates
+// the stage gates read: expected_close (saved with the move) and
+// closed_on (the day a move to WON or LOST closes the deal). Neither has a
+// default: the domain refuses a move that needs one it was not given.
 func (s *server) changeDealStage(w http.ResponseWriter, r *http.Request) error {
-	return moveWith(s.dealRes, w, r, deal.FieldStage, `"WON"`, deal.ParseStage, s.deals.MoveAt)
+	return s.dealRes.write(w, r, change[*deal.Deal]{media: []string{mediaJSON}, read: func(o *jsonObject) (map[string]string, operation[*deal.Deal]) {
+		o.require(deal.FieldStage, `"WON"`)
+		state, expected, closedOn := o.text(deal.FieldStage), o.text(deal.FieldExpectedClose), o.text(deal.FieldClosedOn)
+		return nil, func(r *http.Request, d *deal.Deal) (*deal.Deal, error) {
+			to, err := deal.ParseStage(*state)
+			if err != nil {
+				return nil, err
+			}
+			expectedClose, err1 := readDate(deal.FieldExpectedClose, expected)
+			closed, err2 := readDate(deal.FieldClosedOn, closedOn)
+			if err := joinValidation(err1, err2); err != nil {
+				return nil, err
+			}
+			return s.deals.MoveAt(r.Context(), actor(r), d, to, deal.Gate{ExpectedClose: expectedClose, ClosedOn: closed})
+		}
+	}})
 }

@@ -20,7 +20,10 @@ func TestCreateDeal(t *testing.T) {
 
 	d := requireCreated(t, c.post("/api/v1/deals", dealJSON(contactID), nil), "/api/v1/deals")
 	assert.Equal(t, map[string]any{"value": "1250.50", "currency": "EUR"}, d["amount"])
-	assert.Equal(t, "OPEN", d["stage"])
+	assert.Equal(t, "QUALIFICATION", d["stage"])
+	assert.Contains(t, d, "expected_close")
+	assert.Nil(t, d["expected_close"], "null while nobody knows")
+	assert.Nil(t, d["closed_on"], "null while open")
 	assert.Equal(t, float64(contactID), d["contact_id"])
 	assert.Contains(t, d, "lead_id")
 	assert.Nil(t, d["lead_id"], "null when the deal was not converted from a lead")
@@ -88,13 +91,20 @@ func TestDealStageMoves(t *testing.T) {
 
 	requireProblem(t, c.post(path+"/stage", `{"stage":"WON"}`, nil), http.StatusPreconditionRequired, "precondition-required")
 
-	res := c.post(path+"/stage", `{"stage":"WON"}`, h{"If-Match": `"1"`})
+	p := requireProblem(t, c.post(path+"/stage", `{"stage":"WON"}`, h{"If-Match": `"1"`}), http.StatusUnprocessableEntity, "rule-violated")
+	assert.Equal(t, "Set the closed-on date to mark the deal Won.", fieldErrors(t, p)["closed_on"])
+	p = requireProblem(t, c.post(path+"/stage", `{"stage":"WON","closed_on":"30/11/2026"}`, h{"If-Match": `"1"`}), http.StatusUnprocessableEntity, "validation-failed")
+	assert.Equal(t, "closed_on is a date written like 2026-12-31.", fieldErrors(t, p)["closed_on"])
+
+	res := c.post(path+"/stage", `{"stage":"WON","closed_on":"2026-11-30"}`, h{"If-Match": `"1"`})
 	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
 	assert.Equal(t, `"2"`, res.header.Get("ETag"))
-	assert.Equal(t, "WON", res.object(t)["stage"])
+	won := res.object(t)
+	assert.Equal(t, "WON", won["stage"])
+	assert.Equal(t, "2026-11-30", won["closed_on"])
 
-	p := requireProblem(t, c.post(path+"/stage", `{"stage":"OPEN"}`, h{"If-Match": `"2"`}), http.StatusUnprocessableEntity, "rule-violated")
-	assert.Equal(t, "Cannot move from WON to OPEN. A won deal stays won.", fieldErrors(t, p)["stage"])
+	p = requireProblem(t, c.post(path+"/stage", `{"stage":"QUALIFICATION"}`, h{"If-Match": `"2"`}), http.StatusUnprocessableEntity, "rule-violated")
+	assert.Equal(t, "Cannot move from WON to QUALIFICATION. A won deal stays won.", fieldErrors(t, p)["stage"])
 
 	res = c.post(path+"/stage", `{"stage":"LOST"}`, h{"If-Match": `"1"`})
 	requireProblem(t, res, http.StatusPreconditionFailed, "precondition-failed")
@@ -102,10 +112,45 @@ func TestDealStageMoves(t *testing.T) {
 
 	page := c.get("/api/v1/deals?stage=WON", nil).object(t)
 	assert.Len(t, page["items"].([]any), 1)
-	page = c.get("/api/v1/deals?stage=OPEN", nil).object(t)
+	page = c.get("/api/v1/deals?stage=QUALIFICATION", nil).object(t)
 	assert.Empty(t, page["items"].([]any))
 	requireProblem(t, c.get("/api/v1/deals?stage=CLOSED", nil), http.StatusBadRequest, "malformed-request")
 
 	res = c.get(path, h{"If-None-Match": `"2"`})
 	assert.Equal(t, http.StatusNotModified, res.status)
+}
+
+func TestDealExpectedCloseAndTheGates(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	contactID := c.createContact(`{"name":"Grace Hopper"}`)
+	path := c.post("/api/v1/deals", dealJSON(contactID), nil).header.Get("Location")
+
+	p := requireProblem(t, c.post(path+"/stage", `{"stage":"NEGOTIATION"}`, h{"If-Match": `"1"`}), http.StatusUnprocessableEntity, "rule-violated")
+	assert.Equal(t, "Set the expected close date to move the deal to Negotiation.", fieldErrors(t, p)["expected_close"])
+
+	p = requireProblem(t, c.patch(path, `{"expected_close":"next week"}`, h{"If-Match": `"1"`}), http.StatusUnprocessableEntity, "validation-failed")
+	assert.Equal(t, "expected_close is a date written like 2026-12-31.", fieldErrors(t, p)["expected_close"])
+
+	res := c.patch(path, `{"expected_close":"2027-01-15"}`, h{"If-Match": `"1"`})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.Equal(t, "2027-01-15", res.object(t)["expected_close"])
+
+	res = c.post(path+"/stage", `{"stage":"NEGOTIATION"}`, h{"If-Match": `"2"`})
+	require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+	assert.Equal(t, "NEGOTIATION", res.object(t)["stage"])
+
+	p = requireProblem(t, c.patch(path, `{"expected_close":""}`, h{"If-Match": `"3"`}), http.StatusUnprocessableEntity, "rule-violated")
+	assert.Equal(t, "A deal in Negotiation keeps its expected close date.", fieldErrors(t, p)["expected_close"])
+
+	p = requireProblem(t, c.patch(path, `{"closed_on":"2027-01-15"}`, h{"If-Match": `"3"`}), http.StatusBadRequest, "malformed-request")
+	assert.Contains(t, fieldErrors(t, p)["closed_on"], "/stage with closed_on")
+
+	t.Run("a move brings the expected close in its own write", func(t *testing.T) {
+		other := c.post("/api/v1/deals", dealJSON(contactID), nil).header.Get("Location")
+		res := c.post(other+"/stage", `{"stage":"NEGOTIATION","expected_close":"2027-02-01"}`, h{"If-Match": `"1"`})
+		require.Equal(t, http.StatusOK, res.status, "body: %s", res.body)
+		assert.Equal(t, `"2"`, res.header.Get("ETag"))
+		assert.Equal(t, "2027-02-01", res.object(t)["expected_close"])
+	})
 }

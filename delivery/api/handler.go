@@ -72,7 +72,7 @@ type ContactService interface {
 
 // DealService is what the API needs from the deal use cases.
 type DealService interface {
-	// Create stores a new OPEN deal with contact contactID; invalid fields
+	// Create stores a new deal, in Qualification, with contact contactID; invalid fields
 	// or an unknown contact are a *domain.ValidationError.
 	Create(ctx context.Context, by string, contactID int64, f deal.Fields) (*deal.Deal, error)
 	// Get returns the deal or an error wrapping domain.ErrNotFound.
@@ -82,9 +82,10 @@ type DealService interface {
 	// Update saves f onto d, as just read, at its version; a lost
 	// compare-and-swap is a *conflict.Error.
 	Update(ctx context.Context, by string, d *deal.Deal, f deal.Fields) (*deal.Deal, error)
-	// MoveAt moves d, as just read, at its version; errors as Update,
-	// a move the stage table refuses is a *domain.RuleError.
-	MoveAt(ctx context.Context, by string, d *deal.Deal, to deal.Stage) (*deal.Deal, error)
+	// MoveAt moves d, as just read, at its version, with the dates the
+	// stage gates read in g; errors as Update, a move the stage table or a
+	// gate refuses is a *domain.RuleError.
+	MoveAt(ctx context.Context, by string, d *deal.Deal, to deal.Stage, g deal.Gate) (*deal.Deal, error)
 }
 
 // TokenAuthenticator finds who a bearer token speaks for; an unknown,

@@ -23,8 +23,8 @@ type DealService interface {
 	recordService[*deal.Deal, deal.Fields]
 	Create(ctx context.Context, by string, contactID int64, f deal.Fields) (*deal.Deal, error)
 	List(ctx context.Context, q deals.ListQuery) (deals.Page, error)
-	Move(ctx context.Context, by string, id, version int64, to deal.Stage) (record.Saved[*deal.Deal], error)
-	SaveAndMove(ctx context.Context, by string, id, version int64, f deal.Fields, to deal.Stage) (record.Saved[*deal.Deal], error)
+	Move(ctx context.Context, by string, id, version int64, to deal.Stage, g deal.Gate) (record.Saved[*deal.Deal], error)
+	SaveAndMove(ctx context.Context, by string, id, version int64, f deal.Fields, to deal.Stage, g deal.Gate) (record.Saved[*deal.Deal], error)
 	ListByContact(ctx context.Context, contactID int64) ([]*deal.Deal, error)
 }
 
@@ -56,9 +56,32 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 			}
 			return svc.Create(r.Context(), actor(r), contactID, f)
 		},
-		move:       mover(deal.ParseStage, svc.Move, svc.SaveAndMove),
+		move:       dealMover(svc),
 		state:      func(d *deal.Deal) string { return d.Stage().Label() },
 		stateField: deal.FieldStage, moved: "moved this deal to another stage",
+	}
+}
+
+// dealMover is recordPages.move for deals: the page's moves carry the
+// deal's form, whose expected close the move saves first (so a rep who
+// typed it passes the Negotiation gate), and the closed-on date beside the
+// move buttons, which the page fills with today in the rep's zone. The
+// domain's move decides what either is needed for.
+func dealMover(svc DealService) func(r *http.Request, id, version int64, to string, typed *deal.Fields) (record.Saved[*deal.Deal], error) {
+	return func(r *http.Request, id, version int64, to string, typed *deal.Fields) (record.Saved[*deal.Deal], error) {
+		stage, err := deal.ParseStage(to)
+		if err != nil {
+			return record.Saved[*deal.Deal]{}, err
+		}
+		closedOn, err := domain.ParseDate(deal.FieldClosedOn, views.DealFieldLabels[deal.FieldClosedOn], strings.TrimSpace(r.PostForm.Get(deal.FieldClosedOn)))
+		if err != nil {
+			return record.Saved[*deal.Deal]{}, err
+		}
+		g := deal.Gate{ClosedOn: closedOn}
+		if typed != nil {
+			return svc.SaveAndMove(r.Context(), actor(r), id, version, *typed, stage, g)
+		}
+		return svc.Move(r.Context(), actor(r), id, version, stage, g)
 	}
 }
 
@@ -68,7 +91,7 @@ func newDealPages(s *server, svc DealService) *recordPages[*deal.Deal, deal.Fiel
 var dealTermInputs = []string{deal.FieldTitle, deal.FieldAmount, deal.FieldCurrency}
 
 // dealInputs are the inputs of all a deal's fields.
-var dealInputs = slices.Clip(append(slices.Clone(dealTermInputs), deal.FieldNotes, deal.FieldOwner))
+var dealInputs = slices.Clip(append(slices.Clone(dealTermInputs), deal.FieldExpectedClose, deal.FieldNotes, deal.FieldOwner))
 
 // decodeDealForm reads a deal form (see recordPages.decode). The contact,
 // in the create form only, is kept among the values to be shown again.
@@ -78,10 +101,15 @@ func decodeDealForm(r *http.Request) (map[string]string, deal.Fields, error) {
 	f := deal.Fields{Title: values[deal.FieldTitle], Amount: money, Notes: values[deal.FieldNotes]}
 	invalid := &domain.ValidationError{}
 	errors.As(err, &invalid)
+	expected, err := domain.ParseDate(deal.FieldExpectedClose, views.DealFieldLabels[deal.FieldExpectedClose], strings.TrimSpace(values[deal.FieldExpectedClose]))
+	if v := (*domain.ValidationError)(nil); errors.As(err, &v) {
+		invalid.Fields = append(invalid.Fields, v.Fields...)
+	}
+	f.ExpectedClose = expected
 	if decodeOwner(r, values, &f.Owner, invalid); len(invalid.Fields) == 0 {
 		return values, f, nil
 	}
-	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), deal.FieldAmount, deal.FieldCurrency, deal.FieldOwner)
+	return values, f, withDomainMessages(invalid, f.Normalize().Validate(), deal.FieldAmount, deal.FieldCurrency, deal.FieldExpectedClose, deal.FieldOwner)
 }
 
 // contactOf reads the contact a new deal is for, from its form.

@@ -88,7 +88,9 @@ type recordPages[A shownRecord[F], F domain.FieldSet[F]] struct {
 	// state is where a record stands, as reps read it; moved says in a live
 	// notice that someone moved it ("changed this lead's status"). All nil
 	// or empty for a kind without a state machine.
-	move       func(ctx context.Context, by string, id, version int64, to string, typed *F) (record.Saved[A], error)
+	// The request is at hand for what a kind's move reads besides the
+	// state, such as a deal's closed-on date.
+	move       func(r *http.Request, id, version int64, to string, typed *F) (record.Saved[A], error)
 	state      func(A) string
 	stateField string
 	moved      string
@@ -111,16 +113,16 @@ func creator[A, F any](create func(ctx context.Context, by string, f F) (A, erro
 func mover[A, F any, S ~string](parse func(string) (S, error),
 	move func(ctx context.Context, by string, id, version int64, to S) (record.Saved[A], error),
 	saveAndMove func(ctx context.Context, by string, id, version int64, f F, to S) (record.Saved[A], error),
-) func(ctx context.Context, by string, id, version int64, to string, typed *F) (record.Saved[A], error) {
-	return func(ctx context.Context, by string, id, version int64, to string, typed *F) (record.Saved[A], error) {
+) func(r *http.Request, id, version int64, to string, typed *F) (record.Saved[A], error) {
+	return func(r *http.Request, id, version int64, to string, typed *F) (record.Saved[A], error) {
 		state, err := parse(to)
 		switch {
 		case err != nil:
 			return record.Saved[A]{}, err
 		case typed != nil:
-			return saveAndMove(ctx, by, id, version, *typed, state)
+			return saveAndMove(r.Context(), actor(r), id, version, *typed, state)
 		}
-		return move(ctx, by, id, version, state)
+		return move(r.Context(), actor(r), id, version, state)
 	}
 }
 
@@ -218,7 +220,7 @@ func (p *recordPages[A, F]) moveTo(w http.ResponseWriter, r *http.Request) error
 	}
 	var res record.Saved[A]
 	if err == nil {
-		res, err = p.move(r.Context(), actor(r), id, version, r.PostForm.Get(p.stateField), typed)
+		res, err = p.move(r, id, version, r.PostForm.Get(p.stateField), typed)
 	}
 	telemetry.CountSave(p.s.saves, p.kind, telemetry.Page, err, res.Merge != nil)
 	switch {

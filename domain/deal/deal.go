@@ -29,11 +29,12 @@ type Deal struct {
 	domain.Root
 	fields    Fields
 	stage     Stage
+	closedOn  domain.Date // the day it was won or lost; zero while open
 	contactID int64
 	leadID    int64 // 0 when the deal was not converted from a lead
 }
 
-// New validates f and returns an OPEN deal with contact contactID, created
+// New validates f and returns a deal in Qualification with contact contactID, created
 // by rep by; leadID is the lead it was converted from, 0 for none. It has
 // no id or version until a repository stores it, which also checks that
 // the contact and lead exist.
@@ -53,7 +54,7 @@ func New(f Fields, contactID, leadID int64, by string) (*Deal, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	d := &Deal{fields: f, stage: StageOpen, contactID: contactID, leadID: leadID}
+	d := &Deal{fields: f, stage: StageQualification, contactID: contactID, leadID: leadID}
 	refs := map[string]int64{FieldContact: contactID}
 	if leadID > 0 {
 		refs[FieldLead] = leadID
@@ -90,6 +91,7 @@ type Snapshot struct {
 	Version   int64
 	Fields    Fields
 	Stage     Stage
+	ClosedOn  domain.Date // zero for none
 	ContactID int64
 	LeadID    int64 // 0 for none
 	CreatedAt time.Time
@@ -102,14 +104,14 @@ type Snapshot struct {
 func Rehydrate(s Snapshot) *Deal {
 	return &Deal{Root: domain.Restore(domain.Meta{ID: s.ID, Version: s.Version,
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, UpdatedBy: s.UpdatedBy}),
-		fields: s.Fields, stage: s.Stage, contactID: s.ContactID, leadID: s.LeadID}
+		fields: s.Fields, stage: s.Stage, closedOn: s.ClosedOn, contactID: s.ContactID, leadID: s.LeadID}
 }
 
 // Snapshot returns the deal's complete state, for repositories.
 func (d *Deal) Snapshot() Snapshot {
 	m := d.Meta()
 	return Snapshot{ID: m.ID, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
-		Fields: d.fields, Stage: d.stage, ContactID: d.contactID, LeadID: d.leadID}
+		Fields: d.fields, Stage: d.stage, ClosedOn: d.closedOn, ContactID: d.contactID, LeadID: d.leadID}
 }
 
 // Fields returns the editable fields.
@@ -117,6 +119,9 @@ func (d *Deal) Fields() Fields { return d.fields }
 
 // Stage returns where the deal stands.
 func (d *Deal) Stage() Stage { return d.stage }
+
+// ClosedOn returns the day the deal was won or lost, zero while it is open.
+func (d *Deal) ClosedOn() domain.Date { return d.closedOn }
 
 // ContactID returns the contact the deal is with.
 func (d *Deal) ContactID() int64 { return d.contactID }
@@ -131,20 +136,75 @@ func (d *Deal) NextStages() []Stage { return d.stage.Next() }
 // fields changed; when none did the deal is left as it was and nothing is
 // recorded.
 func (d *Deal) Edit(f Fields, by string) ([]string, error) {
-	return domain.Edit(&d.Root, &d.fields, f, EventUpdated, by, nil)
+	return domain.Edit(&d.Root, &d.fields, f, EventUpdated, by, d.keepsItsExpectedClose)
 }
 
+// keepsItsExpectedClose is the rule a deal in Negotiation keeps: the
+// expected close date it could not have entered without.
+func (d *Deal) keepsItsExpectedClose(f Fields) error {
+	if d.stage == StageNegotiation && f.ExpectedClose.IsZero() {
+		return &domain.RuleError{Field: FieldExpectedClose, Message: "A deal in Negotiation keeps its expected close date."}
+	}
+	return nil
+}
+
+// Gate is what a move may need besides the stage table: the stage gates'
+// dates. Every path that moves a deal (the page, the API, a board) passes
+// what it was given, and MoveTo alone decides.
+type Gate struct {
+	// ExpectedClose, when not zero, becomes the deal's expected close in
+	// the move's own write: how a move to Negotiation brings the date it
+	// needs. Zero keeps the deal's.
+	ExpectedClose domain.Date
+	// ClosedOn is the day a move to Won or Lost closes the deal; moves to
+	// an open stage ignore it. Winning needs it.
+	ClosedOn domain.Date
+}
+
+// The refusals of the stage gates, which name the missing field.
+const (
+	msgNeedsExpectedClose = "Set the expected close date to move the deal to Negotiation."
+	msgNeedsClosedOn      = "Set the closed-on date to mark the deal Won."
+)
+
 // MoveTo moves the deal to stage to on behalf of rep by, if the stage
-// table allows it.
-func (d *Deal) MoveTo(to Stage, by string) error {
+// table allows it and the gates hold: a deal enters Negotiation only with
+// an expected close date (its own or g's), and is won only on a day
+// (g.ClosedOn). Closing records the day it closed; reopening clears it.
+// The event lists every field the move changed.
+func (d *Deal) MoveTo(to Stage, by string, g Gate) error {
 	if err := d.Live(); err != nil {
 		return err
 	}
 	if err := machine.Check(d.stage, to); err != nil {
 		return err
 	}
-	d.Record(domain.Event{Name: EventStageChanged, Actor: by, Changes: []domain.Change{
-		{Field: FieldStage, Old: string(d.stage), New: string(to)}}})
-	d.stage = to
+	expected := d.fields.ExpectedClose
+	if !g.ExpectedClose.IsZero() {
+		expected = g.ExpectedClose
+	}
+	var closedOn domain.Date // an open stage has none
+	switch to {
+	case StageNegotiation:
+		if expected.IsZero() {
+			return &domain.RuleError{Field: FieldExpectedClose, Message: msgNeedsExpectedClose}
+		}
+	case StageWon:
+		if g.ClosedOn.IsZero() {
+			return &domain.RuleError{Field: FieldClosedOn, Message: msgNeedsClosedOn}
+		}
+		closedOn = g.ClosedOn
+	case StageLost:
+		closedOn = g.ClosedOn
+	}
+	changes := []domain.Change{{Field: FieldStage, Old: string(d.stage), New: string(to)}}
+	if expected != d.fields.ExpectedClose {
+		changes = append(changes, domain.Change{Field: FieldExpectedClose, Old: d.fields.ExpectedClose.String(), New: expected.String()})
+	}
+	if closedOn != d.closedOn {
+		changes = append(changes, domain.Change{Field: FieldClosedOn, Old: d.closedOn.String(), New: closedOn.String()})
+	}
+	d.Record(domain.Event{Name: EventStageChanged, Actor: by, Changes: changes})
+	d.stage, d.fields.ExpectedClose, d.closedOn = to, expected, closedOn
 	return nil
 }

@@ -13,19 +13,19 @@ import (
 
 func TestNew(t *testing.T) {
 	t.Parallel()
-	t.Run("a new deal is OPEN, with its contact, and has no id or version until stored", func(t *testing.T) {
+	t.Run("a new deal is in Qualification, with its contact, and has no id or version until stored", func(t *testing.T) {
 		t.Parallel()
 		d, err := deal.New(validFields(), 7, 0, "ada")
 
 		require.NoError(t, err)
-		assert.Equal(t, deal.StageOpen, d.Stage())
+		assert.Equal(t, deal.StageQualification, d.Stage())
 		assert.Equal(t, int64(7), d.ContactID())
 		assert.Zero(t, d.LeadID())
 		assert.Zero(t, d.ID())
 		assert.Zero(t, d.Version())
 		assert.Equal(t, "ada", d.UpdatedBy())
 		assert.Equal(t, validFields(), d.Fields())
-		assert.Equal(t, []deal.Stage{deal.StageWon, deal.StageLost}, d.NextStages())
+		assert.Equal(t, []deal.Stage{deal.StageProposal, deal.StageNegotiation, deal.StageWon, deal.StageLost}, d.NextStages())
 	})
 	t.Run("a new deal records DealCreated with its fields and its contact", func(t *testing.T) {
 		t.Parallel()
@@ -92,7 +92,7 @@ func TestDeal_Edit(t *testing.T) {
 	t.Parallel()
 	t.Run("a change records DealUpdated with each field old → new", func(t *testing.T) {
 		t.Parallel()
-		d := dealIn(t, deal.StageOpen)
+		d := dealIn(t, deal.StageQualification)
 		f := validFields()
 		f.Title = "Analytical Engine, 3 units"
 		f.Amount = deal.Money{Minor: 187500, Currency: "GBP"}
@@ -110,7 +110,7 @@ func TestDeal_Edit(t *testing.T) {
 	})
 	t.Run("only the fields that changed are recorded", func(t *testing.T) {
 		t.Parallel()
-		d := dealIn(t, deal.StageOpen)
+		d := dealIn(t, deal.StageQualification)
 		f := validFields()
 		f.Amount.Minor = 130000
 
@@ -122,7 +122,7 @@ func TestDeal_Edit(t *testing.T) {
 	})
 	t.Run("no change records no event and keeps who saved last", func(t *testing.T) {
 		t.Parallel()
-		d := dealIn(t, deal.StageOpen)
+		d := dealIn(t, deal.StageQualification)
 		f := validFields()
 		f.Title = "  " + f.Title + " "
 
@@ -135,7 +135,7 @@ func TestDeal_Edit(t *testing.T) {
 	})
 	t.Run("an invalid edit changes and records nothing", func(t *testing.T) {
 		t.Parallel()
-		d := dealIn(t, deal.StageOpen)
+		d := dealIn(t, deal.StageQualification)
 
 		_, err := d.Edit(deal.Fields{Title: "", Amount: validFields().Amount}, "bruno")
 
@@ -147,12 +147,12 @@ func TestDeal_Edit(t *testing.T) {
 	})
 	t.Run("events pile up until cleared", func(t *testing.T) {
 		t.Parallel()
-		d := dealIn(t, deal.StageOpen)
+		d := dealIn(t, deal.StageQualification)
 		f := validFields()
 		f.Title = "Next"
 		_, err := d.Edit(f, "bruno")
 		require.NoError(t, err)
-		require.NoError(t, d.MoveTo(deal.StageWon, "bruno"))
+		require.NoError(t, d.MoveTo(deal.StageWon, "bruno", deal.Gate{ClosedOn: nov30}))
 
 		assert.Len(t, d.DomainEvents(), 2)
 		d.ClearEvents()

@@ -27,6 +27,11 @@ const (
 	FieldLead     = "lead"
 	FieldNotes    = "notes"
 	FieldOwner    = domain.FieldOwner
+	// FieldExpectedClose is the day the rep expects the deal to close, a
+	// field reps edit; FieldClosedOn the day it was won or lost, which only
+	// the move that closes it sets.
+	FieldExpectedClose = "expected_close"
+	FieldClosedOn      = "closed_on"
 )
 
 // fields describes the fields a rep edits, in form order. The amount reads
@@ -40,6 +45,7 @@ var fields = domain.Fields[Fields]{
 		}
 		return m.Decimal() + " " + m.Currency
 	}),
+	domain.Value(FieldExpectedClose, func(f *Fields) *domain.Date { return &f.ExpectedClose }, domain.Date.String),
 	domain.Text(FieldNotes, func(f *Fields) *string { return &f.Notes }),
 	domain.Owner(FieldOwner, func(f *Fields) *int64 { return &f.Owner }),
 }
@@ -53,6 +59,9 @@ type Fields struct {
 	Title  string
 	Amount Money
 	Notes  string
+	// ExpectedClose is the day the rep expects the deal to close; zero
+	// while nobody knows. A deal enters Negotiation only with one.
+	ExpectedClose domain.Date
 	// Owner is the user the deal belongs to, by id; 0 while nobody has it.
 	Owner int64
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -500,7 +501,33 @@ func TestDealRepositories(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, l.ID(), got.LeadID())
 			assert.Equal(t, c.ID(), got.ContactID())
-			assert.Equal(t, deal.StageOpen, got.Stage())
+			assert.Equal(t, deal.StageQualification, got.Stage())
+		})
+	})
+	t.Run("a deal keeps its expected close and the day it closed, in every version", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			c := addContact(t, b, contact.Fields{Name: "Ada"})
+			d := addDeal(t, b, c.ID(), 0)
+			expected, err := domain.ParseDate("d", "D", "2027-01-15")
+			require.NoError(t, err)
+			closed, err := domain.ParseDate("d", "D", "2026-12-30")
+			require.NoError(t, err)
+			d = must(b.deals.Update(t.Context(), d.ID(), 1, func(d *deal.Deal) (bool, error) {
+				return true, d.MoveTo(deal.StageNegotiation, "ana", deal.Gate{ExpectedClose: expected})
+			}))(t)
+			d = must(b.deals.Update(t.Context(), d.ID(), 2, func(d *deal.Deal) (bool, error) {
+				return true, d.MoveTo(deal.StageWon, "ana", deal.Gate{ClosedOn: closed})
+			}))(t)
+
+			got := must(b.deals.Get(t.Context(), d.ID()))(t)
+			assert.Equal(t, expected, got.Fields().ExpectedClose)
+			assert.Equal(t, closed, got.ClosedOn())
+			v2 := must(b.deals.Version(t.Context(), d.ID(), 2))(t)
+			assert.Equal(t, deal.StageNegotiation, v2.Stage())
+			assert.Equal(t, expected, v2.Fields().ExpectedClose)
+			assert.True(t, v2.ClosedOn().IsZero())
+			v1 := must(b.deals.Version(t.Context(), d.ID(), 1))(t)
+			assert.True(t, v1.Fields().ExpectedClose.IsZero())
 		})
 	})
 	t.Run("what a deal refers to must exist, and a lead becomes one deal", func(t *testing.T) {
@@ -546,7 +573,9 @@ func TestDealRepositories(t *testing.T) {
 				}
 				d := addDeal(t, b, c.ID(), 0)
 				if i < 4 {
-					d = must(b.deals.Update(t.Context(), d.ID(), 1, func(d *deal.Deal) (bool, error) { return true, d.MoveTo(deal.StageWon, "ana") }))(t)
+					d = must(b.deals.Update(t.Context(), d.ID(), 1, func(d *deal.Deal) (bool, error) {
+						return true, d.MoveTo(deal.StageWon, "ana", deal.Gate{ClosedOn: domain.DateOf(time.Now())})
+					}))(t)
 					won = append([]int64{d.ID()}, won...)
 				}
 				all = append([]int64{d.ID()}, all...)

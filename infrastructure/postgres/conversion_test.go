@@ -128,7 +128,7 @@ func TestConversion_CreatesTheContactAndTheDealAndConvertsTheLead(t *testing.T) 
 	assert.True(t, res.ContactCreated)
 	assert.Equal(t, adaContact(), res.Contact.Fields())
 	assert.Equal(t, adaDeal(), res.Deal.Fields())
-	assert.Equal(t, deal.StageOpen, res.Deal.Stage())
+	assert.Equal(t, deal.StageQualification, res.Deal.Stage())
 	assert.Equal(t, res.Contact.ID(), res.Deal.ContactID())
 	assert.Equal(t, l.ID(), res.Deal.LeadID())
 	assert.Equal(t, lead.StatusConverted, res.Lead.Status())
@@ -289,7 +289,8 @@ func TestLeadHistory_EditedConvertedThenDealWon(t *testing.T) {
 	}
 	status := func(from, to string) []domain.Change { return []domain.Change{{Field: "status", Old: from, New: to}} }
 	assert.Equal(t, []line{
-		{"deal", 2, deal.EventStageChanged, "maria", []domain.Change{{Field: deal.FieldStage, Old: "OPEN", New: "WON"}}},
+		{"deal", 2, deal.EventStageChanged, "maria", []domain.Change{{Field: deal.FieldStage, Old: "QUALIFICATION", New: "WON"},
+			{Field: deal.FieldClosedOn, Old: "", New: wonToday.ClosedOn.String()}}},
 		{"lead", 5, lead.EventConverted, "john", status("QUALIFIED", "CONVERTED")},
 		{"deal", 1, deal.EventCreated, "john", []domain.Change{{Field: deal.FieldTitle, Old: "", New: "Analytical Engines"},
 			{Field: deal.FieldAmount, Old: "", New: "12500.00 EUR"}}},

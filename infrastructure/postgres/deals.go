@@ -3,11 +3,13 @@ package postgres
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"crm/domain"
 	"crm/domain/deal"
 	"crm/usecase/deals"
 	"crm/usecase/record"
@@ -38,20 +40,24 @@ type dealRow struct {
 	LeadID      *int64 `db:"lead_id"` // NULL when the deal was not converted from a lead
 	Notes       string `db:"notes"`
 	OwnerID     *int64 `db:"owner_id"`
+	// NULL for no date; a date column scans as midnight UTC.
+	ExpectedClose *time.Time `db:"expected_close"`
+	ClosedOn      *time.Time `db:"closed_on"`
 }
 
-const dealColumns = `id, title, amount_minor, currency, stage, contact_id, lead_id, notes, owner_id, ` + stampColumns
+const dealColumns = `id, title, amount_minor, currency, stage, contact_id, lead_id, notes, owner_id, expected_close, closed_on, ` + stampColumns
 
 var dealsTable = table[*deal.Deal, dealRow]{
 	kind: deal.Kind, name: "deals", columns: dealColumns,
 	insert: `
-INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, notes, owner_id, updated_by)
-VALUES (@title, @amount_minor, @currency, @stage, @contact_id, @lead_id, @notes, @owner_id, @updated_by)
+INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, notes, owner_id, expected_close, closed_on, updated_by)
+VALUES (@title, @amount_minor, @currency, @stage, @contact_id, @lead_id, @notes, @owner_id, @expected_close, @closed_on, @updated_by)
 RETURNING ` + dealColumns,
 	// The contact and lead are not written: a deal never changes them.
 	update: `
 UPDATE deals
 SET title = @title, amount_minor = @amount_minor, currency = @currency, stage = @stage, notes = @notes, owner_id = @owner_id,
+    expected_close = @expected_close, closed_on = @closed_on,
     ` + stampUpdate + `
 WHERE id = @id AND version = @version
 RETURNING ` + dealColumns,
@@ -64,8 +70,9 @@ RETURNING ` + dealColumns,
 			leadID = *r.LeadID
 		}
 		return stamped(deal.Rehydrate(deal.Snapshot{
-			Fields: deal.Fields{Title: r.Title, Amount: deal.Money{Minor: r.AmountMinor, Currency: r.Currency}, Notes: r.Notes, Owner: ownerOf(r.OwnerID)},
-			Stage:  deal.Stage(r.Stage), ContactID: r.ContactID, LeadID: leadID,
+			Fields: deal.Fields{Title: r.Title, Amount: deal.Money{Minor: r.AmountMinor, Currency: r.Currency}, Notes: r.Notes, Owner: ownerOf(r.OwnerID),
+				ExpectedClose: dateOf(r.ExpectedClose)},
+			Stage: deal.Stage(r.Stage), ClosedOn: dateOf(r.ClosedOn), ContactID: r.ContactID, LeadID: leadID,
 		}), r.stamps)
 	},
 	args: func(d *deal.Deal) pgx.NamedArgs {
@@ -76,10 +83,28 @@ RETURNING ` + dealColumns,
 		}
 		return pgx.NamedArgs{
 			"title": f.Title, "amount_minor": f.Amount.Minor, "currency": f.Amount.Currency, "stage": string(d.Stage()),
-			"contact_id": d.ContactID(), "lead_id": leadID, "notes": f.Notes, "owner_id": ownerArg(f.Owner), "updated_by": d.UpdatedBy(),
+			"contact_id": d.ContactID(), "lead_id": leadID, "notes": f.Notes, "owner_id": ownerArg(f.Owner),
+			"expected_close": dateArg(f.ExpectedClose), "closed_on": dateArg(d.ClosedOn()), "updated_by": d.UpdatedBy(),
 		}
 	},
 	refused: refusedDeal,
+}
+
+// dateOf reads a nullable date column.
+func dateOf(t *time.Time) domain.Date {
+	if t == nil {
+		return domain.Date{}
+	}
+	return domain.DateOf(*t)
+}
+
+// dateArg writes a date, NULL for none.
+func dateArg(d domain.Date) *time.Time {
+	if d.IsZero() {
+		return nil
+	}
+	t := d.Time()
+	return &t
 }
 
 // SQLSTATEs of the constraint violations a deal's insert can meet.

@@ -8,10 +8,12 @@ package postgres_test
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"crm/domain"
 	"crm/domain/deal"
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
@@ -48,10 +50,14 @@ func insertContactRow(t *testing.T, pool *pgxpool.Pool, name string) int64 {
 	return id
 }
 
-// moveDealTo is an apply closure that moves a deal as the use case would.
+// moveDealTo is an apply closure that moves a deal as the use case would,
+// on a day: a move to WON closes the deal today.
 func moveDealTo(to deal.Stage, by string) func(*deal.Deal) (bool, error) {
-	return func(d *deal.Deal) (bool, error) { return true, d.MoveTo(to, by) }
+	return func(d *deal.Deal) (bool, error) { return true, d.MoveTo(to, by, wonToday) }
 }
+
+// wonToday is the gate of a deal won today.
+var wonToday = deal.Gate{ClosedOn: domain.DateOf(time.Now())}
 
 // atOnce calls do(i) for every i below n, each on a goroutine of its own,
 // all released together so that they race, and returns when all are done.

@@ -276,15 +276,12 @@ func TestMigrate_StatusCountsStartFromTheLeadsAlreadyThere(t *testing.T) {
 	assert.Equal(t, map[lead.Status]int{"NEW": 2, "CONTACTED": 0, "QUALIFIED": 0, "CONVERTED": 0, "LOST": 1}, counts, "live leads only")
 }
 
-// ownersMigration is the migration that made owners users.
-const ownersMigration = 24
-
 func TestMigrate_TextOwnersBecomeTheUsersTheyName(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
 	ctx := t.Context()
 	// Back to the schema before the owners (000024), whatever came after.
-	require.NoError(t, postgres.MigrateDown(ctx, db.URL, int(latestMigration(t))-ownersMigration+1))
+	require.NoError(t, postgres.MigrateDown(ctx, db.URL, stepsBackBefore(t, "owners")))
 	var maria, john int64
 	require.NoError(t, db.Pool.QueryRow(ctx, `INSERT INTO users (email, name, password_hash) VALUES ('maria@example.com', 'Maria', 'x') RETURNING id`).Scan(&maria))
 	require.NoError(t, db.Pool.QueryRow(ctx, `INSERT INTO users (email, name, password_hash) VALUES ('jsmith@example.com', 'John Smith', 'x') RETURNING id`).Scan(&john))
@@ -333,7 +330,7 @@ func TestMigrate_TextOwnersBecomeTheUsersTheyName(t *testing.T) {
 	assert.Equal(t, maria, first.Fields().Owner, "kept versions name the user too, so a stale save does not see an owner change")
 
 	// And back: the text comes back, the user's name or the text kept.
-	require.NoError(t, postgres.MigrateDown(ctx, db.URL, int(latestMigration(t))-ownersMigration+1))
+	require.NoError(t, postgres.MigrateDown(ctx, db.URL, stepsBackBefore(t, "owners")))
 	texts := map[string]string{}
 	rows, err = db.Pool.Query(ctx, `SELECT name, owner FROM leads`)
 	require.NoError(t, err)

@@ -142,13 +142,21 @@ SELECT c.contact_id, l.name, l.email, l.phone, l.company, l.owner_id, l.updated_
 FROM seed_conversions c JOIN leads l ON l.id = c.lead_id
 WHERE c.creates;
 
-INSERT INTO deals (title, amount_minor, currency, stage, contact_id, lead_id, owner_id, created_at, updated_at, updated_by)
+INSERT INTO deals (title, amount_minor, currency, stage, expected_close, closed_on, contact_id, lead_id, owner_id, created_at, updated_at, updated_by)
 SELECT left(COALESCE(NULLIF(l.company, ''), l.name), 200),
        (500 + (l.id * 7919) % 99500) * 100,
        (ARRAY['EUR', 'USD', 'GBP', 'BRL'])[1 + l.id % 4],
-       (ARRAY['OPEN', 'OPEN', 'WON', 'LOST', 'OPEN'])[1 + (l.id / 4) % 5],
+       st.stage,
+       -- Open deals expect to close one to thirteen weeks after their last
+       -- change (every deal in Negotiation has a date, as the gate wants;
+       -- a third of the others have none yet); won and lost deals closed
+       -- on the day of their last change, as the Won gate wants.
+       CASE WHEN st.stage = 'NEGOTIATION' OR (st.stage IN ('QUALIFICATION', 'PROPOSAL') AND l.id % 3 <> 0)
+            THEN (l.updated_at AT TIME ZONE 'UTC')::date + (7 * (1 + l.id % 13))::int END,
+       CASE WHEN st.stage IN ('WON', 'LOST') THEN (l.updated_at AT TIME ZONE 'UTC')::date END,
        c.contact_id, l.id, l.owner_id, l.updated_at, l.updated_at, l.updated_by
-FROM seed_conversions c JOIN leads l ON l.id = c.lead_id`)
+FROM seed_conversions c JOIN leads l ON l.id = c.lead_id
+CROSS JOIN LATERAL (SELECT (ARRAY['QUALIFICATION', 'PROPOSAL', 'WON', 'LOST', 'NEGOTIATION', 'QUALIFICATION'])[1 + (l.id / 4) % 6] AS stage) st`)
 	if err != nil {
 		return fmt.Errorf("complete conversions: %w", err)
 	}

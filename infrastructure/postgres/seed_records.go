@@ -9,6 +9,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"crm/domain"
+	"crm/domain/deal"
 )
 
 // SeedRecords brings the contacts and the deals up to at least contacts
@@ -64,8 +67,10 @@ func SeedRecords(ctx context.Context, pool *pgxpool.Pool, contacts, deals int) (
 				company, _ := companyAndDomain(r, last)
 				created := spread(since, now, k, total)
 				owner := pick(r, owners)
+				stage := pick(r, seedStages)
+				expected, closed := seedDealDates(r, stage, created)
 				return []any{company + " – " + pick(r, dealTopics), int64(500+r.IntN(99_500)) * 100,
-					pick(r, []string{"EUR", "USD", "GBP", "BRL"}), pick(r, []string{"OPEN", "OPEN", "OPEN", "WON", "LOST"}),
+					pick(r, []string{"EUR", "USD", "GBP", "BRL"}), string(stage), expected, closed,
 					lo + int64(i)%(hi-lo+1), owner.id, created, created, owner.name}
 			})
 		return err
@@ -83,8 +88,12 @@ func SeedRecords(ctx context.Context, pool *pgxpool.Pool, contacts, deals int) (
 
 var (
 	contactSeedColumns = []string{"name", "email", "phone", "company", "owner_id", "created_at", "updated_at", "updated_by"}
-	dealSeedColumns    = []string{"title", "amount_minor", "currency", "stage", "contact_id", "owner_id", "created_at", "updated_at", "updated_by"}
-	dealTopics         = []string{"Annual licence", "Pilot", "Renewal", "Expansion", "Onboarding package", "Support plan", "Consulting"}
+	dealSeedColumns    = []string{"title", "amount_minor", "currency", "stage", "expected_close", "closed_on", "contact_id", "owner_id", "created_at", "updated_at", "updated_by"}
+	// seedStages spreads the deals over the pipeline, most of them open
+	// and the earlier stages fuller, as a funnel is.
+	seedStages = []deal.Stage{deal.StageQualification, deal.StageQualification, deal.StageQualification,
+		deal.StageProposal, deal.StageProposal, deal.StageNegotiation, deal.StageWon, deal.StageLost}
+	dealTopics = []string{"Annual licence", "Pilot", "Renewal", "Expansion", "Onboarding package", "Support plan", "Consulting"}
 )
 
 // copyRows COPYs total rows into table, row number have+k made by row from
@@ -113,4 +122,20 @@ func copyRows(ctx context.Context, tx pgx.Tx, table string, columns []string, ha
 // second, rising with k.
 func spread(from, to time.Time, k, total int) time.Time {
 	return from.Add(time.Duration(float64(to.Sub(from)) * float64(k+1) / float64(total+1))).Truncate(time.Second)
+}
+
+// seedDealDates are plausible dates for a deal in stage, last changed at
+// changed: open deals expect to close one to thirteen weeks on (all in
+// Negotiation, as its gate wants; a third of the others have no date yet);
+// won and lost ones closed on the day of their last change. NULL for none.
+func seedDealDates(r *rand.Rand, stage deal.Stage, changed time.Time) (expected, closed *time.Time) {
+	day := domain.DateOf(changed.UTC()).Time()
+	switch {
+	case !stage.Open():
+		closed = &day
+	case stage == deal.StageNegotiation || r.IntN(3) > 0:
+		e := day.AddDate(0, 0, 7*(1+r.IntN(13)))
+		expected = &e
+	}
+	return expected, closed
 }

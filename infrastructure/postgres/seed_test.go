@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"crm/domain"
+	"crm/domain/deal"
 	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
@@ -184,9 +185,13 @@ func TestSeed_EveryConvertedLeadHasItsContactAndDeal(t *testing.T) {
 		FROM leads WHERE status = 'CONVERTED'`)
 	assert.Equal(t, contacts, countRows(t, db.Pool, `SELECT count(*) FROM contacts`))
 	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM deals d JOIN leads l ON l.id = d.lead_id WHERE l.status <> 'CONVERTED'`))
-	for _, stage := range []string{"OPEN", "WON", "LOST"} {
-		assert.Positive(t, countRows(t, db.Pool, `SELECT count(*) FROM deals WHERE stage = '`+stage+`'`), stage)
+	for _, stage := range deal.Stages {
+		assert.Positive(t, countRows(t, db.Pool, `SELECT count(*) FROM deals WHERE stage = '`+string(stage)+`'`), stage)
 	}
+	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM deals WHERE stage = 'NEGOTIATION' AND expected_close IS NULL`),
+		"every seeded deal in Negotiation passed its gate")
+	assert.Zero(t, countRows(t, db.Pool, `SELECT count(*) FROM deals WHERE stage = 'WON' AND closed_on IS NULL`),
+		"every seeded won deal has its day")
 	assert.Equal(t, contacts, countRows(t, db.Pool, `SELECT count(*) FROM contact_versions`), "versions are recorded too")
 
 	// The seeded rows work with the repositories like any other.

@@ -126,7 +126,7 @@ func TestConvert_createsTheContactAndTheDealAndConvertsTheLead(t *testing.T) {
 	assert.True(t, res.ContactCreated)
 	assert.Equal(t, adaContact(), res.Contact.Fields())
 	assert.Equal(t, adaDeal(), res.Deal.Fields())
-	assert.Equal(t, deal.StageOpen, res.Deal.Stage())
+	assert.Equal(t, deal.StageQualification, res.Deal.Stage())
 	assert.Equal(t, res.Contact.ID(), res.Deal.ContactID())
 	assert.Equal(t, l.ID(), res.Deal.LeadID())
 	assert.Equal(t, lead.StatusConverted, res.Lead.Status())

@@ -42,17 +42,42 @@ type Repository interface {
 // Service runs the deal use cases.
 type Service struct {
 	*record.Service[*deal.Deal, deal.Fields]
-	record.Moves[*deal.Deal, deal.Fields, deal.Stage]
 	repo Repository
 }
 
 // NewService returns a Service storing deals in repo.
 func NewService(repo Repository) *Service {
-	svc := record.NewService[*deal.Deal](deal.Kind, deal.EditableFields, repo)
-	return &Service{Service: svc, Moves: record.NewMoves(svc, deal.FieldStage, (*deal.Deal).Stage, (*deal.Deal).MoveTo), repo: repo}
+	return &Service{Service: record.NewService[*deal.Deal](deal.Kind, deal.EditableFields, repo), repo: repo}
 }
 
-// Create validates f and stores a new OPEN deal with contact contactID,
+// moves are the stage moves with gate g: every one is deal.Deal.MoveTo
+// with what the caller was given for the gates, so each path (page, API,
+// board) is refused or let through by the same rules.
+func (s *Service) moves(g deal.Gate) record.Moves[*deal.Deal, deal.Fields, deal.Stage] {
+	return record.NewMoves(s.Service, deal.FieldStage, (*deal.Deal).Stage,
+		func(d *deal.Deal, to deal.Stage, by string) error { return d.MoveTo(to, by, g) })
+}
+
+// Move moves deal id to stage to for rep by, who started from version,
+// merging as record.Moves.Move does.
+func (s *Service) Move(ctx context.Context, by string, id, version int64, to deal.Stage, g deal.Gate) (record.Saved[*deal.Deal], error) {
+	return s.moves(g).Move(ctx, by, id, version, to)
+}
+
+// SaveAndMove saves the fields f rep by typed and moves deal id to stage
+// to in one write (record.Moves.SaveAndMove): a rep who types the expected
+// close and moves to Negotiation passes the gate with it.
+func (s *Service) SaveAndMove(ctx context.Context, by string, id, version int64, f deal.Fields, to deal.Stage, g deal.Gate) (record.Saved[*deal.Deal], error) {
+	return s.moves(g).SaveAndMove(ctx, by, id, version, f, to)
+}
+
+// MoveAt moves d, as the caller read it, to stage to at exactly its
+// version (record.Moves.MoveAt).
+func (s *Service) MoveAt(ctx context.Context, by string, d *deal.Deal, to deal.Stage, g deal.Gate) (*deal.Deal, error) {
+	return s.moves(g).MoveAt(ctx, by, d, to)
+}
+
+// Create validates f and stores a new deal in Qualification with contact contactID,
 // created by rep by.
 func (s *Service) Create(ctx context.Context, by string, contactID int64, f deal.Fields) (*deal.Deal, error) {
 	d, err := deal.New(f, contactID, 0, by)

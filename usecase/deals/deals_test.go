@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -43,7 +44,7 @@ func seeded(t *testing.T) (*deals.Service, int64) {
 	d, err := svc.Create(t.Context(), "ana", withContact(t, db, "Ada Lovelace"), engines())
 	require.NoError(t, err)
 	require.Equal(t, int64(1), d.Version())
-	require.Equal(t, deal.StageOpen, d.Stage())
+	require.Equal(t, deal.StageQualification, d.Stage())
 	return svc, d.ID()
 }
 
@@ -118,7 +119,7 @@ func TestService_Move_isMadeOnANewerVersionNobodyMoved(t *testing.T) {
 	_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, id, 1), theirs)
 	require.NoError(t, err)
 
-	saved, err := svc.Move(t.Context(), "carla", id, 1, deal.StageWon)
+	saved, err := svc.Move(t.Context(), "carla", id, 1, deal.StageWon, today)
 
 	require.NoError(t, err)
 	assert.Equal(t, deal.StageWon, saved.Record.Stage())
@@ -135,11 +136,11 @@ func TestService_StaleMoves(t *testing.T) {
 	// MoveAt the record as read.
 	moves := map[string]func(svc *deals.Service, ctx context.Context, by string, read *deal.Deal, to deal.Stage) error{
 		"Move": func(svc *deals.Service, ctx context.Context, by string, read *deal.Deal, to deal.Stage) error {
-			_, err := svc.Move(ctx, by, read.ID(), read.Version(), to)
+			_, err := svc.Move(ctx, by, read.ID(), read.Version(), to, today)
 			return err
 		},
 		"MoveAt": func(svc *deals.Service, ctx context.Context, by string, read *deal.Deal, to deal.Stage) error {
-			_, err := svc.MoveAt(ctx, by, read, to)
+			_, err := svc.MoveAt(ctx, by, read, to, today)
 			return err
 		},
 	}
@@ -158,7 +159,7 @@ func TestService_StaleMoves(t *testing.T) {
 			assert.Equal(t, deal.StageWon.Label(), c.Wanted)
 			assert.Equal(t, deal.StageLost, c.Current.Stage())
 			require.True(t, c.HasBase())
-			assert.Equal(t, deal.StageOpen, c.Base.Stage())
+			assert.Equal(t, deal.StageQualification, c.Base.Stage())
 			assert.Nil(t, c.Yours)
 			stored, err := svc.Get(t.Context(), id)
 			require.NoError(t, err)
@@ -171,13 +172,13 @@ func TestService_StaleMoves(t *testing.T) {
 func TestService_RuleAndNotFoundErrorsPassThrough(t *testing.T) {
 	t.Parallel()
 	svc, id := seeded(t)
-	_, err := svc.MoveAt(t.Context(), "bruno", asRead(t, svc, id, 1), deal.StageWon)
+	_, err := svc.MoveAt(t.Context(), "bruno", asRead(t, svc, id, 1), deal.StageWon, today)
 	require.NoError(t, err)
 
-	_, err = svc.MoveAt(t.Context(), "bruno", asRead(t, svc, id, 2), deal.StageOpen)
+	_, err = svc.MoveAt(t.Context(), "bruno", asRead(t, svc, id, 2), deal.StageQualification, today)
 	var rule *domain.RuleError
 	require.ErrorAs(t, err, &rule)
-	assert.Equal(t, "Cannot move from WON to OPEN. A won deal stays won.", rule.Message)
+	assert.Equal(t, "Cannot move from WON to QUALIFICATION. A won deal stays won.", rule.Message)
 	assert.False(t, domain.IsOptimisticLock(err))
 
 	_, err = svc.Update(t.Context(), "bruno", asRead(t, svc, 999, 1), engines())
@@ -216,7 +217,7 @@ func TestService_List_returnsNewestFirstWithAWorkingCursor(t *testing.T) {
 		require.NoError(t, err)
 		ids = append(ids, d.ID())
 	}
-	_, err := svc.MoveAt(ctx, "ana", asRead(t, svc, ids[1], 1), deal.StageWon)
+	_, err := svc.MoveAt(ctx, "ana", asRead(t, svc, ids[1], 1), deal.StageWon, today)
 	require.NoError(t, err)
 	idsOf := func(p deals.Page) []int64 {
 		out := []int64{}
@@ -262,10 +263,37 @@ func asRead(t *testing.T, svc *deals.Service, id, version int64) *deal.Deal {
 		r = deal.Rehydrate(now.Snapshot())
 		r.Stamp(now.Meta())
 	} else {
-		r = deal.Rehydrate(deal.Snapshot{Fields: engines(), Stage: deal.StageOpen})
+		r = deal.Rehydrate(deal.Snapshot{Fields: engines(), Stage: deal.StageQualification})
 	}
 	m := r.Meta()
 	m.ID, m.Version = id, version
 	r.Stamp(m)
 	return r
+}
+
+// today passes both stage gates.
+var today = deal.Gate{ExpectedClose: domain.DateOf(time.Now()), ClosedOn: domain.DateOf(time.Now())}
+
+func TestService_TheExpectedCloseMergesLikeAnyField(t *testing.T) {
+	t.Parallel()
+	svc, id := seeded(t)
+	theirs := engines()
+	theirs.Title = "Difference Engine"
+	_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, id, 1), theirs)
+	require.NoError(t, err)
+
+	mine := engines()
+	mine.ExpectedClose = domain.DateOf(time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC))
+	saved, err := svc.Save(t.Context(), "carla", id, 1, mine)
+
+	require.NoError(t, err)
+	assert.Equal(t, "Difference Engine", saved.Record.Fields().Title, "bruno's save kept")
+	assert.Equal(t, "2027-01-15", saved.Record.Fields().ExpectedClose.String())
+	require.NotNil(t, saved.Merge)
+	assert.Equal(t, []string{deal.FieldExpectedClose}, saved.Merge.Applied)
+
+	// A stale move to Negotiation onto a version that has the date passes the gate.
+	moved, err := svc.Move(t.Context(), "bruno", id, 2, deal.StageNegotiation, deal.Gate{})
+	require.NoError(t, err)
+	assert.Equal(t, deal.StageNegotiation, moved.Record.Stage())
 }

@@ -11,17 +11,19 @@ import (
 var DealFieldLabels = map[string]string{
 	deal.FieldTitle: "Title", deal.FieldAmount: "Amount", deal.FieldCurrency: "Currency",
 	deal.FieldStage: "Stage", deal.FieldContact: "Contact", deal.FieldLead: "Lead", deal.FieldNotes: "Notes", deal.FieldOwner: "Owner",
+	deal.FieldExpectedClose: "Expected close", deal.FieldClosedOn: "Closed on",
 }
 
 // DealForm fills a form with f, to save at version. The amount and its
 // currency, one field to the domain, are two inputs.
 func DealForm(f deal.Fields, version int64) Form {
 	return Form{Prefix: deal.Kind, Version: version, Values: map[string]string{
-		deal.FieldTitle:    f.Title,
-		deal.FieldAmount:   f.Amount.Decimal(),
-		deal.FieldCurrency: f.Amount.Currency,
-		deal.FieldNotes:    f.Notes,
-		deal.FieldOwner:    f.Get(deal.FieldOwner),
+		deal.FieldTitle:         f.Title,
+		deal.FieldAmount:        f.Amount.Decimal(),
+		deal.FieldCurrency:      f.Amount.Currency,
+		deal.FieldExpectedClose: f.ExpectedClose.String(),
+		deal.FieldNotes:         f.Notes,
+		deal.FieldOwner:         f.Get(deal.FieldOwner),
 	}}
 }
 
@@ -81,8 +83,8 @@ func dealMoves(v DealView) Moves {
 		Final: "A won deal stays won.", Error: v.ActionError}
 	for _, s := range d.NextStages() {
 		c := MoveChoice{State: string(s), Label: s.Label()}
-		if s == deal.StageOpen {
-			c.Label = "Reopen"
+		if d.Stage() == deal.StageLost {
+			c.Label = "Reopen" // to Qualification, the one way back
 		}
 		m.Choices = append(m.Choices, c)
 	}
