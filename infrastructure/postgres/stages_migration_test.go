@@ -22,7 +22,7 @@ import (
 // after it.
 func stepsBackBefore(t *testing.T, title string) int {
 	t.Helper()
-	names, err := fs.Glob(migrations.FS, "*_"+title+".up.sql")
+	names, err := fs.Glob(migrations.FS, "[0-9][0-9][0-9][0-9][0-9][0-9]_"+title+".up.sql")
 	require.NoError(t, err)
 	require.Len(t, names, 1, title)
 	n, err := strconv.Atoi(strings.SplitN(names[0], "_", 2)[0])
