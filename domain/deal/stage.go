@@ -32,5 +32,9 @@ func (s Stage) Next() []Stage { return machine.Next(s) }
 // CanMoveTo reports whether the table allows s → to.
 func (s Stage) CanMoveTo(to Stage) bool { return machine.Allows(s, to) }
 
+// Open reports whether a deal in s is still being worked: in the pipeline,
+// neither won nor lost.
+func (s Stage) Open() bool { return s != StageWon && s != StageLost }
+
 // Label is the stage as a rep reads it ("Won").
 func (s Stage) Label() string { return domain.Label(s) }
