@@ -16,37 +16,7 @@ import (
 func TestDashboard(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
-	ctx := t.Context()
-	pool := a.db.Pool
-	var ann, john int64
-	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM users WHERE email = 'ann@example.com'`).Scan(&ann))
-	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM users WHERE email = 'john@example.com'`).Scan(&john))
-	exec := func(sql string, args ...any) {
-		t.Helper()
-		_, err := pool.Exec(ctx, sql, args...)
-		require.NoError(t, err)
-	}
-	// Ann: 3 new, 1 contacted, 1 converted, 1 lost; John: 2 converted.
-	exec(`INSERT INTO leads (name, status, score, owner_id)
-		SELECT 'Lead', s, 90, o FROM (VALUES ('NEW', $1::bigint), ('NEW', $1), ('NEW', $1), ('CONTACTED', $1), ('CONVERTED', $1),
-		('LOST', $1), ('CONVERTED', $2), ('CONVERTED', $2)) AS v (s, o)`, ann, john)
-	exec(`INSERT INTO contacts (name) VALUES ('Grace')`)
-	long := time.Now().Add(-30 * 24 * time.Hour)
-	exec(`INSERT INTO deals (title, amount_minor, currency, stage, contact_id, owner_id, created_at, updated_at)
-		SELECT t, m, c, 'OPEN', (SELECT min(id) FROM contacts), o, $3, $3 FROM (VALUES
-		('Old pilot', 1000000, 'EUR', $1::bigint), ('Renewal', 250050, 'EUR', $1), ('Yen deal', 500000, 'JPY', $1),
-		('Won one', 700000, 'EUR', $1), ('Lost one', 100000, 'EUR', $1), ('Johns', 42000, 'USD', $2)) AS v (t, m, c, o)`, ann, john, long)
-	exec(`UPDATE deals SET updated_at = now(), version = 2 WHERE title = 'Renewal'`)
-	for title, stage := range map[string]string{"Won one": "WON", "Lost one": "LOST", "Johns": "WON"} {
-		exec(`UPDATE deals SET stage = $2, updated_at = now(), version = 2 WHERE title = $1`, title, stage)
-		exec(`INSERT INTO activity (aggregate_kind, aggregate_id, version, event, changes)
-			SELECT 'deal', id, 2, 'DealStageChanged', jsonb_build_array(jsonb_build_object('field', 'stage', 'old', 'OPEN', 'new', $2::text))
-			FROM deals WHERE title = $1`, title, stage)
-	}
-	var oldPilot, overdue int64
-	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM deals WHERE title = 'Old pilot'`).Scan(&oldPilot))
-	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO tasks (title, due, assignee_id, assignee) VALUES ('Call Grace back', now() - interval '1 day', $1, 'Ann Example') RETURNING id`,
-		ann).Scan(&overdue))
+	oldPilot, overdue := seedDashboard(t, a)
 
 	page := a.get("/dashboard")
 	require.Equal(t, http.StatusOK, page.status, page.body)
@@ -116,4 +86,45 @@ func TestDashboard(t *testing.T) {
 			assert.Contains(t, res.body, msg, q)
 		}
 	})
+}
+
+// seedDashboard gives Ann 3 new leads, 1 contacted, 1 converted and 1
+// lost, and John 2 converted; Ann open deals in euros and yen (two made 30
+// days ago and not saved since: Old pilot and the yen deal), one won and
+// one lost today after 30 days open, John one won; and Ann a task overdue
+// by a day. It returns Old pilot's id and the task's.
+func seedDashboard(t *testing.T, a *instance) (oldPilot, overdue int64) {
+	t.Helper()
+	ctx := t.Context()
+	pool := a.db.Pool
+	var ann, john int64
+	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM users WHERE email = 'ann@example.com'`).Scan(&ann))
+	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM users WHERE email = 'john@example.com'`).Scan(&john))
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		_, err := pool.Exec(ctx, sql, args...)
+		require.NoError(t, err)
+	}
+	// Ann: 3 new, 1 contacted, 1 converted, 1 lost; John: 2 converted.
+	exec(`INSERT INTO leads (name, status, score, owner_id)
+		SELECT 'Lead', s, 90, o FROM (VALUES ('NEW', $1::bigint), ('NEW', $1), ('NEW', $1), ('CONTACTED', $1), ('CONVERTED', $1),
+		('LOST', $1), ('CONVERTED', $2), ('CONVERTED', $2)) AS v (s, o)`, ann, john)
+	exec(`INSERT INTO contacts (name) VALUES ('Grace')`)
+	long := time.Now().Add(-30 * 24 * time.Hour)
+	exec(`INSERT INTO deals (title, amount_minor, currency, stage, contact_id, owner_id, created_at, updated_at)
+		SELECT t, m, c, 'OPEN', (SELECT min(id) FROM contacts), o, $3, $3 FROM (VALUES
+		('Old pilot', 1000000, 'EUR', $1::bigint), ('Renewal', 250050, 'EUR', $1), ('Yen deal', 500000, 'JPY', $1),
+		('Won one', 700000, 'EUR', $1), ('Lost one', 100000, 'EUR', $1), ('Johns', 42000, 'USD', $2)) AS v (t, m, c, o)`, ann, john, long)
+	exec(`UPDATE deals SET updated_at = now(), version = 2 WHERE title = 'Renewal'`)
+	for title, stage := range map[string]string{"Won one": "WON", "Lost one": "LOST", "Johns": "WON"} {
+		exec(`UPDATE deals SET stage = $2, updated_at = now(), version = 2 WHERE title = $1`, title, stage)
+		exec(`INSERT INTO activity (aggregate_kind, aggregate_id, version, event, changes)
+			SELECT 'deal', id, 2, 'DealStageChanged', jsonb_build_array(jsonb_build_object('field', 'stage', 'old', 'OPEN', 'new', $2::text))
+			FROM deals WHERE title = $1`, title, stage)
+	}
+	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM deals WHERE title = 'Old pilot'`).Scan(&oldPilot))
+	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO tasks (title, due, assignee_id, assignee) VALUES ('Call Grace back', now() - interval '1 day', $1, 'Ann Example') RETURNING id`,
+		ann).Scan(&overdue))
+
+	return oldPilot, overdue
 }
