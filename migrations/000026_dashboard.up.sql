@@ -56,11 +56,64 @@ CREATE TRIGGER leads_count_owner_deleted
     AFTER DELETE ON leads REFERENCING OLD TABLE AS removed
     FOR EACH STATEMENT EXECUTE FUNCTION count_lead_owner_statuses();
 
--- The open pipeline: live deals' amounts by stage and currency, summed from
--- this index alone (an index-only scan). Saves that change a stage, an
--- amount, a currency or an owner are no longer HOT (ADR 0005); they are the
--- rare ones, and a title or notes save leaves the index alone.
-CREATE INDEX deals_pipeline_idx ON deals (stage, currency, owner_id) INCLUDE (amount_minor) WHERE deleted_at IS NULL;
+-- The open pipeline: the live deals and their amounts per owner, stage and
+-- currency. Summing them from an index-only scan read every open deal:
+-- 36 ms for one rep, 58 ms for the team at 120,000 open deals. So the sums
+-- are kept like the lead counts above, and a page reads a few rows. The
+-- amounts are NUMERIC: 200,000 deals at the largest amount a deal may hold
+-- overflow a BIGINT. A save that changes no owner, stage, currency or
+-- amount (a title, the notes) writes nothing here.
+CREATE TABLE deal_pipeline_sums (
+    owner_id     BIGINT NOT NULL,
+    stage        TEXT NOT NULL,
+    currency     TEXT NOT NULL,
+    deals        BIGINT NOT NULL,
+    amount_minor NUMERIC NOT NULL,
+    CONSTRAINT deal_pipeline_sums_pkey PRIMARY KEY (owner_id, stage, currency)
+);
+
+INSERT INTO deal_pipeline_sums (owner_id, stage, currency, deals, amount_minor)
+SELECT coalesce(owner_id, 0), stage, currency, count(*), sum(amount_minor) FROM deals WHERE deleted_at IS NULL GROUP BY 1, 2, 3;
+
+CREATE FUNCTION sum_deal_pipeline() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO deal_pipeline_sums AS p (owner_id, stage, currency, deals, amount_minor)
+        SELECT coalesce(owner_id, 0), stage, currency, count(*), sum(amount_minor)
+        FROM added WHERE deleted_at IS NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (owner_id, stage, currency) DO UPDATE
+        SET deals = p.deals + EXCLUDED.deals, amount_minor = p.amount_minor + EXCLUDED.amount_minor;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO deal_pipeline_sums AS p (owner_id, stage, currency, deals, amount_minor)
+        SELECT owner_id, stage, currency, sum(d), sum(amount) FROM (
+            SELECT coalesce(owner_id, 0) AS owner_id, stage, currency, 1 AS d, amount_minor::numeric AS amount FROM added WHERE deleted_at IS NULL
+            UNION ALL
+            SELECT coalesce(owner_id, 0), stage, currency, -1, -amount_minor::numeric FROM removed WHERE deleted_at IS NULL
+        ) AS moved
+        GROUP BY 1, 2, 3 HAVING sum(d) <> 0 OR sum(amount) <> 0 ORDER BY 1, 2, 3
+        ON CONFLICT (owner_id, stage, currency) DO UPDATE
+        SET deals = p.deals + EXCLUDED.deals, amount_minor = p.amount_minor + EXCLUDED.amount_minor;
+    ELSE
+        INSERT INTO deal_pipeline_sums AS p (owner_id, stage, currency, deals, amount_minor)
+        SELECT coalesce(owner_id, 0), stage, currency, -count(*), -sum(amount_minor)
+        FROM removed WHERE deleted_at IS NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (owner_id, stage, currency) DO UPDATE
+        SET deals = p.deals + EXCLUDED.deals, amount_minor = p.amount_minor + EXCLUDED.amount_minor;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER deals_sum_inserted
+    AFTER INSERT ON deals REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION sum_deal_pipeline();
+CREATE TRIGGER deals_sum_updated
+    AFTER UPDATE ON deals REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION sum_deal_pipeline();
+CREATE TRIGGER deals_sum_deleted
+    AFTER DELETE ON deals REFERENCING OLD TABLE AS removed
+    FOR EACH STATEMENT EXECUTE FUNCTION sum_deal_pipeline();
 
 -- When each deal entered its stage and when it was last saved: deals won
 -- and lost in a period (entered Won or Lost then), and the rotting deals

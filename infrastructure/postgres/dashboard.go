@@ -54,13 +54,13 @@ func (r *DashboardRepository) LeadStatuses(ctx context.Context, owner int64) (ma
 	return out, nil
 }
 
-// Pipeline sums from deals_pipeline_idx alone (an index-only scan).
+// Pipeline adds up the kept sums of each owner, a few rows.
 func (r *DashboardRepository) Pipeline(ctx context.Context, owner int64, stages []deal.Stage) (map[deal.Stage][]dashboard.Amount, error) {
 	rows, err := r.db.Query(ctx, `
-		SELECT stage, currency, sum(amount_minor)::bigint, count(*)
-		FROM deals
-		WHERE deleted_at IS NULL AND stage = ANY($2) AND `+ownerFilter+`
-		GROUP BY stage, currency ORDER BY stage, currency`, owner, stageArgs(stages))
+		SELECT stage, currency, sum(amount_minor)::bigint, sum(deals)::bigint
+		FROM deal_pipeline_sums
+		WHERE stage = ANY($2) AND `+ownerFilter+`
+		GROUP BY stage, currency HAVING sum(deals) > 0 ORDER BY stage, currency`, owner, stageArgs(stages))
 	if err != nil {
 		return nil, failed("sum the pipeline", err)
 	}
@@ -102,18 +102,26 @@ func (r *DashboardRepository) Entered(ctx context.Context, owner int64, stages [
 }
 
 // StageTimes walks activity_deal_stage_changes_idx from the period's end
-// for the latest sample changes of live deals, and finds each one's
-// previous change by the history's own index (activity_aggregate_idx): at
-// most sample + 1 short index reads per change.
-func (r *DashboardRepository) StageTimes(ctx context.Context, owner int64, from, to time.Time, sample int) (map[deal.Stage]dashboard.StageTime, error) {
+// for its latest scan changes, keeps those of owner's live deals in that
+// order, up to sample of them, and finds each one's previous change by the
+// history's own index (activity_aggregate_idx). The walk is a subquery of
+// its own, whose order the join keeps: joined with deals directly, the
+// planner (misjudging how many changes a period holds) sorted every change
+// of the year, 110 ms for 40,000 of them against 5 to 10 ms so.
+func (r *DashboardRepository) StageTimes(ctx context.Context, owner int64, from, to time.Time, sample, scan int) (map[deal.Stage]dashboard.StageTime, error) {
 	rows, err := r.db.Query(ctx, `
 		WITH moves AS (
-			SELECT a.id, a.aggregate_id, a.occurred_at, d.created_at,
-			       (SELECT c->>'old' FROM jsonb_array_elements(a.changes) c WHERE c->>'field' = $5) AS stage
-			FROM activity a JOIN deals d ON d.id = a.aggregate_id AND d.deleted_at IS NULL
-			WHERE a.aggregate_kind = 'deal' AND a.event = $6 AND a.occurred_at >= $2 AND a.occurred_at < $3
-			  AND ($1::bigint = 0 OR d.owner_id = $1)
-			ORDER BY a.occurred_at DESC, a.id DESC
+			SELECT l.id, l.aggregate_id, l.occurred_at, d.created_at,
+			       (SELECT c->>'old' FROM jsonb_array_elements(l.changes) c WHERE c->>'field' = $5) AS stage
+			FROM (
+				SELECT a.id, a.aggregate_id, a.occurred_at, a.changes
+				FROM activity a
+				WHERE a.aggregate_kind = 'deal' AND a.event = $6 AND a.occurred_at >= $2 AND a.occurred_at < $3
+				ORDER BY a.occurred_at DESC, a.id DESC
+				LIMIT $7) AS l
+			JOIN deals d ON d.id = l.aggregate_id AND d.deleted_at IS NULL
+			WHERE ($1::bigint = 0 OR d.owner_id = $1)
+			ORDER BY l.occurred_at DESC, l.id DESC
 			LIMIT $4)
 		SELECT m.stage, count(*),
 		       sum(extract(epoch FROM m.occurred_at - coalesce(p.occurred_at, m.created_at)))::float8 / 86400
@@ -123,7 +131,7 @@ func (r *DashboardRepository) StageTimes(ctx context.Context, owner int64, from,
 			WHERE p.aggregate_kind = 'deal' AND p.aggregate_id = m.aggregate_id AND p.event = $6 AND p.id < m.id
 			ORDER BY p.id DESC LIMIT 1) p ON true
 		WHERE m.stage IS NOT NULL
-		GROUP BY m.stage`, owner, from, to, sample, deal.FieldStage, deal.EventStageChanged)
+		GROUP BY m.stage`, owner, from, to, sample, deal.FieldStage, deal.EventStageChanged, scan)
 	if err != nil {
 		return nil, failed("time the deal stages", err)
 	}

@@ -111,7 +111,7 @@ func TestDashboardRepository_Figures(t *testing.T) {
 	})
 
 	t.Run("the days a deal spent in a stage, from its creation or its previous move", func(t *testing.T) {
-		times, err := repo.StageTimes(ctx, 0, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), 100)
+		times, err := repo.StageTimes(ctx, 0, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), 100, 1000)
 		require.NoError(t, err)
 		got := times[deal.StageOpen]
 		assert.Equal(t, int64(2), got.Moves)
@@ -121,13 +121,16 @@ func TestDashboardRepository_Figures(t *testing.T) {
 		_, err = pool.Exec(ctx, `UPDATE activity SET occurred_at = occurred_at + interval '3 days' WHERE aggregate_id = $1 AND version = $2 AND aggregate_kind = 'deal'`,
 			lost, reopened.Version())
 		require.NoError(t, err)
-		times, err = repo.StageTimes(ctx, john, time.Now().Add(-time.Hour), time.Now().Add(96*time.Hour), 100)
+		times, err = repo.StageTimes(ctx, john, time.Now().Add(-time.Hour), time.Now().Add(96*time.Hour), 100, 1000)
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), times[deal.StageLost].Moves)
 		assert.InDelta(t, 3, times[deal.StageLost].Days, 0.1, "lost, reopened three days later")
-		sample, err := repo.StageTimes(ctx, 0, time.Now().Add(-time.Hour), time.Now().Add(96*time.Hour), 1)
+		sample, err := repo.StageTimes(ctx, 0, time.Now().Add(-time.Hour), time.Now().Add(96*time.Hour), 1, 1000)
 		require.NoError(t, err)
 		assert.Equal(t, map[deal.Stage]dashboard.StageTime{deal.StageLost: times[deal.StageLost]}, sample, "only the latest change")
+		scanned, err := repo.StageTimes(ctx, maria, time.Now().Add(-time.Hour), time.Now().Add(96*time.Hour), 100, 1)
+		require.NoError(t, err)
+		assert.Empty(t, scanned, "the latest change, the only one read, is John's")
 	})
 
 	t.Run("rotting deals: open, not saved since, oldest first, bounded count", func(t *testing.T) {

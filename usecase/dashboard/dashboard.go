@@ -91,10 +91,15 @@ const (
 	RottingCounted = 1000
 )
 
-// StageSample is how many of the period's latest stage changes the average
-// days per stage are taken from: enough to be a fair average, few enough
-// that reading each change's previous one stays within the page's budget.
-const StageSample = 500
+// StageSample is how many stage changes the average days per stage are
+// taken from, the latest of the period: enough to be a fair average, few
+// enough that reading each change's previous one stays within the page's
+// budget. StageScan bounds how many of the team's latest changes are read
+// to find a rep's: a rep with few deals gets an average over fewer.
+const (
+	StageSample = 500
+	StageScan   = 5000
+)
 
 // Query is what a dashboard shows: whose records (Owner, 0 for the whole
 // team), which period, and after how many days without a save an open deal
@@ -156,10 +161,11 @@ type Repository interface {
 	// Entered counts the live deals now in each of stages that entered it
 	// in [from, to).
 	Entered(ctx context.Context, owner int64, stages []deal.Stage, from, to time.Time) (map[deal.Stage]int64, error)
-	// StageTimes sums, over the latest sample stage changes in [from, to),
-	// the time each deal had spent in the stage it left since it entered
-	// it (its previous stage change, or its creation).
-	StageTimes(ctx context.Context, owner int64, from, to time.Time, sample int) (map[deal.Stage]StageTime, error)
+	// StageTimes sums, over the latest sample stage changes of owner's
+	// deals among the latest scan changes in [from, to), the time each deal
+	// had spent in the stage it left since it entered it (its previous
+	// stage change, or its creation).
+	StageTimes(ctx context.Context, owner int64, from, to time.Time, sample, scan int) (map[deal.Stage]StageTime, error)
 	// Rotting lists the live deals in stages last saved before since.
 	Rotting(ctx context.Context, owner int64, stages []deal.Stage, since time.Time, shown, counted int) (Rotting, error)
 }
@@ -217,7 +223,7 @@ func (s *Service) Build(ctx context.Context, q Query, now time.Time, loc *time.L
 	}
 
 	from, to := q.Period.Range(now, loc)
-	times, err := s.repo.StageTimes(ctx, q.Owner, from, to, StageSample)
+	times, err := s.repo.StageTimes(ctx, q.Owner, from, to, StageSample, StageScan)
 	if err != nil {
 		return d, fmt.Errorf("dashboard stage times: %w", err)
 	}
