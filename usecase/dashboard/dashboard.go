@@ -97,7 +97,7 @@ const (
 // budget. StageScan bounds how many of the team's latest changes are read
 // to find a rep's: a rep with few deals gets an average over fewer.
 const (
-	StageSample = 500
+	StageSample = 200
 	StageScan   = 5000
 )
 
