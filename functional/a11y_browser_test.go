@@ -307,6 +307,7 @@ func TestBrowserPagesHaveNoAccessibilityViolations(t *testing.T) {
 		{"lead list searched, on a tab", maria, goTo("/leads?q=grace&status=CONTACTED", `[data-testid="matches"]`)},
 		{"lead, with its tasks", maria, goTo(leadPath(l), `[data-testid="task-section"] [data-testid="task-item"]`)},
 		{"today", maria, goTo("/today", `[data-testid="today-overdue"] [data-testid="task-item"]`)},
+		{"dashboard", maria, goTo("/dashboard?scope=team", `[data-testid="dashboard-overdue"] [data-testid="overdue-task"]`)},
 		{"tasks", maria, goTo("/tasks?assignee=all&status=", `[data-testid="task-list"]`)},
 		{"task", maria, goTo(fmt.Sprintf("/tasks/%d", tk.ID()), `[data-testid="history-change"]`)},
 		{"lead's timeline as admin, a hidden entry", ann, goTo(leadPath(l), `[data-testid="entry-unhide"]`)},

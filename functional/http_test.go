@@ -319,7 +319,7 @@ func TestLeadList(t *testing.T) {
 		a.seedLead(f)
 	}
 
-	page := a.get("/")
+	page := a.get("/leads")
 	require.Equal(t, http.StatusOK, page.status)
 	assert.Equal(t, 50, strings.Count(page.body, `data-testid="lead-row"`))
 	assert.Contains(t, page.body, "Lead 119", "newest first")

@@ -354,6 +354,9 @@ func readsOf(random []lead, oldest int64) []aRead {
 		{"contacts and deals", func(rng *rand.Rand) func() string {
 			return func() string { return recordViews[rng.IntN(len(recordViews))] }
 		}},
+		{"dashboard", func(rng *rand.Rand) func() string {
+			return func() string { return dashboardViews[rng.IntN(len(dashboardViews))] }
+		}},
 		{"deep sorted page", func(rng *rand.Rand) func() string {
 			// Past a random lead in name order, both ways, as "load
 			// more" deep in a sorted list reaches it.
@@ -379,6 +382,11 @@ var (
 	// recordViews are the contact and deal lists reps read.
 	recordViews = []string{
 		"/contacts", "/contacts?q=garcia", "/contacts?q=an", "/deals", "/deals?stage=WON", "/deals?stage=QUALIFICATION",
+	}
+	// dashboardViews are the dashboard for the rep and for the team, in
+	// each period.
+	dashboardViews = []string{
+		"/dashboard", "/dashboard?scope=team", "/dashboard?period=quarter", "/dashboard?scope=team&period=year&rot=30",
 	}
 	filteredViews = []string{
 		"source=Webinar", "source=Event%3A+SaaStr", "score_min=90", "score_min=40&score_max=60&sort=name",

@@ -44,6 +44,8 @@ type Config struct {
 	Conversion ConversionService
 	// Trash lists deleted records of every kind.
 	Trash TrashService
+	// Dashboard builds the dashboard, the first page a rep sees.
+	Dashboard DashboardService
 	// Admin manages users and tokens, purges and reads the audit log.
 	Admin AdminService
 	// LeadImports and ContactImports import CSV files of leads and of
@@ -88,7 +90,7 @@ const readyTimeout = time.Second
 // NewRouter returns the handler for every page, health check and asset.
 func NewRouter(cfg Config) http.Handler {
 	s := &server{leads: cfg.Leads, contacts: cfg.Contacts, deals: cfg.Deals, views: cfg.Views, tasks: cfg.Tasks, entries: cfg.Entries, conversion: cfg.Conversion,
-		trash: cfg.Trash, admin: cfg.Admin, users: cfg.Users, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
+		trash: cfg.Trash, dashboard: cfg.Dashboard, admin: cfg.Admin, users: cfg.Users, auth: cfg.Auth, sessions: cfg.Sessions, live: cfg.Live, log: cfg.Logger, ready: cfg.Ready,
 		timeout: cfg.RequestTimeout, proxies: cfg.TrustedProxies, requests: cfg.Requests, saves: cfg.Saves}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -154,7 +156,8 @@ func NewRouter(cfg Config) http.Handler {
 
 // pages routes the pages reps use once signed in.
 func (s *server) pages(r chi.Router) {
-	r.Get("/", s.handle(s.listLeads))
+	r.Get("/", s.handle(s.showDashboard))
+	r.Get("/dashboard", s.handle(s.showDashboard))
 	r.Get(RepNoticesPath, s.handle(s.repNotices))
 	r.Get("/leads", s.handle(s.listLeads))
 	r.Get("/leads.csv", s.handle(s.exportLeads))
@@ -189,6 +192,7 @@ type server struct {
 	entries    EntryService
 	conversion ConversionService
 	trash      TrashService
+	dashboard  DashboardService
 	admin      AdminService
 	users      UserDirectory
 	auth       Authenticator

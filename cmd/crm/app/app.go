@@ -39,6 +39,7 @@ import (
 	"crm/usecase/auth"
 	"crm/usecase/contacts"
 	"crm/usecase/conversion"
+	"crm/usecase/dashboard"
 	"crm/usecase/deals"
 	"crm/usecase/entries"
 	"crm/usecase/imports"
@@ -156,6 +157,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Entries:    a.Entries,
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
+		Dashboard:  dashboard.NewService(postgres.NewDashboardRepository(pool), postgres.NewDashboardRepository(pool)),
 		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
 		Auth:       a.Auth,
 		Users:      postgres.NewUserRepository(pool),

@@ -1,0 +1,15 @@
+DROP INDEX activity_deal_stage_changes_idx;
+DROP TRIGGER deals_mark_updated ON deals;
+DROP TRIGGER deals_mark_inserted ON deals;
+DROP FUNCTION mark_deals();
+DROP TABLE deal_marks;
+DROP TRIGGER deals_sum_deleted ON deals;
+DROP TRIGGER deals_sum_updated ON deals;
+DROP TRIGGER deals_sum_inserted ON deals;
+DROP FUNCTION sum_deal_pipeline();
+DROP TABLE deal_pipeline_sums;
+DROP TRIGGER leads_count_owner_deleted ON leads;
+DROP TRIGGER leads_count_owner_updated ON leads;
+DROP TRIGGER leads_count_owner_inserted ON leads;
+DROP FUNCTION count_lead_owner_statuses();
+DROP TABLE lead_owner_status_counts;
