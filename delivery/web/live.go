@@ -15,7 +15,8 @@ import (
 type LiveFeed interface {
 	// Subscribe returns the saves of aggregate kind id from now on and the
 	// function that stops them; an error means no more watchers fit. The
-	// channel is closed when the server shuts down.
+	// channel is closed when the server shuts down. Id 0 is every
+	// aggregate of the kind (a board's cards).
 	Subscribe(kind string, id int64) (<-chan domain.Saved, func(), error)
 	// SubscribeRep returns the notices for rep (a user id) from now on,
 	// and the function that stops them, as Subscribe does.
