@@ -146,7 +146,13 @@
         draggable: ".board-card",
         filter: "select, button, option, input",
         preventOnFilter: false,
-        animation: 120,
+        // No animation: SortableJS marks a card it animates as not to be
+        // picked up until a timer fires, which a browser holds back in a
+        // tab in the background, and a rep's next drag would not start.
+        animation: 0,
+        // Pointer events rather than the browser's own drag and drop: the
+        // same on a touch screen, a mouse and an automated browser.
+        forceFallback: true,
         onStart: function (evt) { dragging = evt.item.dataset.id; },
         onEnd: function (evt) {
           var card = evt.item;
