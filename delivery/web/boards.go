@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -67,8 +68,26 @@ func (b *board[A, F]) routes(r chi.Router) {
 // build reads the whole board for r, with notice and banner.
 func (b *board[A, F]) build(r *http.Request, v boardView[A]) (views.Board, error) {
 	out := views.Board{Kind: b.pages.kind, Title: b.title, Path: b.path, Filters: v.filters, Field: b.pages.stateField}
-	for _, state := range b.states {
-		items, next, err := v.column(r.Context(), state, 0)
+	// The columns are read at once, each on its own connection: a search
+	// takes each column its own walk of an index, and the board waits for
+	// the slowest rather than for their sum.
+	type read struct {
+		items []A
+		next  int64
+		err   error
+	}
+	reads := make([]read, len(b.states))
+	var wg sync.WaitGroup
+	for i, state := range b.states {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reads[i].items, reads[i].next, reads[i].err = v.column(r.Context(), state, 0)
+		}()
+	}
+	wg.Wait()
+	for i, state := range b.states {
+		items, next, err := reads[i].items, reads[i].next, reads[i].err
 		if err != nil {
 			return out, err
 		}

@@ -581,6 +581,13 @@ func TestDealRepositories(t *testing.T) {
 			add(70, "USD", 0)
 			lost := add(900, "EUR", 0)
 			must(b.deals.Update(t.Context(), lost.ID(), 1, func(d *deal.Deal) (bool, error) { return true, d.MoveTo(deal.StageLost, "ana") }))(t)
+			dearer := add(1, "EUR", 0)
+			must(b.deals.Update(t.Context(), dearer.ID(), 1, func(d *deal.Deal) (bool, error) {
+				f := d.Fields()
+				f.Amount.Minor = 100
+				_, err := d.Edit(f, "ana")
+				return true, err
+			}))(t)
 			gone := add(5000, "EUR", 0)
 			must(b.deals.Update(t.Context(), gone.ID(), 1, func(d *deal.Deal) (bool, error) { return true, d.Delete("ana") }))(t)
 
@@ -588,7 +595,7 @@ func TestDealRepositories(t *testing.T) {
 			require.NoError(t, err)
 			start := first.Stage()
 			want := []deals.StageTotal{
-				{Stage: start, Count: 2, Amount: deal.Money{Minor: 350, Currency: "EUR"}},
+				{Stage: start, Count: 3, Amount: deal.Money{Minor: 450, Currency: "EUR"}},
 				{Stage: start, Count: 1, Amount: deal.Money{Minor: 70, Currency: "USD"}},
 				{Stage: deal.StageLost, Count: 1, Amount: deal.Money{Minor: 900, Currency: "EUR"}},
 			}

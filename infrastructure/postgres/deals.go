@@ -175,19 +175,19 @@ type stageTotal struct {
 	Minor    int64  `db:"minor"`
 }
 
-// Totals adds up the live deals of owner by stage and currency, from the
-// index of migration 000026 alone (an index-only scan: it holds the stage,
-// currency, amount and owner of every live deal).
+// Totals adds up the live deals of owner by stage and currency from
+// deal_stage_totals, which the saves keep exact (migration 000026), rather
+// than adding up every deal.
 func (r *DealRepository) Totals(ctx context.Context, owner record.OwnerFilter) ([]deals.StageTotal, error) {
 	args := pgx.NamedArgs{}
-	where := `deleted_at IS NULL`
+	where := ``
 	if cond := ownerCondition(owner, args); cond != "" {
-		where += ` AND ` + cond
+		where = `WHERE ` + cond
 	}
 	rows, err := r.db.Query(ctx, `
-SELECT stage, currency, count(*) AS n, sum(amount_minor)::bigint AS minor
-FROM deals WHERE `+where+`
-GROUP BY stage, currency ORDER BY stage, currency`, args)
+SELECT stage, currency, sum(live)::bigint AS n, sum(minor)::bigint AS minor
+FROM deal_stage_totals `+where+`
+GROUP BY stage, currency HAVING sum(live) <> 0 ORDER BY stage, currency`, args)
 	if err != nil {
 		return nil, failed("total deals by stage", err)
 	}
