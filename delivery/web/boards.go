@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -128,7 +129,7 @@ func (b *board[A, F]) more(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	state := q.Get(b.pages.stateField)
 	var after int64
-	if _, err := fmt.Sscan(q.Get("after"), &after); err != nil || after < 1 || !contains(b.states, state) {
+	if _, err := fmt.Sscan(q.Get("after"), &after); err != nil || after < 1 || !slices.Contains(b.states, state) {
 		return &badRequest{msg: "The column or its page cursor is not valid."}
 	}
 	items, next, err := v.column(r.Context(), state, after)
@@ -314,15 +315,6 @@ func boardAddress(path string, filters url.Values, notice string) string {
 	}
 	q.Set("notice", notice)
 	return path + "?" + q.Encode()
-}
-
-func contains(states []string, s string) bool {
-	for _, st := range states {
-		if st == s {
-			return true
-		}
-	}
-	return false
 }
 
 // newLeadBoard is the lead board: a column per status, filtered as the
