@@ -75,7 +75,7 @@ lint: ## gofmt, go vet, staticcheck and the dependency rule
 generate: ## regenerate the templ views (*_templ.go); commit the result
 	$(GO) tool templ generate
 
-vendor: ## refresh the npm packages: htmx and Pico (served, delivery/web/static/vendor), axe-core (tests only, functional/testdata/axe)
+vendor: ## refresh the npm packages: htmx, Pico and SortableJS (served, delivery/web/static/vendor), axe-core (tests only, functional/testdata/axe)
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	mkdir "$$tmp/static" "$$tmp/axe"; \
 	cp delivery/web/static/package.json "$$tmp/static/"; \
@@ -84,8 +84,9 @@ vendor: ## refresh the npm packages: htmx and Pico (served, delivery/web/static/
 	(cd "$$tmp/axe" && npm install --no-audit --no-fund --ignore-scripts --silent); \
 	cp "$$tmp/static/node_modules/htmx.org/dist/htmx.min.js" delivery/web/static/vendor/; \
 	cp "$$tmp/static/node_modules/@picocss/pico/css/pico.min.css" delivery/web/static/vendor/; \
+	cp "$$tmp/static/node_modules/sortablejs/Sortable.min.js" delivery/web/static/vendor/; \
 	cp "$$tmp/axe/node_modules/axe-core/"{axe.min.js,LICENSE,LICENSE-3RD-PARTY.txt} functional/testdata/axe/; \
-	echo "Vendored htmx.org and @picocss/pico into delivery/web/static/vendor,"; \
+	echo "Vendored htmx.org, @picocss/pico and sortablejs into delivery/web/static/vendor,"; \
 	echo "and axe-core (for the accessibility test only) into functional/testdata/axe; commit the result."
 
 screenshots: deps ## re-run the browser tests, saving what reps see into docs/screenshots

@@ -351,6 +351,12 @@ func readsOf(random []lead, oldest int64) []aRead {
 		{"filtered", func(rng *rand.Rand) func() string {
 			return func() string { return "/leads?" + filteredViews[rng.IntN(len(filteredViews))] }
 		}},
+		{"lead board", func(rng *rand.Rand) func() string {
+			return func() string { return boardViews[rng.IntN(len(boardViews))] }
+		}},
+		{"deal board", func(rng *rand.Rand) func() string {
+			return func() string { return dealBoardViews[rng.IntN(len(dealBoardViews))] }
+		}},
 		{"contacts and deals", func(rng *rand.Rand) func() string {
 			return func() string { return recordViews[rng.IntN(len(recordViews))] }
 		}},
@@ -388,7 +394,13 @@ var (
 	dashboardViews = []string{
 		"/dashboard", "/dashboard?scope=team", "/dashboard?period=quarter", "/dashboard?scope=team&period=year&rot=30",
 	}
-	filteredViews = []string{
+	// boardViews are the lead boards reps read: everyone's, their own,
+	// searched, by source; dealBoardViews the deal boards.
+	boardViews = []string{
+		"/leads/board", "/leads/board?owner=me", "/leads/board?q=garcia", "/leads/board?source=Referral", "/leads/board?owner=none",
+	}
+	dealBoardViews = []string{"/deals/board", "/deals/board?owner=me"}
+	filteredViews  = []string{
 		"source=Webinar", "source=Event%3A+SaaStr", "score_min=90", "score_min=40&score_max=60&sort=name",
 		"status=QUALIFIED&sort=score", "source=Referral&status=NEW&sort=updated", "created_from=2026-01-01&created_to=2026-01-31",
 		"updated_from=2026-11-01&sort=updated", "q=garcia&sort=name", "q=software&source=LinkedIn&score_min=50",

@@ -26,6 +26,9 @@ type DealService interface {
 	Move(ctx context.Context, by string, id, version int64, to deal.Stage, g deal.Gate) (record.Saved[*deal.Deal], error)
 	SaveAndMove(ctx context.Context, by string, id, version int64, f deal.Fields, to deal.Stage, g deal.Gate) (record.Saved[*deal.Deal], error)
 	ListByContact(ctx context.Context, contactID int64) ([]*deal.Deal, error)
+	// Totals counts the live deals of owner by stage and adds up their
+	// amounts per currency, for the board.
+	Totals(ctx context.Context, owner record.OwnerFilter) ([]deals.StageTotal, error)
 }
 
 // newDealPages describes the deal's pages every kind of record has.

@@ -15,7 +15,8 @@ import (
 type LiveFeed interface {
 	// Subscribe returns the saves of aggregate kind id from now on and the
 	// function that stops them; an error means no more watchers fit. The
-	// channel is closed when the server shuts down.
+	// channel is closed when the server shuts down. Id 0 is every
+	// aggregate of the kind (a board's cards).
 	Subscribe(kind string, id int64) (<-chan domain.Saved, func(), error)
 	// SubscribeRep returns the notices for rep (a user id) from now on,
 	// and the function that stops them, as Subscribe does.
@@ -104,6 +105,15 @@ func (s *server) refuseStream(w http.ResponseWriter, r *http.Request, status int
 // just now" without a reload. Pages work without it; it only announces.
 // The caller has checked that the aggregate exists.
 func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, id int64, message func(domain.Saved) string) error {
+	return s.streamSaves(w, r, kind, id, func(saved domain.Saved) ([]byte, error) {
+		return json.Marshal(liveNotice{Version: saved.Version, Message: message(saved)})
+	}, "saved")
+}
+
+// streamSaves streams the saves of aggregate id of kind (0: of every one
+// of kind) as server-sent events named name, each as encode writes it,
+// within the rep's and the feed's limits on streams.
+func (s *server) streamSaves(w http.ResponseWriter, r *http.Request, kind string, id int64, encode func(domain.Saved) ([]byte, error), name string) error {
 	if s.live == nil {
 		return errPageNotFound
 	}
@@ -119,9 +129,7 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, id 
 		return nil
 	}
 	defer stop()
-	return serveEvents(w, r, saves, func(saved domain.Saved) ([]byte, error) {
-		return json.Marshal(liveNotice{Version: saved.Version, Message: message(saved)})
-	}, "saved")
+	return serveEvents(w, r, saves, encode, name)
 }
 
 // serveEvents streams each value of events as a server-sent event named

@@ -161,6 +161,7 @@ func (s *server) pages(r chi.Router) {
 	r.Get(RepNoticesPath, s.handle(s.repNotices))
 	r.Get("/leads", s.handle(s.listLeads))
 	r.Get("/leads.csv", s.handle(s.exportLeads))
+	newLeadBoard(s).routes(r)
 	s.leadImports.routes(r)
 	r.Post("/leads/bulk", s.handle(s.bulkLeads))
 	s.leadPages.routes(r)
@@ -172,6 +173,7 @@ func (s *server) pages(r chi.Router) {
 	s.contactPages.routes(r)
 
 	r.Get("/deals", s.handle(s.listDeals))
+	newDealBoard(s).routes(r)
 	s.dealPages.routes(r)
 
 	s.viewRoutes(r)

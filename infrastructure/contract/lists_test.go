@@ -598,6 +598,45 @@ func TestDealRepositories(t *testing.T) {
 			assert.Equal(t, map[int64]string{ada.ID(): "Ada", alan.ID(): "Alan"}, page.ContactNames)
 		})
 	})
+	t.Run("the totals count each stage's deals and add up their amounts per currency", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			c := addContact(t, b, contact.Fields{Name: "Ada"})
+			add := func(minor int64, currency string, owner int64) *deal.Deal {
+				f := deal.Fields{Title: "Engines", Amount: deal.Money{Minor: minor, Currency: currency}, Owner: owner}
+				return must(b.deals.Create(t.Context(), must(deal.New(f, c.ID(), 0, "ana"))(t)))(t)
+			}
+			first := add(100, "EUR", 0)
+			add(250, "EUR", 0)
+			add(70, "USD", 0)
+			lost := add(900, "EUR", 0)
+			must(b.deals.Update(t.Context(), lost.ID(), 1, func(d *deal.Deal) (bool, error) { return true, d.MoveTo(deal.StageLost, "ana", deal.Gate{}) }))(t)
+			dearer := add(1, "EUR", 0)
+			must(b.deals.Update(t.Context(), dearer.ID(), 1, func(d *deal.Deal) (bool, error) {
+				f := d.Fields()
+				f.Amount.Minor = 100
+				_, err := d.Edit(f, "ana")
+				return true, err
+			}))(t)
+			gone := add(5000, "EUR", 0)
+			must(b.deals.Update(t.Context(), gone.ID(), 1, func(d *deal.Deal) (bool, error) { return true, d.Delete("ana") }))(t)
+
+			got, err := b.deals.Totals(t.Context(), record.OwnerFilter{})
+			require.NoError(t, err)
+			start := first.Stage()
+			want := []deals.StageTotal{
+				{Stage: start, Count: 3, Amount: deal.Money{Minor: 450, Currency: "EUR"}},
+				{Stage: start, Count: 1, Amount: deal.Money{Minor: 70, Currency: "USD"}},
+				{Stage: deal.StageLost, Count: 1, Amount: deal.Money{Minor: 900, Currency: "EUR"}},
+			}
+			slices.SortFunc(want, func(a, b deals.StageTotal) int {
+				return cmp.Or(cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Amount.Currency, b.Amount.Currency))
+			})
+			assert.Equal(t, want, got, "the deleted deal is not counted, currencies are never added together")
+			mine, err := b.deals.Totals(t.Context(), record.OwnerFilter{Of: record.OwnerMine, ID: 424242})
+			require.NoError(t, err)
+			assert.Empty(t, mine, "an owner's totals count only their deals")
+		})
+	})
 	t.Run("a contact's deals are listed newest first", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			ada := addContact(t, b, contact.Fields{Name: "Ada"})

@@ -1,7 +1,9 @@
 package memory
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"crm/domain/deal"
 	"crm/usecase/deals"
@@ -35,4 +37,28 @@ func (r *Deals) List(ctx context.Context, q deals.ListQuery) (deals.Page, error)
 // record.MaxPageSize of them.
 func (r *Deals) ListByContact(_ context.Context, contactID int64) ([]*deal.Deal, error) {
 	return page(r.all(), record.Paging{Limit: record.MaxPageSize}, func(d *deal.Deal) bool { return d.ContactID() == contactID }).Items, nil
+}
+
+// Totals adds up the live deals of owner by stage and currency.
+func (r *Deals) Totals(_ context.Context, owner record.OwnerFilter) ([]deals.StageTotal, error) {
+	var out []deals.StageTotal
+	for _, d := range r.all() {
+		if !owner.Matches(d.Fields().Owner) {
+			continue
+		}
+		amount := d.Fields().Amount
+		i := slices.IndexFunc(out, func(t deals.StageTotal) bool {
+			return t.Stage == d.Stage() && t.Amount.Currency == amount.Currency
+		})
+		if i < 0 {
+			out = append(out, deals.StageTotal{Stage: d.Stage(), Amount: deal.Money{Currency: amount.Currency}})
+			i = len(out) - 1
+		}
+		out[i].Count++
+		out[i].Amount.Minor += amount.Minor
+	}
+	slices.SortFunc(out, func(a, b deals.StageTotal) int {
+		return cmp.Or(cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Amount.Currency, b.Amount.Currency))
+	})
+	return out, nil
 }

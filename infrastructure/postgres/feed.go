@@ -62,6 +62,10 @@ type Feed struct {
 	readyOnce sync.Once
 }
 
+// AllOfKind is the id that subscribes to the saves of every aggregate of a
+// kind (no aggregate has id 0).
+const AllOfKind = 0
+
 type watchKey struct {
 	kind string
 	id   int64
@@ -78,7 +82,8 @@ func NewFeed(pool *pgxpool.Pool, max int, log *slog.Logger) *Feed {
 func (f *Feed) Ready() <-chan struct{} { return f.ready }
 
 // Subscribe returns the saves of aggregate kind id from now on, and the
-// function that stops them (call it exactly once). A watcher that does not
+// function that stops them (call it exactly once); id 0 is every aggregate
+// of kind, as a board watches them (AllOfKind). A watcher that does not
 // keep up misses notices rather than slowing the feed down: each notice
 // stands on its own.
 func (f *Feed) Subscribe(kind string, id int64) (<-chan domain.Saved, func(), error) {
@@ -245,10 +250,12 @@ func (f *Feed) deliver(saved domain.Saved) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for ch := range f.watchers[watchKey{saved.Kind, saved.ID}] {
-		select {
-		case ch <- saved:
-		default: // a slow watcher misses this one
+	for _, k := range []watchKey{{saved.Kind, saved.ID}, {saved.Kind, AllOfKind}} {
+		for ch := range f.watchers[k] {
+			select {
+			case ch <- saved:
+			default: // a slow watcher misses this one
+			}
 		}
 	}
 }

@@ -241,3 +241,31 @@ func receiveRep(t *testing.T, ch <-chan domain.RepNotice) domain.RepNotice {
 		return domain.RepNotice{}
 	}
 }
+
+func TestFeed_AWatcherOfAKindHearsEveryRecordOfItCreatedOrSaved(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	repo := postgres.NewLeadRepository(db.Pool)
+	feed := runFeed(t, db.Pool, 10)
+	board, stop := subscribe(t, feed, postgres.AllOfKind)
+	defer stop()
+	deals, stopDeals, err := feed.Subscribe("deal", postgres.AllOfKind)
+	require.NoError(t, err)
+	defer stopDeals()
+
+	first := create(t, repo, ada())
+	got := receive(t, board)
+	assert.Equal(t, []any{first.ID(), int64(1)}, []any{got.ID, got.Version}, "a new lead is heard")
+	second := create(t, repo, ada())
+	_, err = repo.Update(t.Context(), second.ID(), 1, func(l *lead.Lead) (bool, error) { return true, l.MoveTo(lead.StatusContacted, "maria") })
+	require.NoError(t, err)
+	got = receive(t, board)
+	assert.Equal(t, second.ID(), got.ID)
+	got = receive(t, board)
+	assert.Equal(t, []any{second.ID(), int64(2), "maria"}, []any{got.ID, got.Version, got.Actor}, "and its move")
+	select {
+	case s := <-deals:
+		t.Fatalf("a watcher of deals heard a lead: %+v", s)
+	case <-time.After(200 * time.Millisecond):
+	}
+}

@@ -37,6 +37,18 @@ type Repository interface {
 	// ListByContact returns the deals with contact contactID, newest first
 	// (at most record.MaxPageSize); none is an empty list, not an error.
 	ListByContact(ctx context.Context, contactID int64) ([]*deal.Deal, error)
+	// Totals returns, for each stage and currency that live deals of owner
+	// have, how many there are and what their amounts add up to, ordered
+	// by stage and currency.
+	Totals(ctx context.Context, owner record.OwnerFilter) ([]StageTotal, error)
+}
+
+// StageTotal is what the live deals of one stage in one currency add up
+// to: amounts in different currencies are never summed together.
+type StageTotal struct {
+	Stage  deal.Stage
+	Count  int
+	Amount deal.Money
 }
 
 // Service runs the deal use cases.
@@ -103,4 +115,14 @@ func (s *Service) ListByContact(ctx context.Context, contactID int64) ([]*deal.D
 		return nil, fmt.Errorf("list deals of contact %d: %w", contactID, err)
 	}
 	return ds, nil
+}
+
+// Totals returns how many live deals of owner each stage holds and their
+// amount per currency, for the board's columns.
+func (s *Service) Totals(ctx context.Context, owner record.OwnerFilter) ([]StageTotal, error) {
+	ts, err := s.repo.Totals(ctx, owner)
+	if err != nil {
+		return nil, fmt.Errorf("total deals by stage: %w", err)
+	}
+	return ts, nil
 }

@@ -1,0 +1,269 @@
+// The boards (/leads/board, /deals/board): drag a card to another column
+// (SortableJS), or use its Move to… control; either posts the record
+// page's move at the card's version, and the answer (200 moved, 409 moved
+// by someone else, 422 refused by the rules) puts the card where the
+// server says it is. Arrow keys move focus between cards, every move is
+// announced in the board's aria-live region, and other reps' saves arrive
+// over the board's stream without a reload, never onto a card being
+// dragged: its drop meets the newer version and shows the conflict.
+(function () {
+  "use strict";
+  var board = document.getElementById("board");
+  if (!board) return;
+  var field = board.dataset.field;
+  var status = document.getElementById("board-status");
+  var banner = document.getElementById("board-banner");
+  var dragging = null; // the id of the card being dragged
+  var missed = {}; // cards another rep saved while they were dragged
+
+  function announce(text) {
+    // Emptied first, so the same words twice are read twice.
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function column(state) {
+    return board.querySelector('.board-column[data-state="' + state + '"] .board-cards');
+  }
+
+  // count adds n to the count of the column at state, when it is exact.
+  function count(state, n) {
+    var el = board.querySelector('.board-column[data-state="' + state + '"] [data-testid="column-count"]');
+    if (!el || !/^\d+$/.test(el.textContent)) return;
+    el.textContent = String(Math.max(0, parseInt(el.textContent, 10) + n));
+  }
+
+  function parse(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    return t.content;
+  }
+
+  // place puts card, as the server sent it, in its column: where old is
+  // when it stays in that column, else on top of the column.
+  function place(card, old) {
+    var list = column(card.dataset.state);
+    var focused = old && old.contains(document.activeElement);
+    if (old && old.parentNode === list) {
+      list.replaceChild(card, old);
+    } else {
+      if (old) {
+        count(old.dataset.state, -1);
+        old.remove();
+      }
+      if (list) {
+        list.insertBefore(card, list.firstChild);
+        count(card.dataset.state, 1);
+      }
+    }
+    if (focused) focusCard(card);
+  }
+
+  function focusCard(card) {
+    board.querySelectorAll('.board-card[tabindex="0"]').forEach(function (c) { c.tabIndex = -1; });
+    card.tabIndex = 0;
+    card.focus();
+  }
+
+  // move posts the move of card to state, the card standing in the DOM
+  // wherever it was dropped, and puts it where the answer says.
+  function move(card, to) {
+    var form = card.querySelector("form.board-move");
+    var body = new URLSearchParams();
+    body.set("version", card.dataset.version);
+    body.set(field, to);
+    var url = form ? form.getAttribute("action") : "";
+    var title = card.querySelector(".board-card-title").textContent;
+    card.setAttribute("aria-busy", "true");
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" },
+      body: body
+    }).then(function (res) {
+      return res.text().then(function (text) { return { status: res.status, text: text }; });
+    }).then(function (res) {
+      card.removeAttribute("aria-busy");
+      if (res.status !== 200 && res.status !== 409 && res.status !== 422) {
+        throw new Error("status " + res.status);
+      }
+      var doc = parse(res.text);
+      var notice = doc.querySelector("[data-board-notice]");
+      var conflict = doc.querySelector("[data-board-conflict]");
+      var fresh = doc.querySelector(".board-card");
+      banner.replaceChildren();
+      if (conflict) banner.appendChild(conflict);
+      var from = card.dataset.origin || card.dataset.state;
+      delete card.dataset.origin;
+      if (fresh) {
+        // The card stood in the column it was dropped on; its count follows
+        // only once the server says where it is.
+        if (fresh.dataset.state !== from) {
+          count(from, -1);
+          count(fresh.dataset.state, 1);
+        }
+        var list = column(fresh.dataset.state);
+        var focused = card.contains(document.activeElement);
+        if (card.parentNode === list) {
+          list.replaceChild(fresh, card);
+        } else {
+          card.remove();
+          if (list) list.insertBefore(fresh, list.firstChild);
+        }
+        if (focused) focusCard(fresh);
+      } else {
+        count(from, -1);
+        card.remove();
+      }
+      announce(notice ? notice.textContent : "");
+      refreshMissed(fresh);
+    }).catch(function () {
+      card.removeAttribute("aria-busy");
+      var from = card.dataset.origin || card.dataset.state;
+      delete card.dataset.origin;
+      var list = column(from);
+      if (list && card.parentNode !== list) list.insertBefore(card, list.firstChild);
+      announce(title + " was not moved: the server did not answer. Try again.");
+    });
+  }
+
+  // refreshMissed reads again a card another rep saved while it was
+  // dragged, unless the move's own answer is newer.
+  function refreshMissed(card) {
+    if (!card || !missed[card.dataset.id]) return;
+    var version = missed[card.dataset.id];
+    delete missed[card.dataset.id];
+    if (version > parseInt(card.dataset.version, 10)) refresh(card.dataset.id);
+  }
+
+  // Drag and drop: the columns share one group; order within a column is
+  // the server's (newest first), so a drop only changes the column.
+  if (window.Sortable) {
+    board.querySelectorAll(".board-cards").forEach(function (list) {
+      window.Sortable.create(list, {
+        group: "board-" + board.dataset.kind,
+        sort: false,
+        draggable: ".board-card",
+        filter: "select, button, option, input",
+        preventOnFilter: false,
+        // No animation: SortableJS marks a card it animates as not to be
+        // picked up until a timer fires, which a browser holds back in a
+        // tab in the background, and a rep's next drag would not start.
+        animation: 0,
+        // Pointer events rather than the browser's own drag and drop: the
+        // same on a touch screen, a mouse and an automated browser.
+        forceFallback: true,
+        onStart: function (evt) { dragging = evt.item.dataset.id; },
+        onEnd: function (evt) {
+          var card = evt.item;
+          dragging = null;
+          var to = evt.to.closest(".board-column").dataset.state;
+          var from = evt.from.closest(".board-column").dataset.state;
+          if (to === from) {
+            refreshMissed(card);
+            return;
+          }
+          if (card.dataset.convertUrl && to === "CONVERTED") {
+            // A qualified lead is converted on its Convert page, which
+            // creates the contact and the deal; nothing moves until then.
+            evt.from.insertBefore(card, evt.from.children[evt.oldIndex] || null);
+            announce("Opening the conversion of " + card.querySelector(".board-card-title").textContent + ".");
+            window.location.assign(card.dataset.convertUrl);
+            return;
+          }
+          card.dataset.origin = from;
+          move(card, to);
+        }
+      });
+    });
+  }
+
+  // The Move to… control: the same move, by keyboard or a single pointer.
+  board.addEventListener("submit", function (evt) {
+    var form = evt.target.closest("form.board-move");
+    if (!form) return;
+    evt.preventDefault();
+    var to = form.querySelector("select").value;
+    var card = form.closest(".board-card");
+    if (!to) {
+      announce("Choose where to move " + card.querySelector(".board-card-title").textContent + ".");
+      return;
+    }
+    move(card, to);
+  });
+
+  // Arrow keys move focus between cards: up and down in a column, left and
+  // right to the neighbouring column's card at the same place.
+  board.addEventListener("keydown", function (evt) {
+    var card = evt.target;
+    if (!card.classList || !card.classList.contains("board-card")) return;
+    var next = null;
+    if (evt.key === "ArrowDown" || evt.key === "ArrowUp") {
+      var sib = evt.key === "ArrowDown" ? "nextElementSibling" : "previousElementSibling";
+      next = card[sib];
+      while (next && !next.classList.contains("board-card")) next = next[sib];
+    } else if (evt.key === "ArrowLeft" || evt.key === "ArrowRight") {
+      var cols = Array.prototype.slice.call(board.querySelectorAll(".board-column"));
+      var col = card.closest(".board-column");
+      var i = cols.indexOf(col) + (evt.key === "ArrowRight" ? 1 : -1);
+      var at = Array.prototype.indexOf.call(col.querySelectorAll(".board-card"), card);
+      for (; i >= 0 && i < cols.length && !next; i += evt.key === "ArrowRight" ? 1 : -1) {
+        var cards = cols[i].querySelectorAll(".board-card");
+        if (cards.length) next = cards[Math.min(at, cards.length - 1)];
+      }
+    } else {
+      return;
+    }
+    evt.preventDefault();
+    if (next) focusCard(next);
+  });
+
+  // The first card is where Tab enters the board's cards.
+  var first = board.querySelector(".board-card");
+  if (first) first.tabIndex = 0;
+
+  // refresh reads card id again and puts it where it now belongs; a card
+  // the board's filters no longer hold (or deleted) leaves.
+  function refresh(id) {
+    var parts = board.dataset.cardsUrl.split("?");
+    var url = parts[0] + "/" + encodeURIComponent(id) + (parts[1] ? "?" + parts[1] : "");
+    fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } }).then(function (res) {
+      if (dragging === id) return;
+      var old = document.getElementById("card-" + board.dataset.kind + "-" + id);
+      if (res.status === 204) {
+        if (old) {
+          count(old.dataset.state, -1);
+          old.remove();
+        }
+        return;
+      }
+      if (!res.ok) return;
+      return res.text().then(function (text) {
+        if (dragging === id) return;
+        var card = parse(text).querySelector(".board-card");
+        old = document.getElementById("card-" + board.dataset.kind + "-" + id);
+        if (!card || (old && parseInt(old.dataset.version, 10) >= parseInt(card.dataset.version, 10))) return;
+        place(card, old);
+      });
+    });
+  }
+
+  if (window.EventSource && board.dataset.liveUrl) {
+    var source = new EventSource(board.dataset.liveUrl);
+    source.addEventListener("saved", function (evt) {
+      var n;
+      try { n = JSON.parse(evt.data); } catch (e) { return; }
+      var id = String(n.id);
+      if (dragging === id) {
+        // Never under the rep's pointer: the drop will meet the newer
+        // version, and the card is read again after it.
+        missed[id] = n.version;
+        return;
+      }
+      var old = document.getElementById("card-" + board.dataset.kind + "-" + id);
+      if (old && (old.getAttribute("aria-busy") || parseInt(old.dataset.version, 10) >= n.version)) return;
+      refresh(id);
+    });
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
+})();

@@ -1,0 +1,225 @@
+package functional
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crm/domain/deal"
+	"crm/domain/lead"
+)
+
+// cardSel is the CSS selector of l's card, in the column of state when
+// state is not "".
+func cardSel(l *lead.Lead, state lead.Status) string {
+	card := fmt.Sprintf(`#card-lead-%d`, l.ID())
+	if state == "" {
+		return card
+	}
+	return fmt.Sprintf(`[data-testid="column-%s"] %s`, state, card)
+}
+
+// center is the middle of the element sel selects, in the viewport.
+func center(tab context.Context, sel string) (float64, float64, error) {
+	xy, err := chromedp.Run(tab, chromedp.Evaluate[[]float64](fmt.Sprintf(`(function () {
+		var el = document.querySelector(%q); el.scrollIntoView({block: "center"});
+		var r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, sel)))
+	if err != nil {
+		return 0, 0, err
+	}
+	return xy[0], xy[1], nil
+}
+
+// press presses the mouse on sel and moves it a little, so the drag has
+// started, and returns where it is.
+func press(tab context.Context, sel string) (float64, float64, error) {
+	x, y, err := center(tab, sel)
+	if err != nil {
+		return 0, 0, err
+	}
+	return x, y + 12, chromedp.Do(tab,
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y+6, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y+12, chromedp.ButtonLeft),
+	)
+}
+
+// drop moves the pressed mouse from (x, y) over the column of state in
+// steps, as a hand would, and lets go there.
+func drop(tab context.Context, x, y float64, state lead.Status) error {
+	tx, ty, err := center(tab, fmt.Sprintf(`[data-testid="column-%s"] .board-cards`, state))
+	if err != nil {
+		return err
+	}
+	var steps []chromedp.Action[chromedp.Void]
+	for i := 1; i <= 10; i++ {
+		f := float64(i) / 10
+		steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x+(tx-x)*f, y+(ty-y)*f, chromedp.ButtonLeft))
+	}
+	steps = append(steps, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, tx, ty, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	return chromedp.Do(tab, steps...)
+}
+
+// dragTo drags l's card with the mouse, by its company line, to the
+// column of state.
+func dragTo(tab context.Context, l *lead.Lead, state lead.Status) error {
+	x, y, err := press(tab, cardSel(l, "")+" .meta")
+	if err != nil {
+		return err
+	}
+	return drop(tab, x, y, state)
+}
+
+func boardText(t *testing.T, tab context.Context, sel string) string {
+	t.Helper()
+	text, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS(sel)))
+	require.NoError(t, err)
+	return text
+}
+
+func saveShot(t *testing.T, tab context.Context, name string) {
+	t.Helper()
+	shot, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	path := screenshotPath(t, name)
+	require.NoError(t, os.WriteFile(path, shot, 0o644))
+	t.Logf("screenshot: %s", path)
+}
+
+func TestBrowserBoardDragWithTheMouseAndAnotherRepSeesItLive(t *testing.T) {
+	a := newApp(t)
+	for i, name := range []string{"Grace Hopper", "Alan Turing", "Konrad Zuse"} {
+		l := a.seedLead(lead.Fields{Name: name, Company: "Engines Ltd", Score: 40 + 10*i})
+		if i == 0 {
+			moveLeadTo(t, a, l, lead.StatusContacted, lead.StatusQualified)
+		}
+	}
+	ada := a.seedLead(lead.Fields{Name: "Ada Lovelace", Company: "Analytical Engines", Score: 85, Owner: a.user("maria").ID})
+	browser := newBrowser(t)
+	maria, john := a.newRep(browser, "maria"), a.newRep(browser, "john")
+	for _, rep := range []context.Context{maria, john} {
+		require.NoError(t, chromedp.Do(rep, chromedp.EmulateViewport(1280, 900),
+			chromedp.Navigate(a.srv.URL+"/leads/board"), chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusNew))),
+			chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`)))
+	}
+
+	require.NoError(t, dragTo(maria, ada, lead.StatusContacted))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusContacted)+`[data-version="2"]`))))
+	assert.Equal(t, lead.StatusContacted, a.lead(ada.ID()).Status(), "the drop moved the lead")
+	require.NoError(t, chromedp.Do(maria, chromedp.Poll[chromedp.Void](`document.getElementById("board-status").textContent === "Moved Ada Lovelace to Contacted."`)),
+		"the move is announced")
+	assert.Equal(t, "1", boardText(t, maria, `[data-testid="column-CONTACTED"] [data-testid="column-count"]`), "the counts follow")
+
+	require.NoError(t, chromedp.Do(john, chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusContacted)+`[data-version="2"]`))),
+		"john sees maria's move without a reload")
+	_, err := a.leads.Move(context.Background(), "maria", ada.ID(), 2, lead.StatusQualified)
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(john, chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusQualified)))), "and the next one")
+	newcomer := a.seedLead(lead.Fields{Name: "Charles Babbage", Company: "Difference Engines", Score: 60})
+	require.NoError(t, chromedp.Do(john, chromedp.WaitVisible(chromedp.CSS(cardSel(newcomer, lead.StatusNew)))), "a new lead arrives too")
+	kept, err := chromedp.Run(john, chromedp.Evaluate[bool](`window.notReloaded === true`))
+	require.NoError(t, err)
+	assert.True(t, kept, "without a reload")
+	saveShot(t, john, "lead-board.png")
+
+	// A qualified lead dropped on Converted opens its conversion: nothing
+	// moves until the conversion succeeds.
+	require.NoError(t, dragTo(maria, ada, lead.StatusConverted))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(`[data-testid="convert-submit"], form[action$="/convert"]`))))
+	assert.Equal(t, lead.StatusQualified, a.lead(ada.ID()).Status())
+}
+
+func TestBrowserBoardMoveByKeyboardOnly(t *testing.T) {
+	a := newApp(t)
+	first := a.seedLead(lead.Fields{Name: "Alan Turing", Company: "Bletchley"})
+	ada := a.seedLead(lead.Fields{Name: "Ada Lovelace", Company: "Analytical Engines"})
+	browser := newBrowser(t)
+	maria := a.newRep(browser, "maria")
+	require.NoError(t, chromedp.Do(maria, chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(a.srv.URL+"/leads/board"), chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusNew)))))
+
+	// Tab from the search's button reaches the first card (Ada, the
+	// newest); the arrow keys go down to Alan and back up.
+	require.NoError(t, chromedp.Do(maria, chromedp.Focus(chromedp.CSS(`.board-search button`)), chromedp.KeyEvent(kb.Tab)))
+	focused := func() string {
+		id, err := chromedp.Run(maria, chromedp.Evaluate[string](`document.activeElement.id`))
+		require.NoError(t, err)
+		return id
+	}
+	assert.Equal(t, fmt.Sprintf("card-lead-%d", ada.ID()), focused(), "Tab reaches the first card")
+	require.NoError(t, chromedp.Do(maria, chromedp.KeyEvent(kb.ArrowDown)))
+	assert.Equal(t, fmt.Sprintf("card-lead-%d", first.ID()), focused(), "ArrowDown goes to the next card")
+	require.NoError(t, chromedp.Do(maria, chromedp.KeyEvent(kb.ArrowUp)))
+	assert.Equal(t, fmt.Sprintf("card-lead-%d", ada.ID()), focused())
+
+	// Into Ada's Move to… control: her link, then the select; the arrow
+	// key picks Contacted, Tab goes to Move, Enter moves.
+	require.NoError(t, chromedp.Do(maria, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Tab)))
+	label, err := chromedp.Run(maria, chromedp.Evaluate[string](`document.activeElement.closest("label").textContent.trim()`))
+	require.NoError(t, err)
+	assert.Contains(t, label, "Move Ada Lovelace to")
+	require.NoError(t, chromedp.Do(maria, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Enter)))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusContacted)))))
+	require.NoError(t, chromedp.Do(maria, chromedp.Poll[chromedp.Void](`document.getElementById("board-status").textContent === "Moved Ada Lovelace to Contacted."`)),
+		"the move is announced")
+	assert.Equal(t, fmt.Sprintf("card-lead-%d", ada.ID()), focused(), "the focus stays on the moved card")
+	assert.Equal(t, lead.StatusContacted, a.lead(ada.ID()).Status())
+
+	// ArrowLeft goes to the New column's card.
+	require.NoError(t, chromedp.Do(maria, chromedp.KeyEvent(kb.ArrowLeft)))
+	assert.Equal(t, fmt.Sprintf("card-lead-%d", first.ID()), focused(), "ArrowLeft goes to the column before")
+}
+
+func TestBrowserBoardAStaleDropShowsWhoMovedItAndARefusedOneWhy(t *testing.T) {
+	a := newApp(t)
+	ada := a.seedLead(lead.Fields{Name: "Ada Lovelace", Company: "Analytical Engines", Score: 70})
+	alan := a.seedLead(lead.Fields{Name: "Alan Turing", Company: "Bletchley", Score: 50})
+	browser := newBrowser(t)
+	maria := a.newRep(browser, "maria")
+	require.NoError(t, chromedp.Do(maria, chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(a.srv.URL+"/leads/board"), chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusNew)))))
+
+	// Maria is dragging Ada when john moves her to Lost: the card stays
+	// under maria's pointer, and her drop meets john's move.
+	x, y, err := press(maria, cardSel(ada, "")+" .meta")
+	require.NoError(t, err)
+	_, err = a.leads.Move(context.Background(), "john", ada.ID(), 1, lead.StatusLost)
+	require.NoError(t, err)
+	require.NoError(t, drop(maria, x, y, lead.StatusContacted))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(`[data-testid="board-conflict"]`))))
+	assert.Contains(t, boardText(t, maria, `[data-testid="board-conflict"]`),
+		"john moved Ada Lovelace to Lost (version 2) after you opened the board: your move to Contacted was not made")
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusLost)))),
+		"the card goes to where it stands")
+	assert.Equal(t, lead.StatusLost, a.lead(ada.ID()).Status())
+
+	// A drop the rules refuse: the card comes back with the reason.
+	require.NoError(t, dragTo(maria, alan, lead.StatusQualified))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(cardSel(alan, lead.StatusNew)+` [data-testid="card-error"]`))))
+	assert.Equal(t, "Cannot move from NEW to QUALIFIED.", boardText(t, maria, cardSel(alan, "")+` [data-testid="card-error"]`))
+	assert.Equal(t, lead.StatusNew, a.lead(alan.ID()).Status())
+	saveShot(t, maria, "board-refused-drop.png")
+}
+
+func TestBrowserDealBoard(t *testing.T) {
+	a := newApp(t)
+	a.seedDeal(engines)
+	a.seedDeal(deal.Fields{Title: "Difference Engine No. 2", Amount: deal.Money{Minor: 4200000, Currency: "GBP"}, Owner: a.user("maria").ID})
+	loom := a.seedDeal(deal.Fields{Title: "Jacquard loom", Amount: deal.Money{Minor: 990000, Currency: "USD"}})
+	a.seedDeal(deal.Fields{Title: "Tabulator", Amount: deal.Money{Minor: 310000, Currency: "USD"}})
+	_, err := a.deals.Move(context.Background(), "maria", loom.ID(), 1, loom.Stage().Next()[0], deal.Gate{})
+	require.NoError(t, err)
+	browser := newBrowser(t)
+	maria := a.newRep(browser, "maria")
+	require.NoError(t, chromedp.Do(maria, chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(a.srv.URL+"/deals/board"), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#card-deal-%d`, loom.ID())))))
+	saveShot(t, maria, "deal-board.png")
+}

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS deals_live_stage_idx;
