@@ -54,7 +54,7 @@ func press(tab context.Context, sel string) (float64, float64, error) {
 
 // drop moves the pressed mouse from (x, y) over the column of state in
 // steps, as a hand would, and lets go there.
-func drop(tab context.Context, x, y float64, state lead.Status) error {
+func drop[S ~string](tab context.Context, x, y float64, state S) error {
 	tx, ty, err := center(tab, fmt.Sprintf(`[data-testid="column-%s"] .board-cards`, state))
 	if err != nil {
 		return err
@@ -130,11 +130,33 @@ func TestBrowserBoardDragWithTheMouseAndAnotherRepSeesItLive(t *testing.T) {
 	assert.True(t, kept, "without a reload")
 	saveShot(t, john, "lead-board.png")
 
-	// A qualified lead dropped on Converted opens its conversion: nothing
-	// moves until the conversion succeeds.
+	// A qualified lead dropped on Converted opens its conversion, prefilled,
+	// in a dialog on the board: nothing moves until the conversion
+	// succeeds; a refusal keeps the dialog open with its message.
 	require.NoError(t, dragTo(maria, ada, lead.StatusConverted))
-	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(`[data-testid="convert-submit"], form[action$="/convert"]`))))
+	convert := `#board-dialog[open] [data-testid="convert"]`
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(convert))))
 	assert.Equal(t, lead.StatusQualified, a.lead(ada.ID()).Status())
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusQualified)))), "the card waits in its column")
+	name, err := chromedp.Run(maria, chromedp.Evaluate[string](`document.querySelector("#board-dialog input[name=name]").value`))
+	require.NoError(t, err)
+	assert.Equal(t, "Ada Lovelace", name, "prefilled from the lead")
+	saveShot(t, maria, "board-convert-dialog.png")
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.SetValue(chromedp.CSS(`#board-dialog input[name=amount]`), "lots"),
+		chromedp.Click(chromedp.CSS(convert)),
+		chromedp.WaitVisible(chromedp.CSS(`#board-dialog[open] [aria-invalid="true"][name="amount"]`))))
+	assert.Equal(t, lead.StatusQualified, a.lead(ada.ID()).Status(), "refused: nothing moved")
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.SetValue(chromedp.CSS(`#board-dialog input[name=amount]`), "5000.00"),
+		chromedp.Click(chromedp.CSS(convert)),
+		chromedp.WaitVisible(chromedp.CSS(cardSel(ada, lead.StatusConverted))),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="board-converted"]`))))
+	assert.Contains(t, boardText(t, maria, `[data-testid="board-converted"]`), "Converted Ada Lovelace")
+	assert.Equal(t, lead.StatusConverted, a.lead(ada.ID()).Status())
+	open, err := chromedp.Run(maria, chromedp.Evaluate[bool](`document.getElementById("board-dialog").open || !window.notReloaded`))
+	require.NoError(t, err)
+	assert.False(t, open, "the dialog closed, and the board was never left")
 }
 
 func TestBrowserBoardMoveByKeyboardOnly(t *testing.T) {
@@ -222,4 +244,36 @@ func TestBrowserDealBoard(t *testing.T) {
 	require.NoError(t, chromedp.Do(maria, chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(a.srv.URL+"/deals/board"), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#card-deal-%d`, loom.ID())))))
 	saveShot(t, maria, "deal-board.png")
+
+	// Dropped on Negotiation without an expected close, the loom comes back
+	// and a dialog asks for the date, focused; typing it and pressing Enter
+	// moves the deal with it.
+	card := fmt.Sprintf(`#card-deal-%d`, loom.ID())
+	x, y, err := press(maria, card+" .meta")
+	require.NoError(t, err)
+	require.NoError(t, drop(maria, x, y, deal.StageNegotiation))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(`#board-dialog[open] [data-testid="ask-date"]`))))
+	focused, err := chromedp.Run(maria, chromedp.Evaluate[string](`document.activeElement.name`))
+	require.NoError(t, err)
+	assert.Equal(t, "expected_close", focused, "the date is focused")
+	assert.Contains(t, boardText(t, maria, `#board-dialog`), "When do you expect this deal to close?")
+	assert.Equal(t, deal.StageProposal, a.deal(loom.ID()).Stage(), "nothing moved yet")
+	saveShot(t, maria, "deal-board-ask.png")
+	require.NoError(t, chromedp.Do(maria,
+		chromedp.SetValue(chromedp.CSS(`#board-dialog [data-testid="ask-date"]`), "2027-03-31"),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="column-NEGOTIATION"] `+card))))
+	got := a.deal(loom.ID())
+	assert.Equal(t, deal.StageNegotiation, got.Stage())
+	assert.Equal(t, "2027-03-31", got.Fields().ExpectedClose.String())
+	require.NoError(t, chromedp.Do(maria, chromedp.Poll[chromedp.Void](`document.getElementById("board-status").textContent === "Moved Jacquard loom to Negotiation."`)))
+
+	// Escape closes the dialog of a drop on Won: nothing moves.
+	x, y, err = press(maria, card+" .meta")
+	require.NoError(t, err)
+	require.NoError(t, drop(maria, x, y, deal.StageWon))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(`#board-dialog[open] [data-testid="ask-date"]`)),
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.Poll[chromedp.Void](`!document.getElementById("board-dialog").open`)))
+	assert.Equal(t, deal.StageNegotiation, a.deal(loom.ID()).Stage())
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -220,4 +221,54 @@ func TestDealBoard_AColumnPerStageWithAmountsPerCurrency(t *testing.T) {
 	stale := a.postHTMX(boardMove("deal", first.ID(), 1, "stage", string(next)))
 	assert.Equal(t, http.StatusOK, stale.status, "the rep's own move sent twice is made once")
 	assert.Equal(t, int64(2), a.deal(first.ID()).Version())
+}
+
+// TestDealBoard_AStageGateAsksForItsDate: a drop the gates refuse for want
+// of a date answers 422 with the card asking for it (the expected close to
+// enter Negotiation; the day it closed, today, to be won), and the ask's
+// move brings the date in the move's own write.
+func TestDealBoard_AStageGateAsksForItsDate(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	d := a.seedDeal(engines)
+	ask := regexp.MustCompile(`(?s)<form method="post" action="/deals/board/cards/\d+/move" class="board-ask".*?</form>`)
+
+	refused := a.postHTMX(boardMove("deal", d.ID(), 1, "stage", string(deal.StageNegotiation)))
+	require.Equal(t, http.StatusUnprocessableEntity, refused.status, refused.body)
+	form := ask.FindString(refused.body)
+	require.NotEmpty(t, form, refused.body)
+	assert.Contains(t, form, "When do you expect this deal to close?")
+	assert.Contains(t, form, `<input type="hidden" name="version" value="1">`)
+	assert.Contains(t, form, `<input type="hidden" name="stage" value="NEGOTIATION">`)
+	assert.Contains(t, form, `<input type="date" name="expected_close" value="" required`)
+	assert.Contains(t, form, "Move Analytical Engine to Negotiation")
+	assert.Equal(t, int64(1), a.deal(d.ID()).Version(), "nothing written")
+
+	path, move := boardMove("deal", d.ID(), 1, "stage", string(deal.StageNegotiation))
+	move.Set("expected_close", "not a day")
+	bad := a.postHTMX(path, move)
+	assert.Equal(t, http.StatusUnprocessableEntity, bad.status)
+	assert.Contains(t, ask.FindString(bad.body), `name="expected_close"`, "a date that is not one is asked for again")
+
+	move.Set("expected_close", "2027-02-01")
+	moved := a.postHTMX(path, move)
+	require.Equal(t, http.StatusOK, moved.status, moved.body)
+	got := a.deal(d.ID())
+	assert.Equal(t, deal.StageNegotiation, got.Stage())
+	assert.Equal(t, "2027-02-01", got.Fields().ExpectedClose.String())
+	assert.Equal(t, int64(2), got.Version(), "the date and the move are one write")
+
+	won := a.postHTMX(boardMove("deal", d.ID(), 2, "stage", string(deal.StageWon)))
+	require.Equal(t, http.StatusUnprocessableEntity, won.status)
+	form = ask.FindString(won.body)
+	assert.Contains(t, form, "On which day was this deal won?")
+	assert.Contains(t, form, fmt.Sprintf(`<input type="date" name="closed_on" value="%s" required`, time.Now().In(time.UTC).Format(time.DateOnly)),
+		"today in the rep's zone (UTC here)")
+
+	t.Run("without scripts the ask stands in the card on the whole board", func(t *testing.T) {
+		res := a.post(boardMove("deal", d.ID(), 2, "stage", string(deal.StageWon)))
+		require.Equal(t, http.StatusUnprocessableEntity, res.status)
+		assert.Contains(t, res.body, "<h1>Deal board</h1>")
+		assert.Contains(t, ask.FindString(res.body), "On which day was this deal won?")
+	})
 }

@@ -25,8 +25,12 @@ type dealStagePath struct {
 	move func(a *instance, d *deal.Deal, to deal.Stage, expectedClose, closedOn string) (status int, message string)
 }
 
-// actionError is the refusal a deal page shows by its Move-to buttons.
-var actionError = regexp.MustCompile(`data-testid="action-error">([^<]*)<`)
+// actionError is the refusal a deal page shows by its Move-to buttons,
+// cardError the one a board shows by the card.
+var (
+	actionError = regexp.MustCompile(`data-testid="action-error">([^<]*)<`)
+	cardError   = regexp.MustCompile(`data-testid="card-error">([^<]*)<`)
+)
 
 func pageRefusal(res response) string {
 	if m := actionError.FindStringSubmatch(res.body); m != nil {
@@ -40,7 +44,8 @@ func pageRefusal(res response) string {
 // the API's PATCH refuses the stage (TestDealStagePaths checks it), a
 // conversion creates a deal in Qualification and the seed writes rows
 // directly (infrastructure/postgres's seed tests check they keep the
-// gates). The boards post the page's move. token is an API token.
+// gates). The boards post the page's move, with their dialog's date.
+// token is an API token.
 func dealStagePaths(token string) []dealStagePath {
 	return []dealStagePath{
 		{"the page's Move-to button, which posts the deal's form", func(a *instance, d *deal.Deal, to deal.Stage, expectedClose, closedOn string) (int, string) {
@@ -53,7 +58,7 @@ func dealStagePaths(token string) []dealStagePath {
 			res := a.postHTMX(dealPath(d)+"/stage", form)
 			return res.status, pageRefusal(res)
 		}},
-		{"a page move alone (no form inputs: a board's drop)", func(a *instance, d *deal.Deal, to deal.Stage, expectedClose, closedOn string) (int, string) {
+		{"a page move alone, without the deal form's inputs", func(a *instance, d *deal.Deal, to deal.Stage, expectedClose, closedOn string) (int, string) {
 			if expectedClose != "" {
 				// A move alone carries no field: the date is saved first, as
 				// a rep's save would.
@@ -65,6 +70,16 @@ func dealStagePaths(token string) []dealStagePath {
 			}
 			res := a.postHTMX(dealPath(d)+"/stage", url.Values{"version": {fmt.Sprint(d.Version())}, "stage": {string(to)}, "closed_on": {closedOn}})
 			return res.status, pageRefusal(res)
+		}},
+		{"the deal board's drop (and its dialog's date)", func(a *instance, d *deal.Deal, to deal.Stage, expectedClose, closedOn string) (int, string) {
+			path, form := boardMove("deal", d.ID(), d.Version(), "stage", string(to))
+			form.Set("expected_close", expectedClose)
+			form.Set("closed_on", closedOn)
+			res := a.postHTMX(path, form)
+			if m := cardError.FindStringSubmatch(res.body); m != nil {
+				return res.status, html.UnescapeString(m[1])
+			}
+			return res.status, ""
 		}},
 		{"the API's POST /api/v1/deals/{id}/stage", func(a *instance, d *deal.Deal, to deal.Stage, expectedClose, closedOn string) (int, string) {
 			body := map[string]string{"stage": string(to)}

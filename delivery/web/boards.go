@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -43,6 +44,10 @@ type board[A shownRecord[F], F domain.FieldSet[F]] struct {
 	view func(r *http.Request) (boardView[A], error)
 	// card is record a as a card.
 	card func(r *http.Request, a A) views.BoardCard
+	// ask is what the card asks for when a stage gate refused its move to
+	// state to with err: nil when the kind has no gates or err is another
+	// refusal.
+	ask func(r *http.Request, err error, to string) *views.BoardAsk
 }
 
 // boardView is one reading of a board's filters.
@@ -215,6 +220,9 @@ func (b *board[A, F]) move(w http.ResponseWriter, r *http.Request) error {
 		}
 		status, card = http.StatusUnprocessableEntity, b.card(r, cur)
 		card.Error = ruleMessage(err)
+		if b.ask != nil {
+			card.Ask = b.ask(r, err, to)
+		}
 		page.Notice = fmt.Sprintf("%s was not moved: %s", card.Title, card.Error)
 	case errors.As(err, &c):
 		status, card = http.StatusConflict, b.card(r, c.Current)
@@ -253,7 +261,8 @@ func (b *board[A, F]) move(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// withCardError puts the rules' message on card's place on board b.
+// withCardError puts the rules' message, and what the card asks for, on
+// card's place on board b.
 func (b *board[A, F]) withCardError(full *views.Board, card views.BoardCard) {
 	if card.Error == "" {
 		return
@@ -261,7 +270,7 @@ func (b *board[A, F]) withCardError(full *views.Board, card views.BoardCard) {
 	for i := range full.Columns {
 		for j := range full.Columns[i].Cards {
 			if full.Columns[i].Cards[j].ID == card.ID {
-				full.Columns[i].Cards[j].Error = card.Error
+				full.Columns[i].Cards[j].Error, full.Columns[i].Cards[j].Ask = card.Error, card.Ask
 			}
 		}
 	}
@@ -419,7 +428,43 @@ func newDealBoard(s *server) *board[*deal.Deal, deal.Fields] {
 			}
 			return c
 		},
+		ask: dealBoardAsk,
 	}
+}
+
+// dealBoardAsk is what a deal's card asks for when a stage gate refused
+// its move (or the date given for it is not one): the expected close to
+// enter Negotiation, the day it closed to be won, today in the rep's zone
+// as the deal page's Closed on starts.
+func dealBoardAsk(r *http.Request, err error, to string) *views.BoardAsk {
+	field := refusedField(err)
+	stage := deal.Stage(to)
+	a := &views.BoardAsk{Field: field, Label: views.DealFieldLabels[field], To: to, ToLabel: stage.Label()}
+	switch field {
+	case deal.FieldExpectedClose:
+		a.Question = "When do you expect this deal to close?"
+		a.Value = r.PostForm.Get(deal.FieldExpectedClose)
+	case deal.FieldClosedOn:
+		a.Question = fmt.Sprintf("On which day was this deal %s?", strings.ToLower(stage.Label()))
+		a.Value = domain.DateOf(time.Now().In(views.Location(r.Context()))).String()
+	default:
+		return nil
+	}
+	return a
+}
+
+// refusedField is the field a refusal names: a rule's, or the first
+// invalid one's.
+func refusedField(err error) string {
+	var rule *domain.RuleError
+	if errors.As(err, &rule) {
+		return rule.Field
+	}
+	var invalid *domain.ValidationError
+	if errors.As(err, &invalid) && len(invalid.Fields) > 0 {
+		return invalid.Fields[0].Field
+	}
+	return ""
 }
 
 // dealBoardView reads the deal board's owner filter as the deal list does.

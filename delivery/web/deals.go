@@ -84,6 +84,12 @@ func dealMover(svc DealService) func(r *http.Request, id, version int64, to stri
 		if typed != nil {
 			return svc.SaveAndMove(r.Context(), actor(r), id, version, *typed, stage, g)
 		}
+		// A move without the deal's form (a board's, whose dialog asks for
+		// the expected close) brings the date in the move's own write.
+		if g.ExpectedClose, err = domain.ParseDate(deal.FieldExpectedClose, views.DealFieldLabels[deal.FieldExpectedClose],
+			strings.TrimSpace(r.PostForm.Get(deal.FieldExpectedClose))); err != nil {
+			return record.Saved[*deal.Deal]{}, err
+		}
 		return svc.Move(r.Context(), actor(r), id, version, stage, g)
 	}
 }

@@ -15,6 +15,10 @@
   var banner = document.getElementById("board-banner");
   var dragging = null; // the id of the card being dragged
   var missed = {}; // cards another rep saved while they were dragged
+  // The dialog of a move that needs more than a column: the date a stage
+  // gate asks for, or a lead's conversion.
+  var dialog = document.getElementById("board-dialog");
+  var dialogCard = null; // the card the open dialog is about
 
   function announce(text) {
     // Emptied first, so the same words twice are read twice.
@@ -65,11 +69,16 @@
     card.focus();
   }
 
-  // move posts the move of card to state, the card standing in the DOM
-  // wherever it was dropped, and puts it where the answer says.
-  function move(card, to) {
+  function titleOf(card) {
+    return card.querySelector(".board-card-title").textContent;
+  }
+
+  // move posts the move of card to state, with the dates in extra (a
+  // stage gate's), the card standing in the DOM wherever it was dropped,
+  // and puts it where the answer says.
+  function move(card, to, extra) {
     var form = card.querySelector("form.board-move");
-    var body = new URLSearchParams();
+    var body = new URLSearchParams(extra || {});
     body.set("version", card.dataset.version);
     body.set(field, to);
     var url = form ? form.getAttribute("action") : "";
@@ -117,6 +126,7 @@
       }
       announce(notice ? notice.textContent : "");
       refreshMissed(fresh);
+      if (fresh && fresh.querySelector("form.board-ask")) openAsk(fresh);
     }).catch(function () {
       card.removeAttribute("aria-busy");
       var from = card.dataset.origin || card.dataset.state;
@@ -167,8 +177,7 @@
             // A qualified lead is converted on its Convert page, which
             // creates the contact and the deal; nothing moves until then.
             evt.from.insertBefore(card, evt.from.children[evt.oldIndex] || null);
-            announce("Opening the conversion of " + card.querySelector(".board-card-title").textContent + ".");
-            window.location.assign(card.dataset.convertUrl);
+            openConvert(card);
             return;
           }
           card.dataset.origin = from;
@@ -177,6 +186,138 @@
       });
     });
   }
+
+  // openDialog shows content in the board's dialog, about card, named by
+  // label, and focuses focus (or the dialog's first input).
+  function openDialog(card, content, label, focus) {
+    if (!dialog) return;
+    dialogCard = card;
+    dialog.replaceChildren(content);
+    dialog.setAttribute("aria-label", label);
+    if (!dialog.open) dialog.showModal();
+    var first = focus || dialog.querySelector("input:not([type=hidden]), select, textarea, button");
+    if (first) first.focus();
+  }
+
+  // openAsk shows, in the dialog, the date card's refused move needs;
+  // its button moves the card again with it.
+  function openAsk(card) {
+    var form = card.querySelector("form.board-ask");
+    var article = document.createElement("article");
+    article.appendChild(form);
+    var question = form.querySelector("p").textContent;
+    openDialog(card, article, question, form.querySelector("input[type=date]"));
+  }
+
+  // openConvert shows a qualified lead's conversion, prefilled, in the
+  // dialog: nothing moves until it succeeds.
+  function openConvert(card) {
+    var title = titleOf(card);
+    announce("Opening the conversion of " + title + ".");
+    fetch(card.dataset.convertUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } }).then(function (res) {
+      if (!res.ok) throw new Error("status " + res.status);
+      return res.text();
+    }).then(function (text) {
+      openDialog(card, parse(text), "Convert " + title);
+    }).catch(function () {
+      // The page itself still converts.
+      window.location.assign(card.dataset.convertUrl);
+    });
+  }
+
+  // convert posts the dialog's conversion form: a success closes the
+  // dialog and reads the card again (now Converted), a conflict or a
+  // refusal shows the form again with the banner or the messages.
+  function convert(form) {
+    var card = dialogCard;
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.setAttribute("aria-busy", "true");
+    fetch(form.getAttribute("action"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(new FormData(form))
+    }).then(function (res) {
+      return res.text().then(function (text) { return { status: res.status, text: text, to: res.headers.get("HX-Redirect") }; });
+    }).then(function (res) {
+      if (res.to) {
+        closeDialog();
+        var done = document.createElement("p");
+        done.className = "notice ok";
+        done.dataset.testid = "board-converted";
+        var link = document.createElement("a");
+        link.href = res.to;
+        link.textContent = "Open the deal";
+        done.append("Converted " + titleOf(card) + ": the contact and the deal are made. ", link);
+        banner.replaceChildren(done);
+        announce("Converted " + titleOf(card) + ".");
+        refresh(card.dataset.id);
+        return;
+      }
+      if (res.status === 409 || res.status === 422) {
+        openDialog(card, parse(res.text), dialog.getAttribute("aria-label"));
+        var alert = dialog.querySelector("[role=alert]");
+        if (alert) alert.scrollIntoView();
+        return;
+      }
+      throw new Error("status " + res.status);
+    }).catch(function () {
+      if (button) button.removeAttribute("aria-busy");
+      var p = document.createElement("p");
+      p.className = "notice error";
+      p.setAttribute("role", "alert");
+      p.textContent = "The server did not answer the conversion. Reload the board to see whether the lead was converted.";
+      form.prepend(p);
+    });
+  }
+
+  function closeDialog() {
+    var card = dialogCard;
+    dialogCard = null;
+    if (dialog.open) dialog.close();
+    dialog.replaceChildren();
+    if (card && card.isConnected) focusCard(card);
+  }
+
+  if (dialog) {
+    dialog.addEventListener("submit", function (evt) {
+      var form = evt.target;
+      evt.preventDefault();
+      evt.stopPropagation();
+      var card = dialogCard;
+      if (form.classList.contains("board-ask")) {
+        var date = form.querySelector("input[type=date]");
+        var extra = {};
+        extra[date.name] = date.value;
+        var to = form.querySelector('input[name="' + field + '"]').value;
+        closeDialog();
+        move(card, to, extra);
+        return;
+      }
+      convert(form);
+    }, true);
+    dialog.addEventListener("click", function (evt) {
+      var cancel = evt.target.closest("[data-ask-cancel], [data-convert-cancel]");
+      if (!cancel) return;
+      evt.preventDefault();
+      if (dialogCard) announce(titleOf(dialogCard) + " was not moved.");
+      closeDialog();
+    });
+    // Escape closes a dialog: nothing moved, focus goes back to the card.
+    dialog.addEventListener("cancel", function (evt) {
+      evt.preventDefault();
+      if (dialogCard) announce(titleOf(dialogCard) + " was not moved.");
+      closeDialog();
+    });
+  }
+
+  // A qualified lead's Convert… opens the conversion in the dialog.
+  board.addEventListener("click", function (evt) {
+    var link = evt.target.closest("a[data-testid=board-convert]");
+    if (!link || !dialog) return;
+    evt.preventDefault();
+    openConvert(link.closest(".board-card"));
+  });
 
   // The Move to… control: the same move, by keyboard or a single pointer.
   board.addEventListener("submit", function (evt) {

@@ -66,6 +66,19 @@ type BoardCard struct {
 	ConvertURL string
 	// Error is why the rules refused the last move, shown by the card.
 	Error string
+	// Ask is the date a stage gate refused the last move for want of,
+	// asked for beside the card (in a dialog with scripts); nil if none.
+	Ask *BoardAsk
+}
+
+// BoardAsk asks for the field a stage gate needs (a deal's expected close
+// to enter Negotiation, its closed-on date to be won) and moves the card
+// again with it: the move and the date are one write.
+type BoardAsk struct {
+	Question     string // "When do you expect this deal to close?"
+	Field, Label string // the input's name and label
+	Value        string // what the input starts with
+	To, ToLabel  string // where the move goes
 }
 
 // BoardMove is one state a card can move to.
