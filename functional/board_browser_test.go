@@ -236,7 +236,7 @@ func TestBrowserDealBoard(t *testing.T) {
 	a.seedDeal(engines)
 	a.seedDeal(deal.Fields{Title: "Difference Engine No. 2", Amount: deal.Money{Minor: 4200000, Currency: "GBP"}, Owner: a.user("maria").ID})
 	loom := a.seedDeal(deal.Fields{Title: "Jacquard loom", Amount: deal.Money{Minor: 990000, Currency: "USD"}})
-	a.seedDeal(deal.Fields{Title: "Tabulator", Amount: deal.Money{Minor: 310000, Currency: "USD"}})
+	tabulator := a.seedDeal(deal.Fields{Title: "Tabulator", Amount: deal.Money{Minor: 310000, Currency: "USD"}})
 	_, err := a.deals.Move(context.Background(), "maria", loom.ID(), 1, loom.Stage().Next()[0], deal.Gate{})
 	require.NoError(t, err)
 	browser := newBrowser(t)
@@ -276,4 +276,16 @@ func TestBrowserDealBoard(t *testing.T) {
 		chromedp.KeyEvent(kb.Escape),
 		chromedp.Poll[chromedp.Void](`!document.getElementById("board-dialog").open`)))
 	assert.Equal(t, deal.StageNegotiation, a.deal(loom.ID()).Stage())
+	assert.Equal(t, "USD 9,900.00", boardText(t, maria, `[data-testid="column-NEGOTIATION"] [data-testid="column-totals"]`),
+		"the column's amount follows the move")
+
+	// Another rep's move changes both columns' counts and amounts live.
+	_, err = a.deals.Move(context.Background(), "john", tabulator.ID(), 1, deal.StageProposal, deal.Gate{})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(maria, chromedp.Poll[chromedp.Void](`(function () {
+		var col = function (s) { return document.querySelector('[data-testid="column-' + s + '"]'); };
+		var totals = col("PROPOSAL").querySelector('[data-testid="column-totals"]');
+		return totals !== null && totals.textContent.trim() === "USD 3,100.00" &&
+			col("PROPOSAL").querySelector('[data-testid="column-count"]').textContent === "1" &&
+			!col("QUALIFICATION").textContent.includes("USD"); })()`)), "john's move arrives in the heads")
 }

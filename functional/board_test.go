@@ -221,6 +221,15 @@ func TestDealBoard_AColumnPerStageWithAmountsPerCurrency(t *testing.T) {
 	stale := a.postHTMX(boardMove("deal", first.ID(), 1, "stage", string(next)))
 	assert.Equal(t, http.StatusOK, stale.status, "the rep's own move sent twice is made once")
 	assert.Equal(t, int64(2), a.deal(first.ID()).Version())
+
+	heads := a.getHTMX("/deals/board/heads")
+	require.Equal(t, http.StatusOK, heads.status, heads.body)
+	assert.Regexp(t, `(?s)<div data-state="`+start+`"><span data-testid="column-count">2</span><ul class="board-totals" data-testid="column-totals"><li>EUR 500.00</li><li>USD 99.00</li></ul></div>`,
+		heads.body, "the heads as they now are, for the live board")
+	assert.Contains(t, heads.body, `<div data-state="`+string(next)+`"><span data-testid="column-count">1</span><ul class="board-totals" data-testid="column-totals"><li>EUR 1,250.00</li></ul></div>`)
+	mineHeads := a.getHTMX("/deals/board/heads?owner=me")
+	assert.Contains(t, mineHeads.body, `<div data-state="`+start+`"><span data-testid="column-count">1</span>`)
+	assert.Equal(t, http.StatusBadRequest, a.getHTMX("/deals/board/heads?owner=someone").status)
 }
 
 // TestDealBoard_AStageGateAsksForItsDate: a drop the gates refuse for want

@@ -67,6 +67,7 @@ func (b *board[A, F]) routes(r chi.Router) {
 	r.Get(b.path, b.pages.s.handle(b.show))
 	r.Get(b.path+"/column", b.pages.s.handle(b.more))
 	r.Get(b.path+"/cards/{id}", b.pages.s.handle(b.showCard))
+	r.Get(b.path+"/heads", b.pages.s.handle(b.heads))
 	r.Post(b.path+"/cards/{id}/move", b.pages.s.handle(b.move))
 	r.Get(b.path+"/live", b.pages.s.handle(b.live))
 }
@@ -150,6 +151,25 @@ func (b *board[A, F]) more(w http.ResponseWriter, r *http.Request) error {
 		col.Cards = append(col.Cards, b.card(r, a))
 	}
 	b.pages.s.render(w, r, http.StatusOK, views.BoardCards(page, col), views.BoardCards(page, col))
+	return nil
+}
+
+// heads answers the columns' counts (where exact) and amounts as they now
+// are, which the live board reads again after saves: the board's own
+// counting misses moves of cards it does not show.
+func (b *board[A, F]) heads(w http.ResponseWriter, r *http.Request) error {
+	v, err := b.view(r)
+	if err != nil {
+		return err
+	}
+	page := views.Board{Kind: b.pages.kind, Path: b.path, Filters: v.filters, Field: b.pages.stateField}
+	for _, state := range b.states {
+		page.Columns = append(page.Columns, views.BoardColumn{State: state, Label: b.label(state)})
+	}
+	if err := v.frame(r, &page); err != nil {
+		return err
+	}
+	b.pages.s.render(w, r, http.StatusOK, views.BoardHeads(page), views.BoardHeads(page))
 	return nil
 }
 

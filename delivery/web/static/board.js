@@ -389,12 +389,39 @@
     });
   }
 
+  // heads reads the columns' counts and amounts again, a moment after the
+  // last of a run of saves: the server's are exact, where the board's own
+  // counting misses the moves of cards it does not show.
+  var headsTimer = null;
+  function heads() {
+    window.clearTimeout(headsTimer);
+    headsTimer = window.setTimeout(function () {
+      fetch(board.dataset.headsUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } }).then(function (res) {
+        return res.ok ? res.text() : null;
+      }).then(function (text) {
+        if (!text) return;
+        parse(text).querySelectorAll("[data-state]").forEach(function (fresh) {
+          var col = board.querySelector('.board-column[data-state="' + fresh.dataset.state + '"]');
+          if (!col) return;
+          var n = fresh.querySelector('[data-testid="column-count"]').textContent;
+          if (/^\d+$/.test(n)) col.querySelector('[data-testid="column-count"]').textContent = n;
+          var old = col.querySelector(".board-totals");
+          var totals = fresh.querySelector(".board-totals");
+          if (old && totals) old.replaceWith(totals);
+          else if (old) old.remove();
+          else if (totals) col.querySelector("h2").after(totals);
+        });
+      }).catch(function () { /* the next save reads them again */ });
+    }, 500);
+  }
+
   if (window.EventSource && board.dataset.liveUrl) {
     var source = new EventSource(board.dataset.liveUrl);
     source.addEventListener("saved", function (evt) {
       var n;
       try { n = JSON.parse(evt.data); } catch (e) { return; }
       var id = String(n.id);
+      heads();
       if (dragging === id) {
         // Never under the rep's pointer: the drop will meet the newer
         // version, and the card is read again after it.

@@ -111,6 +111,9 @@ func (b Board) MoveURL(c BoardCard) string {
 // LiveURL is the board's stream of saves.
 func (b Board) LiveURL() string { return b.Path + "/live" }
 
+// HeadsURL is where the live board reads its columns' counts and amounts.
+func (b Board) HeadsURL() string { return boardURL(b.Path+"/heads", b.Filters, nil) }
+
 // CardsURL is where a card is read again for the live board.
 func (b Board) CardsURL() string { return boardURL(b.Path+"/cards", b.Filters, nil) }
 
