@@ -198,6 +198,19 @@ func TestBrowserBoardMoveByKeyboardOnly(t *testing.T) {
 	// ArrowLeft goes to the New column's card.
 	require.NoError(t, chromedp.Do(maria, chromedp.KeyEvent(kb.ArrowLeft)))
 	assert.Equal(t, fmt.Sprintf("card-lead-%d", first.ID()), focused(), "ArrowLeft goes to the column before")
+
+	// The session ends: a move is refused and the board says why, rather
+	// than that the server did not answer.
+	_, err = a.db.Pool.Exec(context.Background(), `DELETE FROM sessions`)
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(maria, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function () {
+		var s = document.querySelector('#card-lead-%d [data-testid="board-move-to"]');
+		s.value = 'CONTACTED'; s.form.requestSubmit(); })()`, first.ID())),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="board-failed"]`))))
+	assert.Equal(t, "Alan Turing was not moved: your session has ended. Sign in again in another tab, then move it again.",
+		boardText(t, maria, `[data-testid="board-failed"]`))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(cardSel(first, lead.StatusNew)))), "the card stays where it was")
+	assert.Equal(t, lead.StatusNew, a.lead(first.ID()).Status())
 }
 
 func TestBrowserBoardAStaleDropShowsWhoMovedItAndARefusedOneWhy(t *testing.T) {

@@ -69,6 +69,13 @@
     card.focus();
   }
 
+  // told is an error whose message is what to tell the rep.
+  function told(message) {
+    var err = new Error(message);
+    err.told = true;
+    return err;
+  }
+
   function titleOf(card) {
     return card.querySelector(".board-card-title").textContent;
   }
@@ -93,8 +100,12 @@
       return res.text().then(function (text) { return { status: res.status, text: text }; });
     }).then(function (res) {
       card.removeAttribute("aria-busy");
+      if (res.status === 401) {
+        // The session ended: the server refused the move before reading it.
+        throw told(title + " was not moved: your session has ended. Sign in again in another tab, then move it again.");
+      }
       if (res.status !== 200 && res.status !== 409 && res.status !== 422) {
-        throw new Error("status " + res.status);
+        throw told("The server answered " + res.status + ": reload the board to see where " + title + " stands.");
       }
       var doc = parse(res.text);
       var notice = doc.querySelector("[data-board-notice]");
@@ -127,13 +138,23 @@
       announce(notice ? notice.textContent : "");
       refreshMissed(fresh);
       if (fresh && fresh.querySelector("form.board-ask")) openAsk(fresh);
-    }).catch(function () {
+    }).catch(function (err) {
+      // Without an answer the move may or may not have been made: the
+      // card goes back to where the board last knew it, and the rep is
+      // told to look rather than that nothing happened.
       card.removeAttribute("aria-busy");
       var from = card.dataset.origin || card.dataset.state;
       delete card.dataset.origin;
       var list = column(from);
       if (list && card.parentNode !== list) list.insertBefore(card, list.firstChild);
-      announce(title + " was not moved: the server did not answer. Try again.");
+      var text = err && err.told ? err.message :
+        "The server did not answer: reload the board to see whether " + title + " moved.";
+      var p = document.createElement("p");
+      p.className = "notice error";
+      p.dataset.testid = "board-failed";
+      p.textContent = text;
+      banner.replaceChildren(p);
+      announce(text);
     });
   }
 
