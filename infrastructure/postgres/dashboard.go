@@ -147,14 +147,17 @@ func byOwner(owner int64) string {
 // history's own index (activity_aggregate_idx). The walk is a subquery of
 // its own, whose order the join keeps: joined with deals directly, the
 // planner (misjudging how many changes a period holds) sorted every change
-// of the year, 110 ms for 40,000 of them against 5 to 10 ms so.
+// of the year, 110 ms for 40,000 of them against 5 to 10 ms so. The walk
+// reads the index alone (it includes the deal, migration 000031) and only
+// the sample's rows are read for the stage they left: reading every
+// scanned row took 5 ms for a rep whose deals were none of the 5,000
+// latest changes, 0.2 ms so.
 func (r *DashboardRepository) StageTimes(ctx context.Context, owner int64, from, to time.Time, sample, scan int) (map[deal.Stage]dashboard.StageTime, error) {
 	rows, err := r.db.Query(ctx, `
 		WITH moves AS (
-			SELECT l.id, l.aggregate_id, l.occurred_at, d.created_at,
-			       (SELECT c->>'old' FROM jsonb_array_elements(l.changes) c WHERE c->>'field' = $5) AS stage
+			SELECT l.id, l.aggregate_id, l.occurred_at, d.created_at
 			FROM (
-				SELECT a.id, a.aggregate_id, a.occurred_at, a.changes
+				SELECT a.id, a.aggregate_id, a.occurred_at
 				FROM activity a
 				WHERE a.aggregate_kind = 'deal' AND a.event = $6 AND a.occurred_at >= $2 AND a.occurred_at < $3
 				ORDER BY a.occurred_at DESC, a.id DESC
@@ -163,15 +166,17 @@ func (r *DashboardRepository) StageTimes(ctx context.Context, owner int64, from,
 			WHERE ($1::bigint = 0 OR d.owner_id = $1)
 			ORDER BY l.occurred_at DESC, l.id DESC
 			LIMIT $4)
-		SELECT m.stage, count(*),
+		SELECT s.stage, count(*),
 		       sum(extract(epoch FROM m.occurred_at - coalesce(p.occurred_at, m.created_at)))::float8 / 86400
 		FROM moves m
+		JOIN activity a ON a.id = m.id
+		CROSS JOIN LATERAL (SELECT c->>'old' AS stage FROM jsonb_array_elements(a.changes) c WHERE c->>'field' = $5) s
 		LEFT JOIN LATERAL (
 			SELECT p.occurred_at FROM activity p
 			WHERE p.aggregate_kind = 'deal' AND p.aggregate_id = m.aggregate_id AND p.event = $6 AND p.id < m.id
 			ORDER BY p.id DESC LIMIT 1) p ON true
-		WHERE m.stage IS NOT NULL
-		GROUP BY m.stage`, owner, from, to, sample, deal.FieldStage, deal.EventStageChanged, scan)
+		WHERE s.stage IS NOT NULL
+		GROUP BY s.stage`, owner, from, to, sample, deal.FieldStage, deal.EventStageChanged, scan)
 	if err != nil {
 		return nil, failed("time the deal stages", err)
 	}
