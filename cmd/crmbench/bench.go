@@ -58,7 +58,11 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 	levels = append(levels, headlineClients, 32)
 	slices.Sort(levels)
 	levels = slices.Compact(levels)
-	top := levels[len(levels)-1]
+	readLevels := slices.Clone(o.readLevels)
+	readLevels = append(readLevels, headlineClients)
+	slices.Sort(readLevels)
+	readLevels = slices.Compact(readLevels)
+	top := max(levels[len(levels)-1], readLevels[len(readLevels)-1])
 
 	rng := rand.New(rand.NewPCG(1, 2))
 	perClient := 2000
@@ -191,7 +195,9 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 		}
 	}
 
-	// The pages a rep reads, at the headline concurrency.
+	// The pages a rep reads, at the headline concurrency and those asked
+	// for: one client shows a page's own time, eight what queueing for two
+	// cores adds to it.
 	var oldest int64
 	if err := b.db.pool.QueryRow(ctx, `SELECT min(id) FROM leads`).Scan(&oldest); err != nil {
 		return nil, fmt.Errorf("read the oldest lead: %w", err)
@@ -200,9 +206,14 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 		if !o.runs("reads") {
 			break
 		}
-		add(measure(ctx, readPages, read.name, headlineClients, o.warmup, o.duration, func(i int) op {
-			return pageRead(pages[i], srv.base, read.next(newRand(i)))
-		}))
+		if o.pages != nil && !slices.Contains(o.pages, read.name) {
+			continue
+		}
+		for _, n := range readLevels {
+			add(measure(ctx, readPages, read.name, n, o.warmup, o.duration, func(i int) op {
+				return pageRead(pages[i], srv.base, read.next(newRand(i)))
+			}))
+		}
 	}
 
 	rep.Memory.RSS, rep.Memory.PeakRSS, err = srv.memory()
@@ -327,6 +338,15 @@ var (
 	searchTerms      = []string{"maria", "software", "smith", "gmail", "garcia", "tech"}
 	shortSearchTerms = []string{"a", "zz", "ma", "jo", "q", "x"}
 )
+
+// readNames are the names of the pages a rep reads, for -pages.
+var readNames = func() []string {
+	var out []string
+	for _, r := range readsOf(nil, 0) {
+		out = append(out, r.name)
+	}
+	return out
+}()
 
 func readsOf(random []lead, oldest int64) []aRead {
 	return []aRead{

@@ -118,3 +118,23 @@ func TestBenchDefaults(t *testing.T) {
 	_, err = parseOptions(nil, func(string) string { return "" })
 	assert.ErrorContains(t, err, "DATABASE_URL")
 }
+
+// The pages a rep reads are measured at 8 clients unless more levels are
+// asked for, and -pages names only pages the bench reads.
+func TestBenchReadOptions(t *testing.T) {
+	url := func(string) string { return "postgres://crm:crm@127.0.0.1/crm" }
+	o, err := parseOptions(nil, url)
+	require.NoError(t, err)
+	assert.Equal(t, []int{8}, o.readLevels)
+	assert.Nil(t, o.pages, "every page by default")
+
+	o, err = parseOptions([]string{"-read-levels", "1,8", "-pages", "dashboard, lead board"}, url)
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 8}, o.readLevels)
+	assert.Equal(t, []string{"dashboard", "lead board"}, o.pages)
+
+	_, err = parseOptions([]string{"-pages", "dashbord"}, url)
+	assert.ErrorContains(t, err, `"dashbord" is not one of`)
+	_, err = parseOptions([]string{"-read-levels", "0"}, url)
+	assert.ErrorContains(t, err, "-read-levels")
+}

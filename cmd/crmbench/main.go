@@ -36,6 +36,8 @@ type options struct {
 	duration    time.Duration // of each measurement
 	warmup      time.Duration // before each measurement, not counted
 	levels      []int         // concurrencies of the throughput sweep
+	readLevels  []int         // concurrencies of the pages a rep reads
+	pages       []string      // the pages a rep reads to measure; nil for all
 	hot         int           // leads every client of the hot runs shares
 	out         string        // Markdown report; empty for none
 	results     string        // the figures as JSON, for a later -before
@@ -71,6 +73,8 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each measurement")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "warm-up before each measurement")
 	levels := fs.String("levels", "1,2,4,8,16,32", "concurrencies of the throughput sweep (8 and 32 are always run)")
+	readLevels := fs.String("read-levels", "8", "concurrencies of the pages a rep reads (8 is always run)")
+	pages := fs.String("pages", "", "measure only these pages a rep reads, commas between (e.g. \"dashboard,lead board\"); empty for all")
 	fs.IntVar(&o.hot, "hot", 10, "leads the hot runs share")
 	fs.StringVar(&o.out, "out", "docs/benchmarks.md", "Markdown report to write (its chart goes beside it as .svg); empty for none")
 	fs.StringVar(&o.results, "results", "", "file to write the figures to as JSON (default: the report's name with .json)")
@@ -97,12 +101,21 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 	if o.short {
 		o.leads, o.duration, o.warmup, *levels = min(o.leads, 20_000), 1500*time.Millisecond, 300*time.Millisecond, "8,32"
 	}
-	for _, f := range strings.Split(*levels, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 256 {
-			return o, fmt.Errorf("-levels: %q is not a concurrency from 1 to 256", f)
+	var err error
+	if o.levels, err = concurrencies("-levels", *levels); err != nil {
+		return o, err
+	}
+	if o.readLevels, err = concurrencies("-read-levels", *readLevels); err != nil {
+		return o, err
+	}
+	if *pages != "" {
+		for _, p := range strings.Split(*pages, ",") {
+			p = strings.TrimSpace(p)
+			if !slices.Contains(readNames, p) {
+				return o, fmt.Errorf("-pages: %q is not one of %s", p, strings.Join(readNames, ", "))
+			}
+			o.pages = append(o.pages, p)
 		}
-		o.levels = append(o.levels, n)
 	}
 	if *only != "" {
 		o.only = map[string]bool{}
@@ -120,6 +133,19 @@ func parseOptions(args []string, getenv func(string) string) (options, error) {
 		return o, errors.New("-leads must be at least 1000, -hot and -duration positive")
 	}
 	return o, nil
+}
+
+// concurrencies reads flag's list of client counts.
+func concurrencies(flag, list string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 256 {
+			return nil, fmt.Errorf("%s: %q is not a concurrency from 1 to 256", flag, f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // runs reports whether part is to be run.

@@ -147,6 +147,31 @@ func TestLeadRepositories(t *testing.T) {
 			assert.Equal(t, contacted, got)
 		})
 	})
+	t.Run("a search within a status, as a board's column reads it, pages newest first", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			var contacted []int64
+			for i := range 7 {
+				name := "Ada Lovelace"
+				if i%3 == 2 {
+					name = "Grace Hopper"
+				}
+				l := addLead(t, b, lead.Fields{Name: name})
+				if i%3 != 1 {
+					l = moveLead(t, b, l, lead.StatusContacted)
+					if name == "Ada Lovelace" {
+						contacted = append([]int64{l.ID()}, contacted...)
+					}
+				}
+			}
+			for _, search := range []string{"lovelace", "ad"} {
+				got, pages := pageAll(t, 2, func(p record.Paging) (record.Page[*lead.Lead], error) {
+					return b.leads.List(t.Context(), leads.ListQuery{Status: lead.StatusContacted, Search: search, Paging: p})
+				})
+				assert.Equal(t, contacted, got, "search %q", search)
+				assert.Equal(t, 2, pages, "search %q", search)
+			}
+		})
+	})
 	t.Run("search finds text in name, email or company, literally and in any case", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			mk := func(name, email, company string) int64 {

@@ -9,10 +9,10 @@ import (
 )
 
 // searchExpr is what a search of leads or contacts looks in. It must stay
-// identical to the expression of each table's trigram index and search
-// statistics (leads: migrations 000001 and 000014; contacts: 000016), or
-// searches read every row and the planner misjudges how many rows a term
-// matches.
+// identical to the expression of each table's trigram index (leads:
+// migration 000001; contacts: 000016), or searches read every row and the
+// planner, which judges how many rows a term matches from the index's
+// statistics (000031), misjudges it.
 const searchExpr = `(name || ' ' || email || ' ' || company)`
 
 // searchCondition is the WHERE condition of a search of leads or contacts,

@@ -184,8 +184,14 @@ func prepareBulkInsert(ctx context.Context, tx pgx.Tx, rebuildIndexes bool) (reb
 		}
 		return nil, nil
 	}
+	// An index's definition leaves out the statistics target of its
+	// columns, which tells the planner how many leads a search matches
+	// (migration 000031): it is set again after the build.
 	rows, err := tx.Query(ctx, `
-		SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+		SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid),
+		       coalesce((SELECT string_agg(format('ALTER INDEX %s ALTER COLUMN %s SET STATISTICS %s',
+		                                          i.indexrelid::regclass, a.attnum, a.attstattarget), '; ')
+		                 FROM pg_attribute a WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0), '')
 		FROM pg_index i
 		JOIN pg_class c ON c.oid = i.indexrelid
 		JOIN pg_am am ON am.oid = c.relam
@@ -193,7 +199,7 @@ func prepareBulkInsert(ctx context.Context, tx pgx.Tx, rebuildIndexes bool) (reb
 	if err != nil {
 		return nil, fmt.Errorf("find gin indexes: %w", err)
 	}
-	type index struct{ Name, Def string }
+	type index struct{ Name, Def, Statistics string }
 	indexes, err := pgx.CollectRows(rows, pgx.RowToStructByPos[index])
 	if err != nil {
 		return nil, fmt.Errorf("find gin indexes: %w", err)
@@ -204,6 +210,9 @@ func prepareBulkInsert(ctx context.Context, tx pgx.Tx, rebuildIndexes bool) (reb
 			return nil, fmt.Errorf("drop index: %w", err)
 		}
 		rebuild = append(rebuild, ix.Def)
+		if ix.Statistics != "" {
+			rebuild = append(rebuild, ix.Statistics)
+		}
 	}
 	if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
 		return nil, fmt.Errorf("tune index build: %w", err)

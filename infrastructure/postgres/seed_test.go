@@ -39,6 +39,27 @@ func TestSeed_BringsTheTableUpToNAndARerunInsertsNothing(t *testing.T) {
 		"the trigram index is rebuilt after the bulk insert")
 }
 
+// TestSeed_RebuiltSearchIndexKeepsItsFinerStatistics: the planner judges
+// how many leads a search matches from the trigram index's statistics,
+// sampled finely since migration 000031; the seed's rebuild of the index
+// keeps that.
+func TestSeed_RebuiltSearchIndexKeepsItsFinerStatistics(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	target := func(index string) int {
+		t.Helper()
+		var n int
+		require.NoError(t, db.Pool.QueryRow(t.Context(),
+			`SELECT attstattarget FROM pg_attribute WHERE attrelid = $1::regclass AND attnum = 1`, index).Scan(&n))
+		return n
+	}
+	assert.Equal(t, 1000, target("leads_search_trgm_idx"))
+	assert.Equal(t, 1000, target("contacts_search_trgm_idx"))
+	_, err := postgres.Seed(t.Context(), db.Pool, 500, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1000, target("leads_search_trgm_idx"), "kept through the rebuild")
+}
+
 func TestSeed_SpreadsEveryStatusAndConvertsOnlyFrom80(t *testing.T) {
 	t.Parallel()
 	db := newSeeded(t, 2000)

@@ -25,9 +25,9 @@ func stepsBackBefore(t *testing.T, title string) int {
 	names, err := fs.Glob(migrations.FS, "[0-9][0-9][0-9][0-9][0-9][0-9]_"+title+".up.sql")
 	require.NoError(t, err)
 	require.Len(t, names, 1, title)
-	n, err := strconv.Atoi(strings.SplitN(names[0], "_", 2)[0])
+	n, err := strconv.ParseUint(strings.SplitN(names[0], "_", 2)[0], 10, 32)
 	require.NoError(t, err)
-	return int(latestMigration(t)) - n + 1
+	return stepsBackTo(t, uint(n))
 }
 
 func TestMigrate_OpenDealsAndTheirVersionsBecomeQualification(t *testing.T) {

@@ -8,6 +8,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"crm/domain/deal"
@@ -189,56 +190,88 @@ func NewService(repo Repository, tasks Tasks) *Service { return &Service{repo: r
 // OverdueShown is how many overdue tasks the page lists.
 const OverdueShown = 5
 
-// Build reads every figure of q's dashboard at now, periods in loc.
+// Build reads every figure of q's dashboard at now, periods in loc. The
+// figures are independent reads, each of a few rows, so they are read at
+// once (each on a connection of its own): the page waits for the slowest
+// rather than for their sum. The first failure, in the page's order, is
+// the one returned.
 func (s *Service) Build(ctx context.Context, q Query, now time.Time, loc *time.Location) (Dashboard, error) {
 	d := Dashboard{Query: q}
-	statuses, err := s.repo.LeadStatuses(ctx, q.Owner)
-	if err != nil {
-		return d, fmt.Errorf("dashboard funnel: %w", err)
-	}
-	d.Funnel = FunnelOf(statuses)
-
 	var open []deal.Stage
 	for _, st := range deal.Stages {
 		if st.Open() {
 			open = append(open, st)
 		}
 	}
-	pipe, err := s.repo.Pipeline(ctx, q.Owner, open)
-	if err != nil {
-		return d, fmt.Errorf("dashboard pipeline: %w", err)
+	periods := closedPeriods(q.Period)
+	d.Closed = make([]Closed, len(periods))
+	from, to := q.Period.Range(now, loc)
+	d.RotSince = now.Add(-time.Duration(q.RotDays) * 24 * time.Hour)
+
+	var (
+		statuses map[lead.Status]int64
+		pipe     map[deal.Stage][]Amount
+		times    map[deal.Stage]StageTime
+	)
+	reads := []func() error{
+		func() (err error) {
+			statuses, err = s.repo.LeadStatuses(ctx, q.Owner)
+			return wrap(err, "dashboard funnel")
+		},
+		func() (err error) {
+			pipe, err = s.repo.Pipeline(ctx, q.Owner, open)
+			return wrap(err, "dashboard pipeline")
+		},
 	}
+	closed := []deal.Stage{deal.StageWon, deal.StageLost}
+	for i, p := range periods {
+		reads = append(reads, func() error {
+			from, to := p.Range(now, loc)
+			n, err := s.repo.Entered(ctx, q.Owner, closed, from, to)
+			d.Closed[i] = Closed{Period: p, From: from, To: to, Won: n[deal.StageWon], Lost: n[deal.StageLost]}
+			return wrap(err, "dashboard deals closed "+string(p))
+		})
+	}
+	reads = append(reads,
+		func() (err error) {
+			times, err = s.repo.StageTimes(ctx, q.Owner, from, to, StageSample, StageScan)
+			return wrap(err, "dashboard stage times")
+		},
+		func() (err error) {
+			d.Rotting, err = s.repo.Rotting(ctx, q.Owner, open, d.RotSince, RottingShown, RottingCounted)
+			return wrap(err, "dashboard rotting deals")
+		},
+		func() (err error) {
+			d.Overdue, d.OverdueCount, err = s.tasks.OverdueTasks(ctx, q.Rep, now, OverdueShown)
+			return wrap(err, "dashboard overdue tasks")
+		},
+	)
+	errs := make([]error, len(reads))
+	var wg sync.WaitGroup
+	for i, read := range reads {
+		wg.Go(func() { errs[i] = read() })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return d, err
+		}
+	}
+
+	d.Funnel = FunnelOf(statuses)
 	for _, st := range open {
 		d.Pipeline = append(d.Pipeline, StagePipeline{Stage: st, Amounts: pipe[st]})
-	}
-
-	closed := []deal.Stage{deal.StageWon, deal.StageLost}
-	for _, p := range closedPeriods(q.Period) {
-		from, to := p.Range(now, loc)
-		n, err := s.repo.Entered(ctx, q.Owner, closed, from, to)
-		if err != nil {
-			return d, fmt.Errorf("dashboard deals closed %s: %w", p, err)
-		}
-		d.Closed = append(d.Closed, Closed{Period: p, From: from, To: to, Won: n[deal.StageWon], Lost: n[deal.StageLost]})
-	}
-
-	from, to := q.Period.Range(now, loc)
-	times, err := s.repo.StageTimes(ctx, q.Owner, from, to, StageSample, StageScan)
-	if err != nil {
-		return d, fmt.Errorf("dashboard stage times: %w", err)
-	}
-	for _, st := range open {
 		d.StageDays = append(d.StageDays, StageDays{Stage: st, StageTime: times[st]})
 	}
-
-	d.RotSince = now.Add(-time.Duration(q.RotDays) * 24 * time.Hour)
-	if d.Rotting, err = s.repo.Rotting(ctx, q.Owner, open, d.RotSince, RottingShown, RottingCounted); err != nil {
-		return d, fmt.Errorf("dashboard rotting deals: %w", err)
-	}
-	if d.Overdue, d.OverdueCount, err = s.tasks.OverdueTasks(ctx, q.Rep, now, OverdueShown); err != nil {
-		return d, fmt.Errorf("dashboard overdue tasks: %w", err)
-	}
 	return d, nil
+}
+
+// wrap says which figure err failed; nil stays nil.
+func wrap(err error, figure string) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", figure, err)
+	}
+	return nil
 }
 
 // closedPeriods are the periods whose closed deals are shown: this month
