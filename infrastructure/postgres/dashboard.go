@@ -151,7 +151,8 @@ func byOwner(owner int64) string {
 // reads the index alone (it includes the deal, migration 000030) and only
 // the sample's rows are read for the stage they left: reading every
 // scanned row took 5 ms for a rep whose deals were none of the 5,000
-// latest changes, 0.2 ms so.
+// latest changes, 0.2 ms so. A change recorded before the pipeline left
+// OPEN, which migration 000027 made Qualification: its time counts there.
 func (r *DashboardRepository) StageTimes(ctx context.Context, owner int64, from, to time.Time, sample, scan int) (map[deal.Stage]dashboard.StageTime, error) {
 	rows, err := r.db.Query(ctx, `
 		WITH moves AS (
@@ -170,13 +171,15 @@ func (r *DashboardRepository) StageTimes(ctx context.Context, owner int64, from,
 		       sum(extract(epoch FROM m.occurred_at - coalesce(p.occurred_at, m.created_at)))::float8 / 86400
 		FROM moves m
 		JOIN activity a ON a.id = m.id
-		CROSS JOIN LATERAL (SELECT c->>'old' AS stage FROM jsonb_array_elements(a.changes) c WHERE c->>'field' = $5) s
+		CROSS JOIN LATERAL (
+			SELECT CASE c->>'old' WHEN 'OPEN' THEN $8 ELSE c->>'old' END AS stage
+			FROM jsonb_array_elements(a.changes) c WHERE c->>'field' = $5) s
 		LEFT JOIN LATERAL (
 			SELECT p.occurred_at FROM activity p
 			WHERE p.aggregate_kind = 'deal' AND p.aggregate_id = m.aggregate_id AND p.event = $6 AND p.id < m.id
 			ORDER BY p.id DESC LIMIT 1) p ON true
 		WHERE s.stage IS NOT NULL
-		GROUP BY s.stage`, owner, from, to, sample, deal.FieldStage, deal.EventStageChanged, scan)
+		GROUP BY s.stage`, owner, from, to, sample, deal.FieldStage, deal.EventStageChanged, scan, string(deal.StageQualification))
 	if err != nil {
 		return nil, failed("time the deal stages", err)
 	}
