@@ -29,7 +29,7 @@ SOAK_DURATION ?= 10m
 # Provision the database; a failure stops the recipe (set -e).
 DB := url=$$(scripts/db.sh); export DATABASE_URL=$$url
 
-.PHONY: help run test deps lint fuzz generate vendor screenshots build seed bench bench-short bench-go soak migrate-up migrate-down
+.PHONY: help run test deps lint fuzz generate vendor screenshots build seed bench bench-short bench-go soak migrate-up migrate-down ha-up ha-down run-ha failover-test
 
 help: ## list the targets
 	@echo "Usage: make TARGET   (variables: ADDR=$(ADDR) METRICS_ADDR=$(METRICS_ADDR) LEADS=$(LEADS) N=$(N) BENCH=$(BENCH) FUZZTIME=$(FUZZTIME) SOAK_TRIALS=$(SOAK_TRIALS) SOAK_REPS=$(SOAK_REPS))"
@@ -116,3 +116,18 @@ migrate-up: build ## provision PostgreSQL and apply every pending migration
 
 migrate-down: build ## provision PostgreSQL and roll back the last N migrations
 	@$(DB); bin/crm migrate down $(N)
+
+ha-up: ## start a local pg_auto_failover monitor, primary and synchronous secondary (ports 6000-6002) and print the multi-host URL
+	@scripts/ha.sh up
+
+ha-down: ## stop the local HA pair and its monitor and delete their data
+	@scripts/ha.sh down
+
+run-ha: build ## serve on ADDR from the local HA pair (make ha-up first), following the primary through failovers
+	@url=$$(scripts/ha.sh url); \
+	DATABASE_URL=$$url bin/crm seed --leads $(LEADS); \
+	echo "Open http://localhost:$$(echo '$(ADDR)' | sed 's/.*://')   (DATABASE_URL=$$url; Ctrl-C stops the server)"; \
+	DATABASE_URL=$$url ADDR='$(ADDR)' METRICS_ADDR='$(METRICS_ADDR)' exec bin/crm serve
+
+failover-test: ## two app instances on a fresh HA pair, the soak's checker through both, the primary killed twice: nothing acknowledged may be lost
+	@GO='$(GO)' scripts/failover-test.sh

@@ -38,6 +38,13 @@ func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
 // succeed if retried later. Repositories wrap connection failures with it.
 var ErrUnavailable = errors.New("storage unavailable")
 
+// ErrCommitUnknown means the connection to the store broke while a write
+// was committing: the store may have committed it and only the answer was
+// lost (a failover that kills the primary mid-commit, say), so the caller
+// must not be told that nothing was saved. It wraps ErrUnavailable: it is a
+// 503 like any outage, with other words.
+var ErrCommitUnknown = fmt.Errorf("outcome of the write unknown: %w", ErrUnavailable)
+
 // ErrUnauthenticated means the request carries no valid proof of who makes
 // it: no session, an unknown or revoked token, a wrong password.
 var ErrUnauthenticated = errors.New("not signed in")

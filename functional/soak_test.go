@@ -2,8 +2,8 @@ package functional
 
 import (
 	"context"
-	"crm/domain/user"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -22,6 +22,7 @@ import (
 
 	"crm/domain"
 	"crm/domain/lead"
+	"crm/domain/user"
 	"crm/infrastructure/postgres"
 )
 
@@ -51,7 +52,18 @@ func TestSoak(t *testing.T) {
 	cfg := soakConfig{trials: 1000, reps: 4, records: 3, duration: 3 * time.Minute}
 	cfg.fromEnv(t)
 	a := newApp(t)
-	s := &soak{a: a, cfg: cfg, counts: map[string]int{}, store: postgres.NewLeadRepository(a.db.Pool)}
+	s := runSoak(t, a, cfg, []*instance{a}, nil)
+	require.GreaterOrEqual(t, s.trials, int64(min(cfg.trials, 1000)), "too few trials to mean anything")
+	require.NotZero(t, s.count("merged"), "no stale save was merged: the checker did not exercise merges")
+	require.NotZero(t, s.count("409"), "no conflict happened: the checker did not exercise conflicts")
+}
+
+// runSoak runs the checker on a's database: cfg.reps reps, each sending
+// its requests to one of vias in turn, until cfg.trials or cfg.duration,
+// with during (when set) running beside them; the reps stop once it
+// returns. It then checks every version and reports.
+func runSoak(t *testing.T, a *instance, cfg soakConfig, vias []*instance, during func(s *soak)) *soak {
+	s := &soak{a: a, cfg: cfg, counts: map[string]int{}, store: postgres.NewLeadRepository(a.db.Pool), failover: during != nil}
 	for i := range cfg.records {
 		l := a.seedLead(lead.Fields{Name: fmt.Sprintf("Hot lead %d", i+1), Email: fmt.Sprintf("hot%d@example.com", i+1), Score: 50})
 		s.ids = append(s.ids, l.ID())
@@ -63,27 +75,33 @@ func TestSoak(t *testing.T) {
 		require.NoError(t, err)
 		token, err := a.createToken(name + "@example.com")
 		require.NoError(t, err)
-		reps[i] = &soakRep{s: s, name: name, session: a.signIn(name), token: token,
+		via := vias[i%len(vias)]
+		reps[i] = &soakRep{s: s, via: via, name: name, session: via.signIn(name), token: token,
 			rng: rand.New(rand.NewPCG(uint64(i+1), uint64(time.Now().UnixNano()))), views: map[int64]*soakView{}}
 	}
 
 	start := time.Now()
 	deadline := start.Add(cfg.duration)
+	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for _, r := range reps {
 		wg.Go(func() {
-			for time.Now().Before(deadline) && s.trial.Add(1) <= int64(cfg.trials) {
+			for !stop.Load() && time.Now().Before(deadline) && s.trial.Add(1) <= int64(cfg.trials) {
 				r.step()
 			}
 		})
 	}
+	if during != nil {
+		during(s)
+		stop.Store(true)
+	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	trials := min(s.trial.Load(), int64(cfg.trials))
+	s.trials = min(s.trial.Load(), int64(cfg.trials))
 
 	versions, problems := s.check(t)
-	t.Logf("soak: %d reps, %d hot leads, %d trials in %s (%.0f/s)", cfg.reps, cfg.records, trials, elapsed.Round(time.Millisecond),
-		float64(trials)/elapsed.Seconds())
+	t.Logf("soak: %d reps, %d hot leads, %d trials in %s (%.0f/s)", cfg.reps, cfg.records, s.trials, elapsed.Round(time.Millisecond),
+		float64(s.trials)/elapsed.Seconds())
 	t.Logf("soak: %d acknowledged writes (%d merged, %d after \"use mine\", %d deletes, %d restores), %d versions checked",
 		len(s.acks), s.count("merged"), s.count("use mine"), s.count("deleted"), s.count("restored"), versions)
 	t.Logf("soak: refused %d×409 conflict, %d×409 deleted, %d×412, %d×410, %d×422 (a move the status no longer allows); %d saves had nothing to save",
@@ -91,12 +109,10 @@ func TestSoak(t *testing.T) {
 	for _, p := range problems {
 		t.Error(p)
 	}
-	if trials < int64(cfg.trials) {
-		t.Logf("soak: stopped by SOAK_DURATION after %d of %d trials", trials, cfg.trials)
+	if s.trials < int64(cfg.trials) {
+		t.Logf("soak: stopped by SOAK_DURATION after %d of %d trials", s.trials, cfg.trials)
 	}
-	require.GreaterOrEqual(t, trials, int64(min(cfg.trials, 1000)), "too few trials to mean anything")
-	require.NotZero(t, s.count("merged"), "no stale save was merged: the checker did not exercise merges")
-	require.NotZero(t, s.count("409"), "no conflict happened: the checker did not exercise conflicts")
+	return s
 }
 
 type soakConfig struct {
@@ -142,10 +158,22 @@ type soak struct {
 	cfg   soakConfig
 	ids   []int64
 	trial atomic.Int64
+	// trials is how many trials ran, once runSoak is done.
+	trials int64
 
 	mu     sync.Mutex
 	acks   []soakAck
 	counts map[string]int
+
+	// failover is set by TestFailover: a 503 is then expected, and a
+	// write it answered may or may not have landed (see unsure).
+	failover bool
+	// unsure are the writes answered "may or may not have landed"; a
+	// version no acknowledged write produced must be one of them.
+	unsure []soakAck
+	// ackedAt is when each acknowledged write was answered, to measure
+	// how long no write succeeded at each failover.
+	ackedAt []time.Time
 }
 
 func (s *soak) ack(a soakAck) {
@@ -161,6 +189,56 @@ func (s *soak) ack(a soakAck) {
 		}
 	}
 	s.acks = append(s.acks, a)
+	s.ackedAt = append(s.ackedAt, time.Now())
+}
+
+// unavailable handles a 503 to a write of typed from view v: an outage,
+// expected only while the database fails over. "Nothing was saved" must be
+// true, which check verifies; a write whose commit broke may be a version.
+func (r *soakRep) unavailable(id int64, v *soakView, typed map[string]string, res response, op string) {
+	if !r.s.failover {
+		r.s.a.t.Errorf("%s of lead %d by %s: unexpected %d: %.300s", op, id, r.name, res.status, res.body)
+		return
+	}
+	if strings.Contains(res.body, "may or may not have landed") {
+		r.s.mu.Lock()
+		r.s.unsure = append(r.s.unsure, soakAck{id: id, rep: r.name, op: op, start: v.version, changes: typed})
+		r.s.mu.Unlock()
+		r.s.note("503 unknown")
+	} else {
+		r.s.note("503 nothing saved")
+	}
+	r.refresh(id)
+}
+
+// unavailableExact is unavailable for a delete or a restore, whose
+// write a carries what it would have changed.
+func (r *soakRep) unavailableExact(id int64, v *soakView, res response, a soakAck) {
+	if r.s.failover && strings.Contains(res.body, "may or may not have landed") {
+		a.id, a.rep, a.start = id, r.name, v.version
+		r.s.mu.Lock()
+		r.s.unsure = append(r.s.unsure, a)
+		r.s.mu.Unlock()
+		r.s.note("503 unknown")
+		r.refresh(id)
+		return
+	}
+	r.unavailable(id, v, a.changes, res, a.op)
+}
+
+// read runs a read of the store, retried while the database fails over.
+func (s *soak) read(what string, read func() error) {
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		err := read()
+		if err == nil {
+			return
+		}
+		if !s.failover || !errors.Is(err, domain.ErrUnavailable) || time.Now().After(deadline) {
+			require.NoError(s.a.t, err, what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func (s *soak) note(what string) {
@@ -199,7 +277,10 @@ type soakView struct {
 }
 
 type soakRep struct {
-	s       *soak
+	s *soak
+	// via is the app instance the rep's requests go to: s.a, or in
+	// TestFailover one of two servers.
+	via     *instance
 	name    string
 	session *http.Cookie
 	token   string
@@ -211,8 +292,11 @@ type soakRep struct {
 // look sets the rep's view of lead id to its version as stored: what a
 // page or the API showed them at that version.
 func (r *soakRep) look(id, version int64) *soakView {
-	l, err := r.s.store.Versions(context.Background(), id, version, version)
-	require.NoError(r.s.a.t, err)
+	var l []*lead.Lead
+	r.s.read("read a version", func() (err error) {
+		l, err = r.s.store.Versions(context.Background(), id, version, version)
+		return err
+	})
 	require.Len(r.s.a.t, l, 1, "lead %d version %d", id, version)
 	v := &soakView{version: version, state: soakState(l[0]), deleted: l[0].Deleted()}
 	r.views[id] = v
@@ -221,8 +305,11 @@ func (r *soakRep) look(id, version int64) *soakView {
 
 // refresh is the rep reloading the page.
 func (r *soakRep) refresh(id int64) *soakView {
-	l, err := r.s.a.leads.Get(context.Background(), id)
-	require.NoError(r.s.a.t, err)
+	var l *lead.Lead
+	r.s.read("reload a lead", func() (err error) {
+		l, err = r.s.store.Get(context.Background(), id)
+		return err
+	})
 	return r.look(id, l.Version())
 }
 
@@ -317,7 +404,7 @@ func notice(res response) string {
 var editorVersion = regexp.MustCompile(`<article id="lead-editor" data-testid="lead-editor" data-version="(\d+)"`)
 
 func (r *soakRep) post(path string, f url.Values) response {
-	return r.s.a.doWith(r.session, http.MethodPost, path, f, true)
+	return r.via.doWith(r.session, http.MethodPost, path, f, true)
 }
 
 // shown is the version the editor in an htmx answer shows.
@@ -392,6 +479,8 @@ func (r *soakRep) answered(id int64, v *soakView, typed map[string]string, res r
 	case http.StatusUnprocessableEntity:
 		r.s.note("422")
 		r.refresh(id)
+	case http.StatusServiceUnavailable:
+		r.unavailable(id, v, typed, res, op)
 	default:
 		r.s.a.t.Errorf("%s of lead %d by %s: unexpected %d: %.300s", op, id, r.name, res.status, res.body)
 	}
@@ -444,6 +533,9 @@ func (r *soakRep) pageDelete(id int64, v *soakView) {
 	case http.StatusConflict:
 		r.look(id, r.shown(res))
 		r.s.note("409")
+	case http.StatusServiceUnavailable:
+		deleted := true
+		r.unavailableExact(id, v, res, soakAck{op: "delete", deleted: &deleted, changes: map[string]string{}})
 	default:
 		r.s.a.t.Errorf("delete of lead %d: unexpected %d: %.300s", id, res.status, res.body)
 	}
@@ -482,6 +574,13 @@ func (r *soakRep) restore(id int64, v *soakView, typed map[string]string) {
 	case http.StatusConflict, http.StatusUnprocessableEntity:
 		r.s.note("409")
 		r.refresh(id)
+	case http.StatusServiceUnavailable:
+		a := soakAck{op: "restore with changes", changes: typed, restores: true}
+		if !withForm {
+			restored := false
+			a.op, a.deleted = "restore", &restored
+		}
+		r.unavailableExact(id, v, res, a)
 	default:
 		r.s.a.t.Errorf("restore of lead %d: unexpected %d: %.300s", id, res.status, res.body)
 	}
@@ -503,7 +602,7 @@ func (r *soakRep) apiPatch(id int64, v *soakView, typed map[string]string) {
 	}
 	b, err := json.Marshal(body)
 	require.NoError(r.s.a.t, err)
-	res := r.s.a.apiCall(http.MethodPatch, "/api/v1/leads/"+strconv.FormatInt(id, 10), r.token, string(b),
+	res := r.via.apiCall(http.MethodPatch, "/api/v1/leads/"+strconv.FormatInt(id, 10), r.token, string(b),
 		map[string]string{"If-Match": fmt.Sprintf(`"%d"`, v.version)})
 	r.apiAnswered(id, v, typed, res, "api patch")
 }
@@ -513,7 +612,7 @@ func (r *soakRep) apiMove(id int64, v *soakView) {
 	if !ok {
 		return
 	}
-	res := r.s.a.apiCall(http.MethodPost, "/api/v1/leads/"+strconv.FormatInt(id, 10)+"/status", r.token,
+	res := r.via.apiCall(http.MethodPost, "/api/v1/leads/"+strconv.FormatInt(id, 10)+"/status", r.token,
 		fmt.Sprintf(`{"status":%q}`, to), map[string]string{"If-Match": fmt.Sprintf(`"%d"`, v.version)})
 	r.apiAnswered(id, v, map[string]string{lead.FieldStatus: string(to)}, res, "api move")
 }
@@ -538,9 +637,36 @@ func (r *soakRep) apiAnswered(id int64, v *soakView, typed map[string]string, re
 	case http.StatusUnprocessableEntity:
 		r.s.note("422")
 		r.refresh(id)
+	case http.StatusServiceUnavailable:
+		r.unavailable(id, v, typed, res, op)
 	default:
 		r.s.a.t.Errorf("%s of lead %d: unexpected %d: %.300s", op, id, res.status, res.body)
 	}
+}
+
+// landedUnsure returns the write answered "may or may not have landed"
+// that produced lead id's version, holding state, if one did: a write of
+// that lead from an earlier version whose values are all in it. Each
+// counts once.
+func (s *soak) landedUnsure(id, version int64, state map[string]string) (soakAck, bool) {
+	for i, u := range s.unsure {
+		if u.id != id || u.start >= version || u.landed != 0 {
+			continue
+		}
+		all := true
+		for f, val := range u.changes {
+			if f != lead.FieldNotes && state[f] != val {
+				all = false
+			}
+		}
+		if all {
+			s.unsure[i].landed = version
+			s.counts["503 unknown, landed"]++
+			u.landed = version
+			return u, true
+		}
+	}
+	return soakAck{}, false
 }
 
 // check reads every version of every hot lead and holds them against the
@@ -576,6 +702,11 @@ func (s *soak) check(t *testing.T) (int, []string) {
 			}
 			before := soakState(versions[k-1])
 			acks := byVersion[[2]int64{id, version}]
+			if len(acks) == 0 {
+				if u, ok := s.landedUnsure(id, version, now); ok {
+					acks = []soakAck{u}
+				}
+			}
 			if len(acks) != 1 {
 				var who []string
 				for _, a := range acks {
@@ -628,7 +759,11 @@ func (s *soak) check(t *testing.T) (int, []string) {
 		}
 	}
 	for key, acks := range byVersion {
+		if len(acks) > 1 {
+			s.note("duplicate")
+		}
 		if !seen[key] {
+			s.note("lost")
 			fail("an acknowledged write of lead %d at version %d is not a version of a hot lead", key[0], key[1])
 		}
 		for _, a := range acks {

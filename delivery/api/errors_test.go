@@ -177,3 +177,47 @@ func TestAClientThatLeavesIsNotAServerError(t *testing.T) {
 	assert.Contains(t, log.String(), "status=499")
 	assert.NotContains(t, log.String(), "level=ERROR", "a client leaving is not a server error")
 }
+
+// savesBreak reads lead 7 at version 1 and fails every save of it with err.
+type savesBreak struct {
+	brokenLeads
+}
+
+func (s savesBreak) Get(context.Context, int64) (*lead.Lead, error) {
+	l, err := lead.New(lead.Fields{Name: "Ada", Score: 10}, "ana")
+	if err != nil {
+		return nil, err
+	}
+	l.Stamp(domain.Meta{ID: 7, Version: 1})
+	return l, nil
+}
+
+func (s savesBreak) Update(context.Context, string, *lead.Lead, lead.Fields) (*lead.Lead, error) {
+	return nil, s.err
+}
+
+func TestA503SaysNothingWasSavedOnlyWhenTheWriteSurelyDidNotCommit(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		err       error
+		says, not string
+	}{
+		"the connection broke during the commit": {
+			err:  fmt.Errorf("update lead: %w: unexpected EOF", domain.ErrCommitUnknown),
+			says: "may or may not have landed — GET the resource to see", not: "Nothing was saved",
+		},
+		"the database could not be reached": {
+			err:  fmt.Errorf("update lead: %w: dial tcp: refused", domain.ErrUnavailable),
+			says: "Nothing was saved", not: "may or may not",
+		},
+	} {
+		c := newFakeClient(t, savesBreak{brokenLeads{err: tc.err}}, &syncBuffer{})
+
+		res := c.patch("/api/v1/leads/7", `{"score":20}`, h{"If-Match": `"1"`})
+
+		p := requireProblem(t, res, http.StatusServiceUnavailable, "unavailable")
+		assert.Contains(t, p["detail"], tc.says, name)
+		assert.NotContains(t, p["detail"], tc.not, name)
+		assert.Equal(t, "5", res.header.Get("Retry-After"), name)
+	}
+}

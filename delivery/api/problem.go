@@ -181,6 +181,13 @@ func problemFor(ctx context.Context, err error) problem {
 	case domain.IsOptimisticLock(err):
 		lock, _ := domain.AsOptimisticLock(err)
 		return lostRace(lock, nil)
+	case errors.Is(err, domain.ErrCommitUnknown):
+		// Before ErrUnavailable, which it wraps: "nothing was saved" would
+		// be a guess, and a client trusting it might apply its change twice.
+		p := newProblem(kindUnavailable, "The connection to the database broke while the write was being committed: "+
+			"it may or may not have landed — GET the resource to see before sending it again.")
+		p.header.Set("Retry-After", retryAfterSeconds)
+		return p
 	case errors.Is(err, domain.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		p := newProblem(kindUnavailable, "The database is not reachable. Nothing was saved; please try again in a moment.")
 		p.header.Set("Retry-After", retryAfterSeconds)

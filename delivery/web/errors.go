@@ -32,6 +32,11 @@ type httpError struct {
 
 func (e *httpError) Error() string { return e.title }
 
+// msgCommitUnknown is what a rep reads when the connection broke while
+// their save was committing (a database failover, say).
+const msgCommitUnknown = "The connection to the database broke while your save was being committed: " +
+	"the save may or may not have landed — reload to see. If it did not, save again."
+
 // errorView is the one table from errors to status codes and the words a rep
 // sees. Anything it does not know is a 500 whose detail stays in the log.
 func errorView(ctx context.Context, err error) views.ErrorView {
@@ -76,6 +81,11 @@ func errorView(ctx context.Context, err error) views.ErrorView {
 	case domain.IsOptimisticLock(err):
 		return views.ErrorView{Status: http.StatusConflict, Title: "Changed by someone else",
 			Message: "Someone saved this after you opened it. Reload to see the current version."}
+	case errors.Is(err, domain.ErrCommitUnknown):
+		// Checked before ErrUnavailable, which it wraps: here "nothing was
+		// saved" could be a lie that makes the rep type it all again.
+		return views.ErrorView{Status: http.StatusServiceUnavailable, Title: "The database connection broke while saving",
+			Message: msgCommitUnknown}
 	case errors.Is(err, domain.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
 		return views.ErrorView{Status: http.StatusServiceUnavailable, Title: "The database is not reachable",
 			Message: "Nothing was saved. Please try again in a moment."}

@@ -63,3 +63,15 @@ func TestStream_AFullFeedAsksToComeBackIn30sAndLogsOnceAMinute(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(log.String(), "live notices refused"), "three refusals, one line")
 	assert.NotContains(t, log.String(), "level=ERROR")
 }
+
+func TestErrorView_NothingWasSavedOnlyWhenTheSaveSurelyDidNotCommit(t *testing.T) {
+	t.Parallel()
+	broke := errorView(t.Context(), fmt.Errorf("update lead: %w: unexpected EOF", domain.ErrCommitUnknown))
+	assert.Equal(t, http.StatusServiceUnavailable, broke.Status)
+	assert.Contains(t, broke.Message, "the save may or may not have landed — reload to see")
+	assert.NotContains(t, broke.Message, "Nothing was saved")
+
+	down := errorView(t.Context(), fmt.Errorf("update lead: %w: dial tcp: refused", domain.ErrUnavailable))
+	assert.Equal(t, http.StatusServiceUnavailable, down.Status)
+	assert.Contains(t, down.Message, "Nothing was saved")
+}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -23,13 +24,54 @@ func failed(op string, err error) error {
 	return fmt.Errorf("%s: %w", op, err)
 }
 
+// failedCommit wraps err from operation op, a statement that commits: a
+// COMMIT, or a write outside a transaction, which commits by itself. When
+// the connection broke after the statement was sent, the server may have
+// committed it and only the answer was lost; the error then wraps
+// domain.ErrCommitUnknown rather than plain domain.ErrUnavailable, so the
+// rep is told to reload instead of being told that nothing was saved.
+func failedCommit(op string, err error) error {
+	if commitUnknown(err) {
+		return fmt.Errorf("%s: %w: %w", op, domain.ErrCommitUnknown, err)
+	}
+	return failed(op, err)
+}
+
+// commitUnknown reports whether err, from a statement that commits, leaves
+// open whether it committed.
+func commitUnknown(err error) bool {
+	var connErr *pgconn.ConnectError
+	switch {
+	case !unreachable(err),
+		// pgconn says so of failures before anything reached the server: a
+		// context already done, a connection found busy. Not of one found
+		// closed: pgconn also answers "conn closed" when the connection
+		// broke while it waited for a simple query's answer (a COMMIT's).
+		pgconn.SafeToRetry(err) && !errors.Is(err, pgconn.ErrConnClosed),
+		// Getting a connection failed, so nothing was sent: a dial or a
+		// startup refused (57P03, 53300), a closed pool, or a deadline met
+		// while waiting for a free connection (pgconn wraps the deadlines
+		// it meets on the wire in its own timeout error instead).
+		errors.As(err, &connErr), errors.Is(err, puddle.ErrClosedPool),
+		errors.Is(err, context.DeadlineExceeded) && !pgconn.Timeout(err):
+		return false
+	}
+	// What is left broke on the wire after the statement was sent: EOF, a
+	// reset, a deadline, or the server ending the session (57P01, 57P02),
+	// which it also does to a commit waiting for the synchronous standby,
+	// after committing locally.
+	return true
+}
+
 func unreachable(err error) bool {
 	var connErr *pgconn.ConnectError
 	var netErr net.Error
 	var pgErr *pgconn.PgError
 	switch {
 	case errors.As(err, &connErr), errors.As(err, &netErr), pgconn.Timeout(err),
-		errors.Is(err, puddle.ErrClosedPool), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		errors.Is(err, puddle.ErrClosedPool), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		// A pooled connection the driver closed after a broken statement.
+		errors.Is(err, pgconn.ErrConnClosed):
 		return true
 	case errors.As(err, &pgErr):
 		// Class 08 is "connection exception"; 57P01-57P03 are the server

@@ -158,7 +158,7 @@ func (s *store[A, R]) Create(ctx context.Context, a A) (A, error) {
 		if refused := s.refused(err); refused != nil {
 			return created, fmt.Errorf("create %s: %w", s.t.kind, refused)
 		}
-		return created, failed("create "+s.t.kind, err)
+		return created, s.failedWrite("create "+s.t.kind, err)
 	}
 	a.ClearEvents()
 	return created, nil
@@ -173,6 +173,17 @@ func (s *store[A, R]) atomically(ctx context.Context, write func(querier) error)
 		return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error { return write(tx) })
 	}
 	return write(s.db)
+}
+
+// failedWrite wraps the error of a write by atomically. On the pool the
+// write commits by itself, so a connection lost after sending it leaves its
+// outcome unknown (failedCommit); in a unit of work it is a savepoint, and
+// such a loss rolls the whole transaction back.
+func (s *store[A, R]) failedWrite(op string, err error) error {
+	if _, inUnit := s.db.(pgx.Tx); inUnit {
+		return failed(op, err)
+	}
+	return failedCommit(op, err)
 }
 
 // Get returns aggregate id, or a *domain.NotFoundError.
@@ -280,7 +291,7 @@ func (s *store[A, R]) UpdateLoaded(ctx context.Context, current A, apply func(A)
 		if refused := s.refused(err); refused != nil {
 			return zero, refused
 		}
-		return zero, failed("update "+s.t.kind, err)
+		return zero, s.failedWrite("update "+s.t.kind, err)
 	}
 	current.ClearEvents()
 	return saved, nil

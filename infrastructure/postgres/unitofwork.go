@@ -27,16 +27,22 @@ func NewUnitOfWork(pool *pgxpool.Pool) *UnitOfWork { return &UnitOfWork{pool: po
 // meaning.
 func (u *UnitOfWork) Do(ctx context.Context, fn func(ctx context.Context, r conversion.Repos) error) error {
 	var fnErr error
+	began := false
 	err := pgx.BeginTxFunc(ctx, u.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
+		began = true
 		fnErr = fn(ctx, txRepos{tx: tx})
 		return fnErr
 	})
 	switch {
 	case fnErr != nil:
 		return fnErr
+	case err != nil && !began:
+		// Beginning failed: nothing of fn's work is stored.
+		return failed("begin unit of work", err)
 	case err != nil:
-		// Beginning or committing failed: nothing of fn's work is stored.
-		return failed("unit of work", err)
+		// Committing failed: on a broken connection, perhaps only its
+		// answer was lost.
+		return failedCommit("commit unit of work", err)
 	}
 	return nil
 }

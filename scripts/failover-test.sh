@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# make failover-test: a fresh pg_auto_failover pair (scripts/ha.sh), two
+# `crm serve` on it, and functional.TestFailover driving the soak's
+# checker through both while the primary is killed and rejoined, twice.
+# Exits non-zero if an acknowledged write is lost. Leaves nothing running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+readonly PORTS=(${FAILOVER_PORTS:-8181 8182})
+readonly LOGS=${FAILOVER_LOGS:-/var/tmp/crm-failover}
+GO=${GO:-go}
+pids=()
+
+cleanup() {
+	for pid in "${pids[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+	scripts/ha.sh down >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+scripts/ha.sh down >/dev/null 2>&1 || true
+url=$(scripts/ha.sh up)
+$GO build -o bin/crm ./cmd/crm
+DATABASE_URL=$url bin/crm migrate up
+mkdir -p "$LOGS"
+apps=()
+for port in "${PORTS[@]}"; do
+	DATABASE_URL=$url ADDR=127.0.0.1:$port LOG_LEVEL=warn bin/crm serve >"$LOGS/app-$port.log" 2>&1 &
+	pids+=($!)
+	apps+=("http://127.0.0.1:$port")
+done
+for port in "${PORTS[@]}"; do
+	for _ in $(seq 100); do
+		curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "failover-test: the app on port $port did not start; see $LOGS/app-$port.log" >&2; exit 1; }
+done
+echo "failover-test: pair up ($url), apps on ${apps[*]}; logs in $LOGS and /var/tmp/crm-ha"
+
+FAILOVER_APPS=$(IFS=,; echo "${apps[*]}") FAILOVER_HA=$PWD/scripts/ha.sh DATABASE_URL=$url \
+	$GO test -count=1 -timeout 10m -run '^TestFailover$' -v ./functional/ 2>&1 |
+	tee "$LOGS/test.log" | grep -E '^\s+(failover|soak)_test|^(---|ok|FAIL|PASS)|panic'
