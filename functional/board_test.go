@@ -274,6 +274,24 @@ func TestDealBoard_AStageGateAsksForItsDate(t *testing.T) {
 	assert.Contains(t, form, fmt.Sprintf(`<input type="date" name="closed_on" value="%s" required`, time.Now().In(time.UTC).Format(time.DateOnly)),
 		"today in the rep's zone (UTC here)")
 
+	t.Run("a date another rep saved meanwhile is not overwritten by the ask's move", func(t *testing.T) {
+		e := a.seedDeal(engines)
+		refused := a.postHTMX(boardMove("deal", e.ID(), 1, "stage", string(deal.StageNegotiation)))
+		require.Equal(t, http.StatusUnprocessableEntity, refused.status)
+		theirs := e.Fields()
+		theirs.ExpectedClose = mustDate(t, "2031-06-30")
+		_, err := a.deals.Update(context.Background(), "john", e, theirs)
+		require.NoError(t, err)
+
+		path, move := boardMove("deal", e.ID(), 1, "stage", string(deal.StageNegotiation))
+		move.Set("expected_close", "2030-01-15")
+		res := a.postHTMX(path, move)
+		require.Equal(t, http.StatusConflict, res.status, res.body)
+		assert.Contains(t, res.body, "john saved Analytical Engine (version 2) after you opened the board, changing what your move would have written: your move to Negotiation was not made.")
+		got := a.deal(e.ID())
+		assert.Equal(t, "2031-06-30", got.Fields().ExpectedClose.String(), "john's date kept")
+		assert.Equal(t, deal.StageQualification, got.Stage())
+	})
 	t.Run("without scripts the ask stands in the card on the whole board", func(t *testing.T) {
 		res := a.post(boardMove("deal", d.ID(), 2, "stage", string(deal.StageWon)))
 		require.Equal(t, http.StatusUnprocessableEntity, res.status)

@@ -305,6 +305,12 @@ func (b *board[A, F]) movedMeanwhile(c *conflict.Error[A, F], to, you string) st
 		who = "You (in another tab)"
 	}
 	card := b.card(nil, cur)
+	if c.HasBase() && b.state(c.Base) == b.state(cur) {
+		// Not moved: a field the move would have written was saved (a
+		// deal's expected close, brought by the dialog).
+		return fmt.Sprintf("%s saved %s (version %d) after you opened the board, changing what your move would have written: your move to %s was not made. Open it to see what changed.",
+			who, card.Title, cur.Version(), b.label(to))
+	}
 	return fmt.Sprintf("%s moved %s to %s (version %d) after you opened the board: your move to %s was not made, and the card is back in its column.",
 		who, card.Title, b.label(b.state(cur)), cur.Version(), b.label(to))
 }

@@ -66,8 +66,14 @@ func NewService(repo Repository) *Service {
 // with what the caller was given for the gates, so each path (page, API,
 // board) is refused or let through by the same rules.
 func (s *Service) moves(g deal.Gate) record.Moves[*deal.Deal, deal.Fields, deal.Stage] {
-	return record.NewMoves(s.Service, deal.FieldStage, (*deal.Deal).Stage,
+	m := record.NewMoves(s.Service, deal.FieldStage, (*deal.Deal).Stage,
 		func(d *deal.Deal, to deal.Stage, by string) error { return d.MoveTo(to, by, g) })
+	if !g.ExpectedClose.IsZero() {
+		// The move writes the date: another rep's date saved since must
+		// not be overwritten by a move merged onto it.
+		m = m.Carrying(deal.FieldExpectedClose)
+	}
+	return m
 }
 
 // Move moves deal id to stage to for rep by, who started from version,

@@ -124,7 +124,7 @@ func TestService_Move_isMadeOnANewerVersionNobodyMoved(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, deal.StageWon, saved.Record.Stage())
 	assert.Equal(t, "Difference Engine", saved.Record.Fields().Title, "bruno's save kept")
-	assert.Equal(t, &conflict.Merge{From: 1, Onto: 2, By: "bruno", Kept: []string{deal.FieldTitle}, Applied: []string{deal.FieldStage}}, saved.Merge)
+	assert.Equal(t, &conflict.Merge{From: 1, Onto: 2, By: "bruno", Kept: []string{deal.FieldTitle}, Applied: []string{deal.FieldStage, deal.FieldExpectedClose}}, saved.Merge)
 }
 
 // TestService_StaleMoves checks Move, which merges onto a newer version
@@ -296,4 +296,46 @@ func TestService_TheExpectedCloseMergesLikeAnyField(t *testing.T) {
 	moved, err := svc.Move(t.Context(), "bruno", id, 2, deal.StageNegotiation, deal.Gate{})
 	require.NoError(t, err)
 	assert.Equal(t, deal.StageNegotiation, moved.Record.Stage())
+}
+
+// TestService_AMoveThatBringsADateDependsOnIt: a stale move carrying the
+// expected close (a board's dialog) merges onto a save that left the date
+// alone, and is a conflict, not an overwrite, when someone saved another
+// date since.
+func TestService_AMoveThatBringsADateDependsOnIt(t *testing.T) {
+	t.Parallel()
+	mine := deal.Gate{ExpectedClose: domain.DateOf(time.Date(2030, 1, 15, 0, 0, 0, 0, time.UTC))}
+
+	t.Run("someone saved the title: merged, the date applied", func(t *testing.T) {
+		svc, id := seeded(t)
+		theirs := engines()
+		theirs.Title = "Difference Engine"
+		_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, id, 1), theirs)
+		require.NoError(t, err)
+
+		saved, err := svc.Move(t.Context(), "carla", id, 1, deal.StageNegotiation, mine)
+
+		require.NoError(t, err)
+		assert.Equal(t, "2030-01-15", saved.Record.Fields().ExpectedClose.String())
+		assert.Equal(t, "Difference Engine", saved.Record.Fields().Title)
+		assert.Equal(t, &conflict.Merge{From: 1, Onto: 2, By: "bruno", Kept: []string{deal.FieldTitle},
+			Applied: []string{deal.FieldStage, deal.FieldExpectedClose}}, saved.Merge)
+	})
+	t.Run("someone saved another date: a conflict, theirs kept", func(t *testing.T) {
+		svc, id := seeded(t)
+		theirs := engines()
+		theirs.ExpectedClose = domain.DateOf(time.Date(2031, 6, 30, 0, 0, 0, 0, time.UTC))
+		_, err := svc.Update(t.Context(), "bruno", asRead(t, svc, id, 1), theirs)
+		require.NoError(t, err)
+
+		_, err = svc.Move(t.Context(), "carla", id, 1, deal.StageNegotiation, mine)
+
+		var c *dealConflict
+		require.ErrorAs(t, err, &c)
+		assert.Equal(t, "Negotiation", c.Wanted)
+		got, err := svc.Get(t.Context(), id)
+		require.NoError(t, err)
+		assert.Equal(t, "2031-06-30", got.Fields().ExpectedClose.String(), "bruno's date kept")
+		assert.Equal(t, deal.StageQualification, got.Stage())
+	})
 }

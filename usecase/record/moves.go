@@ -28,6 +28,32 @@ type Moves[A Aggregate[F], F Fields[F], S State] struct {
 	// move is the aggregate's own move, which applies the state machine
 	// and every rule.
 	move func(a A, to S, by string) error
+	// carries are the fields the move writes besides the state (see
+	// Carrying).
+	carries []string
+}
+
+// Carrying returns the moves that also write fields, such as a deal's
+// move to Negotiation bringing the expected close it needs: a merging
+// Move then depends on those fields as on the state, so a save of one of
+// them since the rep's version is a conflict rather than overwritten.
+func (m Moves[A, F, S]) Carrying(fields ...string) Moves[A, F, S] {
+	m.carries = fields
+	return m
+}
+
+// same reports whether a move depends on the same things in a and b: the
+// state and the fields it carries.
+func (m Moves[A, F, S]) same(a, b A) bool {
+	if m.state(a) != m.state(b) {
+		return false
+	}
+	for _, f := range m.carries {
+		if a.Fields().Get(f) != b.Fields().Get(f) {
+			return false
+		}
+	}
+	return true
 }
 
 // NewMoves returns the moves of svc's records, which stand in state and
@@ -47,7 +73,7 @@ func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, 
 	var events []domain.Event
 	a, merge, err := conflict.MoveMerging(ctx, conflict.Mover[A, F]{
 		ID: id, Reader: m.svc.repo, Field: m.field, Wanted: to.Label(),
-		Same: func(a, b A) bool { return m.state(a) == m.state(b) },
+		Same: m.same,
 		Changed: func(versions []A) []string {
 			fields := make([]F, len(versions))
 			for i, a := range versions {
@@ -66,6 +92,9 @@ func (m Moves[A, F, S]) Move(ctx context.Context, by string, id, version int64, 
 	}
 	if err != nil {
 		return Saved[A]{}, fmt.Errorf("move %s %d to %s: %w", m.svc.kind, id, to, deletedMeanwhile[A, F](err))
+	}
+	if merge != nil {
+		merge.Applied = append(merge.Applied, m.carries...)
 	}
 	return saved(a, merge, events), nil
 }
