@@ -302,3 +302,50 @@ func TestBrowserDealBoard(t *testing.T) {
 			col("PROPOSAL").querySelector('[data-testid="column-count"]').textContent === "1" &&
 			!col("QUALIFICATION").textContent.includes("USD"); })()`)), "john's move arrives in the heads")
 }
+
+// TestBrowserBoardLiveSavesKeepTheColumnsOrder: a save of a card the
+// board does not show (beyond a column's first page) does not put it on
+// top; the column's More brings it once, in its place; a card that cannot
+// move (a won deal) dropped elsewhere gets the rules' reason.
+func TestBrowserBoardLiveSavesKeepTheColumnsOrder(t *testing.T) {
+	a := newApp(t)
+	var ls []*lead.Lead
+	for i := range 55 {
+		ls = append(ls, a.seedLead(lead.Fields{Name: fmt.Sprintf("Lead %02d", i), Company: "Acme"}))
+	}
+	oldest, shown := ls[0], ls[30]
+	won := a.dealAt(deal.StageWon)
+	browser := newBrowser(t)
+	maria := a.newRep(browser, "maria")
+	require.NoError(t, chromedp.Do(maria, chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(a.srv.URL+"/leads/board"), chromedp.WaitVisible(chromedp.CSS(cardSel(ls[54], lead.StatusNew)))))
+
+	for _, l := range []*lead.Lead{oldest, shown} {
+		f := l.Fields()
+		f.Company = "Saved by john"
+		_, err := a.leads.Update(context.Background(), "john", l, f)
+		require.NoError(t, err)
+	}
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(cardSel(shown, lead.StatusNew)+`[data-version="2"]`))),
+		"a card the board shows is read again")
+	present, err := chromedp.Run(maria, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById("card-lead-%d") !== null`, oldest.ID())))
+	require.NoError(t, err)
+	assert.False(t, present, "a card beyond the first page is left to More")
+
+	require.NoError(t, chromedp.Do(maria, chromedp.Click(chromedp.CSS(`[data-testid="column-NEW"] [data-testid="column-more"]`)),
+		chromedp.WaitVisible(chromedp.CSS(cardSel(oldest, lead.StatusNew)))))
+	order, err := chromedp.Run(maria, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-testid="column-NEW"] .board-card-title')).map(function (e) { return e.textContent; })`))
+	require.NoError(t, err)
+	require.Len(t, order, 55, "each card once")
+	assert.Equal(t, "Lead 54", order[0])
+	assert.Equal(t, "Lead 00", order[54], "the oldest last")
+
+	require.NoError(t, chromedp.Do(maria, chromedp.Navigate(a.srv.URL+"/deals/board"),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#card-deal-%d`, won.ID())))))
+	x, y, err := press(maria, fmt.Sprintf(`#card-deal-%d .meta`, won.ID()))
+	require.NoError(t, err)
+	require.NoError(t, drop(maria, x, y, deal.StageProposal))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="column-WON"] #card-deal-%d [data-testid="card-error"]`, won.ID())))))
+	assert.Equal(t, "Cannot move from WON to PROPOSAL. A won deal stays won.",
+		boardText(t, maria, fmt.Sprintf(`#card-deal-%d [data-testid="card-error"]`, won.ID())))
+}

@@ -428,7 +428,7 @@ func leadBoardView(s *server, r *http.Request) (boardView[*lead.Lead], error) {
 		matches: func(l *lead.Lead) bool {
 			f := l.Fields()
 			return q.Owner.Matches(f.Owner) && (q.Source == "" || f.Source == q.Source) &&
-				(q.Search == "" || containsFold(q.Search, f.Name, f.Email, f.Company))
+				(q.Search == "" || containsFold(q.Search, f.Name+" "+f.Email+" "+f.Company))
 		},
 	}, nil
 }
@@ -570,16 +570,12 @@ func nonEmpty(lines ...string) []string {
 	return out
 }
 
-// containsFold reports whether one of values holds search, in any case:
-// how a card a live notice brings is checked against the board's search.
-// The list's search also matches the start of words for one or two
-// letters, which any such card holds too.
-func containsFold(search string, values ...string) bool {
-	search = strings.ToLower(strings.TrimSpace(search))
-	for _, v := range values {
-		if strings.Contains(strings.ToLower(v), search) {
-			return true
-		}
-	}
-	return false
+// containsFold reports whether value holds search, in any case: how a
+// card a live notice brings is checked against the board's search, which
+// looks in a lead's name, email and company joined by spaces, as the
+// list's search does (a search may span two of them). The list's search
+// also matches the start of words for one or two letters, which any such
+// card holds too.
+func containsFold(search, value string) bool {
+	return strings.Contains(strings.ToLower(value), strings.ToLower(strings.TrimSpace(search)))
 }

@@ -18,7 +18,7 @@
   // The dialog of a move that needs more than a column: the date a stage
   // gate asks for, or a lead's conversion.
   var dialog = document.getElementById("board-dialog");
-  var dialogCard = null; // the card the open dialog is about
+  var dialogId = null; // the id of the card the open dialog is about
 
   function announce(text) {
     // Emptied first, so the same words twice are read twice.
@@ -43,8 +43,31 @@
     return t.content;
   }
 
+  function cardById(id) {
+    return id === null ? null : document.getElementById("card-" + board.dataset.kind + "-" + id);
+  }
+
+  // insert puts card in list in the server's order, newest (the highest
+  // id) first. A card older than every card a column shows, in a column
+  // with more to load, is left to its More unless keep is set: the rep's
+  // own move stays in sight, and More drops the copy it brings (dedupe).
+  function insert(list, card, keep) {
+    var id = parseInt(card.dataset.id, 10);
+    var cards = list.querySelectorAll(":scope > .board-card");
+    for (var i = 0; i < cards.length; i++) {
+      if (parseInt(cards[i].dataset.id, 10) < id) {
+        list.insertBefore(card, cards[i]);
+        return true;
+      }
+    }
+    var more = list.querySelector(":scope > .board-more");
+    if (more && !keep) return false;
+    list.insertBefore(card, more);
+    return true;
+  }
+
   // place puts card, as the server sent it, in its column: where old is
-  // when it stays in that column, else on top of the column.
+  // when it stays in that column, else in the column's order.
   function place(card, old) {
     var list = column(card.dataset.state);
     var focused = old && old.contains(document.activeElement);
@@ -55,12 +78,18 @@
         count(old.dataset.state, -1);
         old.remove();
       }
-      if (list) {
-        list.insertBefore(card, list.firstChild);
-        count(card.dataset.state, 1);
-      }
+      if (list && insert(list, card, false)) count(card.dataset.state, 1);
     }
-    if (focused) focusCard(card);
+    if (focused && card.isConnected) focusCard(card);
+    tabStop();
+  }
+
+  // tabStop keeps one card where Tab enters the cards, when the one that
+  // was left the board.
+  function tabStop() {
+    if (board.querySelector('.board-card[tabindex="0"]')) return;
+    var first = board.querySelector(".board-card");
+    if (first) first.tabIndex = 0;
   }
 
   function focusCard(card) {
@@ -84,12 +113,11 @@
   // stage gate's), the card standing in the DOM wherever it was dropped,
   // and puts it where the answer says.
   function move(card, to, extra) {
-    var form = card.querySelector("form.board-move");
     var body = new URLSearchParams(extra || {});
     body.set("version", card.dataset.version);
     body.set(field, to);
-    var url = form ? form.getAttribute("action") : "";
-    var title = card.querySelector(".board-card-title").textContent;
+    var url = card.dataset.moveUrl;
+    var title = titleOf(card);
     card.setAttribute("aria-busy", "true");
     fetch(url, {
       method: "POST",
@@ -124,17 +152,14 @@
         }
         var list = column(fresh.dataset.state);
         var focused = card.contains(document.activeElement);
-        if (card.parentNode === list) {
-          list.replaceChild(fresh, card);
-        } else {
-          card.remove();
-          if (list) list.insertBefore(fresh, list.firstChild);
-        }
+        card.remove();
+        if (list) insert(list, fresh, true);
         if (focused) focusCard(fresh);
       } else {
         count(from, -1);
         card.remove();
       }
+      tabStop();
       announce(notice ? notice.textContent : "");
       refreshMissed(fresh);
       if (fresh && fresh.querySelector("form.board-ask")) openAsk(fresh);
@@ -212,7 +237,7 @@
   // label, and focuses focus (or the dialog's first input).
   function openDialog(card, content, label, focus) {
     if (!dialog) return;
-    dialogCard = card;
+    dialogId = card.dataset.id;
     dialog.replaceChildren(content);
     dialog.setAttribute("aria-label", label);
     if (!dialog.open) dialog.showModal();
@@ -250,7 +275,8 @@
   // dialog and reads the card again (now Converted), a conflict or a
   // refusal shows the form again with the banner or the messages.
   function convert(form) {
-    var card = dialogCard;
+    var id = dialogId;
+    var title = titleOf(cardById(id));
     var button = form.querySelector("button[type=submit]");
     if (button) button.setAttribute("aria-busy", "true");
     fetch(form.getAttribute("action"), {
@@ -269,14 +295,14 @@
         var link = document.createElement("a");
         link.href = res.to;
         link.textContent = "Open the deal";
-        done.append("Converted " + titleOf(card) + ": the contact and the deal are made. ", link);
+        done.append("Converted " + title + ": the contact and the deal are made. ", link);
         banner.replaceChildren(done);
-        announce("Converted " + titleOf(card) + ".");
-        refresh(card.dataset.id);
+        announce("Converted " + title + ".");
+        refresh(id);
         return;
       }
       if (res.status === 409 || res.status === 422) {
-        openDialog(card, parse(res.text), dialog.getAttribute("aria-label"));
+        openDialog(cardById(id), parse(res.text), dialog.getAttribute("aria-label"));
         var alert = dialog.querySelector("[role=alert]");
         if (alert) alert.scrollIntoView();
         return;
@@ -292,12 +318,18 @@
     });
   }
 
-  function closeDialog() {
-    var card = dialogCard;
-    dialogCard = null;
+  // closeDialog closes the dialog and gives the focus back to its card,
+  // read again if someone saved it while the dialog was open, unless the
+  // card is moving, whose answer reads it again.
+  function closeDialog(moving) {
+    var card = cardById(dialogId);
+    dialogId = null;
     if (dialog.open) dialog.close();
     dialog.replaceChildren();
-    if (card && card.isConnected) focusCard(card);
+    if (card) {
+      focusCard(card);
+      if (!moving) refreshMissed(card);
+    }
   }
 
   if (dialog) {
@@ -305,14 +337,14 @@
       var form = evt.target;
       evt.preventDefault();
       evt.stopPropagation();
-      var card = dialogCard;
       if (form.classList.contains("board-ask")) {
         var date = form.querySelector("input[type=date]");
         var extra = {};
         extra[date.name] = date.value;
         var to = form.querySelector('input[name="' + field + '"]').value;
-        closeDialog();
-        move(card, to, extra);
+        var card = cardById(dialogId);
+        closeDialog(true);
+        if (card) move(card, to, extra);
         return;
       }
       convert(form);
@@ -321,13 +353,13 @@
       var cancel = evt.target.closest("[data-ask-cancel], [data-convert-cancel]");
       if (!cancel) return;
       evt.preventDefault();
-      if (dialogCard) announce(titleOf(dialogCard) + " was not moved.");
+      if (cardById(dialogId)) announce(titleOf(cardById(dialogId)) + " was not moved.");
       closeDialog();
     });
     // Escape closes a dialog: nothing moved, focus goes back to the card.
     dialog.addEventListener("cancel", function (evt) {
       evt.preventDefault();
-      if (dialogCard) announce(titleOf(dialogCard) + " was not moved.");
+      if (cardById(dialogId)) announce(titleOf(cardById(dialogId)) + " was not moved.");
       closeDialog();
     });
   }
@@ -348,7 +380,7 @@
     var to = form.querySelector("select").value;
     var card = form.closest(".board-card");
     if (!to) {
-      announce("Choose where to move " + card.querySelector(".board-card-title").textContent + ".");
+      announce("Choose where to move " + titleOf(card) + ".");
       return;
     }
     move(card, to);
@@ -381,8 +413,25 @@
   });
 
   // The first card is where Tab enters the board's cards.
-  var first = board.querySelector(".board-card");
-  if (first) first.tabIndex = 0;
+  tabStop();
+
+  // A column's More brings the next cards; a card the board put in that
+  // column meanwhile (a live save, the rep's own move) may be among them:
+  // the newer of the two stays.
+  document.addEventListener("htmx:after:swap", function () {
+    var seen = {};
+    board.querySelectorAll(".board-card").forEach(function (c) {
+      var prev = seen[c.id];
+      if (!prev) {
+        seen[c.id] = c;
+      } else if (parseInt(c.dataset.version, 10) > parseInt(prev.dataset.version, 10)) {
+        prev.remove();
+        seen[c.id] = c;
+      } else {
+        c.remove();
+      }
+    });
+  });
 
   // refresh reads card id again and puts it where it now belongs; a card
   // the board's filters no longer hold (or deleted) leaves.
@@ -390,12 +439,13 @@
     var parts = board.dataset.cardsUrl.split("?");
     var url = parts[0] + "/" + encodeURIComponent(id) + (parts[1] ? "?" + parts[1] : "");
     fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } }).then(function (res) {
-      if (dragging === id) return;
-      var old = document.getElementById("card-" + board.dataset.kind + "-" + id);
+      if (dragging === id || dialogId === id) return;
+      var old = cardById(id);
       if (res.status === 204) {
         if (old) {
           count(old.dataset.state, -1);
           old.remove();
+          tabStop();
         }
         return;
       }
@@ -403,11 +453,15 @@
       return res.text().then(function (text) {
         if (dragging === id) return;
         var card = parse(text).querySelector(".board-card");
-        old = document.getElementById("card-" + board.dataset.kind + "-" + id);
+        old = cardById(id);
         if (!card || (old && parseInt(old.dataset.version, 10) >= parseInt(card.dataset.version, 10))) return;
+        if (old && old.getAttribute("aria-busy")) {
+          missed[id] = parseInt(card.dataset.version, 10);
+          return;
+        }
         place(card, old);
       });
-    });
+    }).catch(function () { /* the card's next save reads it again */ });
   }
 
   // heads reads the columns' counts and amounts again, a moment after the
@@ -443,14 +497,15 @@
       try { n = JSON.parse(evt.data); } catch (e) { return; }
       var id = String(n.id);
       heads();
-      if (dragging === id) {
-        // Never under the rep's pointer: the drop will meet the newer
-        // version, and the card is read again after it.
+      var old = cardById(id);
+      if (dragging === id || dialogId === id || (old && old.getAttribute("aria-busy"))) {
+        // Never under the rep's pointer, the dialog or a move on its way:
+        // the move meets the newer version, and the card is read again
+        // after it.
         missed[id] = n.version;
         return;
       }
-      var old = document.getElementById("card-" + board.dataset.kind + "-" + id);
-      if (old && (old.getAttribute("aria-busy") || parseInt(old.dataset.version, 10) >= n.version)) return;
+      if (old && parseInt(old.dataset.version, 10) >= n.version) return;
       refresh(id);
     });
     window.addEventListener("pagehide", function () { source.close(); });
