@@ -330,16 +330,15 @@ func (b *board[A, F]) state(a A) string {
 // feed's limits on streams, like a record page's.
 func (b *board[A, F]) live(w http.ResponseWriter, r *http.Request) error {
 	return b.pages.s.streamSaves(w, r, b.pages.kind, 0, func(s domain.Saved) ([]byte, error) {
-		return json.Marshal(boardNotice{ID: s.ID, Version: s.Version, Actor: s.Actor, Event: s.Event})
+		return json.Marshal(boardNotice{ID: s.ID, Version: s.Version})
 	}, "saved")
 }
 
-// boardNotice is what the board's stream sends of a save.
+// boardNotice is what the board's stream sends of a save: which card to
+// read again, and whether the board already has that version.
 type boardNotice struct {
-	ID      int64  `json:"id"`
-	Version int64  `json:"version"`
-	Actor   string `json:"actor"`
-	Event   string `json:"event"`
+	ID      int64 `json:"id"`
+	Version int64 `json:"version"`
 }
 
 // boardAddress is the board at path with filters, asking for notice.

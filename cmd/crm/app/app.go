@@ -148,6 +148,9 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	a.LeadImports, a.ContactImports = NewLeadImports(pool, a.jobs), NewContactImports(pool, a.jobs)
 	apiCfg := api.Config{Leads: a.Leads, Contacts: a.Contacts, Deals: a.Deals, Views: a.Views, Tasks: a.Tasks, Entries: a.Entries, Tokens: a.Auth, Logger: opt.Logger,
 		RequestTimeout: cmp.Or(opt.RequestTimeout, web.DefaultRequestTimeout)}
+	// One repository reads the dashboard's figures and the rep's overdue
+	// tasks it lists.
+	figures := postgres.NewDashboardRepository(pool)
 	webCfg := web.Config{
 		Leads:      a.Leads,
 		Contacts:   a.Contacts,
@@ -157,7 +160,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		Entries:    a.Entries,
 		Conversion: conversion.NewService(postgres.NewUnitOfWork(pool), leadRepo, contactRepo),
 		Trash:      trash.NewService(postgres.NewTrashRepository(pool)),
-		Dashboard:  dashboard.NewService(postgres.NewDashboardRepository(pool), postgres.NewDashboardRepository(pool)),
+		Dashboard:  dashboard.NewService(figures, figures),
 		Admin:      admin.NewService(a.Auth, postgres.NewAuditLog(pool), postgres.NewTrashRepository(pool)),
 		Auth:       a.Auth,
 		Users:      postgres.NewUserRepository(pool),
