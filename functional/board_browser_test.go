@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -246,7 +247,7 @@ func TestBrowserBoardAStaleDropShowsWhoMovedItAndARefusedOneWhy(t *testing.T) {
 
 func TestBrowserDealBoard(t *testing.T) {
 	a := newApp(t)
-	a.seedDeal(engines)
+	engine := a.seedDeal(engines)
 	a.seedDeal(deal.Fields{Title: "Difference Engine No. 2", Amount: deal.Money{Minor: 4200000, Currency: "GBP"}, Owner: a.user("maria").ID})
 	loom := a.seedDeal(deal.Fields{Title: "Jacquard loom", Amount: deal.Money{Minor: 990000, Currency: "USD"}})
 	tabulator := a.seedDeal(deal.Fields{Title: "Tabulator", Amount: deal.Money{Minor: 310000, Currency: "USD"}})
@@ -289,8 +290,18 @@ func TestBrowserDealBoard(t *testing.T) {
 		chromedp.KeyEvent(kb.Escape),
 		chromedp.Poll[chromedp.Void](`!document.getElementById("board-dialog").open`)))
 	assert.Equal(t, deal.StageNegotiation, a.deal(loom.ID()).Stage())
+	require.NoError(t, chromedp.Do(maria, chromedp.Poll[chromedp.Void](`document.activeElement.id === "card-deal-`+fmt.Sprint(loom.ID())+`"`)),
+		"the focus goes back to the card")
 	assert.Equal(t, "USD 9,900.00", boardText(t, maria, `[data-testid="column-NEGOTIATION"] [data-testid="column-totals"]`),
 		"the column's amount follows the move")
+
+	// Dropped on Lost, the engine closes today without asking: only
+	// winning needs the day.
+	x, y, err = press(maria, fmt.Sprintf(`#card-deal-%d .meta`, engine.ID()))
+	require.NoError(t, err)
+	require.NoError(t, drop(maria, x, y, deal.StageLost))
+	require.NoError(t, chromedp.Do(maria, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="column-LOST"] #card-deal-%d`, engine.ID())))))
+	assert.Equal(t, time.Now().Format(time.DateOnly), a.deal(engine.ID()).ClosedOn().String())
 
 	// Another rep's move changes both columns' counts and amounts live.
 	_, err = a.deals.Move(context.Background(), "john", tabulator.ID(), 1, deal.StageProposal, deal.Gate{})

@@ -98,6 +98,13 @@
     card.focus();
   }
 
+  // today is the rep's date, in their browser's zone, as YYYY-MM-DD.
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
   // told is an error whose message is what to tell the rep.
   function told(message) {
     var err = new Error(message);
@@ -116,6 +123,11 @@
     var body = new URLSearchParams(extra || {});
     body.set("version", card.dataset.version);
     body.set(field, to);
+    if (board.dataset.kind === "deal" && to === "LOST" && !body.has("closed_on")) {
+      // A lost deal closed today, as the deal page's Closed on says
+      // unless changed; only winning asks for the day.
+      body.set("closed_on", today());
+    }
     var url = card.dataset.moveUrl;
     var title = titleOf(card);
     card.setAttribute("aria-busy", "true");
