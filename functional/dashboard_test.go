@@ -2,6 +2,7 @@ package functional
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"regexp"
 	"testing"
@@ -17,6 +18,13 @@ func TestDashboard(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	oldPilot, overdue := seedDashboard(t, a)
+	// The periods' days in the rep's zone, UTC until their browser says.
+	now := time.Now().UTC()
+	year, m, _ := now.Date()
+	first := time.Date(year, m, 1, 0, 0, 0, 0, time.UTC)
+	q := time.Date(year, (m-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
+	month := [2]string{first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly)}
+	quarter := [2]string{q.Format(time.DateOnly), q.AddDate(0, 3, -1).Format(time.DateOnly)}
 
 	page := a.get("/dashboard")
 	require.Equal(t, http.StatusOK, page.status, page.body)
@@ -43,19 +51,20 @@ func TestDashboard(t *testing.T) {
 		assert.NotContains(t, r, "USD", "John's deal is not Ann's")
 	})
 	t.Run("won, lost and the win rate this month and quarter", func(t *testing.T) {
-		for _, p := range []string{"closed-month", "closed-quarter"} {
-			r := row(page.body, p)
-			assert.Contains(t, r, `<a href="/deals?owner=me&amp;stage=WON" data-testid="won">1</a>`)
-			assert.Contains(t, r, `<a href="/deals?owner=me&amp;stage=LOST" data-testid="lost">1</a>`)
+		for p, days := range map[string][2]string{"month": month, "quarter": quarter} {
+			r := row(page.body, "closed-"+p)
+			span := fmt.Sprintf("closed_from=%s&amp;closed_to=%s", days[0], days[1])
+			assert.Contains(t, r, `<a href="/deals?`+span+`&amp;owner=me&amp;stage=WON" data-testid="won">1</a>`)
+			assert.Contains(t, r, `<a href="/deals?`+span+`&amp;owner=me&amp;stage=LOST" data-testid="lost">1</a>`)
 			assert.Contains(t, r, `<td data-testid="win-rate">50.0 %</td>`)
 		}
 		assert.NotContains(t, page.body, `data-testid="closed-year"`, "the year only when chosen")
 	})
-	t.Run("days per stage: from creation to the move", func(t *testing.T) {
-		assert.Contains(t, row(page.body, "stage-days-QUALIFICATION"), `<td data-testid="average">30.0 days</td><td><a href="/deals?owner=me" data-testid="moves">2</a></td>`)
+	t.Run("days per stage: from creation to the move; moves are history no list shows, so not a link", func(t *testing.T) {
+		assert.Contains(t, row(page.body, "stage-days-QUALIFICATION"), `<td data-testid="average">30.0 days</td><td data-testid="moves">2</td>`)
 	})
-	t.Run("rotting deals link to each deal", func(t *testing.T) {
-		assert.Contains(t, page.body, `<a href="/deals?owner=me" data-testid="rotting-count">2</a>`, "Old pilot and the yen deal; the renewal was saved today")
+	t.Run("rotting deals link to each deal, their count to the list of them", func(t *testing.T) {
+		assert.Contains(t, page.body, `<a href="/deals?owner=me&amp;untouched=14" data-testid="rotting-count">2</a>`, "Old pilot and the yen deal; the renewal was saved today")
 		assert.Contains(t, page.body, fmt.Sprintf(`data-testid="rotting-deal"><a href="/deals/%d">Old pilot</a>`, oldPilot))
 		assert.Contains(t, page.body, "open deals nobody has saved for 14 days or more")
 	})
@@ -70,9 +79,67 @@ func TestDashboard(t *testing.T) {
 		assert.Contains(t, team.body, `<a href="/deals?stage=QUALIFICATION" class="amount" data-testid="amount-EUR">EUR 12,500.50`)
 		assert.NotContains(t, team.body, `data-testid="amount-USD"`, "John's deal is won, not open")
 		r := row(team.body, "closed-year")
-		assert.Contains(t, r, `<a href="/deals?stage=WON" data-testid="won">2</a>`)
+		assert.Contains(t, r, fmt.Sprintf(`<a href="/deals?closed_from=%d-01-01&amp;closed_to=%d-12-31&amp;stage=WON" data-testid="won">2</a>`, year, year))
 		assert.Contains(t, r, `<td data-testid="win-rate">66.7 %</td>`)
 		assert.Contains(t, team.body, `data-testid="rotting-count">0</a>`, "nothing is 60 days old")
+	})
+	t.Run("each link lists exactly the deals its figure counts", func(t *testing.T) {
+		idsOf := func(titles ...string) []string {
+			t.Helper()
+			var out []string
+			require.NoError(t, a.db.Pool.QueryRow(t.Context(), `SELECT coalesce(array_agg(id::text ORDER BY id DESC), '{}') FROM deals WHERE title = ANY($1)`, titles).Scan(&out))
+			return out
+		}
+		team := a.get("/dashboard?scope=team&period=year&rot=20")
+		require.Equal(t, http.StatusOK, team.status)
+		for _, tc := range []struct {
+			body, row, testid string
+			want              []string
+		}{
+			{page.body, "closed-month", "won", idsOf("Won one")},
+			{page.body, "closed-quarter", "lost", idsOf("Lost one")},
+			{team.body, "closed-year", "won", idsOf("Won one", "Johns")},
+			{page.body, "", "rotting-count", idsOf("Old pilot", "Yen deal")},
+			{team.body, "", "rotting-count", idsOf("Old pilot", "Yen deal")},
+		} {
+			in := tc.body // the rotting count is in no table row
+			if tc.row != "" {
+				in = row(tc.body, tc.row)
+			}
+			href := regexp.MustCompile(`<a href="([^"]+)" data-testid="` + tc.testid + `"`).FindStringSubmatch(in)
+			require.Len(t, href, 2, tc.row)
+			link := html.UnescapeString(href[1])
+			var got []string
+			for next := link; next != ""; {
+				res := a.get(next)
+				require.Equal(t, http.StatusOK, res.status, next)
+				for _, m := range regexp.MustCompile(`data-testid="deal-row" data-id="(\d+)"`).FindAllStringSubmatch(res.body, -1) {
+					got = append(got, m[1])
+				}
+				next = ""
+				if m := regexp.MustCompile(`hx-get="([^"]*after=[^"]*)"`).FindStringSubmatch(res.body); m != nil {
+					next = html.UnescapeString(m[1])
+				}
+			}
+			assert.Equal(t, tc.want, got, link)
+		}
+		filtered := a.get("/deals?stage=WON&closed_from=2026-11-01&closed_to=2026-11-30")
+		assert.Contains(t, filtered.body, `data-testid="deal-filter">Won between 2026-11-01 and 2026-11-30. <a href="/deals?stage=WON" data-testid="clear-deal-filter">Show every deal</a>`)
+		rotting := a.get("/deals?untouched=14&owner=me")
+		assert.Contains(t, rotting.body, `Not saved for 14 days or more.`)
+	})
+	t.Run("the deal list's filters refuse what is not a day or a number of days", func(t *testing.T) {
+		for q, msg := range map[string]string{
+			"closed_from=2026-11-01":                      "both days",
+			"closed_from=2026-11-31&closed_to=2026-12-01": "both days",
+			"closed_from=2026-11-02&closed_to=2026-11-01": "no later than the last",
+			"untouched=0": "whole number from 1 to 365",
+			"untouched=x": "whole number from 1 to 365",
+		} {
+			res := a.get("/deals?" + q)
+			assert.Equal(t, http.StatusBadRequest, res.status, q)
+			assert.Contains(t, res.body, msg, q)
+		}
 	})
 	t.Run("bad filters are refused with what is wrong", func(t *testing.T) {
 		for q, msg := range map[string]string{

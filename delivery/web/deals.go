@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -14,6 +16,7 @@ import (
 	"crm/delivery/web/views"
 	"crm/domain"
 	"crm/domain/deal"
+	"crm/usecase/dashboard"
 	"crm/usecase/deals"
 	"crm/usecase/record"
 )
@@ -146,11 +149,45 @@ func (s *server) listDeals(w http.ResponseWriter, r *http.Request) error {
 		return &badRequest{msg: leadquery.OwnerProblem}
 	}
 	query := deals.ListQuery{Stage: stage, Owner: owner, Paging: paging}
+	v := views.DealListView{Stage: query.Stage, Owner: leadquery.OwnerParam(owner), After: paging.After,
+		Notice: s.dealPages.notices[r.URL.Query().Get("notice")]}
+	if err := dealFilters(r, time.Now(), &query, &v); err != nil {
+		return err
+	}
 	page, err := s.deals.List(r.Context(), query)
 	if err != nil {
 		return err
 	}
-	v := views.DealListView{Stage: query.Stage, Owner: leadquery.OwnerParam(owner), Deals: page.Items, ContactNames: page.ContactNames, After: paging.After, Next: page.Next,
-		Notice: s.dealPages.notices[r.URL.Query().Get("notice")]}
+	v.Deals, v.ContactNames, v.Next = page.Items, page.ContactNames, page.Next
 	return s.renderList(w, r, paging, views.DealRows(v), views.DealListPage(v), views.DealResults(v))
+}
+
+// dealFilters reads the deal list's closed and untouched filters into q,
+// as the dashboard counts its won, lost and rotting deals, and into v to be
+// shown and kept; a malformed one is a 400 saying which and why. The days
+// closed are the rep's, from the first one's midnight in their zone to the
+// midnight after the last, as the dashboard's periods are.
+func dealFilters(r *http.Request, now time.Time, q *deals.ListQuery, v *views.DealListView) error {
+	params := r.URL.Query()
+	from, to := strings.TrimSpace(params.Get(views.ParamClosedFrom)), strings.TrimSpace(params.Get(views.ParamClosedTo))
+	if from != "" || to != "" {
+		const msg = "Closed between: closed_from and closed_to are both days, like 2026-11-01, the first no later than the last."
+		loc := views.Location(r.Context())
+		first, err1 := time.ParseInLocation(time.DateOnly, from, loc)
+		last, err2 := time.ParseInLocation(time.DateOnly, to, loc)
+		if err1 != nil || err2 != nil || last.Before(first) {
+			return &badRequest{msg: msg}
+		}
+		q.ClosedFrom, q.ClosedTo = first, last.AddDate(0, 0, 1)
+		v.ClosedFrom, v.ClosedTo = from, to
+	}
+	if raw := strings.TrimSpace(params.Get(views.ParamUntouched)); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > dashboard.MaxRotDays {
+			return &badRequest{msg: fmt.Sprintf("Not saved for: the days are a whole number from 1 to %d.", dashboard.MaxRotDays)}
+		}
+		q.UntouchedSince = now.Add(-time.Duration(n) * 24 * time.Hour)
+		v.Untouched = n
+	}
+	return nil
 }

@@ -58,6 +58,9 @@ func (s Stage) Open() bool {
 	return s == StageQualification || s == StageProposal || s == StageNegotiation
 }
 
+// Closed reports whether a deal in s is won or lost.
+func (s Stage) Closed() bool { return s == StageWon || s == StageLost }
+
 // Probability is the chance, in percent from 0 to 100, that a deal in s is
 // won: 10 in Qualification, 30 in Proposal, 60 in Negotiation, 100 once
 // won and 0 once lost. An unknown stage has none (0).

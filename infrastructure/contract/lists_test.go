@@ -623,6 +623,68 @@ func TestDealRepositories(t *testing.T) {
 			assert.Equal(t, map[int64]string{ada.ID(): "Ada", alan.ID(): "Alan"}, page.ContactNames)
 		})
 	})
+	t.Run("the list keeps the deals closed in a stretch, or open and not saved since a time, as the dashboard counts them", func(t *testing.T) {
+		eachBackend(t, func(t *testing.T, b backend) {
+			c := addContact(t, b, contact.Fields{Name: "Ada"})
+			today := domain.DateOf(time.Now())
+			save := func(d *deal.Deal, change func(*deal.Deal) error) *deal.Deal {
+				t.Helper()
+				// Each save a moment after the last: the marks compare times.
+				time.Sleep(time.Millisecond)
+				return must(b.deals.Update(t.Context(), d.ID(), d.Version(), func(d *deal.Deal) (bool, error) { return true, change(d) }))(t)
+			}
+			moveTo := func(to deal.Stage) func(*deal.Deal) error {
+				return func(d *deal.Deal) error { return d.MoveTo(to, "ana", deal.Gate{ClosedOn: today}) }
+			}
+			added := func(moves ...deal.Stage) *deal.Deal {
+				t.Helper()
+				time.Sleep(time.Millisecond)
+				d := addDeal(t, b, c.ID(), 0)
+				for _, to := range moves {
+					d = save(d, moveTo(to))
+				}
+				return d
+			}
+			untouched := added()
+			wonFirst := added(deal.StageWon)
+			lost := added(deal.StageLost)
+			reopened := added(deal.StageLost, deal.StageQualification)
+			wonLast := added(deal.StageWon)
+			wonAt := wonLast.UpdatedAt()
+			wonLast = save(wonLast, func(d *deal.Deal) error {
+				f := d.Fields()
+				f.Notes = "Signed."
+				_, err := d.Edit(f, "ana")
+				return err
+			})
+			proposal := added(deal.StageProposal)
+			save(added(deal.StageWon), func(d *deal.Deal) error { return d.Delete("ana") })
+
+			list := func(q deals.ListQuery) []int64 {
+				t.Helper()
+				got, _ := pageAll(t, 1, func(p record.Paging) (record.Page[*deal.Deal], error) {
+					q.Paging = p
+					page, err := b.deals.List(t.Context(), q)
+					return page.Page, err
+				})
+				return got
+			}
+			end := wonAt.Add(time.Microsecond)
+			assert.Equal(t, []int64{wonFirst.ID()}, list(deals.ListQuery{ClosedFrom: wonFirst.UpdatedAt(), ClosedTo: lost.UpdatedAt()}), "from included, to not")
+			assert.Equal(t, []int64{wonLast.ID(), lost.ID(), wonFirst.ID()}, list(deals.ListQuery{ClosedFrom: wonFirst.UpdatedAt(), ClosedTo: end}),
+				"by the move, not a later save; a reopened deal is not closed, a deleted one not listed")
+			assert.Equal(t, []int64{wonLast.ID(), wonFirst.ID()}, list(deals.ListQuery{Stage: deal.StageWon, ClosedFrom: wonFirst.UpdatedAt(), ClosedTo: end}))
+			assert.Empty(t, list(deals.ListQuery{Stage: deal.StageQualification, ClosedFrom: wonFirst.UpdatedAt(), ClosedTo: end}))
+			assert.Empty(t, list(deals.ListQuery{ClosedFrom: end, ClosedTo: end.Add(time.Hour)}))
+
+			assert.Equal(t, []int64{reopened.ID(), untouched.ID()}, list(deals.ListQuery{UntouchedSince: proposal.UpdatedAt()}),
+				"open deals saved before, not at; closed ones are not rotting")
+			assert.Equal(t, []int64{proposal.ID(), reopened.ID(), untouched.ID()}, list(deals.ListQuery{UntouchedSince: proposal.UpdatedAt().Add(time.Microsecond)}))
+			assert.Equal(t, []int64{proposal.ID()}, list(deals.ListQuery{Stage: deal.StageProposal, UntouchedSince: time.Now().Add(time.Hour)}))
+			assert.Empty(t, list(deals.ListQuery{Stage: deal.StageWon, UntouchedSince: time.Now().Add(time.Hour)}))
+			assert.Empty(t, list(deals.ListQuery{UntouchedSince: untouched.UpdatedAt(), Owner: record.OwnerFilter{Of: record.OwnerMine, ID: 424242}}))
+		})
+	})
 	t.Run("the totals count each stage's deals and add up their amounts per currency", func(t *testing.T) {
 		eachBackend(t, func(t *testing.T, b backend) {
 			c := addContact(t, b, contact.Fields{Name: "Ada"})

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	"crm/domain/deal"
 	"crm/usecase/deals"
@@ -22,7 +23,16 @@ type Deals struct {
 // names of their contacts.
 func (r *Deals) List(ctx context.Context, q deals.ListQuery) (deals.Page, error) {
 	p := page(r.all(), q.Paging, func(d *deal.Deal) bool {
-		return (q.Stage == "" || d.Stage() == q.Stage) && q.Owner.Matches(d.Fields().Owner)
+		if (q.Stage != "" && d.Stage() != q.Stage) || !q.Owner.Matches(d.Fields().Owner) {
+			return false
+		}
+		if q.Closing() {
+			since := r.stageSince(d.ID())
+			if !d.Stage().Closed() || since.Before(q.ClosedFrom) || !since.Before(q.ClosedTo) {
+				return false
+			}
+		}
+		return !q.Untouched() || (d.Stage().Open() && d.UpdatedAt().Before(q.UntouchedSince))
 	})
 	names := map[int64]string{}
 	for _, d := range p.Items {
@@ -31,6 +41,19 @@ func (r *Deals) List(ctx context.Context, q deals.ListQuery) (deals.Page, error)
 		}
 	}
 	return deals.Page{Page: p, ContactNames: names}, nil
+}
+
+// stageSince is when deal id entered the stage it is in: the save of the
+// first of its latest versions in that stage, as deal_marks keeps it.
+func (r *Deals) stageSince(id int64) time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	vs := r.versions[id]
+	i := len(vs) - 1
+	for i > 0 && vs[i-1].snap.Stage == vs[i].snap.Stage {
+		i--
+	}
+	return vs[i].meta.UpdatedAt
 }
 
 // ListByContact returns contact contactID's deals, newest first, at most

@@ -145,6 +145,19 @@ func (r *DealRepository) List(ctx context.Context, q deals.ListQuery) (deals.Pag
 	if cond := ownerCondition(q.Owner, args); cond != "" {
 		where = append(where, cond)
 	}
+	// The dashboard's won, lost and rotting figures count deal_marks, which
+	// the saves keep (migration 000028): the list reads the same marks, by
+	// the same indexes, so it finds the deals the figure counted.
+	if q.Closing() {
+		where = append(where, `id IN (SELECT deal_id FROM deal_marks
+			WHERE live AND stage = ANY(@closed_stages) AND stage_since >= @closed_from AND stage_since < @closed_to)`)
+		args["closed_stages"], args["closed_from"], args["closed_to"] = stageArgs(listStages(q.Stage, deal.Stage.Closed)), q.ClosedFrom, q.ClosedTo
+	}
+	if q.Untouched() {
+		where = append(where, `id IN (SELECT deal_id FROM deal_marks
+			WHERE live AND stage = ANY(@untouched_stages) AND touched_at < @untouched_since)`)
+		args["untouched_stages"], args["untouched_since"] = stageArgs(listStages(q.Stage, deal.Stage.Open)), q.UntouchedSince
+	}
 	page, err := r.page(ctx, where, args, q.Paging, pgx.QueryExecModeCacheStatement)
 	if err != nil {
 		return deals.Page{}, err
@@ -154,6 +167,18 @@ func (r *DealRepository) List(ctx context.Context, q deals.ListQuery) (deals.Pag
 		return deals.Page{}, err
 	}
 	return deals.Page{Page: page, ContactNames: names}, nil
+}
+
+// listStages are the stages that are kept (Open or Closed) among the one
+// a list asks for, or among all when it asks for none.
+func listStages(asked deal.Stage, kept func(deal.Stage) bool) []deal.Stage {
+	var out []deal.Stage
+	for _, s := range deal.Stages {
+		if kept(s) && (asked == "" || s == asked) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // contactNames reads the names of ds's contacts in one query by primary key.

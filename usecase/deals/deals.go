@@ -6,6 +6,7 @@ package deals
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"crm/domain/deal"
 	"crm/usecase/record"
@@ -15,8 +16,24 @@ import (
 type ListQuery struct {
 	Stage deal.Stage // "" for every stage
 	Owner record.OwnerFilter
+	// ClosedFrom and ClosedTo, when set, keep the deals now Won or Lost
+	// that entered that stage in [ClosedFrom, ClosedTo): the deals the
+	// dashboard counts as won and lost in a period. The move's time is the
+	// one the dashboard counts, not the closed-on date the rep gave with
+	// it, which may be another day (a deal won yesterday, marked today).
+	ClosedFrom, ClosedTo time.Time
+	// UntouchedSince, when set, keeps the open deals nobody has saved
+	// since: the dashboard's rotting deals.
+	UntouchedSince time.Time
 	record.Paging
 }
+
+// Closing says whether q keeps only the deals closed in a stretch.
+func (q ListQuery) Closing() bool { return !q.ClosedFrom.IsZero() }
+
+// Untouched says whether q keeps only the open deals not saved since a
+// time.
+func (q ListQuery) Untouched() bool { return !q.UntouchedSince.IsZero() }
 
 // Page is one page of deals. ContactNames names the contacts of the page's
 // deals, by id, so a list can show them without a query per row.

@@ -3,7 +3,9 @@ package views
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"crm/delivery/leadquery"
 	"crm/domain/deal"
@@ -67,6 +69,29 @@ func (v DashboardView) LeadsURL(s lead.Status) string {
 // dashboard's owner.
 func (v DashboardView) DealsURL(s deal.Stage) string {
 	return v.listURL("/deals", deal.FieldStage, string(s))
+}
+
+// ClosedURL is the deal list of the deals now in stage (Won or Lost)
+// that entered it in c's period, by the dashboard's owner: the deals c
+// counts. The list's days include the last, the period's end does not.
+func (v DashboardView) ClosedURL(stage deal.Stage, c dashboard.Closed) string {
+	return v.dealsURL(url.Values{deal.FieldStage: {string(stage)},
+		ParamClosedFrom: {c.From.Format(time.DateOnly)}, ParamClosedTo: {c.To.AddDate(0, 0, -1).Format(time.DateOnly)}})
+}
+
+// RottingURL is the deal list of the open deals not saved for the
+// dashboard's rotting days, by its owner: the deals the rotting count
+// counts.
+func (v DashboardView) RottingURL() string {
+	return v.dealsURL(url.Values{ParamUntouched: {strconv.Itoa(v.D.Query.RotDays)}})
+}
+
+// dealsURL is the deal list filtered by q and the dashboard's owner.
+func (v DashboardView) dealsURL(q url.Values) string {
+	if o := v.ownerParam(); o != "" {
+		q.Set(leadquery.ParamOwner, o)
+	}
+	return "/deals?" + q.Encode()
 }
 
 // RateText is a rate as a rep reads it ("33.3 %"), a dash when there was

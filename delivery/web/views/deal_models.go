@@ -39,12 +39,49 @@ type DealListView struct {
 	After        int64 // the cursor the page starts after, 0 for the first
 	Next         int64
 	Notice       string
+	// ClosedFrom and ClosedTo are the days, both included, the listed deals
+	// were won or lost in ("2026-11-01"), "" for any; Untouched the days
+	// the listed open deals have gone unsaved, 0 for any.
+	ClosedFrom, ClosedTo string
+	Untouched            int
+}
+
+// The deal list's query parameters beyond the stage and owner: the deals
+// closed between two days, and the open ones not saved for some days.
+const (
+	ParamClosedFrom = "closed_from"
+	ParamClosedTo   = "closed_to"
+	ParamUntouched  = "untouched"
+)
+
+// Filter is what the list's closed or untouched filter keeps, as a rep
+// reads it, "" when there is none.
+func (v DealListView) Filter() string {
+	switch {
+	case v.ClosedFrom != "":
+		what := "Won or lost"
+		if v.Stage.Closed() {
+			what = v.Stage.Label()
+		}
+		return fmt.Sprintf("%s between %s and %s", what, v.ClosedFrom, v.ClosedTo)
+	case v.Untouched > 0:
+		return fmt.Sprintf("Not saved for %d days or more", v.Untouched)
+	}
+	return ""
+}
+
+// ClearFilterURL is the list at the same stage and owner without the
+// closed or untouched filter.
+func (v DealListView) ClearFilterURL() string {
+	w := v
+	w.ClosedFrom, w.ClosedTo, w.Untouched = "", "", 0
+	return w.ListURL(v.Stage, 0)
 }
 
 // NoneAtAll says the CRM has no deal yet (not that none is at a stage):
 // the list then says how to add one.
 func (v DealListView) NoneAtAll() bool {
-	return v.Stage == "" && v.Owner == "" && v.After == 0 && len(v.Deals) == 0
+	return v.Stage == "" && v.Owner == "" && v.Filter() == "" && v.After == 0 && len(v.Deals) == 0
 }
 
 // ListURL is the list's URL for a stage tab and the page after cursor after.

@@ -2,6 +2,7 @@ package views
 
 import (
 	"net/url"
+	"strconv"
 
 	"crm/delivery/leadquery"
 )
@@ -38,11 +39,15 @@ func (v DealListView) OwnerTabs() []Tab {
 	})
 }
 
-// query is the query of the deal list at stage, by its owner.
+// query is the query of the deal list at stage, by its owner, with its
+// closed or untouched filter.
 func (v DealListView) query(stage string) url.Values {
-	q := url.Values{"stage": {stage}}
+	q := url.Values{"stage": {stage}, ParamClosedFrom: {v.ClosedFrom}, ParamClosedTo: {v.ClosedTo}}
 	if v.Owner != "" {
 		q.Set(leadquery.ParamOwner, v.Owner)
+	}
+	if v.Untouched > 0 {
+		q.Set(ParamUntouched, strconv.Itoa(v.Untouched))
 	}
 	return q
 }
