@@ -98,13 +98,6 @@
     card.focus();
   }
 
-  // today is the rep's date, in their browser's zone, as YYYY-MM-DD.
-  function today() {
-    var d = new Date();
-    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
-  }
-
   // told is an error whose message is what to tell the rep.
   function told(message) {
     var err = new Error(message);
@@ -124,9 +117,9 @@
     body.set("version", card.dataset.version);
     body.set(field, to);
     if (board.dataset.kind === "deal" && to === "LOST" && !body.has("closed_on")) {
-      // A lost deal closed today, as the deal page's Closed on says
-      // unless changed; only winning asks for the day.
-      body.set("closed_on", today());
+      // A lost deal closed today in the rep's zone, as the deal page's
+      // Closed on says unless changed; only winning asks for the day.
+      body.set("closed_on", board.dataset.today);
     }
     var url = card.dataset.moveUrl;
     var title = titleOf(card);
@@ -145,7 +138,10 @@
         throw told(title + " was not moved: your session has ended. Sign in again in another tab, then move it again.");
       }
       if (res.status !== 200 && res.status !== 409 && res.status !== 422) {
-        throw told("The server answered " + res.status + ": reload the board to see where " + title + " stands.");
+        // The server's own words: a 503 says whether the move surely was
+        // not made or may have been (a commit whose answer was lost).
+        var said = parse(res.text).textContent.replace(/\s+/g, " ").trim().slice(0, 300);
+        throw told(title + ": " + (said || "the server answered " + res.status + ".") + " The board reads the card again to show where it stands.");
       }
       var doc = parse(res.text);
       var notice = doc.querySelector("[data-board-notice]");
@@ -177,15 +173,18 @@
       if (fresh && fresh.querySelector("form.board-ask")) openAsk(fresh);
     }).catch(function (err) {
       // Without an answer the move may or may not have been made: the
-      // card goes back to where the board last knew it, and the rep is
-      // told to look rather than that nothing happened.
+      // card goes back to where the board last knew it and is read again
+      // (a save noticed meanwhile included), and the rep is told so
+      // rather than that nothing happened.
       card.removeAttribute("aria-busy");
       var from = card.dataset.origin || card.dataset.state;
       delete card.dataset.origin;
       var list = column(from);
-      if (list && card.parentNode !== list) list.insertBefore(card, list.firstChild);
+      if (list && card.parentNode !== list) insert(list, card, true);
+      delete missed[card.dataset.id];
+      refresh(card.dataset.id);
       var text = err && err.told ? err.message :
-        "The server did not answer: reload the board to see whether " + title + " moved.";
+        "The server did not answer: the move of " + title + " may or may not have been made. The board reads the card again to show where it stands.";
       var p = document.createElement("p");
       p.className = "notice error";
       p.dataset.testid = "board-failed";
@@ -195,8 +194,18 @@
     });
   }
 
+  // held reports whether card id is in the rep's hands: being dragged,
+  // asked about in the dialog, or moving. A newer version is then only
+  // noted (missed) and read once it is free, never swapped in under the
+  // rep: a dialog's move must post the version the rep saw.
+  function held(id) {
+    var card = cardById(id);
+    return dragging === id || dialogId === id || !!(card && card.getAttribute("aria-busy"));
+  }
+
   // refreshMissed reads again a card another rep saved while it was
-  // dragged, unless the move's own answer is newer.
+  // held, unless the move's own answer is newer (Infinity: a read that
+  // was put off, of a version not known).
   function refreshMissed(card) {
     if (!card || !missed[card.dataset.id]) return;
     var version = missed[card.dataset.id];
@@ -288,7 +297,7 @@
   // refusal shows the form again with the banner or the messages.
   function convert(form) {
     var id = dialogId;
-    var title = titleOf(cardById(id));
+    var title = cardById(id) ? titleOf(cardById(id)) : "the lead";
     var button = form.querySelector("button[type=submit]");
     if (button) button.setAttribute("aria-busy", "true");
     fetch(form.getAttribute("action"), {
@@ -451,8 +460,12 @@
     var parts = board.dataset.cardsUrl.split("?");
     var url = parts[0] + "/" + encodeURIComponent(id) + (parts[1] ? "?" + parts[1] : "");
     fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } }).then(function (res) {
-      if (dragging === id || dialogId === id) return;
       var old = cardById(id);
+      if (held(id)) {
+        // Read again once the drag, the dialog or the move is over.
+        missed[id] = Infinity;
+        return;
+      }
       if (res.status === 204) {
         if (old) {
           count(old.dataset.state, -1);
@@ -463,14 +476,13 @@
       }
       if (!res.ok) return;
       return res.text().then(function (text) {
-        if (dragging === id) return;
         var card = parse(text).querySelector(".board-card");
-        old = cardById(id);
-        if (!card || (old && parseInt(old.dataset.version, 10) >= parseInt(card.dataset.version, 10))) return;
-        if (old && old.getAttribute("aria-busy")) {
-          missed[id] = parseInt(card.dataset.version, 10);
+        if (held(id)) {
+          missed[id] = Infinity;
           return;
         }
+        old = cardById(id);
+        if (!card || (old && parseInt(old.dataset.version, 10) >= parseInt(card.dataset.version, 10))) return;
         place(card, old);
       });
     }).catch(function () { /* the card's next save reads it again */ });
@@ -510,11 +522,11 @@
       var id = String(n.id);
       heads();
       var old = cardById(id);
-      if (dragging === id || dialogId === id || (old && old.getAttribute("aria-busy"))) {
+      if (held(id)) {
         // Never under the rep's pointer, the dialog or a move on its way:
         // the move meets the newer version, and the card is read again
         // after it.
-        missed[id] = n.version;
+        missed[id] = Math.max(missed[id] || 0, n.version);
         return;
       }
       if (old && parseInt(old.dataset.version, 10) >= n.version) return;

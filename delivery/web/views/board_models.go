@@ -1,10 +1,13 @@
 package views
 
 import (
+	"context"
 	"fmt"
 	"net/url"
+	"time"
 
 	"crm/delivery/leadquery"
+	"crm/domain"
 	"crm/usecase/leads"
 )
 
@@ -134,4 +137,10 @@ func (v DealListView) BoardURL() string {
 		q.Set(leadquery.ParamOwner, v.Owner)
 	}
 	return boardURL("/deals/board", q, nil)
+}
+
+// boardToday is today in the rep's zone, the day a deal dropped on Lost
+// closes, as the deal page's Closed on starts.
+func boardToday(ctx context.Context) string {
+	return domain.DateOf(time.Now().In(Location(ctx))).String()
 }
