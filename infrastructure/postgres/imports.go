@@ -106,11 +106,11 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 RETURNING `+importColumns,
 		s.t.kind, imp.By, ownerArg(imp.Owner), imp.FileName, content, imp.SHA256, imp.Header, sample, imp.BOM, string(imp.Separator), mapping, imp.RowsTotal)
 	if err != nil {
-		return imports.Import{}, failed("insert import", err)
+		return imports.Import{}, failedCommit("insert import", err)
 	}
 	row, err := pgx.CollectOneRow(rows, pgx.RowToStructByName[importRow])
 	if err != nil {
-		return imports.Import{}, failed("insert import", err)
+		return imports.Import{}, failedCommit("insert import", err)
 	}
 	return row.toDomain(), nil
 }
@@ -214,7 +214,7 @@ func (s *ImportStore[A, R]) Start(ctx context.Context, id int64) error {
 UPDATE imports SET status = 'running', heartbeat_at = now()
 WHERE id = $1 AND kind = $2 AND status = 'checked'`, id, s.t.kind)
 	if err != nil {
-		return failed("start import", err)
+		return failedCommit("start import", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return s.refusedOr("start import", s.whyNot(ctx, s.pool, id, "started"))

@@ -102,7 +102,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`, token, b, expiry)
 	if err != nil {
 		s.remember(token, nil, time.Time{})
-		return failed("save session", err)
+		return failedCommit("save session", err)
 	}
 	s.remember(token, b, expiry)
 	return nil
@@ -112,7 +112,7 @@ ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
 	s.remember(token, nil, time.Time{})
 	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token = $1`, token); err != nil {
-		return failed("delete session", err)
+		return failedCommit("delete session", err)
 	}
 	return nil
 }

@@ -121,7 +121,7 @@ func (r *UserRepository) Change(ctx context.Context, id int64, role user.Role, d
 		return user.User{}, domain.ErrNotFound
 	}
 	if err != nil {
-		return user.User{}, failed("update user", err)
+		return user.User{}, failedCommit("update user", err)
 	}
 	return u, nil
 }
@@ -134,7 +134,7 @@ func (r *UserRepository) SetTimeZone(ctx context.Context, id int64, zone user.Ti
 		return user.User{}, domain.ErrNotFound
 	}
 	if err != nil {
-		return user.User{}, failed("update user time zone", err)
+		return user.User{}, failedCommit("update user time zone", err)
 	}
 	return u, nil
 }
@@ -183,7 +183,7 @@ func (r *TokenRepository) Create(ctx context.Context, t auth.Token, hash []byte)
 			return row.token(), nil
 		}
 	}
-	return auth.Token{}, failed("insert token", err)
+	return auth.Token{}, failedCommit("insert token", err)
 }
 
 // ByHash returns the token with hash and its user, or domain.ErrNotFound.
@@ -240,14 +240,14 @@ func (r *TokenRepository) Revoke(ctx context.Context, id int64) (auth.Token, err
 		UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *)
 		SELECT `+tokenColumns+` FROM t JOIN users u ON u.id = t.user_id`, id)
 	if err != nil {
-		return auth.Token{}, failed("revoke token", err)
+		return auth.Token{}, failedCommit("revoke token", err)
 	}
 	row, err := pgx.CollectOneRow(rows, pgx.RowToStructByName[tokenRow])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return auth.Token{}, domain.ErrNotFound
 	}
 	if err != nil {
-		return auth.Token{}, failed("revoke token", err)
+		return auth.Token{}, failedCommit("revoke token", err)
 	}
 	return row.token(), nil
 }
