@@ -10,12 +10,21 @@ readonly PORTS=(${FAILOVER_PORTS:-8181 8182})
 readonly LOGS=${FAILOVER_LOGS:-/var/tmp/crm-failover}
 GO=${GO:-go}
 pids=()
+# A pair of its own, beside any `make ha-up` one (whose data and ports it
+# must not take): scripts/ha.sh reads these, here and in the test.
+export HA_DIR=${FAILOVER_HA_DIR:-/var/tmp/crm-failover-ha}
+export HA_MONITOR_PORT=${FAILOVER_MONITOR_PORT:-6010}
+export HA_NODE1_PORT=${FAILOVER_NODE1_PORT:-6011}
+export HA_NODE2_PORT=${FAILOVER_NODE2_PORT:-6012}
 
 cleanup() {
 	for pid in "${pids[@]}"; do
 		kill "$pid" 2>/dev/null || true
 	done
 	wait 2>/dev/null || true
+	# The nodes' logs outlive the pair, for a failure to be read.
+	mkdir -p "$LOGS"
+	cp "$HA_DIR"/*.log "$LOGS"/ 2>/dev/null || true
 	scripts/ha.sh down >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -38,7 +47,7 @@ for port in "${PORTS[@]}"; do
 	done
 	curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "failover-test: the app on port $port did not start; see $LOGS/app-$port.log" >&2; exit 1; }
 done
-echo "failover-test: pair up ($url), apps on ${apps[*]}; logs in $LOGS and /var/tmp/crm-ha"
+echo "failover-test: pair up ($url), apps on ${apps[*]}; logs in $LOGS"
 
 FAILOVER_APPS=$(IFS=,; echo "${apps[*]}") FAILOVER_HA=$PWD/scripts/ha.sh DATABASE_URL=$url \
 	$GO test -count=1 -timeout 10m -run '^TestFailover$' -v ./functional/ 2>&1 |

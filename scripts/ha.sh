@@ -49,14 +49,19 @@ as_pg() {
 	fi
 }
 
+# install_packages installs what this script and the failover test use
+# when missing: pg_auto_failover, and pgrep (procps) and curl, which a
+# minimal Debian lacks (without pgrep, down would not find the processes
+# it must stop).
 install_packages() {
 	command -v pg_autoctl >/dev/null 2>&1 && [[ -d /usr/share/postgresql/15/extension ]] &&
-		ls /usr/share/postgresql/15/extension/pgautofailover.control >/dev/null 2>&1 && return 0
+		ls /usr/share/postgresql/15/extension/pgautofailover.control >/dev/null 2>&1 &&
+		command -v pgrep >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && return 0
 	[[ "$(id -u)" = 0 ]] && command -v apt-get >/dev/null 2>&1 ||
-		die "pg_auto_failover is missing: install postgresql-15-auto-failover and pg-auto-failover-cli (Debian), or run this as root"
-	say "installing postgresql-15-auto-failover and pg-auto-failover-cli"
+		die "pg_auto_failover is missing: install postgresql-15-auto-failover, pg-auto-failover-cli, procps and curl (Debian), or run this as root"
+	say "installing postgresql-15-auto-failover, pg-auto-failover-cli, procps and curl"
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-auto-failover pg-auto-failover-cli >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-auto-failover pg-auto-failover-cli procps curl >/dev/null
 }
 
 # run_node starts pg_autoctl on the data directory named by $1 in the
@@ -114,8 +119,23 @@ up() {
 		((SECONDS < deadline)) || die "the monitor does not answer on port $MONITOR_PORT; see $HA_DIR/monitor.log"
 		sleep 0.3
 	done
+	if [[ -d "$HA_DIR/node1" && -d "$HA_DIR/node2" ]]; then
+		# Started again (after a reboot, say): since a failover either node
+		# may be the primary, and only it can take the app's role.
+		say "starting the existing nodes"
+		run_node node1
+		run_node node2
+		local deadline=$((SECONDS + 180)) p=""
+		until p=$(primary 2>/dev/null); do
+			((SECONDS < deadline)) || die "no node became primary; see $HA_DIR/node*.log"
+			sleep 1
+		done
+		provision "${NODE_PORTS[$p - 1]}"
+	fi
 	for n in 1 2; do
-		if [[ ! -d "$HA_DIR/node$n" ]]; then
+		if [[ -d "$HA_DIR/node1" && -d "$HA_DIR/node2" ]]; then
+			break
+		elif [[ ! -d "$HA_DIR/node$n" ]]; then
 			say "creating node $n on port ${NODE_PORTS[$n - 1]}"
 			# The data directory is initialized by pg_autoctl: node 1 as the
 			# primary, node 2 as a copy of it by pg_basebackup.
@@ -129,8 +149,11 @@ up() {
 			provision "${NODE_PORTS[0]}"
 		fi
 	done
-	wait_for 1 primary wait_primary single primary
-	primary_is=$(primary)
+	local primary_is deadline=$((SECONDS + 180))
+	until primary_is=$(primary 2>/dev/null); do
+		((SECONDS < deadline)) || die "no node became primary; see $HA_DIR/node*.log"
+		sleep 1
+	done
 	wait_for "$((3 - primary_is))" secondary
 	wait_for "$primary_is" primary
 	say "monitor :$MONITOR_PORT, primary node $primary_is, secondary node $((3 - primary_is)); logs in $HA_DIR/*.log"
