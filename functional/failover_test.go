@@ -66,9 +66,9 @@ func TestFailover(t *testing.T) {
 	})
 
 	for i, r := range rounds {
-		t.Logf("failover %d: killed node %d; node %d promoted after %s; no write acknowledged for %s (the longest gap between two, from the last before the kill to the first after the promotion); the killed node rejoined as standby %s after it was started",
-			i+1, r.killed, 3-r.killed, r.promoted.Round(100*time.Millisecond), r.noWrites.Round(100*time.Millisecond),
-			r.rejoined.Round(100*time.Millisecond))
+		t.Logf("failover %d: killed node %d at %s; node %d promoted after %s (seen at %s); no write acknowledged for %s (the longest gap between two, from the last before the kill to the first after the promotion); the killed node rejoined as standby %s after it was started",
+			i+1, r.killed, r.killedAt.Format("15:04:05.000"), 3-r.killed, r.promoted.Round(100*time.Millisecond), r.promotedAt.Format("15:04:05.000"),
+			r.noWrites.Round(100*time.Millisecond), r.rejoined.Round(100*time.Millisecond))
 	}
 	t.Logf("failover: %d acknowledged writes, lost %d, duplicates %d; 503 %d (%d said nothing was saved, %d said it may have landed, of which %d had)",
 		len(s.acks), s.count("lost"), s.count("duplicate"), s.count("503 nothing saved")+s.count("503 unknown"),
@@ -89,6 +89,9 @@ type failoverRound struct {
 	// to the first after it; rejoined from starting the killed node again
 	// to it streaming as a secondary.
 	promoted, noWrites, rejoined time.Duration
+	// killedAt and promotedAt place a failure the checker reports (each
+	// write's time is in its message) against the failover.
+	killedAt, promotedAt time.Time
 }
 
 // failOver kills the primary, waits for the promotion and for writes to
@@ -111,6 +114,7 @@ func failOver(t *testing.T, s *soak, ha string) failoverRound {
 	run("wait-primary", fmt.Sprint(3-r.killed))
 	r.promoted = time.Since(killedAt)
 	promotedAt := time.Now()
+	r.killedAt, r.promotedAt = killedAt, promotedAt
 	// Answers to writes committed before the kill may arrive just after
 	// it: the gap is the longest between two acknowledged writes from the
 	// last before the kill to the first after the promotion.

@@ -150,7 +150,14 @@ type soakAck struct {
 	// if it is still deleted and saves the changes either way.
 	restores bool
 	said     string // the page's notice, for the report of a failure
+	// at is when the answer came (or the request was sent, for a write
+	// whose answer said it may have landed), for placing a failure
+	// against a failover's kill and promotion.
+	at time.Time
 }
+
+// when is a's time, as a failure reports it.
+func (a soakAck) when() string { return a.at.Format("15:04:05.000") }
 
 type soak struct {
 	a     *instance
@@ -188,8 +195,9 @@ func (s *soak) ack(a soakAck) {
 			return
 		}
 	}
+	a.at = time.Now()
 	s.acks = append(s.acks, a)
-	s.ackedAt = append(s.ackedAt, time.Now())
+	s.ackedAt = append(s.ackedAt, a.at)
 }
 
 // unavailable handles a 503 to a write of typed from view v: an outage,
@@ -202,7 +210,7 @@ func (r *soakRep) unavailable(id int64, v *soakView, typed map[string]string, re
 	}
 	if strings.Contains(res.body, "may or may not have landed") {
 		r.s.mu.Lock()
-		r.s.unsure = append(r.s.unsure, soakAck{id: id, rep: r.name, op: op, start: v.version, changes: typed})
+		r.s.unsure = append(r.s.unsure, soakAck{id: id, rep: r.name, op: op, start: v.version, changes: typed, at: time.Now()})
 		r.s.mu.Unlock()
 		r.s.note("503 unknown")
 	} else {
@@ -215,7 +223,7 @@ func (r *soakRep) unavailable(id int64, v *soakView, typed map[string]string, re
 // write a carries what it would have changed.
 func (r *soakRep) unavailableExact(id int64, v *soakView, res response, a soakAck) {
 	if r.s.failover && strings.Contains(res.body, "may or may not have landed") {
-		a.id, a.rep, a.start = id, r.name, v.version
+		a.id, a.rep, a.start, a.at = id, r.name, v.version, time.Now()
 		r.s.mu.Lock()
 		r.s.unsure = append(r.s.unsure, a)
 		r.s.mu.Unlock()
@@ -731,7 +739,7 @@ func (s *soak) check(t *testing.T) (int, []string) {
 					}
 				}
 				if now[f] != val {
-					fail("lead %d version %d (%s by %s): %s is %q, not the acknowledged %q", id, version, a.op, a.rep, f, now[f], val)
+					fail("lead %d version %d (%s by %s at %s): %s is %q, not the acknowledged %q", id, version, a.op, a.rep, a.when(), f, now[f], val)
 				}
 			}
 			for f := range now {
@@ -739,8 +747,8 @@ func (s *soak) check(t *testing.T) (int, []string) {
 					continue
 				}
 				if _, carried := a.changes[f]; !carried {
-					fail("lead %d version %d (%s by %s from version %d): changed %s from %q to %q, which it did not carry (a merge reverted or touched it)",
-						id, version, a.op, a.rep, a.start, f, before[f], now[f])
+					fail("lead %d version %d (%s by %s from version %d at %s): changed %s from %q to %q, which it did not carry (a merge reverted or touched it)",
+						id, version, a.op, a.rep, a.start, a.when(), f, before[f], now[f])
 				}
 				if a.start < lastSet[f] && !combined[f] {
 					fail("lead %d version %d (%s by %s from version %d): overwrote %s = %q, set at version %d, which the writer never saw (lost update)",
