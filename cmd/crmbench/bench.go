@@ -374,7 +374,7 @@ func readsOf(random []lead, oldest int64) []aRead {
 		{"lead board", func(rng *rand.Rand) func() string {
 			return func() string { return boardViews[rng.IntN(len(boardViews))] }
 		}},
-		{"lead board, searched", func(rng *rand.Rand) func() string {
+		{"searched lead board", func(rng *rand.Rand) func() string {
 			return func() string { return searchedBoardViews[rng.IntN(len(searchedBoardViews))] }
 		}},
 		{"deal board", func(rng *rand.Rand) func() string {

@@ -53,7 +53,7 @@ func TestBenchMeasuresEveryPathAndWritesItsReport(t *testing.T) {
 		notices + "/" + seriesNoticesOn, notices + "/" + seriesNoticesOff,
 		readPages + "/lead page", readPages + "/search", readPages + "/search, 1–2 characters", readPages + "/deep page",
 		readPages + "/sorted", readPages + "/filtered", readPages + "/deep sorted page", readPages + "/contacts and deals",
-		readPages + "/lead board", readPages + "/lead board, searched", readPages + "/deal board",
+		readPages + "/lead board", readPages + "/searched lead board", readPages + "/deal board",
 	} {
 		assert.True(t, seen[want], "no measurement of %s", want)
 	}
