@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -471,7 +470,7 @@ func dealBoardAsk(r *http.Request, err error, to string) *views.BoardAsk {
 		a.Value = r.PostForm.Get(deal.FieldExpectedClose)
 	case deal.FieldClosedOn:
 		a.Question = fmt.Sprintf("On which day was this deal %s?", strings.ToLower(stage.Label()))
-		a.Value = domain.DateOf(time.Now().In(views.Location(r.Context()))).String()
+		a.Value = views.Today(r.Context())
 	default:
 		return nil
 	}

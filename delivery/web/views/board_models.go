@@ -139,8 +139,8 @@ func (v DealListView) BoardURL() string {
 	return boardURL("/deals/board", q, nil)
 }
 
-// boardToday is today in the rep's zone, the day a deal dropped on Lost
-// closes, as the deal page's Closed on starts.
-func boardToday(ctx context.Context) string {
+// Today is today in the rep's zone, as YYYY-MM-DD: the day a deal's
+// Closed on starts at, on its page and on the board.
+func Today(ctx context.Context) string {
 	return domain.DateOf(time.Now().In(Location(ctx))).String()
 }
