@@ -181,21 +181,28 @@ func readNotice(t *testing.T, ev sseEvent) liveNotice {
 	return n
 }
 
-// saveUnheard saves a new score for lead id at version as rep by through
-// a pool whose saves announce nothing: a save made while the live feed was
-// not listening, whose notice reached no one.
-func (a *instance) saveUnheard(id, version int64, by string, score int) {
+// saveUnheard saves change to lead id at version through a pool whose
+// saves announce nothing: a save made while the live feed was not
+// listening, whose notice reached no one.
+func (a *instance) saveUnheard(id, version int64, change func(l *lead.Lead) error) {
 	a.t.Helper()
 	quiet, err := postgres.Connect(context.Background(), a.db.URL, postgres.Timeouts{}, postgres.LiveNotices(false))
 	require.NoError(a.t, err)
 	defer quiet.Close()
 	_, err = postgres.NewLeadRepository(quiet).Update(context.Background(), id, version, func(l *lead.Lead) (bool, error) {
-		f := l.Fields()
-		f.Score = score
-		changed, err := l.Edit(f, by)
-		return len(changed) > 0, err
+		return true, change(l)
 	})
 	require.NoError(a.t, err)
+}
+
+// scoreBy is a change of a lead's score by rep by.
+func scoreBy(by string, score int) func(l *lead.Lead) error {
+	return func(l *lead.Lead) error {
+		f := l.Fields()
+		f.Score = score
+		_, err := l.Edit(f, by)
+		return err
+	}
 }
 
 // streamEnds waits for the stream's end, skipping the events before it.
@@ -228,7 +235,7 @@ func TestLiveStreamCatchesUpOnTheSavesTheFeedMissed(t *testing.T) {
 		readNotice(t, waitEvent(t, events)), "on connecting: the version a page just loaded shows, which it ignores")
 	require.Eventually(t, func() bool { return a.feed.Watchers() == 1 }, 5*time.Second, 10*time.Millisecond)
 
-	a.saveUnheard(l.ID(), 1, "maria", 85)
+	a.saveUnheard(l.ID(), 1, scoreBy("maria", 85))
 	require.Equal(t, 1, a.db.BreakListeners(t), "the feed's listening session")
 	streamEnds(t, events)
 	assert.Zero(t, a.feed.Watchers())
