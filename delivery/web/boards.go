@@ -328,7 +328,7 @@ func (b *board[A, F]) state(a A) string {
 // board to read the cards they changed again; within the rep's and the
 // feed's limits on streams, like a record page's.
 func (b *board[A, F]) live(w http.ResponseWriter, r *http.Request) error {
-	return b.pages.s.streamSaves(w, r, b.pages.kind, 0, func(s domain.Saved) ([]byte, error) {
+	return b.pages.s.streamSaves(w, r, b.pages.kind, 0, nil, func(s domain.Saved) ([]byte, error) {
 		return json.Marshal(boardNotice{ID: s.ID, Version: s.Version})
 	}, "saved")
 }

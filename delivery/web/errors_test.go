@@ -55,7 +55,7 @@ func TestStream_AFullFeedAsksToComeBackIn30sAndLogsOnceAMinute(t *testing.T) {
 		req = req.WithContext(views.WithUser(req.Context(), user.User{ID: 7, Name: "maria"}))
 		w := httptest.NewRecorder()
 
-		require.NoError(t, s.stream(w, req, "lead", 1, nil))
+		require.NoError(t, s.stream(w, req, "lead", 1, nil, nil))
 
 		assert.Equal(t, http.StatusServiceUnavailable, w.Code)
 		assert.Equal(t, "30", w.Header().Get("Retry-After"))

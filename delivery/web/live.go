@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,8 +16,10 @@ import (
 type LiveFeed interface {
 	// Subscribe returns the saves of aggregate kind id from now on and the
 	// function that stops them; an error means no more watchers fit. The
-	// channel is closed when the server shuts down. Id 0 is every
-	// aggregate of the kind (a board's cards).
+	// channel is closed when the server shuts down, and when the feed may
+	// have missed saves (it lost its connection): the stream then ends and
+	// the client reconnects and catches up. Id 0 is every aggregate of the
+	// kind (a board's cards).
 	Subscribe(kind string, id int64) (<-chan domain.Saved, func(), error)
 	// SubscribeRep returns the notices for rep (a user id) from now on,
 	// and the function that stops them, as Subscribe does.
@@ -104,16 +107,38 @@ func (s *server) refuseStream(w http.ResponseWriter, r *http.Request, status int
 // each worded by message, so its open page can say "maria saved this lead
 // just now" without a reload. Pages work without it; it only announces.
 // The caller has checked that the aggregate exists.
-func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, id int64, message func(domain.Saved) string) error {
-	return s.streamSaves(w, r, kind, id, func(saved domain.Saved) ([]byte, error) {
+//
+// The first event is the aggregate as current reads it once subscribed:
+// a save made while the page was not listening (before the stream opened,
+// or while it was down and the browser reconnecting) was announced to
+// nobody, and the page, which ignores a notice of the version it shows,
+// hears of it this way. A read that fails (the database down) skips it.
+func (s *server) stream(w http.ResponseWriter, r *http.Request, kind string, id int64, message func(domain.Saved) string,
+	current func(ctx context.Context) (liveNotice, error)) error {
+	catchUp := func() []byte {
+		ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+		defer cancel()
+		n, err := current(ctx)
+		if err != nil {
+			s.log.WarnContext(r.Context(), "live notices: could not read the record to catch up; streaming on",
+				"kind", kind, "id", id, "err", err, "request_id", requestID(r.Context()))
+			return nil
+		}
+		data, _ := json.Marshal(n) // a number and a string: it cannot fail
+		return data
+	}
+	return s.streamSaves(w, r, kind, id, catchUp, func(saved domain.Saved) ([]byte, error) {
 		return json.Marshal(liveNotice{Version: saved.Version, Message: message(saved)})
 	}, "saved")
 }
 
 // streamSaves streams the saves of aggregate id of kind (0: of every one
 // of kind) as server-sent events named name, each as encode writes it,
-// within the rep's and the feed's limits on streams.
-func (s *server) streamSaves(w http.ResponseWriter, r *http.Request, kind string, id int64, encode func(domain.Saved) ([]byte, error), name string) error {
+// within the rep's and the feed's limits on streams. catchUp, when not
+// nil, is called once subscribed, so no save falls between what it reads
+// and the saves streamed: the data of a first event, or nil for none.
+func (s *server) streamSaves(w http.ResponseWriter, r *http.Request, kind string, id int64, catchUp func() []byte,
+	encode func(domain.Saved) ([]byte, error), name string) error {
 	if s.live == nil {
 		return errPageNotFound
 	}
@@ -129,14 +154,19 @@ func (s *server) streamSaves(w http.ResponseWriter, r *http.Request, kind string
 		return nil
 	}
 	defer stop()
-	return serveEvents(w, r, saves, encode, name)
+	var first []byte
+	if catchUp != nil {
+		first = catchUp()
+	}
+	return serveEvents(w, r, first, saves, encode, name)
 }
 
-// serveEvents streams each value of events as a server-sent event named
-// name, its data as encode writes it (nil data: the value is not sent),
-// until the client goes, the channel closes (the server shutting down) or
-// a write fails.
-func serveEvents[T any](w http.ResponseWriter, r *http.Request, events <-chan T, encode func(T) ([]byte, error), name string) error {
+// serveEvents streams first (unless nil) and then each value of events as
+// a server-sent event named name, its data as encode writes it (nil data:
+// the value is not sent), until the client goes, the channel closes (the
+// server shutting down, or the feed asking its watchers to catch up) or a
+// write fails.
+func serveEvents[T any](w http.ResponseWriter, r *http.Request, first []byte, events <-chan T, encode func(T) ([]byte, error), name string) error {
 	rc := http.NewResponseController(w)
 	// The server's WriteTimeout bounds whole responses; this one lasts as
 	// long as the page is open, so each write gets its own deadline instead.
@@ -159,6 +189,9 @@ func serveEvents[T any](w http.ResponseWriter, r *http.Request, events <-chan T,
 	if !send("retry: 3000\n: connected\n\n") {
 		return nil
 	}
+	if first != nil && !send("event: "+name+"\ndata: "+string(first)+"\n\n") {
+		return nil
+	}
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
 	for {
@@ -171,7 +204,9 @@ func serveEvents[T any](w http.ResponseWriter, r *http.Request, events <-chan T,
 			}
 		case ev, open := <-events:
 			if !open {
-				return nil // the server is shutting down
+				// The server is shutting down, or the feed may have missed
+				// saves: EventSource reconnects, and the new stream catches up.
+				return nil
 			}
 			data, err := encode(ev)
 			if err == nil && data == nil {
@@ -194,8 +229,7 @@ func (p *recordPages[A, F]) savedMessage(s domain.Saved, you string) string {
 	}
 	switch {
 	case s.Event == domain.EventDeleted:
-		return fmt.Sprintf("%s deleted this %s %s (version %d). It is in the Trash; what you type here cannot be saved unless it is restored.",
-			who, s.Kind, when, s.Version)
+		return deletedMessage(who, s.Kind, when, s.Version)
 	case s.Event == domain.EventRestored:
 		return fmt.Sprintf("%s restored this %s from the Trash %s (version %d).", who, s.Kind, when, s.Version)
 	case p.moved != "" && len(s.Fields) == 1 && s.Fields[0] == p.stateField:
@@ -207,4 +241,29 @@ func (p *recordPages[A, F]) savedMessage(s domain.Saved, you string) string {
 		return fmt.Sprintf("%s saved this %s %s — %d fields changed: %s (version %d).",
 			who, s.Kind, when, len(s.Fields), fieldList(s.Fields, p.labels), s.Version)
 	}
+}
+
+// caughtUpMessage says what the last save of record a did, for rep you,
+// when the page may not have heard of it (the stream's first event, see
+// stream): "maria saved this lead since this page last heard from the
+// server (version 7)." Only the record as it now is is at hand, not what
+// the save changed nor how many saves the page missed, so it names the
+// last saver and the version, and says a deleted record is deleted. Not
+// "in another tab": the rep's own save whose answer was lost reads so too.
+func (p *recordPages[A, F]) caughtUpMessage(a A, you string) string {
+	who, when := views.Who(a.UpdatedBy()), "since this page last heard from the server"
+	if a.UpdatedBy() == you {
+		who = "You"
+	}
+	if a.Deleted() {
+		return deletedMessage(who, p.kind, when, a.Version())
+	}
+	return fmt.Sprintf("%s saved this %s %s (version %d).", who, p.kind, when, a.Version())
+}
+
+// deletedMessage says that who deleted a record of kind when, at version,
+// and what that means for the rep's typing.
+func deletedMessage(who, kind, when string, version int64) string {
+	return fmt.Sprintf("%s deleted this %s %s (version %d). It is in the Trash; what you type here cannot be saved unless it is restored.",
+		who, kind, when, version)
 }

@@ -486,5 +486,12 @@ func (p *recordPages[A, F]) live(w http.ResponseWriter, r *http.Request) error {
 		return err // no stream, and no slot taken, for a record that is not there
 	}
 	you := actor(r)
-	return p.s.stream(w, r, p.kind, id, func(s domain.Saved) string { return p.savedMessage(s, you) })
+	return p.s.stream(w, r, p.kind, id, func(s domain.Saved) string { return p.savedMessage(s, you) },
+		func(ctx context.Context) (liveNotice, error) {
+			a, err := p.svc.Get(ctx, id)
+			if err != nil {
+				return liveNotice{}, err
+			}
+			return liveNotice{Version: a.Version(), Message: p.caughtUpMessage(a, you)}, nil
+		})
 }

@@ -43,7 +43,7 @@ func (s *server) repNotices(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	defer stop()
-	return serveEvents(w, r, notices, func(n domain.RepNotice) ([]byte, error) {
+	return serveEvents(w, r, nil, notices, func(n domain.RepNotice) ([]byte, error) {
 		if n.From != "" && n.From == rep.Name {
 			return nil, nil
 		}

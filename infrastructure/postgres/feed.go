@@ -58,8 +58,7 @@ type Feed struct {
 	stopped  bool
 	// ready is closed once the first LISTEN is in place, so tests and
 	// start-up can wait for it.
-	ready     chan struct{}
-	readyOnce sync.Once
+	ready chan struct{}
 }
 
 // AllOfKind is the id that subscribes to the saves of every aggregate of a
@@ -85,7 +84,9 @@ func (f *Feed) Ready() <-chan struct{} { return f.ready }
 // function that stops them (call it exactly once); id 0 is every aggregate
 // of kind, as a board watches them (AllOfKind). A watcher that does not
 // keep up misses notices rather than slowing the feed down: each notice
-// stands on its own.
+// stands on its own. The channel is closed when the feed stops, and when
+// it listens again after losing its connection: the notices sent meanwhile
+// are lost, and the watcher should subscribe again and read what changed.
 func (f *Feed) Subscribe(kind string, id int64) (<-chan domain.Saved, func(), error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -106,7 +107,7 @@ func (f *Feed) Subscribe(kind string, id int64) (<-chan domain.Saved, func(), er
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if _, ok := f.watchers[k][ch]; !ok {
-			return // closed by stop already
+			return // closed already: the feed stopped or listened again
 		}
 		delete(f.watchers[k], ch)
 		if len(f.watchers[k]) == 0 {
@@ -119,7 +120,8 @@ func (f *Feed) Subscribe(kind string, id int64) (<-chan domain.Saved, func(), er
 // SubscribeRep returns the notices for rep (a user id) from now on, and
 // the function that stops them (call it exactly once): every page a rep
 // has open watches this, within the same limit as Subscribe. A watcher
-// that does not keep up misses notices.
+// that does not keep up misses notices; the channel is closed as
+// Subscribe's is.
 func (f *Feed) SubscribeRep(rep int64) (<-chan domain.RepNotice, func(), error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -139,7 +141,7 @@ func (f *Feed) SubscribeRep(rep int64) (<-chan domain.RepNotice, func(), error) 
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if _, ok := f.reps[rep][ch]; !ok {
-			return // closed by stop already
+			return // closed already: the feed stopped or listened again
 		}
 		delete(f.reps[rep], ch)
 		if len(f.reps[rep]) == 0 {
@@ -161,9 +163,10 @@ func (f *Feed) Watchers() int {
 const retryListen = time.Second
 
 // Run listens until ctx ends, then closes every watcher's channel so the
-// streams end and a server can drain. Notices sent while it was
-// reconnecting are lost; the pages they concern still show the truth on
-// the next load or save, since notices only announce.
+// streams end and a server can drain. When the connection breaks it
+// listens again, and then closes every watcher's channel too (see
+// listen): notices sent while it was not listening are lost, and only a
+// watcher that subscribes again and reads what it shows can catch up.
 func (f *Feed) Run(ctx context.Context) {
 	defer f.stop()
 	for ctx.Err() == nil {
@@ -197,7 +200,19 @@ func (f *Feed) listen(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, `LISTEN `+savedChannel+`; LISTEN `+RepChannel); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	f.readyOnce.Do(func() { close(f.ready) })
+	select {
+	case <-f.ready:
+		// Listening again after a lost connection (a database restart, a
+		// failover): the saves committed meanwhile were announced to nobody.
+		// A watcher cannot tell, so each is ended, as if the feed stopped,
+		// but the feed goes on: the streams end, the browsers reconnect
+		// (EventSource does by itself), and each stream reads the state
+		// it shows on (re)connecting, after subscribing, so no save falls
+		// in between.
+		f.log.Info("live feed listens again; its watchers were ended to catch up", "watchers", f.endWatchers())
+	default:
+		close(f.ready)
+	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -227,8 +242,18 @@ func (f *Feed) listen(ctx context.Context) error {
 
 func (f *Feed) stop() {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.stopped = true
+	f.mu.Unlock()
+	f.endWatchers()
+}
+
+// endWatchers closes every watcher's channel and forgets it, so that its
+// stop function finds it gone and leaves the count alone; it returns how
+// many it ended.
+func (f *Feed) endWatchers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ended := f.count
 	for k, chans := range f.watchers {
 		for ch := range chans {
 			close(ch)
@@ -242,6 +267,7 @@ func (f *Feed) stop() {
 		delete(f.reps, rep)
 	}
 	f.count = 0
+	return ended
 }
 
 func (f *Feed) deliver(saved domain.Saved) {

@@ -269,3 +269,57 @@ func TestFeed_AWatcherOfAKindHearsEveryRecordOfItCreatedOrSaved(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 }
+
+// TestFeed_ListeningAgainEndsEveryWatcherSoItCatchesUp: the saves made
+// while the feed's connection was broken were announced to nobody, so
+// once it listens again every watcher's channel is closed (its stream
+// ends, the browser reconnects and reads what changed), and the feed
+// takes new watchers as before.
+func TestFeed_ListeningAgainEndsEveryWatcherSoItCatchesUp(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	repo := postgres.NewLeadRepository(db.Pool)
+	l := create(t, repo, ada())
+	feed := runFeed(t, db.Pool, 10)
+	page, stopPage := subscribe(t, feed, l.ID())
+	board, stopBoard := subscribe(t, feed, postgres.AllOfKind)
+	rep, stopRep, err := feed.SubscribeRep(1)
+	require.NoError(t, err)
+	require.Equal(t, 3, feed.Watchers())
+
+	require.Equal(t, 1, db.BreakListeners(t), "the feed's one listening session")
+	closed(t, page)
+	closed(t, board)
+	closed(t, rep)
+	assert.Zero(t, feed.Watchers())
+	stopPage() // the streams' own stops, after the feed closed them
+	stopBoard()
+	stopRep()
+	assert.Zero(t, feed.Watchers(), "a stop after the close counts nothing twice")
+
+	again, stopAgain := subscribe(t, feed, l.ID())
+	defer stopAgain()
+	assert.Equal(t, 1, feed.Watchers(), "the feed goes on")
+	_, err = repo.Update(t.Context(), l.ID(), 1, setScore(80, "maria"))
+	require.NoError(t, err)
+	got := receive(t, again)
+	assert.Equal(t, []any{l.ID(), int64(2), "maria"}, []any{got.ID, got.Version, got.Actor}, "a save after it listens again is heard")
+	stopAgain()
+	assert.Zero(t, feed.Watchers())
+}
+
+// closed waits for ch to be closed, draining what it still holds.
+func closed[T any](t *testing.T, ch <-chan T) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case _, open := <-ch:
+			if !open {
+				return
+			}
+		case <-timeout:
+			t.Fatal("the channel is still open after 10 s")
+		}
+	}
+}

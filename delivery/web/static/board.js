@@ -514,8 +514,44 @@
     }, 500);
   }
 
+  // interrupted tells the rep, once the board's stream is back after a
+  // break, that saves made meanwhile may be missing from the cards: no
+  // notice of them came (the server's live feed, or the stream itself,
+  // was down). The heads are read again, exact as ever; the cards are not,
+  // since a save may also have brought a card the board never showed, so
+  // the board says so and offers a reload. The notice stands apart from
+  // the banner, which each move replaces, until the reload.
+  function interrupted() {
+    heads();
+    var text = "Live updates were interrupted, so cards saved meanwhile may show as they were.";
+    var p = document.getElementById("board-interrupted");
+    if (!p) {
+      p = document.createElement("p");
+      p.id = "board-interrupted";
+      p.className = "notice live";
+      p.dataset.testid = "board-interrupted";
+      banner.before(p);
+    }
+    var reload = document.createElement("a");
+    reload.href = window.location.href;
+    reload.textContent = "Reload the board";
+    reload.dataset.testid = "board-reload";
+    p.replaceChildren(text + " ", reload);
+    announce(text + " Reload the board to see every card as it is now.");
+  }
+
   if (window.EventSource && board.dataset.liveUrl) {
     var source = new EventSource(board.dataset.liveUrl);
+    // EventSource reconnects by itself after an error (the stream ends
+    // when the server's feed may have missed saves, see Feed.listen); the
+    // open that follows an error, unlike the first, means a gap.
+    var broken = false;
+    source.addEventListener("error", function () { broken = true; });
+    source.addEventListener("open", function () {
+      if (!broken) return;
+      broken = false;
+      interrupted();
+    });
     source.addEventListener("saved", function (evt) {
       var n;
       try { n = JSON.parse(evt.data); } catch (e) { return; }

@@ -117,6 +117,19 @@ func create(t testing.TB, template string) *DB {
 	return db
 }
 
+// BreakListeners ends the sessions that LISTEN on this database (the
+// live feeds'), as a database restart or a failover ends them, and
+// returns how many it ended. The rest of the pool is left alone.
+func (db *DB) BreakListeners(t testing.TB) int {
+	t.Helper()
+	var ended int
+	check(t, db.Pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))
+		FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()
+		  AND backend_type = 'client backend' AND query LIKE 'LISTEN%'`).Scan(&ended))
+	return ended
+}
+
 // connect opens the admin connection. It uses context.Background, not
 // t.Context: cleanups run after the test's context is cancelled.
 func connect(t testing.TB) *pgx.Conn {
