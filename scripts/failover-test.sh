@@ -2,7 +2,9 @@
 # make failover-test: a fresh pg_auto_failover pair (scripts/ha.sh), two
 # `crm serve` on it, and functional.TestFailover driving the soak's
 # checker through both while the primary is killed and rejoined, twice.
-# Exits non-zero if an acknowledged write is lost. Leaves nothing running.
+# Exits non-zero if an acknowledged write is lost. Leaves nothing running;
+# on a failure it keeps the pair's data in $LOGS/ha-data, and with
+# FAILOVER_TRACE=1 the nodes log every statement with its transaction id.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,7 @@ export HA_NODE1_PORT=${FAILOVER_NODE1_PORT:-6011}
 export HA_NODE2_PORT=${FAILOVER_NODE2_PORT:-6012}
 
 cleanup() {
+	local status=$?
 	for pid in "${pids[@]}"; do
 		kill "$pid" 2>/dev/null || true
 	done
@@ -25,12 +28,29 @@ cleanup() {
 	# The nodes' logs outlive the pair, for a failure to be read.
 	mkdir -p "$LOGS"
 	cp "$HA_DIR"/*.log "$LOGS"/ 2>/dev/null || true
+	if ((status != 0)); then
+		# The pair's data too (both timelines' WAL, the history, with
+		# FAILOVER_TRACE every statement and its transaction), to tell
+		# which transaction an acknowledged write was and what became of it.
+		scripts/ha.sh stop >/dev/null 2>&1 || true
+		rm -rf "$LOGS/ha-data"
+		cp -a "$HA_DIR" "$LOGS/ha-data" && echo "failover-test: the pair's data is kept in $LOGS/ha-data" >&2
+	fi
 	scripts/ha.sh down >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
 scripts/ha.sh down >/dev/null 2>&1 || true
 url=$(scripts/ha.sh up)
+if [[ -n "${FAILOVER_TRACE:-}" ]]; then
+	# Every statement, when it ends, with its transaction id and session.
+	for port in "$HA_NODE1_PORT" "$HA_NODE2_PORT"; do
+		(cd / && runuser -u postgres -- psql -q -h 127.0.0.1 -p "$port" -d postgres \
+			-c "ALTER SYSTEM SET log_min_duration_statement = 0" \
+			-c "ALTER SYSTEM SET log_line_prefix = '%m [%p] xid=%x %c '" \
+			-c "SELECT pg_reload_conf()" >/dev/null)
+	done
+fi
 $GO build -o bin/crm ./cmd/crm
 DATABASE_URL=$url bin/crm migrate up
 mkdir -p "$LOGS"

@@ -6,6 +6,7 @@
 #   scripts/ha.sh up        create (or start again) the three, print the URL
 #   scripts/ha.sh url       print the multi-host DATABASE_URL
 #   scripts/ha.sh status    pg_autoctl show state
+#   scripts/ha.sh stop      stop all three, keep their data
 #   scripts/ha.sh down      stop all three and delete their data
 #   scripts/ha.sh primary   print the node number (1 or 2) of the primary
 #   scripts/ha.sh kill N    SIGKILL node N, its pg_autoctl and its postgres:
@@ -200,23 +201,39 @@ descendants() {
 	done
 }
 
+# kill_node kills node N as if its machine died: every process at once.
+# Signalled one by one, the postmaster first, its backends ran on for
+# milliseconds on a busy machine (clients were told "terminating connection
+# due to unexpected postmaster exit", which only a living backend sends),
+# and a list taken first misses a backend forked meanwhile. So the node is
+# frozen (SIGSTOP; a stopped process neither runs nor forks), listed again
+# until no new process appears, and only then killed.
 kill_node() {
-	local n=$1 pids="" p
-	for p in $(pgrep -u postgres -f "pg_autoctl run --pgdata $HA_DIR/node$n\$" || true); do
-		pids="$pids $p $(descendants "$p")"
-	done
+	local n=$1 roots pids="" listed=-1 p
+	roots=$(pgrep -u postgres -f "pg_autoctl run --pgdata $HA_DIR/node$n\$" || true)
 	if [[ -f "$HA_DIR/node$n/postmaster.pid" ]]; then
-		p=$(head -1 "$HA_DIR/node$n/postmaster.pid")
-		pids="$pids $p $(descendants "$p")"
+		roots="$roots $(head -1 "$HA_DIR/node$n/postmaster.pid")"
 	fi
-	pids=$(echo $pids)
-	[[ -n "$pids" ]] || die "node $n is not running"
+	[[ -n "${roots// /}" ]] || die "node $n is not running"
+	while :; do
+		pids=""
+		for p in $roots; do
+			pids="$pids $p $(descendants "$p")"
+		done
+		pids=$(tr ' ' '\n' <<<"$pids" | sort -un | xargs)
+		# shellcheck disable=SC2086 # a list of pids
+		kill -STOP $pids 2>/dev/null || true
+		(($(wc -w <<<"$pids") == listed)) && break
+		listed=$(wc -w <<<"$pids")
+	done
 	# shellcheck disable=SC2086 # a list of pids
 	kill -KILL $pids 2>/dev/null || true
 	say "node $n killed with SIGKILL: pg_autoctl and postgres (pids $pids)"
 }
 
-down() {
+# stop stops all three (immediately, as a crash would) and keeps their data
+# and logs, for a failure to be examined (pg_waldump, txid_status).
+stop() {
 	local name pid
 	for name in node1 node2 monitor; do
 		pid=$(pgrep -u postgres -f "pg_autoctl run --pgdata $HA_DIR/$name\$" || true)
@@ -233,6 +250,10 @@ down() {
 			as_pg "$PG_BIN/pg_ctl" -D "$HA_DIR/$name" stop -m immediate >/dev/null 2>&1 || true
 		fi
 	done
+}
+
+down() {
+	stop
 	rm -rf "$HA_DIR"
 	say "stopped; $HA_DIR deleted"
 }
@@ -241,6 +262,7 @@ case "${1:-}" in
 up) up ;;
 url) url ;;
 status) as_pg pg_autoctl show state --pgdata "$HA_DIR/monitor" ;;
+stop) stop && say "stopped; data kept in $HA_DIR" ;;
 down) down ;;
 primary) primary ;;
 kill) kill_node "${2:?node number}" ;;
@@ -250,5 +272,5 @@ wait-secondary)
 	wait_for "${2:?node number}" secondary
 	wait_for "$((3 - $2))" primary
 	;;
-*) die "usage: scripts/ha.sh up|url|status|down|primary|kill N|start N|wait-primary N|wait-secondary N" ;;
+*) die "usage: scripts/ha.sh up|url|status|stop|down|primary|kill N|start N|wait-primary N|wait-secondary N" ;;
 esac
