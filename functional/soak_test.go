@@ -152,12 +152,19 @@ type soakAck struct {
 	said     string // the page's notice, for the report of a failure
 	// at is when the answer came (or the request was sent, for a write
 	// whose answer said it may have landed), for placing a failure
-	// against a failover's kill and promotion.
-	at time.Time
+	// against a failover's kill and promotion; request is the answer's
+	// X-Request-Id, for finding it in the app's log.
+	at      time.Time
+	request string
 }
 
-// when is a's time, as a failure reports it.
-func (a soakAck) when() string { return a.at.Format("15:04:05.000") }
+// when is a's time and request, as a failure reports them.
+func (a soakAck) when() string {
+	return a.at.Format("15:04:05.000") + ", request " + a.request
+}
+
+// requestOf is the id the app gave the request res answers.
+func requestOf(res response) string { return res.header.Get("X-Request-Id") }
 
 type soak struct {
 	a     *instance
@@ -450,7 +457,7 @@ func (r *soakRep) answered(id int64, v *soakView, typed map[string]string, res r
 		if strings.Contains(res.body, "Merged with") {
 			r.s.note("merged")
 		}
-		r.s.ack(soakAck{id: id, rep: r.name, op: op, start: v.version, landed: landed, changes: typed, said: notice(res)})
+		r.s.ack(soakAck{id: id, rep: r.name, op: op, start: v.version, landed: landed, changes: typed, said: notice(res), request: requestOf(res)})
 		r.look(id, landed)
 	case http.StatusConflict:
 		shown := r.shown(res)
@@ -532,10 +539,19 @@ func (r *soakRep) nextStatus(v *soakView) (lead.Status, bool) {
 func (r *soakRep) pageDelete(id int64, v *soakView) {
 	res := r.post("/leads/"+strconv.FormatInt(id, 10)+"/delete", url.Values{"version": {strconv.FormatInt(v.version, 10)}})
 	switch res.status {
-	case http.StatusOK: // HX-Redirect to the list
+	case http.StatusOK:
+		// Done only when it sends the page to the list, as the handler does
+		// after the delete: any other 200 is no acknowledgement.
+		if !strings.HasPrefix(res.header.Get("HX-Redirect"), "/leads?notice=deleted") {
+			r.s.a.t.Errorf("delete of lead %d by %s: 200 without the redirect to the list (request %s, HX-Redirect %q): %.300s",
+				id, r.name, requestOf(res), res.header.Get("HX-Redirect"), res.body)
+			r.refresh(id)
+			return
+		}
 		// A delete is exact: it produced the version after the rep's.
 		deleted := true
-		r.s.ack(soakAck{id: id, rep: r.name, op: "delete", start: v.version, landed: v.version + 1, deleted: &deleted, changes: map[string]string{}})
+		r.s.ack(soakAck{id: id, rep: r.name, op: "delete", start: v.version, landed: v.version + 1, deleted: &deleted,
+			changes: map[string]string{}, request: requestOf(res)})
 		r.s.note("deleted")
 		r.look(id, v.version+1)
 	case http.StatusConflict:
@@ -568,7 +584,8 @@ func (r *soakRep) restore(id int64, v *soakView, typed map[string]string) {
 			r.refresh(id)
 			return
 		}
-		a := soakAck{id: id, rep: r.name, op: "restore", start: v.version, landed: r.shown(res), changes: typed, said: notice(res)}
+		a := soakAck{id: id, rep: r.name, op: "restore", start: v.version, landed: r.shown(res), changes: typed, said: notice(res),
+			request: requestOf(res)}
 		if withForm {
 			a.op, a.restores = "restore with changes", true
 		} else {
@@ -631,7 +648,7 @@ func (r *soakRep) apiAnswered(id int64, v *soakView, typed map[string]string, re
 		landed, err := strconv.ParseInt(strings.Trim(res.header.Get("ETag"), `"`), 10, 64)
 		require.NoError(r.s.a.t, err)
 		if landed != v.version {
-			r.s.ack(soakAck{id: id, rep: r.name, op: op, start: v.version, landed: landed, changes: typed})
+			r.s.ack(soakAck{id: id, rep: r.name, op: op, start: v.version, landed: landed, changes: typed, request: requestOf(res)})
 		} else {
 			r.s.note("nothing")
 		}

@@ -34,7 +34,8 @@ cleanup() {
 		# which transaction an acknowledged write was and what became of it.
 		scripts/ha.sh stop >/dev/null 2>&1 || true
 		rm -rf "$LOGS/ha-data"
-		cp -a "$HA_DIR" "$LOGS/ha-data" && echo "failover-test: the pair's data is kept in $LOGS/ha-data" >&2
+		cp -a "$HA_DIR" "$LOGS/ha-data" && cp "$LOGS"/app-*.log "$LOGS"/test.log "$LOGS/ha-data"/ 2>/dev/null &&
+			echo "failover-test: the pair's data and the apps' logs are kept in $LOGS/ha-data" >&2
 	fi
 	scripts/ha.sh down >/dev/null 2>&1 || true
 }
