@@ -152,11 +152,13 @@ func (a *instance) lead(id int64) *lead.Lead {
 	return l
 }
 
-// response is a finished request: status, headers and the body as text.
+// response is a finished request: status, headers and the body as text,
+// and when the request was sent.
 type response struct {
 	status int
 	header http.Header
 	body   string
+	sent   time.Time
 }
 
 // do sends a request as Ann without following redirects; htmx adds the
@@ -196,12 +198,13 @@ func (a *instance) doWith(session *http.Cookie, method, path string, form url.Va
 func (a *instance) send(req *http.Request) response {
 	a.t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	sent := time.Now()
 	res, err := client.Do(req)
 	require.NoError(a.t, err)
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	require.NoError(a.t, err)
-	return response{status: res.StatusCode, header: res.Header, body: string(b)}
+	return response{status: res.StatusCode, header: res.Header, body: string(b), sent: sent}
 }
 
 func (a *instance) get(path string) response     { return a.do(http.MethodGet, path, nil, false) }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"crm/domain"
@@ -150,17 +151,24 @@ type soakAck struct {
 	// if it is still deleted and saves the changes either way.
 	restores bool
 	said     string // the page's notice, for the report of a failure
-	// at is when the answer came (or the request was sent, for a write
-	// whose answer said it may have landed), for placing a failure
-	// against a failover's kill and promotion; request is the answer's
+	// at is when the answer came, for placing a failure against a
+	// failover's kill and promotion; request is the answer's
 	// X-Request-Id, for finding it in the app's log.
 	at      time.Time
 	request string
+	// sent is when a write answered "may or may not have landed" was
+	// sent: the version it landed as, if any, was written between sent
+	// and at (see landedUnsure).
+	sent time.Time
 }
 
 // when is a's time and request, as a failure reports them.
 func (a soakAck) when() string {
-	return a.at.Format("15:04:05.000") + ", request " + a.request
+	answer := "answered"
+	if !a.sent.IsZero() {
+		answer = "answered 503 \"may have landed\""
+	}
+	return answer + " at " + a.at.Format("15:04:05.000") + ", request " + a.request
 }
 
 // requestOf is the id the app gave the request res answers.
@@ -217,7 +225,8 @@ func (r *soakRep) unavailable(id int64, v *soakView, typed map[string]string, re
 	}
 	if strings.Contains(res.body, "may or may not have landed") {
 		r.s.mu.Lock()
-		r.s.unsure = append(r.s.unsure, soakAck{id: id, rep: r.name, op: op, start: v.version, changes: typed, at: time.Now()})
+		r.s.unsure = append(r.s.unsure, soakAck{id: id, rep: r.name, op: op, start: v.version, changes: typed,
+			at: time.Now(), sent: res.sent, request: requestOf(res)})
 		r.s.mu.Unlock()
 		r.s.note("503 unknown")
 	} else {
@@ -230,7 +239,7 @@ func (r *soakRep) unavailable(id int64, v *soakView, typed map[string]string, re
 // write a carries what it would have changed.
 func (r *soakRep) unavailableExact(id int64, v *soakView, res response, a soakAck) {
 	if r.s.failover && strings.Contains(res.body, "may or may not have landed") {
-		a.id, a.rep, a.start, a.at = id, r.name, v.version, time.Now()
+		a.id, a.rep, a.start, a.at, a.sent, a.request = id, r.name, v.version, time.Now(), res.sent, requestOf(res)
 		r.s.mu.Lock()
 		r.s.unsure = append(r.s.unsure, a)
 		r.s.mu.Unlock()
@@ -669,29 +678,91 @@ func (r *soakRep) apiAnswered(id int64, v *soakView, typed map[string]string, re
 	}
 }
 
+// clockSlack is how far a version's time, from the database's clock, may
+// fall outside the span of the request that wrote it, from this process's
+// clock: the same machine's clock, at different resolutions.
+const clockSlack = 50 * time.Millisecond
+
 // landedUnsure returns the write answered "may or may not have landed"
-// that produced lead id's version, holding state, if one did: a write of
-// that lead from an earlier version whose values are all in it. Each
-// counts once.
-func (s *soak) landedUnsure(id, version int64, state map[string]string) (soakAck, bool) {
+// that produced lead version versions[k], if one did: the rep's write of
+// that lead from an earlier version, sent before the version was written
+// and answered after, that explains it as an acknowledged write would
+// (see verdict). Each counts once; of several, the one from the latest
+// version.
+func (s *soak) landedUnsure(versions []*lead.Lead, k int, lastSet map[string]int64) (soakAck, bool) {
+	l := versions[k]
+	best := -1
 	for i, u := range s.unsure {
-		if u.id != id || u.start >= version || u.landed != 0 {
+		if u.id != l.ID() || u.start > int64(k) || u.landed != 0 || u.rep != l.UpdatedBy() ||
+			l.UpdatedAt().Before(u.sent.Add(-clockSlack)) || l.UpdatedAt().After(u.at.Add(clockSlack)) ||
+			len(verdict(u, versions, k, lastSet)) > 0 {
 			continue
 		}
-		all := true
-		for f, val := range u.changes {
-			if f != lead.FieldNotes && state[f] != val {
-				all = false
-			}
-		}
-		if all {
-			s.unsure[i].landed = version
-			s.counts["503 unknown, landed"]++
-			u.landed = version
-			return u, true
+		if best < 0 || u.start > s.unsure[best].start {
+			best = i
 		}
 	}
-	return soakAck{}, false
+	if best < 0 {
+		return soakAck{}, false
+	}
+	s.unsure[best].landed = int64(k + 1)
+	s.counts["503 unknown, landed"]++
+	return s.unsure[best], true
+}
+
+// verdict is what is wrong with write a as the one that produced lead
+// version versions[k] (k ≥ 1), nothing when it explains that version:
+// the writer wrote it, it holds the values a carried, it changed nothing
+// a did not carry, it overwrote no value a's rep never saw, and it
+// deleted or restored the lead only as a did. lastSet is the version that
+// gave each field its value before.
+func verdict(a soakAck, versions []*lead.Lead, k int, lastSet map[string]int64) []string {
+	var problems []string
+	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	id, version := a.id, int64(k+1)
+	now, before := soakState(versions[k]), soakState(versions[k-1])
+	if by := versions[k].UpdatedBy(); by != a.rep {
+		fail("lead %d version %d (%s by %s from version %d, %s): written by %s", id, version, a.op, a.rep, a.start, a.when(), by)
+	}
+	// A multi-line text someone changed since the writer's version lands
+	// as both edits merged line by line, when they touched different
+	// lines: what the writer typed, merged with what was saved meanwhile
+	// from the version the writer started from.
+	combined := map[string]bool{}
+	for f, val := range a.changes {
+		if f == lead.FieldNotes && a.start >= 1 && a.start < lastSet[f] && a.start <= int64(len(versions)) {
+			start := soakState(versions[a.start-1])[f]
+			if merged, ok := domain.MergeLines(start, before[f], val); ok && now[f] == merged {
+				combined[f] = true
+				continue
+			}
+		}
+		if now[f] != val {
+			fail("lead %d version %d (%s by %s, %s): %s is %q, not the acknowledged %q", id, version, a.op, a.rep, a.when(), f, now[f], val)
+		}
+	}
+	for f := range now {
+		if now[f] == before[f] {
+			continue
+		}
+		if _, carried := a.changes[f]; !carried {
+			fail("lead %d version %d (%s by %s from version %d, %s): changed %s from %q to %q, which it did not carry (a merge reverted or touched it)",
+				id, version, a.op, a.rep, a.start, a.when(), f, before[f], now[f])
+		}
+		if a.start < lastSet[f] && !combined[f] {
+			fail("lead %d version %d (%s by %s from version %d): overwrote %s = %q, set at version %d, which the writer never saw (lost update)",
+				id, version, a.op, a.rep, a.start, f, before[f], lastSet[f])
+		}
+	}
+	gone, was := versions[k].Deleted(), versions[k-1].Deleted()
+	switch {
+	case gone != was && a.restores && !gone:
+	case gone != was && (a.deleted == nil || *a.deleted != gone):
+		fail("lead %d version %d (%s by %s): deleted went %v → %v without a delete or restore", id, version, a.op, a.rep, was, gone)
+	case gone == was && a.deleted != nil:
+		fail("lead %d version %d (%s by %s): a delete or restore that changed nothing", id, version, a.op, a.rep)
+	}
+	return problems
 }
 
 // check reads every version of every hot lead and holds them against the
@@ -725,61 +796,28 @@ func (s *soak) check(t *testing.T) (int, []string) {
 				}
 				continue
 			}
-			before := soakState(versions[k-1])
 			acks := byVersion[[2]int64{id, version}]
 			if len(acks) == 0 {
-				if u, ok := s.landedUnsure(id, version, now); ok {
+				if u, ok := s.landedUnsure(versions, k, lastSet); ok {
 					acks = []soakAck{u}
 				}
 			}
-			if len(acks) != 1 {
+			switch len(acks) {
+			case 1:
+				problems = append(problems, verdict(acks[0], versions, k, lastSet)...)
+			default:
 				var who []string
 				for _, a := range acks {
 					who = append(who, fmt.Sprintf("%s by %s from %d, told %q", a.op, a.rep, a.start, a.said))
 				}
-				fail("lead %d version %d, saved by %s (deleted %v), was produced by %d acknowledged writes, not 1 (%s): a refused or unacknowledged request wrote, or one write was reported twice",
-					id, version, versions[k].UpdatedBy(), versions[k].Deleted(), len(acks), strings.Join(who, "; "))
-				continue
+				fail("lead %d version %d, saved by %s (deleted %v) at %s, was produced by %d acknowledged writes, not 1 (%s): a refused or unacknowledged request wrote, or one write was reported twice",
+					id, version, versions[k].UpdatedBy(), versions[k].Deleted(), versions[k].UpdatedAt().Format("15:04:05.000"), len(acks), strings.Join(who, "; "))
 			}
-			a := acks[0]
-			// A multi-line text someone changed since the writer's version
-			// lands as both edits merged line by line, when they touched
-			// different lines: what the writer typed, merged with what was
-			// saved meanwhile from the version the writer started from.
-			combined := map[string]bool{}
-			for f, val := range a.changes {
-				if f == lead.FieldNotes && a.start >= 1 && a.start < lastSet[f] && a.start <= int64(len(versions)) {
-					start := soakState(versions[a.start-1])[f]
-					if merged, ok := domain.MergeLines(start, before[f], val); ok && now[f] == merged {
-						combined[f] = true
-						continue
-					}
-				}
-				if now[f] != val {
-					fail("lead %d version %d (%s by %s at %s): %s is %q, not the acknowledged %q", id, version, a.op, a.rep, a.when(), f, now[f], val)
-				}
-			}
+			before := soakState(versions[k-1])
 			for f := range now {
-				if now[f] == before[f] {
-					continue
+				if now[f] != before[f] {
+					lastSet[f] = version
 				}
-				if _, carried := a.changes[f]; !carried {
-					fail("lead %d version %d (%s by %s from version %d at %s): changed %s from %q to %q, which it did not carry (a merge reverted or touched it)",
-						id, version, a.op, a.rep, a.start, a.when(), f, before[f], now[f])
-				}
-				if a.start < lastSet[f] && !combined[f] {
-					fail("lead %d version %d (%s by %s from version %d): overwrote %s = %q, set at version %d, which the writer never saw (lost update)",
-						id, version, a.op, a.rep, a.start, f, before[f], lastSet[f])
-				}
-				lastSet[f] = version
-			}
-			gone, was := versions[k].Deleted(), versions[k-1].Deleted()
-			switch {
-			case gone != was && a.restores && !gone:
-			case gone != was && (a.deleted == nil || *a.deleted != gone):
-				fail("lead %d version %d (%s by %s): deleted went %v → %v without a delete or restore", id, version, a.op, a.rep, was, gone)
-			case gone == was && a.deleted != nil:
-				fail("lead %d version %d (%s by %s): a delete or restore that changed nothing", id, version, a.op, a.rep)
 			}
 		}
 	}
@@ -798,4 +836,39 @@ func (s *soak) check(t *testing.T) (int, []string) {
 		}
 	}
 	return checked, problems
+}
+
+// TestLandedUnsure checks the checker: of the writes answered "may or may
+// not have landed", the version is the one that explains it. A delete
+// carries no field, so it once matched any version and was blamed for
+// the save that landed; a write answered before the version was written,
+// or by another rep, cannot be it either.
+func TestLandedUnsure(t *testing.T) {
+	kill := time.Date(2026, 11, 29, 21, 11, 38, 0, time.UTC)
+	base := lead.Fields{Name: "Hot lead 1", Email: "hot1@example.com", Score: 50, Notes: "first"}
+	saved := base
+	saved.Notes = "second"
+	versions := []*lead.Lead{
+		lead.Rehydrate(lead.Snapshot{ID: 2, Version: 1, Fields: base, Status: lead.StatusNew, UpdatedBy: "ann", UpdatedAt: kill.Add(-time.Minute)}),
+		lead.Rehydrate(lead.Snapshot{ID: 2, Version: 2, Fields: saved, Status: lead.StatusNew, UpdatedBy: "rep7", UpdatedAt: kill.Add(-600 * time.Millisecond)}),
+	}
+	deleted := true
+	s := &soak{counts: map[string]int{}, unsure: []soakAck{
+		{id: 2, rep: "rep8", op: "delete", start: 1, deleted: &deleted, changes: map[string]string{},
+			sent: kill.Add(-time.Second), at: kill.Add(18 * time.Millisecond)},
+		{id: 2, rep: "rep1", op: "page save", start: 1, changes: map[string]string{lead.FieldNotes: "second"},
+			sent: kill.Add(-time.Second), at: kill.Add(18 * time.Millisecond)},
+		{id: 2, rep: "rep7", op: "page save", start: 1, changes: map[string]string{lead.FieldNotes: "second"},
+			sent: kill.Add(-3 * time.Second), at: kill.Add(-2 * time.Second)},
+		{id: 2, rep: "rep7", op: "page save", start: 1, changes: map[string]string{lead.FieldNotes: "second"},
+			sent: kill.Add(-700 * time.Millisecond), at: kill.Add(19 * time.Millisecond)},
+	}}
+
+	got, ok := s.landedUnsure(versions, 1, map[string]int64{})
+	require.True(t, ok)
+	assert.Equal(t, s.unsure[3].sent, got.sent, "the save sent before the version and answered after it")
+	assert.Empty(t, verdict(got, versions, 1, map[string]int64{}))
+	assert.Equal(t, []int64{0, 0, 0, 2}, []int64{s.unsure[0].landed, s.unsure[1].landed, s.unsure[2].landed, s.unsure[3].landed})
+	_, again := s.landedUnsure(versions, 1, map[string]int64{})
+	assert.False(t, again, "each write lands once")
 }
