@@ -10,12 +10,14 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"crm/domain"
+	"crm/domain/lead"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 	"crm/usecase/conversion"
@@ -79,6 +81,38 @@ func TestAUnitOfWorkCutBeforeItsCommitSavedNothing(t *testing.T) {
 	require.ErrorIs(t, err, domain.ErrUnavailable)
 	assert.NotErrorIs(t, err, domain.ErrCommitUnknown)
 	assert.Equal(t, int64(1), must(leads.Get(context.Background(), l.ID()))(t).Version(), "nothing was saved")
+}
+
+func TestAPurgeWhoseCommitAnswerIsLostIsOfUnknownOutcome(t *testing.T) {
+	t.Parallel()
+	db, proxy := proxied(t)
+	leads := postgres.NewLeadRepository(db)
+	l := create(t, leads, ada())
+	_, err := leads.Update(t.Context(), l.ID(), 1, func(l *lead.Lead) (bool, error) { return true, l.Delete("bob") })
+	require.NoError(t, err)
+
+	proxy.cutAfter("commit\x00")
+	_, err = postgres.NewTrashRepository(db).Purge(t.Context(), time.Now().Add(time.Hour))
+
+	require.ErrorIs(t, err, domain.ErrCommitUnknown, "an admin told nothing was purged would purge again")
+	_, err = leads.Get(context.Background(), l.ID())
+	assert.ErrorIs(t, err, domain.ErrNotFound, "the purge landed")
+}
+
+func TestAPurgeCutBeforeItsCommitPurgedNothing(t *testing.T) {
+	t.Parallel()
+	db, proxy := proxied(t)
+	leads := postgres.NewLeadRepository(db)
+	l := create(t, leads, ada())
+	_, err := leads.Update(t.Context(), l.ID(), 1, func(l *lead.Lead) (bool, error) { return true, l.Delete("bob") })
+	require.NoError(t, err)
+
+	proxy.cutAfter("DELETE FROM leads")
+	_, err = postgres.NewTrashRepository(db).Purge(t.Context(), time.Now().Add(time.Hour))
+
+	require.ErrorIs(t, err, domain.ErrUnavailable)
+	assert.NotErrorIs(t, err, domain.ErrCommitUnknown)
+	assert.True(t, must(leads.Get(context.Background(), l.ID()))(t).Deleted(), "still in the Trash")
 }
 
 func TestAWriteThatFindsNoConnectionSavedNothing(t *testing.T) {

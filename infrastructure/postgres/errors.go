@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/puddle/v2"
 
@@ -35,6 +36,27 @@ func failedCommit(op string, err error) error {
 		return fmt.Errorf("%s: %w: %w", op, domain.ErrCommitUnknown, err)
 	}
 	return failed(op, err)
+}
+
+// transact runs fn in a transaction on db and commits it when fn returns
+// nil. fn's error comes back unchanged, for domain errors to keep their
+// meaning; failing to begin wraps failed (nothing is stored), failing to
+// commit wraps failedCommit: on a broken connection the server may have
+// committed and only its answer was lost.
+func transact(ctx context.Context, begin func(context.Context) (pgx.Tx, error), op string, fn func(pgx.Tx) error) error {
+	tx, err := begin(ctx)
+	if err != nil {
+		return failed("begin "+op, err)
+	}
+	// Rolls back when fn fails or panics; after the commit it does nothing.
+	defer func() { _ = tx.Rollback(ctx) }()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return failedCommit("commit "+op, err)
+	}
+	return nil
 }
 
 // commitUnknown reports whether err, from a statement that commits, leaves

@@ -110,7 +110,7 @@ var purges = []struct {
 func (r *TrashRepository) Purge(ctx context.Context, before time.Time) (trash.Purged, error) {
 	var n trash.Purged
 	counts := map[string]*int64{"deal": &n.Deals, "lead": &n.Leads, "contact": &n.Contacts, "view": &n.Views, "task": &n.Tasks, "entry": &n.Entries}
-	err := pgx.BeginFunc(ctx, r.db, func(tx pgx.Tx) error {
+	err := transact(ctx, r.db.Begin, "purge", func(tx pgx.Tx) error {
 		for _, p := range purges {
 			var ids []int64
 			rows, err := tx.Query(ctx, `DELETE FROM `+p.table+` t WHERE deleted_at < $1`+p.unreferenced+` RETURNING id`, before)
@@ -118,25 +118,25 @@ func (r *TrashRepository) Purge(ctx context.Context, before time.Time) (trash.Pu
 				ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 			}
 			if err != nil {
-				return fmt.Errorf("purge %s: %w", p.table, err)
+				return failed("purge "+p.table, err)
 			}
 			if _, err := tx.Exec(ctx, `DELETE FROM `+p.versions+` WHERE `+p.versionID+` = ANY($1)`, ids); err != nil {
-				return fmt.Errorf("purge %s: %w", p.versions, err)
+				return failed("purge "+p.versions, err)
 			}
 			if _, err := tx.Exec(ctx, `DELETE FROM activity WHERE aggregate_kind = $1 AND aggregate_id = ANY($2)`, p.kind, ids); err != nil {
-				return fmt.Errorf("purge %s activity: %w", p.kind, err)
+				return failed("purge "+p.kind+" activity", err)
 			}
 			*counts[p.kind] = int64(len(ids))
 			gone, err := purgeEntriesOf(ctx, tx, p.kind, ids)
 			if err != nil {
-				return err
+				return failed("purge", err)
 			}
 			n.Entries += gone
 		}
 		return nil
 	})
 	if err != nil {
-		return trash.Purged{}, failed("purge", err)
+		return trash.Purged{}, err
 	}
 	return n, nil
 }

@@ -26,25 +26,10 @@ func NewUnitOfWork(pool *pgxpool.Pool) *UnitOfWork { return &UnitOfWork{pool: po
 // otherwise, returning fn's error unchanged so domain errors keep their
 // meaning.
 func (u *UnitOfWork) Do(ctx context.Context, fn func(ctx context.Context, r conversion.Repos) error) error {
-	var fnErr error
-	began := false
-	err := pgx.BeginTxFunc(ctx, u.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
-		began = true
-		fnErr = fn(ctx, txRepos{tx: tx})
-		return fnErr
-	})
-	switch {
-	case fnErr != nil:
-		return fnErr
-	case err != nil && !began:
-		// Beginning failed: nothing of fn's work is stored.
-		return failed("begin unit of work", err)
-	case err != nil:
-		// Committing failed: on a broken connection, perhaps only its
-		// answer was lost.
-		return failedCommit("commit unit of work", err)
+	begin := func(ctx context.Context) (pgx.Tx, error) {
+		return u.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	}
-	return nil
+	return transact(ctx, begin, "unit of work", func(tx pgx.Tx) error { return fn(ctx, txRepos{tx: tx}) })
 }
 
 // txRepos builds the repositories of one transaction.

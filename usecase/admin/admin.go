@@ -86,6 +86,11 @@ func (s *Service) act(ctx context.Context, actor user.User, action, target, what
 		return err
 	}
 	if rerr := s.log.Record(ctx, Entry{Actor: actor.Email, Action: action, Target: target, Done: err == nil, Detail: detail}); rerr != nil {
+		if err == nil && errors.Is(rerr, domain.ErrUnavailable) {
+			// do's change is stored; only its entry may be missing. "Nothing
+			// was saved" would be a lie that has the admin do it again.
+			return fmt.Errorf("%s done, its audit entry not recorded: %w: %w", action, domain.ErrCommitUnknown, rerr)
+		}
 		return errors.Join(err, fmt.Errorf("record %s: %w", action, rerr))
 	}
 	return err
