@@ -1,9 +1,12 @@
 package functional
 
 import (
+	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -69,4 +72,51 @@ func TestBrowserTheBoardSaysItsLiveUpdatesWereInterrupted(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(cardSel(l, lead.StatusContacted))),
 	), "the reload shows the card where it is")
 	assert.False(t, evaluate[bool](t, john, `!!document.getElementById("board-interrupted")`), "and the notice is gone")
+}
+
+// EventSource gives up for good when its reconnection is answered with an
+// error, such as the 503 of an app whose database is still down; the page
+// opens its stream again by itself and catches up.
+func TestBrowserAStreamWhoseReconnectionWasRefusedOpensAgain(t *testing.T) {
+	a := newApp(t)
+	l := a.seedLead(ada)
+	john := a.newRep(newBrowser(t), "john")
+	openLead(t, a.srv.URL+leadPath(l), john)
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 2 }, 10*time.Second, 20*time.Millisecond)
+
+	// The browser's requests for the lead's stream are answered 503 while
+	// refusing is set, as the app answers them while its database is down.
+	var refusing atomic.Bool
+	var refused atomic.Int32
+	refusing.Store(true)
+	paused := chromedp.Events(john, fetch.RequestPaused)
+	go func() {
+		for ev, err := range paused {
+			if err != nil {
+				return
+			}
+			if refusing.Load() {
+				refused.Add(1)
+				_, _ = chromedp.Call(john, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: ev.RequestID,
+					ResponseCode:    http.StatusServiceUnavailable,
+					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/plain"}},
+					Body:            []byte("The database is not reachable.")})
+				continue
+			}
+			_, _ = chromedp.Call(john, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+		}
+	}()
+	_, err := chromedp.Call(john, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*" + leadPath(l) + "/live"}}})
+	require.NoError(t, err)
+
+	a.saveUnheard(l.ID(), 1, scoreBy("maria", 85))
+	require.Equal(t, 1, a.db.BreakListeners(t))
+	require.Eventually(t, func() bool { return refused.Load() >= 1 }, 20*time.Second, 20*time.Millisecond,
+		"the stream ended and the browser's reconnection was refused")
+	refusing.Store(false)
+
+	require.NoError(t, chromedp.Do(john, chromedp.WaitVisible(chromedp.CSS(`[data-testid="live-notice"]`))),
+		"the page opens its stream again and catches up on the save it missed")
+	assert.Contains(t, text(t, john, `[data-testid="live-notice"]`),
+		"maria saved this lead since this page last heard from the server (version 2).")
 }

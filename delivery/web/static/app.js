@@ -400,12 +400,46 @@
       document.documentElement.style.scrollPaddingTop = live.hidden ? "" : (live.offsetHeight + 16) + "px";
     }).observe(live);
   }
+  // stream opens the server-sent events at url, handling each event named
+  // in on with its function, and keeps them coming. EventSource reconnects
+  // by itself after a broken connection, but gives up for good when its
+  // reconnection is answered with an error: the 503 of an app whose
+  // database is down or failing over, or of one restarting. Then stream
+  // opens it again, waiting 3 s, then twice as long each time, up to a
+  // minute. on.gap, if set, runs at each open that follows an error, when
+  // events may have been missed. The board uses it too (window.crmStream).
+  function stream(url, on) {
+    var source, timer, wait = 3000, broken = false, closed = false;
+    function open() {
+      source = new EventSource(url);
+      Object.keys(on).forEach(function (name) {
+        if (name !== "gap") source.addEventListener(name, on[name]);
+      });
+      source.addEventListener("open", function () {
+        wait = 3000;
+        if (!broken) return;
+        broken = false;
+        if (on.gap) on.gap();
+      });
+      source.addEventListener("error", function () {
+        broken = true;
+        if (source.readyState !== EventSource.CLOSED || closed) return;
+        timer = setTimeout(open, wait);
+        wait = Math.min(wait * 2, 60000);
+      });
+    }
+    open();
+    return { close: function () { closed = true; clearTimeout(timer); source.close(); } };
+  }
+  window.crmStream = stream;
+
   function connectLive() {
     if (!live || !window.EventSource) return;
     if (source) source.close();
-    source = new EventSource(live.getAttribute("data-live-url"));
-    source.addEventListener("saved", function (evt) {
-      consider(JSON.parse(evt.data));
+    // Each (re)connection's first event is the record's current version,
+    // so a save missed while the stream was down shows here too.
+    source = stream(live.getAttribute("data-live-url"), {
+      saved: function (evt) { consider(JSON.parse(evt.data)); },
     });
   }
   connectLive();
@@ -419,8 +453,7 @@
   function connectRepNotices() {
     if (!repNotices || !window.EventSource) return;
     if (repSource) repSource.close();
-    repSource = new EventSource(repNotices.getAttribute("data-live-url"));
-    repSource.addEventListener("notice", function (evt) {
+    repSource = stream(repNotices.getAttribute("data-live-url"), { notice: function (evt) {
       var n = JSON.parse(evt.data);
       var box = document.createElement("p");
       box.className = "notice rep-notice";
@@ -436,7 +469,7 @@
       box.append(button("Dismiss", "rep-notice-dismiss", function () { box.remove(); }));
       repNotices.append(box);
       if (n.overdue > 0) showOverdue(n.overdue);
-    });
+    } });
   }
   connectRepNotices();
 

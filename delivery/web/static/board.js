@@ -540,33 +540,28 @@
     announce(text + " Reload the board to see every card as it is now.");
   }
 
-  if (window.EventSource && board.dataset.liveUrl) {
-    var source = new EventSource(board.dataset.liveUrl);
-    // EventSource reconnects by itself after an error (the stream ends
-    // when the server's feed may have missed saves, see Feed.listen); the
-    // open that follows an error, unlike the first, means a gap.
-    var broken = false;
-    source.addEventListener("error", function () { broken = true; });
-    source.addEventListener("open", function () {
-      if (!broken) return;
-      broken = false;
-      interrupted();
-    });
-    source.addEventListener("saved", function (evt) {
-      var n;
-      try { n = JSON.parse(evt.data); } catch (e) { return; }
-      var id = String(n.id);
-      heads();
-      var old = cardById(id);
-      if (held(id)) {
-        // Never under the rep's pointer, the dialog or a move on its way:
-        // the move meets the newer version, and the card is read again
-        // after it.
-        missed[id] = Math.max(missed[id] || 0, n.version);
-        return;
-      }
-      if (old && parseInt(old.dataset.version, 10) >= n.version) return;
-      refresh(id);
+  if (window.EventSource && window.crmStream && board.dataset.liveUrl) {
+    // The stream ends when the server's feed may have missed saves (see
+    // Feed.listen) and comes back by itself (app.js's stream); the open
+    // that follows, unlike the first, means a gap.
+    var source = window.crmStream(board.dataset.liveUrl, {
+      gap: interrupted,
+      saved: function (evt) {
+        var n;
+        try { n = JSON.parse(evt.data); } catch (e) { return; }
+        var id = String(n.id);
+        heads();
+        var old = cardById(id);
+        if (held(id)) {
+          // Never under the rep's pointer, the dialog or a move on its
+          // way: the move meets the newer version, and the card is read
+          // again after it.
+          missed[id] = Math.max(missed[id] || 0, n.version);
+          return;
+        }
+        if (old && parseInt(old.dataset.version, 10) >= n.version) return;
+        refresh(id);
+      },
     });
     window.addEventListener("pagehide", function () { source.close(); });
   }
