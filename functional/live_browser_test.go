@@ -120,3 +120,32 @@ func TestBrowserAStreamWhoseReconnectionWasRefusedOpensAgain(t *testing.T) {
 	assert.Contains(t, text(t, john, `[data-testid="live-notice"]`),
 		"maria saved this lead since this page last heard from the server (version 2).")
 }
+
+// A rep's notices are not kept: one sent while the feed was not listening
+// is gone, and the page says so once its stream is back.
+func TestBrowserRepNoticesSayTheyWereInterrupted(t *testing.T) {
+	a := newApp(t)
+	john := a.newRep(newBrowser(t), "john")
+	require.NoError(t, chromedp.Do(john, chromedp.EmulateViewport(390, 844), chromedp.Navigate(a.srv.URL+"/leads"),
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="rep-notices"]`))))
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 1 }, 10*time.Second, 20*time.Millisecond,
+		"the list watches john's own notices")
+
+	require.Equal(t, 1, a.db.BreakListeners(t))
+
+	require.NoError(t, chromedp.Do(john, chromedp.WaitVisible(chromedp.CSS(`[data-testid="rep-notices-interrupted"]`))))
+	assert.Equal(t, "Notices were interrupted for a moment: a record given to you or a task falling due meanwhile was not announced here. Your day Dismiss",
+		evaluate[string](t, john, `document.querySelector('[data-testid="rep-notices-interrupted"]').textContent`))
+	assert.Equal(t, "/today", evaluate[string](t, john, `document.querySelector('[data-testid="rep-notices-interrupted-open"]').getAttribute("href")`))
+	assert.True(t, evaluate[bool](t, john, `document.documentElement.scrollWidth <= window.innerWidth`), "no horizontal scroll at 390 px")
+
+	require.Equal(t, 1, a.db.BreakListeners(t), "a second gap")
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 0 }, 10*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return a.feed.Watchers() == 1 }, 20*time.Second, 20*time.Millisecond, "the stream is back")
+	assert.Equal(t, 1, evaluate[int](t, john, `document.querySelectorAll('[data-testid="rep-notices-interrupted"]').length`),
+		"said once, not once per gap")
+
+	require.NoError(t, chromedp.Do(john,
+		chromedp.Click(chromedp.CSS(`[data-testid="rep-notices-interrupted-dismiss"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="rep-notices-interrupted"]`))))
+}

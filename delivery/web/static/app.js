@@ -453,23 +453,38 @@
   function connectRepNotices() {
     if (!repNotices || !window.EventSource) return;
     if (repSource) repSource.close();
-    repSource = stream(repNotices.getAttribute("data-live-url"), { notice: function (evt) {
-      var n = JSON.parse(evt.data);
-      var box = document.createElement("p");
-      box.className = "notice rep-notice";
-      box.setAttribute("data-testid", "rep-notice");
-      box.append(n.message, " ");
-      if (n.href) {
-        var open = document.createElement("a");
-        open.href = n.href;
-        open.textContent = "Open";
-        open.setAttribute("data-testid", "rep-notice-open");
-        box.append(open, " ");
-      }
-      box.append(button("Dismiss", "rep-notice-dismiss", function () { box.remove(); }));
-      repNotices.append(box);
-      if (n.overdue > 0) showOverdue(n.overdue);
-    } });
+    repSource = stream(repNotices.getAttribute("data-live-url"), {
+      notice: function (evt) {
+        var n = JSON.parse(evt.data);
+        showRepNotice("rep-notice", n.message, n.href, "Open");
+        if (n.overdue > 0) showOverdue(n.overdue);
+      },
+      // Notices are not kept: one sent while the stream was down (the
+      // database failing over) is gone. Say so, once, rather than let the
+      // rep believe nothing happened.
+      gap: function () {
+        if (repNotices.querySelector('[data-testid="rep-notices-interrupted"]')) return;
+        showRepNotice("rep-notices-interrupted",
+          "Notices were interrupted for a moment: a record given to you or a task falling due meanwhile was not announced here.",
+          "/today", "Your day");
+      },
+    });
+  }
+
+  function showRepNotice(testid, message, href, label) {
+    var box = document.createElement("p");
+    box.className = "notice rep-notice";
+    box.setAttribute("data-testid", testid);
+    box.append(message, " ");
+    if (href) {
+      var open = document.createElement("a");
+      open.href = href;
+      open.textContent = label;
+      open.setAttribute("data-testid", testid + "-open");
+      box.append(open, " ");
+    }
+    box.append(button("Dismiss", testid + "-dismiss", function () { box.remove(); }));
+    repNotices.append(box);
   }
   connectRepNotices();
 
