@@ -18,6 +18,7 @@ import (
 
 	"crm/domain"
 	"crm/domain/lead"
+	"crm/domain/user"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
 	"crm/usecase/conversion"
@@ -113,6 +114,19 @@ func TestAPurgeCutBeforeItsCommitPurgedNothing(t *testing.T) {
 	require.ErrorIs(t, err, domain.ErrUnavailable)
 	assert.NotErrorIs(t, err, domain.ErrCommitUnknown)
 	assert.True(t, must(leads.Get(context.Background(), l.ID()))(t).Deleted(), "still in the Trash")
+}
+
+func TestAUserAddedWhoseAnswerIsLostIsOfUnknownOutcome(t *testing.T) {
+	t.Parallel()
+	db, proxy := proxied(t)
+	users := postgres.NewUserRepository(db)
+
+	proxy.cutAfter("INSERT INTO users")
+	_, err := users.Create(t.Context(), user.User{Email: "kim@example.com", Name: "Kim"}, "hash")
+
+	require.ErrorIs(t, err, domain.ErrCommitUnknown, "an admin told nothing was saved would add them again")
+	_, _, err = users.ByEmail(context.Background(), "kim@example.com")
+	assert.NoError(t, err, "the user was added")
 }
 
 func TestAWriteThatFindsNoConnectionSavedNothing(t *testing.T) {

@@ -42,7 +42,7 @@ func (r *UserRepository) Create(ctx context.Context, u user.User, passwordHash s
 			Field: user.FieldEmail, Message: "A user with this email already exists."}}}
 	}
 	if err != nil {
-		return user.User{}, failed("insert user", err)
+		return user.User{}, failedCommit("insert user", err)
 	}
 	return u, nil
 }
