@@ -38,8 +38,8 @@ func failedCommit(op string, err error) error {
 	return failed(op, err)
 }
 
-// transact runs fn in a transaction on db and commits it when fn returns
-// nil. fn's error comes back unchanged, for domain errors to keep their
+// transact runs fn in a transaction that begin opens and commits it when
+// fn returns nil. fn's error comes back unchanged, for domain errors to keep their
 // meaning; failing to begin wraps failed (nothing is stored), failing to
 // commit wraps failedCommit: on a broken connection the server may have
 // committed and only its answer was lost.

@@ -404,7 +404,8 @@
   // in on with its function, and keeps them coming. EventSource reconnects
   // by itself after a broken connection, but gives up for good when its
   // reconnection is answered with an error: the 503 of an app whose
-  // database is down or failing over, or of one restarting. Then stream
+  // database is down or failing over, or a proxy's 502 while the app
+  // restarts. Then stream
   // opens it again, waiting 3 s, then twice as long each time, up to a
   // minute. on.gap, if set, runs at each open that follows an error, when
   // events may have been missed. The board uses it too (window.crmStream).
