@@ -117,7 +117,7 @@ migrate-up: build ## provision PostgreSQL and apply every pending migration
 migrate-down: build ## provision PostgreSQL and roll back the last N migrations
 	@$(DB); bin/crm migrate down $(N)
 
-ha-up: ## start a local pg_auto_failover monitor, primary and synchronous secondary (ports 6000-6002) and print the multi-host URL
+ha-up: ## start a local pg_auto_failover monitor, primary and synchronous secondary (ports 6000-6002) and print the multi-host URL; HA_FAST=1 fails over in about 20 s instead of 50 s
 	@scripts/ha.sh up
 
 ha-down: ## stop the local HA pair and its monitor and delete their data
