@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"crm/domain"
-	"crm/domain/lead"
 	"crm/domain/user"
 	"crm/infrastructure/postgres"
 	"crm/infrastructure/postgres/pgtest"
@@ -88,12 +87,10 @@ func TestAPurgeWhoseCommitAnswerIsLostIsOfUnknownOutcome(t *testing.T) {
 	t.Parallel()
 	db, proxy := proxied(t)
 	leads := postgres.NewLeadRepository(db)
-	l := create(t, leads, ada())
-	_, err := leads.Update(t.Context(), l.ID(), 1, func(l *lead.Lead) (bool, error) { return true, l.Delete("bob") })
-	require.NoError(t, err)
+	l := remove(t, leads, create(t, leads, ada()).ID(), "bob")
 
 	proxy.cutAfter("commit\x00")
-	_, err = postgres.NewTrashRepository(db).Purge(t.Context(), time.Now().Add(time.Hour))
+	_, err := postgres.NewTrashRepository(db).Purge(t.Context(), time.Now().Add(time.Hour))
 
 	require.ErrorIs(t, err, domain.ErrCommitUnknown, "an admin told nothing was purged would purge again")
 	_, err = leads.Get(context.Background(), l.ID())
@@ -104,12 +101,10 @@ func TestAPurgeCutBeforeItsCommitPurgedNothing(t *testing.T) {
 	t.Parallel()
 	db, proxy := proxied(t)
 	leads := postgres.NewLeadRepository(db)
-	l := create(t, leads, ada())
-	_, err := leads.Update(t.Context(), l.ID(), 1, func(l *lead.Lead) (bool, error) { return true, l.Delete("bob") })
-	require.NoError(t, err)
+	l := remove(t, leads, create(t, leads, ada()).ID(), "bob")
 
 	proxy.cutAfter("DELETE FROM leads")
-	_, err = postgres.NewTrashRepository(db).Purge(t.Context(), time.Now().Add(time.Hour))
+	_, err := postgres.NewTrashRepository(db).Purge(t.Context(), time.Now().Add(time.Hour))
 
 	require.ErrorIs(t, err, domain.ErrUnavailable)
 	assert.NotErrorIs(t, err, domain.ErrCommitUnknown)
