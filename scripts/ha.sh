@@ -199,6 +199,12 @@ provision() {
 		-- A save is acknowledged once the synchronous standby has it
 		-- (pg_auto_failover names it in synchronous_standby_names).
 		ALTER SYSTEM SET synchronous_commit = on;
+		-- When pg_rewind fails (pg_autoctl sometimes runs it while its own
+		-- crash-recovery postmaster still holds the data directory), the
+		-- rejoining node falls back to pg_basebackup, which waits for a
+		-- spread checkpoint on the primary: up to 0.9 x checkpoint_timeout,
+		-- 4.5 min by default. One minute bounds that wait at 54 s.
+		ALTER SYSTEM SET checkpoint_timeout = '1min';
 		SELECT pg_reload_conf();
 	SQL
 	as_pg psql -q -p "$1" -h 127.0.0.1 -d "$DATABASE" -c "ALTER SCHEMA public OWNER TO $ROLE" >/dev/null
